@@ -1,0 +1,278 @@
+package config
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/bosunhq/bosun/internal/chart"
+	"github.com/bosunhq/bosun/internal/datasource"
+	"github.com/bosunhq/bosun/internal/policy"
+	"github.com/bosunhq/bosun/internal/versioning"
+)
+
+// Built-in defaults.
+const (
+	DefaultTimeout      = 30 * time.Second
+	DefaultConcurrency  = 8
+	DefaultMaxIndexSize = "50MiB"
+	DefaultRetries      = 3
+	DefaultMaxOpen      = 10
+	DefaultMaxNewPerRun = 5
+	DefaultBranchPrefix = "bosun/"
+	DefaultLabel        = "dependencies"
+)
+
+// DefaultIgnore is the default of the top-level ignore list.
+var DefaultIgnore = []string{".archive/**"}
+
+func (c *Config) applyDefaults() {
+	if c.Ignore == nil {
+		c.Ignore = slices.Clone(DefaultIgnore)
+	}
+	if !c.Lookup.Timeout.IsSet() {
+		c.Lookup.Timeout = NewDuration(DefaultTimeout)
+	}
+	if c.Lookup.Concurrency == 0 {
+		c.Lookup.Concurrency = DefaultConcurrency
+	}
+	if !c.Lookup.MaxIndexSize.IsSet() {
+		c.Lookup.MaxIndexSize = NewSize(DefaultMaxIndexSize)
+	}
+	if c.Lookup.Retries == nil {
+		c.Lookup.Retries = ptr(DefaultRetries)
+	}
+	d := &c.Defaults
+	if d.UpdateTypes == nil {
+		d.UpdateTypes = []string{"major", "minor", "patch", "digest"}
+	}
+	if d.ReleaseAgeUnknown == "" {
+		d.ReleaseAgeUnknown = string(policy.AgeUnknownHold)
+	}
+	if d.SeparateMajor == nil {
+		d.SeparateMajor = ptr(true)
+	}
+	if d.RangeStrategy == "" {
+		d.RangeStrategy = string(policy.RangeKeep)
+	}
+	pr := &c.PullRequests
+	if pr.MaxOpen == nil {
+		pr.MaxOpen = ptr(DefaultMaxOpen)
+	}
+	if pr.MaxNewPerRun == nil {
+		pr.MaxNewPerRun = ptr(DefaultMaxNewPerRun)
+	}
+	if pr.Labels == nil {
+		pr.Labels = []string{DefaultLabel}
+	}
+	if pr.BranchPrefix == "" {
+		pr.BranchPrefix = DefaultBranchPrefix
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// Validate reports every problem of the configuration at once (joined),
+// each prefixed with the file name and line when known.
+func (c *Config) Validate() error {
+	var p problems
+	c.validate(&p)
+	name := c.name
+	if name == "" {
+		name = "config"
+	}
+	return p.err(name)
+}
+
+// at returns the line of path, or of its nearest parent that has one.
+func (c *Config) at(path string) int {
+	for path != "" {
+		if l, ok := c.lines[path]; ok {
+			return l
+		}
+		i := strings.LastIndexAny(path, ".[")
+		if i < 0 {
+			break
+		}
+		path = path[:i]
+	}
+	return 0
+}
+
+var (
+	groupName  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/-]*$`)
+	hostPort   = regexp.MustCompile(`^[A-Za-z0-9.-]+(:[0-9]+)?$`)
+	gitRefSafe = regexp.MustCompile(`^[A-Za-z0-9._/-]+$`)
+)
+
+func (c *Config) validate(p *problems) {
+	add := func(path, format string, args ...any) {
+		p.addLine(c.at(path), path+": "+fmt.Sprintf(format, args...))
+	}
+	switch {
+	case c.Version == 0 && c.lines["version"] == 0:
+		p.addLine(0, "version: required: add \"version: 1\"")
+	case c.Version != 1:
+		add("version", "unsupported version %d (this bosun reads version 1)", c.Version)
+	}
+	for i, g := range c.Ignore {
+		if err := policy.ValidateGlob(g); err != nil {
+			add(fmt.Sprintf("ignore[%d]", i), "%v", err)
+		}
+	}
+	seen := map[string]int{}
+	for i, r := range c.Registries {
+		path := fmt.Sprintf("registries[%d]", i)
+		switch {
+		case r.Host == "":
+			add(path+".host", "required")
+		case strings.Contains(r.Host, "://"):
+			u, err := url.Parse(r.Host)
+			if err != nil || u.Host == "" || !slices.Contains([]string{"http", "https", "oci"}, u.Scheme) {
+				add(path+".host", "invalid URL prefix %q (want http://, https:// or oci://host/path)", datasource.Redact(r.Host))
+			} else if u.User != nil {
+				add(path+".host", "must not contain credentials")
+			}
+		case !hostPort.MatchString(r.Host):
+			add(path+".host", "invalid host %q (want host[:port] or a URL prefix)", r.Host)
+		}
+		if j, dup := seen[r.Host]; dup && r.Host != "" {
+			add(path+".host", "duplicate of registries[%d]", j)
+		}
+		seen[r.Host] = i
+		if r.Mirror != "" {
+			u, err := url.Parse(r.Mirror)
+			switch {
+			case err != nil || u.Host == "" || !slices.Contains([]string{"http", "https", "oci"}, u.Scheme):
+				add(path+".mirror", "invalid URL %q (want http://, https:// or oci://)", datasource.Redact(r.Mirror))
+			case u.User != nil:
+				add(path+".mirror", "must not contain credentials (use a docker config or a token)")
+			}
+		}
+		if r.Concurrency < 0 {
+			add(path+".concurrency", "must not be negative")
+		}
+	}
+	l := c.Lookup
+	if l.Timeout.err != nil {
+		add("lookup.timeout", "%v", l.Timeout.err)
+	} else if l.Timeout.d <= 0 {
+		add("lookup.timeout", "must be positive")
+	}
+	if l.Concurrency < 1 {
+		add("lookup.concurrency", "must be at least 1")
+	}
+	if l.MaxIndexSize.err != nil {
+		add("lookup.maxIndexSize", "%v", l.MaxIndexSize.err)
+	} else if l.MaxIndexSize.n <= 0 {
+		add("lookup.maxIndexSize", "must be positive")
+	}
+	if l.Retries != nil && *l.Retries < 0 {
+		add("lookup.retries", "must not be negative")
+	}
+	c.validateSettings("defaults", c.Defaults, add)
+	for i, r := range c.Rules {
+		path := fmt.Sprintf("rules[%d]", i)
+		c.validateMatch(path+".match", r.Match, add)
+		if r.Settings.isZero() && !c.unknownIn[path] {
+			add(path, "sets nothing: add updateTypes, ignore, pin, allowedVersions, prerelease, minimumReleaseAge, group, labels...")
+		}
+		c.validateSettings(path, r.Settings, add)
+	}
+	pr := c.PullRequests
+	if pr.MaxOpen != nil && *pr.MaxOpen < 0 {
+		add("pullRequests.maxOpen", "must not be negative (0 means no limit)")
+	}
+	if pr.MaxNewPerRun != nil && *pr.MaxNewPerRun < 0 {
+		add("pullRequests.maxNewPerRun", "must not be negative (0 means no limit)")
+	}
+	if pr.BaseBranch != "" && !gitRefSafe.MatchString(pr.BaseBranch) {
+		add("pullRequests.baseBranch", "invalid branch name %q", pr.BaseBranch)
+	}
+	if !gitRefSafe.MatchString(pr.BranchPrefix) || strings.Contains(pr.BranchPrefix, "..") || strings.HasPrefix(pr.BranchPrefix, "/") {
+		add("pullRequests.branchPrefix", "invalid branch prefix %q", pr.BranchPrefix)
+	}
+	c.validateLabels("pullRequests.labels", pr.Labels, add)
+	if pr.TitleTemplate != "" {
+		if _, err := template.New("title").Parse(pr.TitleTemplate); err != nil {
+			add("pullRequests.titleTemplate", "%v", err)
+		}
+	}
+}
+
+type adder func(path, format string, args ...any)
+
+func (c *Config) validateMatch(path string, m Match, add adder) {
+	lists := []struct {
+		key   string
+		globs []string
+	}{{"namespaces", m.Namespaces}, {"charts", m.Charts}, {"sources", m.Sources}, {"paths", m.Paths}, {"kinds", m.Kinds}}
+	for _, l := range lists {
+		for i, g := range l.globs {
+			if err := policy.ValidateGlob(g); err != nil {
+				add(fmt.Sprintf("%s.%s[%d]", path, l.key, i), "%v", err)
+			}
+		}
+	}
+	c.validateTypes(path+".updateTypes", m.UpdateTypes, add)
+}
+
+func (c *Config) validateTypes(path string, types []string, add adder) {
+	for i, t := range types {
+		if !policy.ValidUpdateType(chart.UpdateType(t)) {
+			add(fmt.Sprintf("%s[%d]", path, i), "unknown update type %q (major, minor, patch or digest)", t)
+		}
+	}
+}
+
+func (c *Config) validateLabels(path string, labels []string, add adder) {
+	for i, l := range labels {
+		if strings.TrimSpace(l) == "" || len(l) > 50 {
+			add(fmt.Sprintf("%s[%d]", path, i), "a label must be 1 to 50 characters")
+		}
+	}
+}
+
+func (c *Config) validateSettings(path string, s Settings, add adder) {
+	c.validateTypes(path+".updateTypes", s.UpdateTypes, add)
+	if s.AllowedVersions != "" {
+		if _, err := versioning.ParseConstraint(s.AllowedVersions); err != nil {
+			add(path+".allowedVersions", "%v", err)
+		}
+	}
+	if s.MinimumReleaseAge != nil && s.MinimumReleaseAge.err != nil {
+		add(path+".minimumReleaseAge", "%v", s.MinimumReleaseAge.err)
+	}
+	switch policy.AgeUnknown(s.ReleaseAgeUnknown) {
+	case "", policy.AgeUnknownAllow, policy.AgeUnknownHold:
+	default:
+		add(path+".releaseAgeUnknown", "unknown value %q (allow or hold)", s.ReleaseAgeUnknown)
+	}
+	if s.Group != "" && !groupName.MatchString(s.Group) {
+		add(path+".group", "invalid group name %q (letters, digits, '.', '_', '-', '/')", s.Group)
+	}
+	switch s.GroupBy {
+	case "", policy.GroupByNamespace:
+	default:
+		add(path+".groupBy", "unknown value %q (namespace)", s.GroupBy)
+	}
+	if s.Group != "" && s.GroupBy != "" {
+		add(path+".groupBy", "set either group or groupBy, not both")
+	}
+	switch policy.RangeStrategy(s.RangeStrategy) {
+	case "", policy.RangeKeep, policy.RangeWiden, policy.RangeReplace:
+	default:
+		add(path+".rangeStrategy", "unknown value %q (keep, widen or replace)", s.RangeStrategy)
+	}
+	c.validateLabels(path+".labels", s.Labels, add)
+}
+
+func (s Settings) isZero() bool {
+	return s.UpdateTypes == nil && s.Ignore == nil && s.Pin == nil && s.AllowedVersions == "" &&
+		s.Prerelease == nil && s.MinimumReleaseAge == nil && s.ReleaseAgeUnknown == "" && s.Group == "" &&
+		s.GroupBy == "" && s.SeparateMajor == nil && s.Labels == nil && s.RangeStrategy == ""
+}

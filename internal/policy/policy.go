@@ -1,0 +1,540 @@
+package policy
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/Masterminds/semver/v3"
+
+	"github.com/bosunhq/bosun/internal/chart"
+	"github.com/bosunhq/bosun/internal/versioning"
+)
+
+// AgeUnknown says what to do with a candidate whose source gives no
+// publication date while a minimum release age is set.
+type AgeUnknown string
+
+const (
+	// AgeUnknownHold holds such a candidate (the default: the safe choice,
+	// since its age cannot be proven).
+	AgeUnknownHold AgeUnknown = "hold"
+	// AgeUnknownAllow lets such a candidate through.
+	AgeUnknownAllow AgeUnknown = "allow"
+)
+
+// RangeStrategy says what to do with a version range that excludes the
+// newest allowed release.
+type RangeStrategy string
+
+const (
+	// RangeKeep leaves the range alone and reports it out of range (default).
+	RangeKeep RangeStrategy = "keep"
+	// RangeWiden widens the range so it also admits the new version.
+	RangeWiden RangeStrategy = "widen"
+	// RangeReplace replaces the range by one of the same shape around the new version.
+	RangeReplace RangeStrategy = "replace"
+)
+
+// GroupByNamespace makes one group per namespace.
+const GroupByNamespace = "namespace"
+
+// AllUpdateTypes lists every update type, in order of size.
+var AllUpdateTypes = []chart.UpdateType{chart.UpdateMajor, chart.UpdateMinor, chart.UpdatePatch, chart.UpdateDigest}
+
+// Settings is a policy, possibly partial. Pointer and nil-slice fields are
+// "unset", so that a rule setting `prerelease: false` differs from one not
+// mentioning prerelease; an unset field keeps the value of earlier rules.
+type Settings struct {
+	// UpdateTypes lists the update types allowed; nil = unset (all).
+	UpdateTypes []chart.UpdateType `json:"updateTypes,omitempty"`
+	// Ignore, when true, reports the ref and never updates it.
+	Ignore *bool `json:"ignore,omitempty"`
+	// Pin, when true, never moves the ref (reported as pinned).
+	Pin *bool `json:"pin,omitempty"`
+	// AllowedVersions are Masterminds constraints that must all hold for a
+	// candidate. A rule sets one; a later rule replaces earlier ones; the
+	// multi-namespace merge collects every namespace's.
+	AllowedVersions []string `json:"allowedVersions,omitempty"`
+	// Prerelease allows pre-release candidates; unset means allowed only when
+	// the current version is itself a pre-release.
+	Prerelease *bool `json:"prerelease,omitempty"`
+	// MinimumReleaseAge holds candidates published less than this long ago.
+	MinimumReleaseAge *time.Duration `json:"minimumReleaseAge,omitempty"`
+	// ReleaseAgeUnknown decides for candidates without a date; "" = hold.
+	ReleaseAgeUnknown AgeUnknown `json:"releaseAgeUnknown,omitempty"`
+	// Group names the pull request group; GroupBy "namespace" makes one per namespace.
+	Group   string `json:"group,omitempty"`
+	GroupBy string `json:"groupBy,omitempty"`
+	// SeparateMajor puts major updates in their own group; unset = true.
+	SeparateMajor *bool `json:"separateMajor,omitempty"`
+	// Labels are added to the pull request; a rule's labels replace earlier ones.
+	Labels []string `json:"labels,omitempty"`
+	// RangeStrategy applies to version ranges; "" = keep.
+	RangeStrategy RangeStrategy `json:"rangeStrategy,omitempty"`
+}
+
+// Match selects refs. Every non-empty list must match (AND across keys); a
+// list matches when any of its globs does (OR within a list). An empty Match
+// matches every ref.
+type Match struct {
+	// Namespaces are globs on the namespaces the ref lands in. A ref with no
+	// resolved namespace never matches a non-empty Namespaces.
+	Namespaces []string `json:"namespaces,omitempty"`
+	// Charts are globs on the chart name.
+	Charts []string `json:"charts,omitempty"`
+	// Sources are path globs on the source URL ("oci://ghcr.io/**").
+	Sources []string `json:"sources,omitempty"`
+	// Paths are path globs on the file holding the version field.
+	Paths []string `json:"paths,omitempty"`
+	// Kinds are globs on the kind of the object holding the field.
+	Kinds []string `json:"kinds,omitempty"`
+	// UpdateTypes restricts the rule to candidate updates of these types
+	// (Renovate's matchUpdateTypes). Such rules are ignored by For.
+	UpdateTypes []chart.UpdateType `json:"updateTypes,omitempty"`
+}
+
+// Rule is a Match and the settings it applies.
+type Rule struct {
+	// Name is used in reasons; "" means "rule N" (1-based).
+	Name     string
+	Match    Match
+	Settings Settings
+}
+
+// Options is the whole policy: Defaults, then Rules in order.
+type Options struct {
+	Defaults Settings
+	Rules    []Rule
+}
+
+// Rules is a compiled policy. It is safe for concurrent use.
+type Rules struct {
+	defaults Settings
+	rules    []compiledRule
+}
+
+type compiledRule struct {
+	label string
+	match Match
+	set   Settings
+}
+
+// Compile validates the options and returns the compiled rules. Every
+// problem is reported, joined.
+func Compile(o Options) (*Rules, error) {
+	var errs []error
+	r := &Rules{defaults: cloneSettings(o.Defaults)}
+	for _, err := range validateSettings(o.Defaults) {
+		errs = append(errs, fmt.Errorf("defaults: %w", err))
+	}
+	for i, rule := range o.Rules {
+		label := fmt.Sprintf("rule %d", i+1)
+		if rule.Name != "" {
+			label = fmt.Sprintf("rule %d %q", i+1, rule.Name)
+		}
+		for _, err := range validateMatch(rule.Match) {
+			errs = append(errs, fmt.Errorf("%s: match: %w", label, err))
+		}
+		for _, err := range validateSettings(rule.Settings) {
+			errs = append(errs, fmt.Errorf("%s: %w", label, err))
+		}
+		r.rules = append(r.rules, compiledRule{label: label, match: cloneMatch(rule.Match), set: cloneSettings(rule.Settings)})
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("compile policy: %w", err)
+	}
+	return r, nil
+}
+
+// ValidUpdateType reports whether t names an update type.
+func ValidUpdateType(t chart.UpdateType) bool { return slices.Contains(AllUpdateTypes, t) }
+
+func validateMatch(m Match) []error {
+	var errs []error
+	for _, l := range [][]string{m.Namespaces, m.Charts, m.Kinds, m.Sources, m.Paths} {
+		for _, g := range l {
+			if err := ValidateGlob(g); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	for _, t := range m.UpdateTypes {
+		if !ValidUpdateType(t) {
+			errs = append(errs, fmt.Errorf("unknown update type %q", t))
+		}
+	}
+	return errs
+}
+
+func validateSettings(s Settings) []error {
+	var errs []error
+	for _, t := range s.UpdateTypes {
+		if !ValidUpdateType(t) {
+			errs = append(errs, fmt.Errorf("updateTypes: unknown update type %q", t))
+		}
+	}
+	for _, c := range s.AllowedVersions {
+		if _, err := versioning.ParseConstraint(c); err != nil {
+			errs = append(errs, fmt.Errorf("allowedVersions: %w", err))
+		}
+	}
+	if s.MinimumReleaseAge != nil && *s.MinimumReleaseAge < 0 {
+		errs = append(errs, fmt.Errorf("minimumReleaseAge: negative"))
+	}
+	switch s.ReleaseAgeUnknown {
+	case "", AgeUnknownHold, AgeUnknownAllow:
+	default:
+		errs = append(errs, fmt.Errorf("releaseAgeUnknown: unknown value %q (allow or hold)", s.ReleaseAgeUnknown))
+	}
+	switch s.RangeStrategy {
+	case "", RangeKeep, RangeWiden, RangeReplace:
+	default:
+		errs = append(errs, fmt.Errorf("rangeStrategy: unknown value %q (keep, widen or replace)", s.RangeStrategy))
+	}
+	switch s.GroupBy {
+	case "", GroupByNamespace:
+	default:
+		errs = append(errs, fmt.Errorf("groupBy: unknown value %q (namespace)", s.GroupBy))
+	}
+	return errs
+}
+
+// resolved is a merged Settings plus, per field, which rule set it.
+type resolved struct {
+	s   Settings
+	src map[string]string
+	ns  string
+}
+
+func (r *Rules) base() resolved {
+	res := resolved{src: map[string]string{}}
+	res.apply(r.defaults, "defaults")
+	return res
+}
+
+// apply overrides fields set in o.
+func (res *resolved) apply(o Settings, label string) {
+	set := func(field string) { res.src[field] = label }
+	if o.UpdateTypes != nil {
+		res.s.UpdateTypes = slices.Clone(o.UpdateTypes)
+		set("updateTypes")
+	}
+	if o.Ignore != nil {
+		res.s.Ignore = ptr(*o.Ignore)
+		set("ignore")
+	}
+	if o.Pin != nil {
+		res.s.Pin = ptr(*o.Pin)
+		set("pin")
+	}
+	if o.AllowedVersions != nil {
+		res.s.AllowedVersions = slices.Clone(o.AllowedVersions)
+		set("allowedVersions")
+	}
+	if o.Prerelease != nil {
+		res.s.Prerelease = ptr(*o.Prerelease)
+		set("prerelease")
+	}
+	if o.MinimumReleaseAge != nil {
+		res.s.MinimumReleaseAge = ptr(*o.MinimumReleaseAge)
+		set("minimumReleaseAge")
+	}
+	if o.ReleaseAgeUnknown != "" {
+		res.s.ReleaseAgeUnknown = o.ReleaseAgeUnknown
+		set("releaseAgeUnknown")
+	}
+	if o.Group != "" {
+		res.s.Group = o.Group
+		set("group")
+	}
+	if o.GroupBy != "" {
+		res.s.GroupBy = o.GroupBy
+		set("groupBy")
+	}
+	if o.SeparateMajor != nil {
+		res.s.SeparateMajor = ptr(*o.SeparateMajor)
+		set("separateMajor")
+	}
+	if o.Labels != nil {
+		res.s.Labels = slices.Clone(o.Labels)
+		set("labels")
+	}
+	if o.RangeStrategy != "" {
+		res.s.RangeStrategy = o.RangeStrategy
+		set("rangeStrategy")
+	}
+}
+
+// why names the rule that set field, with the namespace when known:
+// "rule 1 \"kube\" for namespace kube-system".
+func (res resolved) why(field string) string {
+	src := res.src[field]
+	if src == "" {
+		src = "built-in default"
+	}
+	if res.ns != "" {
+		return src + ", namespace " + res.ns
+	}
+	return src
+}
+
+func (m Match) matches(ref chart.Ref, ns string, t chart.UpdateType) bool {
+	if len(m.UpdateTypes) > 0 && (t == "" || !slices.Contains(m.UpdateTypes, t)) {
+		return false
+	}
+	if len(m.Namespaces) > 0 && (ns == "" || !anyName(m.Namespaces, ns)) {
+		return false
+	}
+	if len(m.Charts) > 0 && !anyName(m.Charts, ref.Chart) {
+		return false
+	}
+	if len(m.Kinds) > 0 && !anyName(m.Kinds, ref.Kind) {
+		return false
+	}
+	if len(m.Sources) > 0 && !anyPath(m.Sources, ref.Source.URL) {
+		return false
+	}
+	if len(m.Paths) > 0 && !anyPath(m.Paths, ref.Loc.File) {
+		return false
+	}
+	return true
+}
+
+func anyName(globs []string, s string) bool {
+	return slices.ContainsFunc(globs, func(g string) bool { return MatchName(g, s) })
+}
+
+func anyPath(globs []string, s string) bool {
+	return slices.ContainsFunc(globs, func(g string) bool { return MatchPath(g, s) })
+}
+
+// forNamespace merges defaults and every rule matching ref in namespace ns
+// for a candidate of type t ("" = type-agnostic: rules matching on update
+// types are left out).
+func (r *Rules) forNamespace(ref chart.Ref, ns string, t chart.UpdateType) resolved {
+	res := r.base()
+	res.ns = ns
+	for _, cr := range r.rules {
+		if cr.match.matches(ref, ns, t) {
+			res.apply(cr.set, cr.label)
+		}
+	}
+	return res
+}
+
+// effective evaluates ref in each of its namespaces and merges the results,
+// most restrictive first. restrictive is non-empty when namespaces disagree.
+func (r *Rules) effective(ref chart.Ref, t chart.UpdateType) (res resolved, restrictive string) {
+	if len(ref.Namespaces) <= 1 {
+		ns := ""
+		if len(ref.Namespaces) == 1 {
+			ns = ref.Namespaces[0]
+		}
+		return r.forNamespace(ref, ns, t), ""
+	}
+	var per []resolved
+	for _, ns := range ref.Namespaces {
+		per = append(per, r.forNamespace(ref, ns, t))
+	}
+	return mergeRestrictive(per)
+}
+
+// mergeRestrictive combines per-namespace policies: the intersection of
+// update types, ignore or pin if any namespace says so, every
+// allowedVersions constraint, pre-releases only if every namespace allows
+// them, the largest minimum age, hold if any holds, separate majors if any,
+// keep if namespaces disagree on the range strategy, the union of labels,
+// and group settings of the first namespace that sets them.
+func mergeRestrictive(per []resolved) (resolved, string) {
+	out := resolved{s: cloneSettings(per[0].s), src: map[string]string{}, ns: per[0].ns}
+	for k, v := range per[0].src {
+		out.src[k] = v + ", namespace " + per[0].ns
+	}
+	var notes []string
+	note := func(field string, winner resolved) {
+		out.src[field] = winner.why(field)
+		notes = append(notes, fmt.Sprintf("%s from namespace %s", field, winner.ns))
+	}
+	for _, p := range per[1:] {
+		s := p.s
+		// update types: intersection.
+		a, b := typesOrAll(out.s.UpdateTypes), typesOrAll(s.UpdateTypes)
+		var inter []chart.UpdateType
+		for _, t := range a {
+			if slices.Contains(b, t) {
+				inter = append(inter, t)
+			}
+		}
+		if len(inter) < len(a) {
+			note("updateTypes", p)
+		}
+		if out.s.UpdateTypes != nil || s.UpdateTypes != nil {
+			if inter == nil {
+				inter = []chart.UpdateType{}
+			}
+			out.s.UpdateTypes = inter
+		}
+		if isTrue(s.Ignore) && !isTrue(out.s.Ignore) {
+			out.s.Ignore = ptr(true)
+			note("ignore", p)
+		}
+		if isTrue(s.Pin) && !isTrue(out.s.Pin) {
+			out.s.Pin = ptr(true)
+			note("pin", p)
+		}
+		for _, c := range s.AllowedVersions {
+			if !slices.Contains(out.s.AllowedVersions, c) {
+				out.s.AllowedVersions = append(out.s.AllowedVersions, c)
+				note("allowedVersions", p)
+			}
+		}
+		// prerelease: false beats unset beats true.
+		if rank(s.Prerelease) < rank(out.s.Prerelease) {
+			out.s.Prerelease = s.Prerelease
+			note("prerelease", p)
+		}
+		if s.MinimumReleaseAge != nil && (out.s.MinimumReleaseAge == nil || *s.MinimumReleaseAge > *out.s.MinimumReleaseAge) {
+			out.s.MinimumReleaseAge = ptr(*s.MinimumReleaseAge)
+			note("minimumReleaseAge", p)
+		}
+		if ageUnknown(s.ReleaseAgeUnknown) == AgeUnknownHold && ageUnknown(out.s.ReleaseAgeUnknown) != AgeUnknownHold {
+			out.s.ReleaseAgeUnknown = AgeUnknownHold
+			note("releaseAgeUnknown", p)
+		}
+		if separateMajor(s.SeparateMajor) && !separateMajor(out.s.SeparateMajor) {
+			out.s.SeparateMajor = ptr(true)
+		}
+		if rangeStrategy(s.RangeStrategy) != rangeStrategy(out.s.RangeStrategy) && rangeStrategy(out.s.RangeStrategy) != RangeKeep {
+			out.s.RangeStrategy = RangeKeep
+			note("rangeStrategy", p)
+		}
+		if out.s.Group == "" && out.s.GroupBy == "" && (s.Group != "" || s.GroupBy != "") {
+			out.s.Group, out.s.GroupBy = s.Group, s.GroupBy
+		}
+		for _, l := range s.Labels {
+			if !slices.Contains(out.s.Labels, l) {
+				out.s.Labels = append(out.s.Labels, l)
+			}
+		}
+	}
+	sort.Strings(out.s.Labels)
+	out.ns = ""
+	if len(notes) == 0 {
+		return out, ""
+	}
+	notes = uniq(notes)
+	nss := make([]string, len(per))
+	for i, p := range per {
+		nss[i] = p.ns
+	}
+	return out, fmt.Sprintf("in namespaces %s the most restrictive policy applies: %s", strings.Join(nss, ", "), strings.Join(notes, "; "))
+}
+
+func uniq(s []string) []string {
+	var out []string
+	for _, x := range s {
+		if !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// For returns the effective settings of ref, ignoring rules that match on
+// update types: defaults and matching rules merged in order, and, for a ref
+// landing in several namespaces, the most restrictive merge across them.
+// Unset fields stay unset; their built-in defaults are: all update types,
+// not ignored, not pinned, pre-releases only from a pre-release, no minimum
+// age, hold when the age is unknown, separate majors, range strategy keep.
+func (r *Rules) For(ref chart.Ref) Settings {
+	res, _ := r.effective(ref, "")
+	return res.s
+}
+
+func typesOrAll(t []chart.UpdateType) []chart.UpdateType {
+	if t == nil {
+		return AllUpdateTypes
+	}
+	return t
+}
+
+func rank(b *bool) int {
+	switch {
+	case b == nil:
+		return 1
+	case *b:
+		return 2
+	default:
+		return 0
+	}
+}
+
+func isTrue(b *bool) bool { return b != nil && *b }
+
+func ageUnknown(a AgeUnknown) AgeUnknown {
+	if a == "" {
+		return AgeUnknownHold
+	}
+	return a
+}
+
+func separateMajor(b *bool) bool { return b == nil || *b }
+
+func rangeStrategy(s RangeStrategy) RangeStrategy {
+	if s == "" {
+		return RangeKeep
+	}
+	return s
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func cloneSettings(s Settings) Settings {
+	c := s
+	c.UpdateTypes = slices.Clone(s.UpdateTypes)
+	c.AllowedVersions = slices.Clone(s.AllowedVersions)
+	c.Labels = slices.Clone(s.Labels)
+	if s.Ignore != nil {
+		c.Ignore = ptr(*s.Ignore)
+	}
+	if s.Pin != nil {
+		c.Pin = ptr(*s.Pin)
+	}
+	if s.Prerelease != nil {
+		c.Prerelease = ptr(*s.Prerelease)
+	}
+	if s.MinimumReleaseAge != nil {
+		c.MinimumReleaseAge = ptr(*s.MinimumReleaseAge)
+	}
+	if s.SeparateMajor != nil {
+		c.SeparateMajor = ptr(*s.SeparateMajor)
+	}
+	return c
+}
+
+func cloneMatch(m Match) Match {
+	return Match{
+		Namespaces:  slices.Clone(m.Namespaces),
+		Charts:      slices.Clone(m.Charts),
+		Sources:     slices.Clone(m.Sources),
+		Paths:       slices.Clone(m.Paths),
+		Kinds:       slices.Clone(m.Kinds),
+		UpdateTypes: slices.Clone(m.UpdateTypes),
+	}
+}
+
+// constraints compiles the allowedVersions of s; Compile validated them.
+func constraints(s Settings, includePre bool) []*semver.Constraints {
+	var out []*semver.Constraints
+	for _, c := range s.AllowedVersions {
+		if pc, err := versioning.ParseConstraint(c); err == nil {
+			pc.IncludePrerelease = includePre
+			out = append(out, pc)
+		}
+	}
+	return out
+}
