@@ -46,9 +46,9 @@ func (e *Error) Error() string {
 		kind = "transient"
 	}
 	if e.Chart != "" {
-		return fmt.Sprintf("lookup %s %s (%s): %v", e.Source.URL, e.Chart, kind, e.Err)
+		return fmt.Sprintf("lookup %s %s (%s): %v", Redact(e.Source.URL), e.Chart, kind, e.Err)
 	}
-	return fmt.Sprintf("lookup %s (%s): %v", e.Source.URL, kind, e.Err)
+	return fmt.Sprintf("lookup %s (%s): %v", Redact(e.Source.URL), kind, e.Err)
 }
 
 func (e *Error) Unwrap() error { return e.Err }

@@ -1,0 +1,70 @@
+package ocirepo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+
+	"oras.land/oras-go/v2/errdef"
+	"oras.land/oras-go/v2/registry/remote/errcode"
+
+	"github.com/bosunhq/bosun/internal/chart"
+	"github.com/bosunhq/bosun/internal/datasource"
+)
+
+// lookupError classifies err, a failure of op ("list tags 127.0.0.1:5000/a/b"),
+// into a *datasource.Error wrapping the matching datasource sentinel.
+func lookupError(src chart.Source, name, op string, err error) error {
+	var de *datasource.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	transient, kind := classify(err)
+	if kind != nil {
+		err = fmt.Errorf("%s: %w: %w", op, kind, err)
+	} else {
+		err = fmt.Errorf("%s: %w", op, err)
+	}
+	return &datasource.Error{Source: src, Chart: name, Transient: transient, Err: err}
+}
+
+// classify tells whether err is worth retrying on a later run, and which
+// sentinel it maps to (nil when none fits).
+func classify(err error) (transient bool, kind error) {
+	var resp *errcode.ErrorResponse
+	if errors.As(err, &resp) {
+		switch s := resp.StatusCode; {
+		case s == http.StatusUnauthorized || s == http.StatusForbidden:
+			return false, datasource.ErrUnauthorized
+		case s == http.StatusNotFound:
+			return false, datasource.ErrNotFound
+		case s == http.StatusTooManyRequests:
+			return true, datasource.ErrRateLimited
+		case s == http.StatusRequestTimeout || s >= 500:
+			return true, nil
+		default:
+			return false, datasource.ErrInvalid
+		}
+	}
+	switch {
+	case errors.Is(err, errdef.ErrNotFound):
+		return false, datasource.ErrNotFound
+	case errors.Is(err, errdef.ErrSizeExceedsLimit), errors.Is(err, errdef.ErrTooManyPages):
+		return false, datasource.ErrTooLarge
+	case errors.Is(err, datasource.ErrTooLarge), errors.Is(err, datasource.ErrInvalid):
+		return false, nil
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return true, nil
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return true, nil
+	}
+	var oe *net.OpError
+	if errors.As(err, &oe) {
+		return true, nil
+	}
+	return false, datasource.ErrInvalid
+}

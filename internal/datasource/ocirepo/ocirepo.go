@@ -1,0 +1,359 @@
+package ocirepo
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/Masterminds/semver/v3"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+	"oras.land/oras-go/v2/content"
+	"oras.land/oras-go/v2/registry"
+	"oras.land/oras-go/v2/registry/remote"
+	"oras.land/oras-go/v2/registry/remote/auth"
+
+	"github.com/bosunhq/bosun/internal/chart"
+	"github.com/bosunhq/bosun/internal/datasource"
+)
+
+// Helm OCI media types (helm pkg/registry constants; FACTS §6.8).
+const (
+	HelmConfigMediaType = "application/vnd.cncf.helm.config.v1+json"
+	HelmChartMediaType  = "application/vnd.cncf.helm.chart.content.v1.tar+gzip"
+)
+
+// Defaults for zero Options fields.
+const (
+	DefaultHostConcurrency = 4
+	DefaultMaxTagPages     = 1000
+	// maxConfigBytes caps the chart config blob (Chart.yaml as JSON).
+	maxConfigBytes = 1 << 20
+)
+
+// Options configures a Source. The zero value works: anonymous access with
+// http.DefaultClient and no environment.
+type Options struct {
+	// Client sends every request (retries and caching are its business);
+	// nil means http.DefaultClient.
+	Client *http.Client
+	// Hosts maps source URLs to mirrors and plain-HTTP endpoints.
+	Hosts datasource.Hosts
+	// Credentials resolves credentials for the registry host actually
+	// contacted (a mirror's host when one applies). nil means
+	// DockerCredentials(Getenv).
+	Credentials auth.CredentialFunc
+	// Getenv reads DOCKER_CONFIG, HOME and GITHUB_TOKEN when Credentials is
+	// nil; nil means no environment at all (pass os.Getenv in production).
+	Getenv func(string) string
+	// Logger receives debug lines per listing and warnings; nil discards.
+	Logger *slog.Logger
+	// MaxTagPages caps tag-list pages per repository; 0 means DefaultMaxTagPages.
+	MaxTagPages int
+	// TagPageSize asks the registry for pages of this many tags (the "n"
+	// parameter); 0 leaves it to the registry.
+	TagPageSize int
+	// HostConcurrency bounds requests in flight per registry host unless the
+	// host's settings say otherwise; 0 means DefaultHostConcurrency.
+	HostConcurrency int
+}
+
+// Source is the OCI datasource. It memoizes listings and descriptions for its
+// lifetime: make one per run. It is safe for concurrent use.
+type Source struct {
+	opts    Options
+	log     *slog.Logger
+	auth    *auth.Client
+	credErr error
+
+	mu   sync.Mutex
+	sems map[string]chan struct{}
+
+	releases memo[[]chart.Release]
+	describe memo[chart.Release]
+}
+
+var _ datasource.Datasource = (*Source)(nil)
+
+// New returns a Source.
+func New(opts Options) *Source {
+	if opts.MaxTagPages <= 0 {
+		opts.MaxTagPages = DefaultMaxTagPages
+	}
+	if opts.HostConcurrency <= 0 {
+		opts.HostConcurrency = DefaultHostConcurrency
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Source{opts: opts, log: log, sems: map[string]chan struct{}{}}
+	cred := opts.Credentials
+	if cred == nil {
+		c, err := DockerCredentials(opts.Getenv)
+		if err != nil {
+			s.credErr = err
+			log.Warn("docker credentials unusable", "err", err)
+		}
+		cred = c
+	}
+	s.auth = &auth.Client{
+		Client:     opts.Client,
+		Credential: cred,
+		Cache:      auth.NewCache(),
+	}
+	return s
+}
+
+// target is the repository a source resolves to.
+type target struct {
+	src   chart.Source // as given, userinfo removed (for errors)
+	ref   registry.Reference
+	plain bool
+	limit int
+}
+
+func (t target) key() string {
+	scheme := "https://"
+	if t.plain {
+		scheme = "http://"
+	}
+	return scheme + t.ref.Registry + "/" + t.ref.Repository
+}
+
+// resolve maps a source through Hosts to the repository to contact.
+func (s *Source) resolve(src chart.Source, name string) (target, error) {
+	clean := chart.Source{Kind: src.Kind, URL: datasource.Redact(src.URL)}
+	t := target{src: clean}
+	fail := func(format string, a ...any) (target, error) {
+		return t, &datasource.Error{Source: clean, Chart: name, Err: fmt.Errorf("%w: "+format, append([]any{datasource.ErrUnsupported}, a...)...)}
+	}
+	if s.credErr != nil {
+		return t, &datasource.Error{Source: clean, Chart: name, Err: s.credErr}
+	}
+	if src.Kind != chart.SourceOCI || !strings.HasPrefix(src.URL, "oci://") {
+		return fail("not an oci:// source: %s", clean.URL)
+	}
+	ep := s.opts.Hosts.Resolve(src.URL)
+	rest := ep.URL
+	for _, p := range []string{"oci://", "https://", "http://"} {
+		if r, ok := strings.CutPrefix(rest, p); ok {
+			rest = r
+			break
+		}
+	}
+	rest = strings.TrimSuffix(rest, "/")
+	host, repo, ok := strings.Cut(rest, "/")
+	if i := strings.LastIndex(host, "@"); i >= 0 {
+		host = host[i+1:]
+	}
+	if !ok || host == "" || repo == "" || strings.ContainsAny(repo, "?#@:") {
+		return fail("no repository in %s", datasource.Redact(ep.URL))
+	}
+	t.ref = registry.Reference{Registry: host, Repository: repo}
+	if err := t.ref.ValidateRegistry(); err != nil {
+		return fail("%s: %v", datasource.Redact(ep.URL), err)
+	}
+	if err := t.ref.ValidateRepository(); err != nil {
+		return fail("%s: %v", datasource.Redact(ep.URL), err)
+	}
+	t.plain = ep.PlainHTTP
+	t.limit = s.opts.HostConcurrency
+	if ep.Host.Concurrency > 0 {
+		t.limit = ep.Host.Concurrency
+	}
+	return t, nil
+}
+
+func (s *Source) repository(t target) *remote.Repository {
+	s.mu.Lock()
+	sem, ok := s.sems[t.ref.Registry]
+	if !ok {
+		sem = make(chan struct{}, t.limit)
+		s.sems[t.ref.Registry] = sem
+	}
+	s.mu.Unlock()
+	return &remote.Repository{
+		Client:          &limitedClient{next: s.auth, sem: sem},
+		Reference:       t.ref,
+		PlainHTTP:       t.plain,
+		TagListPageSize: s.opts.TagPageSize,
+		TagListMaxPages: s.opts.MaxTagPages,
+	}
+}
+
+// Releases lists every tag of the chart's repository that is a Flux version
+// (three dot-separated parts, Masterminds-parsable, after "_"→"+"), newest
+// first. Releases are undescribed. One listing per repository per Source.
+func (s *Source) Releases(ctx context.Context, src chart.Source, name string) ([]chart.Release, error) {
+	t, err := s.resolve(src, name)
+	if err != nil {
+		return nil, err
+	}
+	rels, err := s.releases.do(ctx, t.key(), func() ([]chart.Release, error) {
+		return s.list(ctx, t, name)
+	})
+	if err != nil {
+		return nil, lookupError(t.src, name, "list tags "+t.ref.Registry+"/"+t.ref.Repository, err)
+	}
+	return slices.Clone(rels), nil
+}
+
+func (s *Source) list(ctx context.Context, t target, name string) ([]chart.Release, error) {
+	repo := s.repository(t)
+	start := time.Now()
+	var tags []string
+	pages := 0
+	err := repo.Tags(ctx, "", func(page []string) error {
+		pages++
+		tags = append(tags, page...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	rels, skipped := releasesFromTags(tags)
+	s.log.Debug("listed oci tags", "source", t.src.URL, "chart", name, "registry", t.ref.Registry,
+		"pages", pages, "tags", len(tags), "versions", len(rels), "ignored", skipped, "took", time.Since(start))
+	return rels, nil
+}
+
+type parsed struct {
+	rel chart.Release
+	v   *semver.Version
+}
+
+// releasesFromTags keeps the tags that are Flux versions and sorts them
+// newest first; equal versions (build metadata differs) order by tag,
+// descending, so the result never depends on registry order.
+func releasesFromTags(tags []string) ([]chart.Release, int) {
+	var ps []parsed
+	skipped := 0
+	for _, tag := range tags {
+		ver := strings.ReplaceAll(tag, "_", "+")
+		v, ok := ParseVersion(ver)
+		if !ok {
+			skipped++
+			continue
+		}
+		ps = append(ps, parsed{rel: chart.Release{Version: ver, Tag: tag}, v: v})
+	}
+	slices.SortFunc(ps, func(a, b parsed) int {
+		if c := b.v.Compare(a.v); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.rel.Tag, a.rel.Tag)
+	})
+	out := make([]chart.Release, len(ps))
+	for i, p := range ps {
+		out[i] = p.rel
+	}
+	return out, skipped
+}
+
+// ParseVersion parses s the way Flux does (fluxcd/pkg/version.ParseVersion):
+// exactly three dot-separated parts, then Masterminds' lenient NewVersion, so
+// "v1.2.3" is accepted and "1.2" is not.
+func ParseVersion(s string) (*semver.Version, bool) {
+	if len(strings.SplitN(s, ".", 3)) != 3 {
+		return nil, false
+	}
+	v, err := semver.NewVersion(s)
+	if err != nil {
+		return nil, false
+	}
+	return v, true
+}
+
+// Describe fetches the manifest of r's tag (never the chart layer) and, when
+// it is a Helm chart, its config blob: Created from the manifest's
+// org.opencontainers.image.created annotation (zero when absent or
+// unparsable), AppVersion, KubeVersion, Deprecated and Changes from the chart
+// metadata, Digest = manifest digest. A tag holding anything else (an image)
+// comes back with NotChart set and no error. One fetch per tag per Source.
+func (s *Source) Describe(ctx context.Context, src chart.Source, name string, r chart.Release) (chart.Release, error) {
+	t, err := s.resolve(src, name)
+	if err != nil {
+		return r, err
+	}
+	tag := r.Tag
+	if tag == "" {
+		tag = strings.ReplaceAll(r.Version, "+", "_")
+	}
+	op := "describe " + t.ref.Registry + "/" + t.ref.Repository + ":" + tag
+	if err := (registry.Reference{Registry: t.ref.Registry, Repository: t.ref.Repository, Reference: tag}).ValidateReferenceAsTag(); err != nil {
+		return r, &datasource.Error{Source: t.src, Chart: name, Err: fmt.Errorf("%s: %w: %v", op, datasource.ErrInvalid, err)}
+	}
+	d, err := s.describe.do(ctx, t.key()+":"+tag, func() (chart.Release, error) {
+		return s.fetchDetails(ctx, t, tag)
+	})
+	if err != nil {
+		return r, lookupError(t.src, name, op, err)
+	}
+	out := r
+	out.Tag = tag
+	out.Created, out.AppVersion, out.KubeVersion = d.Created, d.AppVersion, d.KubeVersion
+	out.Deprecated, out.Digest, out.Changes, out.NotChart = d.Deprecated, d.Digest, d.Changes, d.NotChart
+	out.Described = true
+	return out, nil
+}
+
+// chartMeta is the part of the Helm config blob (Chart.yaml as JSON) we use.
+type chartMeta struct {
+	Version     string            `json:"version"`
+	AppVersion  string            `json:"appVersion"`
+	KubeVersion string            `json:"kubeVersion"`
+	Deprecated  bool              `json:"deprecated"`
+	Annotations map[string]string `json:"annotations"`
+}
+
+func (s *Source) fetchDetails(ctx context.Context, t target, tag string) (chart.Release, error) {
+	repo := s.repository(t)
+	desc, rc, err := repo.FetchReference(ctx, tag)
+	if err != nil {
+		return chart.Release{}, err
+	}
+	body, err := content.ReadAll(rc, desc)
+	rc.Close()
+	if err != nil {
+		return chart.Release{}, fmt.Errorf("read manifest: %w", err)
+	}
+	var m struct {
+		MediaType   string             `json:"mediaType"`
+		Config      ocispec.Descriptor `json:"config"`
+		Annotations map[string]string  `json:"annotations"`
+	}
+	if err := json.Unmarshal(body, &m); err != nil {
+		return chart.Release{}, fmt.Errorf("%w: manifest: %v", datasource.ErrInvalid, err)
+	}
+	d := chart.Release{Digest: desc.Digest.String(), Described: true}
+	if ts := m.Annotations[ocispec.AnnotationCreated]; ts != "" {
+		if c, err := time.Parse(time.RFC3339Nano, ts); err == nil {
+			d.Created = c.UTC()
+		}
+	}
+	if desc.MediaType == ocispec.MediaTypeImageIndex || m.Config.MediaType != HelmConfigMediaType {
+		d.NotChart = true
+		return d, nil
+	}
+	if m.Config.Size > maxConfigBytes {
+		return chart.Release{}, fmt.Errorf("%w: config blob of %d bytes", datasource.ErrTooLarge, m.Config.Size)
+	}
+	cfg, err := content.FetchAll(ctx, repo, m.Config)
+	if err != nil {
+		return chart.Release{}, fmt.Errorf("fetch config %s: %w", m.Config.Digest, err)
+	}
+	var meta chartMeta
+	if err := json.Unmarshal(cfg, &meta); err != nil {
+		return chart.Release{}, fmt.Errorf("%w: chart config: %v", datasource.ErrInvalid, err)
+	}
+	d.AppVersion, d.KubeVersion, d.Deprecated = meta.AppVersion, meta.KubeVersion, meta.Deprecated
+	d.Changes = meta.Annotations["artifacthub.io/changes"]
+	return d, nil
+}

@@ -1,0 +1,568 @@
+package forgetest
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+type pull struct {
+	Number    int
+	State     string
+	Merged    bool
+	Title     string
+	Body      string
+	Head      string
+	Base      string
+	HeadSHA   string // frozen when closed; live from the branch while open
+	Labels    []string
+	User      string
+	Draft     bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	ClosedAt  time.Time
+	MergedAt  time.Time
+	MergeSHA  string
+}
+
+type label struct {
+	ID          int64
+	Name        string
+	Color       string
+	Description string
+}
+
+type comment struct {
+	ID        int64
+	Body      string
+	User      string
+	CreatedAt time.Time
+}
+
+// maxBodyLength is GitHub's undocumented limit on issue and PR bodies.
+const maxBodyLength = 65536
+
+func (f *Fake) headSHA(p *pull) string {
+	if p.State == "open" {
+		if sha, ok := f.refs["heads/"+p.Head]; ok {
+			return sha
+		}
+	}
+	return p.HeadSHA
+}
+
+func (f *Fake) findLabel(name string) *label {
+	for _, l := range f.labels {
+		if strings.EqualFold(l.Name, name) {
+			return l
+		}
+	}
+	return nil
+}
+
+func (f *Fake) labelJSON(l *label) map[string]any {
+	return map[string]any{
+		"id": l.ID, "node_id": fmt.Sprintf("LA_%d", l.ID), "name": l.Name, "color": l.Color,
+		"description": l.Description, "default": false,
+		"url": f.apiURL("labels/" + l.Name),
+	}
+}
+
+func (f *Fake) issueLabelsJSON(p *pull) []any {
+	out := []any{}
+	for _, n := range p.Labels {
+		if l := f.findLabel(n); l != nil {
+			out = append(out, f.labelJSON(l))
+		}
+	}
+	return out
+}
+
+func tsOrNil(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return ts(t)
+}
+
+func (f *Fake) branchJSON(branch, sha string) map[string]any {
+	return map[string]any{
+		"label": f.owner + ":" + branch,
+		"ref":   branch,
+		"sha":   sha,
+		"user":  userJSON(f.owner),
+		"repo":  f.repoJSON(),
+	}
+}
+
+func (f *Fake) pullJSON(p *pull) map[string]any {
+	n := strconv.Itoa(p.Number)
+	var mergeSHA any
+	if p.MergeSHA != "" {
+		mergeSHA = p.MergeSHA
+	}
+	return map[string]any{
+		"id":               int64(100000 + p.Number),
+		"node_id":          "PR_" + n,
+		"number":           p.Number,
+		"state":            p.State,
+		"locked":           false,
+		"title":            p.Title,
+		"body":             p.Body,
+		"user":             userJSON(p.User),
+		"labels":           f.issueLabelsJSON(p),
+		"draft":            p.Draft,
+		"merged":           p.Merged,
+		"merge_commit_sha": mergeSHA,
+		"created_at":       ts(p.CreatedAt),
+		"updated_at":       ts(p.UpdatedAt),
+		"closed_at":        tsOrNil(p.ClosedAt),
+		"merged_at":        tsOrNil(p.MergedAt),
+		"url":              f.apiURL("pulls/" + n),
+		"html_url":         f.htmlURL("pull/" + n),
+		"issue_url":        f.apiURL("issues/" + n),
+		"comments_url":     f.apiURL("issues/" + n + "/comments"),
+		"head":             f.branchJSON(p.Head, f.headSHA(p)),
+		"base":             f.branchJSON(p.Base, f.refs["heads/"+p.Base]),
+	}
+}
+
+// listPulls plays GET /repos/{owner}/{repo}/pulls?state=&head=owner:branch&base=
+// (https://docs.github.com/rest/pulls/pulls#list-pull-requests), newest first.
+func (f *Fake) listPulls(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	state := q.Get("state")
+	if state == "" {
+		state = "open"
+	}
+	if state != "open" && state != "closed" && state != "all" {
+		validationFailed(w, docsBase+"/pulls/pulls#list-pull-requests",
+			errDetail{Resource: "Search", Field: "state", Code: "invalid"})
+		return
+	}
+	headOwner, headBranch := "", ""
+	if h := q.Get("head"); h != "" {
+		// GitHub expects "user:ref-name" and silently ignores a bare branch
+		// name, returning every pull request (a classic pitfall).
+		if i := strings.IndexByte(h, ':'); i >= 0 {
+			headOwner, headBranch = h[:i], h[i+1:]
+		}
+	}
+	base := q.Get("base")
+	var sel []*pull
+	for i := len(f.pulls) - 1; i >= 0; i-- { // newest first (sort=created, direction=desc)
+		p := f.pulls[i]
+		if state != "all" && p.State != state {
+			continue
+		}
+		if headBranch != "" && (!strings.EqualFold(headOwner, f.owner) || p.Head != headBranch) {
+			continue
+		}
+		if base != "" && p.Base != base {
+			continue
+		}
+		sel = append(sel, p)
+	}
+	if q.Get("direction") == "asc" {
+		sort.Slice(sel, func(i, j int) bool { return sel[i].Number < sel[j].Number })
+	}
+	lo, hi := f.page(w, r, len(sel))
+	out := make([]any, 0, hi-lo)
+	for _, p := range sel[lo:hi] {
+		out = append(out, f.pullJSON(p))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (f *Fake) pullByNumber(s string) *pull {
+	n, ok := atoi(s)
+	if !ok || n > len(f.pulls) {
+		return nil
+	}
+	return f.pulls[n-1]
+}
+
+// getPull plays GET /repos/{owner}/{repo}/pulls/{pull_number}
+// (https://docs.github.com/rest/pulls/pulls#get-a-pull-request).
+func (f *Fake) getPull(w http.ResponseWriter, num string) {
+	p := f.pullByNumber(num)
+	if p == nil {
+		notFound(w, docsBase+"/pulls/pulls#get-a-pull-request")
+		return
+	}
+	writeJSON(w, http.StatusOK, f.pullJSON(p))
+}
+
+// openPullFor returns the open pull request from head into base, if any.
+func (f *Fake) openPullFor(head, base string, except int) *pull {
+	for _, p := range f.pulls {
+		if p.State == "open" && p.Head == head && p.Base == base && p.Number != except {
+			return p
+		}
+	}
+	return nil
+}
+
+// createPull plays POST /repos/{owner}/{repo}/pulls
+// (https://docs.github.com/rest/pulls/pulls#create-a-pull-request).
+func (f *Fake) createPull(w http.ResponseWriter, body []byte) {
+	const doc = docsBase + "/pulls/pulls#create-a-pull-request"
+	var req struct {
+		Title *string `json:"title"`
+		Head  *string `json:"head"`
+		Base  *string `json:"base"`
+		Body  *string `json:"body"`
+		Draft *bool   `json:"draft"`
+		Issue *int    `json:"issue"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
+		writeError(w, http.StatusBadRequest, "Problems parsing JSON", doc)
+		return
+	}
+	if req.Head == nil || req.Base == nil || (req.Title == nil && req.Issue == nil) {
+		unprocessable(w, "Invalid request.\n\n\"head\", \"base\" and \"title\" are required.", doc)
+		return
+	}
+	if req.Body != nil && len(*req.Body) > maxBodyLength {
+		validationFailed(w, doc, errDetail{Resource: "Issue", Field: "body", Code: "custom",
+			Message: fmt.Sprintf("body is too long (maximum is %d characters)", maxBodyLength)})
+		return
+	}
+	head := *req.Head
+	if i := strings.IndexByte(head, ':'); i >= 0 {
+		if !strings.EqualFold(head[:i], f.owner) {
+			validationFailed(w, doc, errDetail{Resource: "PullRequest", Field: "head", Code: "invalid"})
+			return
+		}
+		head = head[i+1:]
+	}
+	headSHA, okH := f.refs["heads/"+head]
+	baseSHA, okB := f.refs["heads/"+*req.Base]
+	if !okB {
+		validationFailed(w, doc, errDetail{Resource: "PullRequest", Field: "base", Code: "invalid"})
+		return
+	}
+	if !okH {
+		validationFailed(w, doc, errDetail{Resource: "PullRequest", Field: "head", Code: "invalid"})
+		return
+	}
+	if f.openPullFor(head, *req.Base, 0) != nil {
+		validationFailed(w, doc, errDetail{Resource: "PullRequest", Code: "custom",
+			Message: fmt.Sprintf("A pull request already exists for %s:%s.", f.owner, head)})
+		return
+	}
+	if len(f.git.only(headSHA, baseSHA)) == 0 {
+		validationFailed(w, doc, errDetail{Resource: "PullRequest", Code: "custom",
+			Message: fmt.Sprintf("No commits between %s and %s", *req.Base, head)})
+		return
+	}
+	now := f.clock.Now()
+	p := &pull{
+		Number: len(f.pulls) + 1, State: "open", Head: head, Base: *req.Base,
+		HeadSHA: headSHA, User: f.bot, CreatedAt: now, UpdatedAt: now,
+	}
+	if req.Title != nil {
+		p.Title = *req.Title
+	}
+	if req.Body != nil {
+		p.Body = *req.Body
+	}
+	if req.Draft != nil {
+		p.Draft = *req.Draft
+	}
+	f.pulls = append(f.pulls, p)
+	writeJSON(w, http.StatusCreated, f.pullJSON(p))
+}
+
+// updatePull plays PATCH /repos/{owner}/{repo}/pulls/{pull_number}
+// (https://docs.github.com/rest/pulls/pulls#update-a-pull-request).
+func (f *Fake) updatePull(w http.ResponseWriter, num string, body []byte) {
+	const doc = docsBase + "/pulls/pulls#update-a-pull-request"
+	p := f.pullByNumber(num)
+	if p == nil {
+		notFound(w, doc)
+		return
+	}
+	var req struct {
+		Title *string `json:"title"`
+		Body  *string `json:"body"`
+		State *string `json:"state"`
+		Base  *string `json:"base"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
+		writeError(w, http.StatusBadRequest, "Problems parsing JSON", doc)
+		return
+	}
+	if req.Body != nil && len(*req.Body) > maxBodyLength {
+		validationFailed(w, doc, errDetail{Resource: "Issue", Field: "body", Code: "custom",
+			Message: fmt.Sprintf("body is too long (maximum is %d characters)", maxBodyLength)})
+		return
+	}
+	if req.State != nil && *req.State != "open" && *req.State != "closed" {
+		validationFailed(w, doc, errDetail{Resource: "PullRequest", Field: "state", Code: "invalid"})
+		return
+	}
+	newState := p.State
+	if req.State != nil {
+		newState = *req.State
+	}
+	if req.Base != nil && *req.Base != p.Base {
+		if newState == "closed" {
+			validationFailed(w, doc, errDetail{Resource: "PullRequest", Field: "base", Code: "custom",
+				Message: "Cannot change the base branch of a closed pull request."})
+			return
+		}
+		if _, ok := f.refs["heads/"+*req.Base]; !ok {
+			validationFailed(w, doc, errDetail{Resource: "PullRequest", Field: "base", Code: "invalid"})
+			return
+		}
+	}
+	if newState == "open" && p.State == "closed" {
+		switch {
+		case p.Merged:
+			validationFailed(w, doc, errDetail{Resource: "PullRequest", Field: "state", Code: "custom",
+				Message: "state cannot be changed. The pull request has already been merged."})
+			return
+		case f.refs["heads/"+p.Head] == "":
+			validationFailed(w, doc, errDetail{Resource: "PullRequest", Field: "state", Code: "custom",
+				Message: "state cannot be changed. The " + p.Head + " branch has been deleted."})
+			return
+		}
+		base := p.Base
+		if req.Base != nil {
+			base = *req.Base
+		}
+		if f.openPullFor(p.Head, base, p.Number) != nil {
+			validationFailed(w, doc, errDetail{Resource: "PullRequest", Field: "state", Code: "custom",
+				Message: fmt.Sprintf("A pull request already exists for %s:%s.", f.owner, p.Head)})
+			return
+		}
+	}
+	now := f.clock.Now()
+	if req.Title != nil {
+		p.Title = *req.Title
+	}
+	if req.Body != nil {
+		p.Body = *req.Body
+	}
+	if req.Base != nil {
+		p.Base = *req.Base
+	}
+	switch {
+	case newState == "closed" && p.State == "open":
+		p.HeadSHA = f.headSHA(p)
+		p.State, p.ClosedAt = "closed", now
+	case newState == "open" && p.State == "closed":
+		p.State, p.ClosedAt = "open", time.Time{}
+	}
+	p.UpdatedAt = now
+	writeJSON(w, http.StatusOK, f.pullJSON(p))
+}
+
+// listIssueLabels plays GET /repos/{owner}/{repo}/issues/{issue_number}/labels
+// (https://docs.github.com/rest/issues/labels#list-labels-for-an-issue).
+func (f *Fake) listIssueLabels(w http.ResponseWriter, r *http.Request, num string) {
+	p := f.pullByNumber(num)
+	if p == nil {
+		notFound(w, docsBase+"/issues/labels#list-labels-for-an-issue")
+		return
+	}
+	all := f.issueLabelsJSON(p)
+	lo, hi := f.page(w, r, len(all))
+	writeJSON(w, http.StatusOK, all[lo:hi])
+}
+
+// addIssueLabels plays POST /repos/{owner}/{repo}/issues/{issue_number}/labels
+// (https://docs.github.com/rest/issues/labels#add-labels-to-an-issue). The
+// body is a JSON array of names or {"labels": [...]}; unknown names are
+// created with color ededed.
+func (f *Fake) addIssueLabels(w http.ResponseWriter, num string, body []byte) {
+	const doc = docsBase + "/issues/labels#add-labels-to-an-issue"
+	p := f.pullByNumber(num)
+	if p == nil {
+		notFound(w, doc)
+		return
+	}
+	var names []string
+	if err := json.Unmarshal(body, &names); err != nil {
+		var obj struct {
+			Labels []string `json:"labels"`
+		}
+		if err := json.Unmarshal(body, &obj); err != nil {
+			writeError(w, http.StatusBadRequest, "Problems parsing JSON", doc)
+			return
+		}
+		names = obj.Labels
+	}
+	for _, n := range names {
+		if strings.TrimSpace(n) == "" {
+			validationFailed(w, doc, errDetail{Resource: "Label", Field: "name", Code: "invalid"})
+			return
+		}
+	}
+	for _, n := range names {
+		l := f.findLabel(n)
+		if l == nil {
+			f.nextID++
+			l = &label{ID: f.nextID, Name: n, Color: "ededed"}
+			f.labels = append(f.labels, l)
+		}
+		has := false
+		for _, x := range p.Labels {
+			if strings.EqualFold(x, l.Name) {
+				has = true
+			}
+		}
+		if !has {
+			p.Labels = append(p.Labels, l.Name)
+		}
+	}
+	p.UpdatedAt = f.clock.Now()
+	writeJSON(w, http.StatusOK, f.issueLabelsJSON(p))
+}
+
+// removeIssueLabel plays DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}
+// (https://docs.github.com/rest/issues/labels#remove-a-label-from-an-issue).
+func (f *Fake) removeIssueLabel(w http.ResponseWriter, num, name string) {
+	const doc = docsBase + "/issues/labels#remove-a-label-from-an-issue"
+	p := f.pullByNumber(num)
+	if p == nil {
+		notFound(w, doc)
+		return
+	}
+	for i, x := range p.Labels {
+		if strings.EqualFold(x, name) {
+			p.Labels = append(p.Labels[:i:i], p.Labels[i+1:]...)
+			p.UpdatedAt = f.clock.Now()
+			writeJSON(w, http.StatusOK, f.issueLabelsJSON(p))
+			return
+		}
+	}
+	writeError(w, http.StatusNotFound, "Label does not exist", doc)
+}
+
+// listLabels plays GET /repos/{owner}/{repo}/labels
+// (https://docs.github.com/rest/issues/labels#list-labels-for-a-repository).
+func (f *Fake) listLabels(w http.ResponseWriter, r *http.Request) {
+	lo, hi := f.page(w, r, len(f.labels))
+	out := make([]any, 0, hi-lo)
+	for _, l := range f.labels[lo:hi] {
+		out = append(out, f.labelJSON(l))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// getLabel plays GET /repos/{owner}/{repo}/labels/{name}
+// (https://docs.github.com/rest/issues/labels#get-a-label).
+func (f *Fake) getLabel(w http.ResponseWriter, name string) {
+	l := f.findLabel(name)
+	if l == nil {
+		notFound(w, docsBase+"/issues/labels#get-a-label")
+		return
+	}
+	writeJSON(w, http.StatusOK, f.labelJSON(l))
+}
+
+var hexColor = regexp.MustCompile(`^[0-9a-fA-F]{6}$`)
+
+// createLabel plays POST /repos/{owner}/{repo}/labels
+// (https://docs.github.com/rest/issues/labels#create-a-label).
+func (f *Fake) createLabel(w http.ResponseWriter, body []byte) {
+	const doc = docsBase + "/issues/labels#create-a-label"
+	var req struct {
+		Name        *string `json:"name"`
+		Color       *string `json:"color"`
+		Description *string `json:"description"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
+		writeError(w, http.StatusBadRequest, "Problems parsing JSON", doc)
+		return
+	}
+	if req.Name == nil || strings.TrimSpace(*req.Name) == "" {
+		validationFailed(w, doc, errDetail{Resource: "Label", Field: "name", Code: "missing_field"})
+		return
+	}
+	color := "ededed"
+	if req.Color != nil {
+		color = strings.TrimPrefix(*req.Color, "#")
+		if !hexColor.MatchString(color) {
+			validationFailed(w, doc, errDetail{Resource: "Label", Field: "color", Code: "invalid"})
+			return
+		}
+	}
+	if f.findLabel(*req.Name) != nil {
+		validationFailed(w, doc, errDetail{Resource: "Label", Field: "name", Code: "already_exists"})
+		return
+	}
+	f.nextID++
+	l := &label{ID: f.nextID, Name: *req.Name, Color: strings.ToLower(color)}
+	if req.Description != nil {
+		l.Description = *req.Description
+	}
+	f.labels = append(f.labels, l)
+	writeJSON(w, http.StatusCreated, f.labelJSON(l))
+}
+
+func (f *Fake) commentJSON(num int, c *comment) map[string]any {
+	n := strconv.Itoa(num)
+	return map[string]any{
+		"id": c.ID, "node_id": fmt.Sprintf("IC_%d", c.ID), "body": c.Body, "user": userJSON(c.User),
+		"created_at": ts(c.CreatedAt), "updated_at": ts(c.CreatedAt),
+		"url":       f.apiURL(fmt.Sprintf("issues/comments/%d", c.ID)),
+		"html_url":  f.htmlURL(fmt.Sprintf("pull/%s#issuecomment-%d", n, c.ID)),
+		"issue_url": f.apiURL("issues/" + n),
+	}
+}
+
+// listComments plays GET /repos/{owner}/{repo}/issues/{issue_number}/comments
+// (https://docs.github.com/rest/issues/comments#list-issue-comments), oldest first.
+func (f *Fake) listComments(w http.ResponseWriter, r *http.Request, num string) {
+	p := f.pullByNumber(num)
+	if p == nil {
+		notFound(w, docsBase+"/issues/comments#list-issue-comments")
+		return
+	}
+	cs := f.comments[p.Number]
+	lo, hi := f.page(w, r, len(cs))
+	out := make([]any, 0, hi-lo)
+	for _, c := range cs[lo:hi] {
+		out = append(out, f.commentJSON(p.Number, c))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// createComment plays POST /repos/{owner}/{repo}/issues/{issue_number}/comments
+// (https://docs.github.com/rest/issues/comments#create-an-issue-comment).
+func (f *Fake) createComment(w http.ResponseWriter, num string, body []byte) {
+	const doc = docsBase + "/issues/comments#create-an-issue-comment"
+	p := f.pullByNumber(num)
+	if p == nil {
+		notFound(w, doc)
+		return
+	}
+	var req struct {
+		Body *string `json:"body"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
+		writeError(w, http.StatusBadRequest, "Problems parsing JSON", doc)
+		return
+	}
+	if req.Body == nil || *req.Body == "" {
+		validationFailed(w, doc, errDetail{Resource: "IssueComment", Field: "body", Code: "missing_field"})
+		return
+	}
+	if len(*req.Body) > maxBodyLength {
+		validationFailed(w, doc, errDetail{Resource: "IssueComment", Field: "body", Code: "custom",
+			Message: fmt.Sprintf("body is too long (maximum is %d characters)", maxBodyLength)})
+		return
+	}
+	f.nextID++
+	c := &comment{ID: f.nextID, Body: *req.Body, User: f.bot, CreatedAt: f.clock.Now()}
+	f.comments[p.Number] = append(f.comments[p.Number], c)
+	writeJSON(w, http.StatusCreated, f.commentJSON(p.Number, c))
+}

@@ -1,0 +1,12 @@
+// Package github is bosun's GitHub forge adapter: a thin, faithful layer over
+// go-github v60 for what a pull-request bot needs — reading branches and
+// files, committing through the Git Data API (tree → commit → ref, with no
+// author so GITHUB_TOKEN commits show as verified), and finding, opening,
+// updating, labelling, commenting on and closing pull requests.
+//
+// It owns retries of server errors, waiting out primary and secondary rate
+// limits within a budget, and mapping failures onto the forge sentinels
+// (with the token permission a 403 implies). It decides nothing about which
+// pull requests should exist: that is the caller's job. It never logs or
+// returns the token.
+package github

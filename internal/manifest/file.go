@@ -1,0 +1,391 @@
+package manifest
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+)
+
+// File is one parsed YAML file.
+type File struct {
+	// Path is relative to the scanned root, with "/" separators.
+	Path string
+	// Data is the file content exactly as read (BOM and CRLF included).
+	Data []byte
+	// Docs are the documents of the file in order; Docs[i].Index == i.
+	Docs []Document
+
+	bom   int   // length of a leading UTF-8 BOM (0 or 3)
+	lines []int // byte offset of each line start; built on first use
+}
+
+// Document is one YAML document of a file.
+type Document struct {
+	Index int
+	// Root is the document's top node (usually a mapping); nil for an empty document.
+	Root *yaml.Node
+}
+
+// Span is a half-open byte range [Start, End) of a file.
+type Span struct {
+	Start, End int
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// errLineRE extracts the line from yaml.v3 messages ("yaml: line 4: did not find expected key").
+var errLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// Parse splits data into YAML documents. It never panics: a file that
+// cannot be parsed, entirely or from some document on, yields the documents
+// read so far and a FileError.
+func Parse(path string, data []byte) (*File, *FileError) {
+	f := &File{Path: path, Data: data}
+	if bytes.HasPrefix(data, utf8BOM) {
+		f.bom = len(utf8BOM)
+	}
+	if bytes.HasPrefix(data, []byte{0xFE, 0xFF}) || bytes.HasPrefix(data, []byte{0xFF, 0xFE}) {
+		return f, &FileError{File: path, Msg: "UTF-16 encoding is not supported"}
+	}
+	if bytes.IndexByte(data, 0) >= 0 {
+		return f, &FileError{File: path, Msg: "binary file"}
+	}
+	if !utf8.Valid(data) {
+		return f, &FileError{File: path, Line: f.lineOf(firstInvalidUTF8(data)), Msg: "invalid UTF-8"}
+	}
+	return f, f.decode()
+}
+
+func (f *File) decode() (fe *FileError) {
+	defer func() {
+		if r := recover(); r != nil {
+			fe = &FileError{File: f.Path, Msg: fmt.Sprintf("yaml parser failure: %v", r)}
+		}
+	}()
+	dec := yaml.NewDecoder(bytes.NewReader(f.Data))
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return yamlError(f.Path, err)
+		}
+		d := Document{Index: len(f.Docs)}
+		if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
+			d.Root = doc.Content[0]
+		}
+		f.Docs = append(f.Docs, d)
+	}
+}
+
+func yamlError(path string, err error) *FileError {
+	msg := err.Error()
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		msg = te.Errors[0]
+	}
+	msg = strings.TrimPrefix(msg, "yaml: unmarshal errors:\n  ")
+	if m := errLineRE.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return &FileError{File: path, Line: line, Msg: m[2]}
+	}
+	return &FileError{File: path, Msg: strings.TrimPrefix(msg, "yaml: ")}
+}
+
+func firstInvalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return len(b)
+}
+
+// breakLen returns the length of the line break at b[i], 0 if none. Like
+// yaml.v3 it counts CRLF, CR, LF, NEL, LS and PS as breaks.
+func breakLen(b []byte, i int) int {
+	switch b[i] {
+	case '\n':
+		return 1
+	case '\r':
+		if i+1 < len(b) && b[i+1] == '\n' {
+			return 2
+		}
+		return 1
+	case 0xC2:
+		if i+1 < len(b) && b[i+1] == 0x85 {
+			return 2
+		}
+	case 0xE2:
+		if i+2 < len(b) && b[i+1] == 0x80 && (b[i+2] == 0xA8 || b[i+2] == 0xA9) {
+			return 3
+		}
+	}
+	return 0
+}
+
+func (f *File) lineStarts() []int {
+	if f.lines != nil {
+		return f.lines
+	}
+	lines := make([]int, 1, 64)
+	lines[0] = f.bom
+	b := f.Data
+	for i := f.bom; i < len(b); {
+		c := b[i]
+		if c != '\n' && c != '\r' && c != 0xC2 && c != 0xE2 {
+			i++
+			continue
+		}
+		if n := breakLen(b, i); n > 0 {
+			i += n
+			lines = append(lines, i)
+			continue
+		}
+		i++
+	}
+	f.lines = lines
+	return lines
+}
+
+// lineOf returns the 1-based line holding byte offset off.
+func (f *File) lineOf(off int) int {
+	lines := f.lineStarts()
+	lo, hi := 0, len(lines)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if lines[m] <= off {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
+// Offset converts a yaml.v3 1-based line and rune column to a byte offset.
+func (f *File) Offset(line, column int) (int, bool) {
+	lines := f.lineStarts()
+	if line < 1 || line > len(lines) || column < 1 {
+		return 0, false
+	}
+	off := lines[line-1]
+	for c := 1; c < column; c++ {
+		if off >= len(f.Data) || breakLen(f.Data, off) > 0 {
+			return 0, false
+		}
+		_, n := utf8.DecodeRune(f.Data[off:])
+		off += n
+	}
+	return off, true
+}
+
+// lineEnd returns the offset of the line break (or EOF) at or after off.
+func (f *File) lineEnd(off int) int {
+	b := f.Data
+	for i := off; i < len(b); i++ {
+		if breakLen(b, i) > 0 {
+			return i
+		}
+	}
+	return len(b)
+}
+
+// Span returns the byte range of the token of n exactly as written: quotes
+// included for quoted scalars, "*name" for an alias, from the indicator to
+// the last content line (its line break included) for a block scalar.
+// Properties written before the value (&anchor, !tag) are not part of it.
+// parent is the mapping or sequence holding n (nil for a top-level node); it
+// tells the flow context and the indentation that ends a block scalar.
+func (f *File) Span(n, parent *yaml.Node) (Span, error) {
+	if n == nil {
+		return Span{}, errors.New("no node")
+	}
+	off, ok := f.Offset(n.Line, n.Column)
+	if !ok {
+		return Span{}, fmt.Errorf("line %d column %d is outside the file", n.Line, n.Column)
+	}
+	b := f.Data
+	if n.Kind == yaml.AliasNode {
+		end := off + 1 + len(n.Value)
+		if end > len(b) || b[off] != '*' || string(b[off+1:end]) != n.Value {
+			return Span{}, fmt.Errorf("line %d: alias *%s not found as written", n.Line, n.Value)
+		}
+		return Span{off, end}, nil
+	}
+	if n.Kind != yaml.ScalarNode {
+		return Span{}, fmt.Errorf("line %d: not a scalar", n.Line)
+	}
+	off = f.skipProperties(off)
+	if off >= len(b) {
+		return Span{}, fmt.Errorf("line %d: scalar not found", n.Line)
+	}
+	indent, flow := -1, false
+	if parent != nil {
+		indent = parent.Column - 1
+		flow = parent.Style&yaml.FlowStyle != 0
+	}
+	switch {
+	case n.Style&yaml.DoubleQuotedStyle != 0:
+		for i := off + 1; i < len(b); i++ {
+			switch b[i] {
+			case '\\':
+				i++
+			case '"':
+				return Span{off, i + 1}, nil
+			}
+		}
+		return Span{}, fmt.Errorf("line %d: unterminated double-quoted scalar", n.Line)
+	case n.Style&yaml.SingleQuotedStyle != 0:
+		for i := off + 1; i < len(b); i++ {
+			if b[i] == '\'' {
+				if i+1 < len(b) && b[i+1] == '\'' {
+					i++
+					continue
+				}
+				return Span{off, i + 1}, nil
+			}
+		}
+		return Span{}, fmt.Errorf("line %d: unterminated single-quoted scalar", n.Line)
+	case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
+		return Span{off, f.blockEnd(off, indent)}, nil
+	default:
+		return Span{off, f.plainEnd(off, indent, flow)}, nil
+	}
+}
+
+// skipProperties moves past "&anchor" and "!tag" properties and the blanks after them.
+func (f *File) skipProperties(off int) int {
+	b := f.Data
+	for off < len(b) && (b[off] == '&' || b[off] == '!') {
+		for off < len(b) && b[off] != ' ' && b[off] != '\t' && breakLen(b, off) == 0 {
+			off++
+		}
+		for off < len(b) {
+			if b[off] == ' ' || b[off] == '\t' {
+				off++
+			} else if n := breakLen(b, off); n > 0 {
+				off += n
+			} else {
+				break
+			}
+		}
+	}
+	return off
+}
+
+// plainEnd finds the end of a plain scalar starting at off, continuation lines included.
+func (f *File) plainEnd(off, indent int, flow bool) int {
+	b := f.Data
+	end := f.plainLineEnd(off, flow)
+	if end < f.lineEnd(off) || flow {
+		return end // stopped by an indicator: the scalar cannot continue
+	}
+	// Continuation lines: more indented than the parent, not a comment or a key.
+	for next := f.lineEnd(end); next < len(b); {
+		next += breakLen(b, next)
+		i := next
+		for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
+			i++
+		}
+		if i >= len(b) {
+			break
+		}
+		if breakLen(b, i) > 0 { // blank line: may be folded into the scalar
+			next = i
+			continue
+		}
+		if i-next <= indent || b[i] == '#' || b[i] == '-' && i-next <= indent+1 {
+			break
+		}
+		if bytes.HasPrefix(b[i:], []byte("---")) || bytes.HasPrefix(b[i:], []byte("...")) {
+			break
+		}
+		e := f.plainLineEnd(i, false)
+		if e == i {
+			break
+		}
+		end = e
+		if e < f.lineEnd(i) {
+			break
+		}
+		next = f.lineEnd(e)
+	}
+	return end
+}
+
+// plainLineEnd scans one line of a plain scalar from off.
+func (f *File) plainLineEnd(off int, flow bool) int {
+	b := f.Data
+	end := off
+	for i := off; i < len(b) && breakLen(b, i) == 0; i++ {
+		c := b[i]
+		if c == '#' && i > off && (b[i-1] == ' ' || b[i-1] == '\t') {
+			break
+		}
+		if c == ':' && (i+1 == len(b) || b[i+1] == ' ' || b[i+1] == '\t' || breakLen(b, i+1) > 0 || flow && strings.IndexByte(",[]{}", b[i+1]) >= 0) {
+			break
+		}
+		if flow && strings.IndexByte(",[]{}", c) >= 0 {
+			break
+		}
+		if c != ' ' && c != '\t' {
+			end = i + 1
+		}
+	}
+	return end
+}
+
+// blockEnd finds the end of a literal or folded block scalar whose indicator is at off.
+func (f *File) blockEnd(off, indent int) int {
+	b := f.Data
+	le := f.lineEnd(off)
+	end := le + breakLenAt(b, le)
+	for next := end; next < len(b); {
+		i := next
+		for i < len(b) && b[i] == ' ' {
+			i++
+		}
+		blank := i >= len(b) || breakLen(b, i) > 0 || b[i] == '\t' && f.isBlankLine(i)
+		if !blank && i-next <= indent {
+			break
+		}
+		e := f.lineEnd(i)
+		if !blank {
+			end = e + breakLenAt(b, e)
+		}
+		if e >= len(b) {
+			break
+		}
+		next = e + breakLen(b, e)
+	}
+	return end
+}
+
+func (f *File) isBlankLine(i int) bool {
+	b := f.Data
+	for ; i < len(b) && breakLen(b, i) == 0; i++ {
+		if b[i] != ' ' && b[i] != '\t' {
+			return false
+		}
+	}
+	return true
+}
+
+func breakLenAt(b []byte, i int) int {
+	if i >= len(b) {
+		return 0
+	}
+	return breakLen(b, i)
+}

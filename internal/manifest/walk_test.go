@@ -1,0 +1,167 @@
+package manifest
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func write(t *testing.T, root, rel string, data []byte) {
+	t.Helper()
+	p := filepath.Join(root, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func paths(r *Repo) []string {
+	var out []string
+	for _, f := range r.Files {
+		out = append(out, f.Path)
+	}
+	return out
+}
+
+// TestLoad_BadInput puts every kind of bad file next to good ones: each is
+// reported or skipped, nothing panics, and the good files are still read.
+func TestLoad_BadInput(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	outside := t.TempDir()
+	write(t, outside, "secret.yaml", []byte("a: 1\n"))
+	write(t, root, "good.yaml", []byte("a: 1\n"))
+	write(t, root, "z/good.yml", []byte("b: 2\n"))
+	write(t, root, "malformed.yaml", []byte("a: 1\nb: [\n"))
+	write(t, root, "binary.yaml", []byte("\x7fELF\x00\x01\x02"))
+	write(t, root, "latin1.yaml", []byte("a: 1\nname: caf\xe9\n"))
+	write(t, root, "bom.yaml", []byte("\ufeffa: 1\n"))
+	write(t, root, "crlf.yaml", []byte("a: 1\r\n---\r\nb: 2\r\n"))
+	write(t, root, "notes.txt", []byte("\x00\x00"))
+	// A 50 MB file: sparse, so the test writes nothing; it must not be read.
+	big, err := os.Create(filepath.Join(root, "big.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := big.Truncate(50 << 20); err != nil {
+		t.Fatal(err)
+	}
+	big.Close()
+	mustSymlink(t, "loop-b.yaml", filepath.Join(root, "loop-a.yaml"))
+	mustSymlink(t, "loop-a.yaml", filepath.Join(root, "loop-b.yaml"))
+	mustSymlink(t, filepath.Join(outside, "secret.yaml"), filepath.Join(root, "escape.yaml"))
+	mustSymlink(t, outside, filepath.Join(root, "escape-dir"))
+	mustSymlink(t, "good.yaml", filepath.Join(root, "alias.yaml"))
+	mustSymlink(t, ".", filepath.Join(root, "self"))
+
+	r, err := Load(context.Background(), root, Options{})
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	// Files that were read but do not parse are kept (with no documents).
+	wantFiles := []string{"alias.yaml", "binary.yaml", "bom.yaml", "crlf.yaml", "good.yaml", "latin1.yaml", "malformed.yaml", "z/good.yml"}
+	if diff := cmp.Diff(wantFiles, paths(r)); diff != "" {
+		t.Errorf("files mismatch (-want +got):\n%s", diff)
+	}
+	wantErrs := []FileError{
+		{File: "big.yaml", Msg: "file too large: 52428800 bytes, limit 10485760"},
+		{File: "binary.yaml", Msg: "binary file"},
+		{File: "latin1.yaml", Line: 2, Msg: "invalid UTF-8"},
+		{File: "loop-a.yaml", Msg: "symlink cannot be resolved (broken or looping)"},
+		{File: "loop-b.yaml", Msg: "symlink cannot be resolved (broken or looping)"},
+		{File: "malformed.yaml", Line: 2, Msg: "did not find expected node content"},
+	}
+	if diff := cmp.Diff(wantErrs, r.Errors); diff != "" {
+		t.Errorf("errors mismatch (-want +got):\n%s", diff)
+	}
+	for _, f := range r.Files {
+		if f.Path == "crlf.yaml" && len(f.Docs) != 2 {
+			t.Errorf("crlf.yaml: %d documents, want 2", len(f.Docs))
+		}
+	}
+}
+
+func mustSymlink(t *testing.T, target, link string) {
+	t.Helper()
+	if err := os.Symlink(target, link); err != nil {
+		t.Skipf("symlinks unavailable: %v", err)
+	}
+}
+
+func TestLoad_Selection(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	for _, p := range []string{
+		"a.yaml", "b.YML", "c.json", ".archive/old.yaml", "x/.archive/old.yaml",
+		".git/config.yaml", "secret/s.yaml", "x/secret/s.yaml", "x/keep.yaml",
+	} {
+		write(t, root, p, []byte("a: 1\n"))
+	}
+	tests := []struct {
+		name string
+		opts Options
+		want []string
+	}{
+		{"default", Options{}, []string{"a.yaml", "b.YML", "secret/s.yaml", "x/keep.yaml", "x/secret/s.yaml"}},
+		{"archive", Options{IncludeArchive: true}, []string{".archive/old.yaml", "a.yaml", "b.YML", "secret/s.yaml", "x/.archive/old.yaml", "x/keep.yaml", "x/secret/s.yaml"}},
+		{"ignore", Options{Ignore: []string{"**/secret/**", "*.YML"}}, []string{"a.yaml", "x/keep.yaml"}},
+		{"size cap", Options{MaxFileSize: 4}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r, err := Load(context.Background(), root, tc.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, paths(r)); diff != "" {
+				t.Errorf("files mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestLoad_Fatal(t *testing.T) {
+	t.Parallel()
+	if _, err := Load(context.Background(), filepath.Join(t.TempDir(), "missing"), Options{}); err == nil {
+		t.Error("Load(missing root) succeeded, want error")
+	}
+	if _, err := Load(context.Background(), t.TempDir(), Options{Ignore: []string{"[bad"}}); err == nil {
+		t.Error("Load(bad glob) succeeded, want error")
+	}
+}
+
+// TestLoad_Git checks that only tracked files are read in a git work tree.
+func TestLoad_Git(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	root := t.TempDir()
+	write(t, root, "tracked.yaml", []byte("a: 1\n"))
+	write(t, root, "sub/tracked.yaml", []byte("a: 1\n"))
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", root}, args...)...)
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Skipf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	git("init", "-q")
+	git("add", "tracked.yaml", "sub/tracked.yaml")
+	write(t, root, "untracked.yaml", []byte("a: 1\n"))
+	r, err := Load(context.Background(), root, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"sub/tracked.yaml", "tracked.yaml"}, paths(r)); diff != "" {
+		t.Errorf("files mismatch (-want +got):\n%s", diff)
+	}
+}

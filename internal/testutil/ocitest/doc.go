@@ -1,0 +1,14 @@
+// Package ocitest runs a real OCI registry (distribution v3, in-memory
+// storage) on 127.0.0.1 for tests, with an optional token server that gives
+// the real 401 → Bearer challenge → token flow, anonymous or with
+// username/password. It pushes real Helm chart artifacts and plain images with
+// oras-go, counts the requests clients make (by kind and repository) and lets
+// tests wrap the registry handler to inject faults.
+//
+// It is test support only: it must never be imported by production code, it
+// never listens beyond loopback, and it does not mimic any particular hosted
+// registry's quirks beyond what a handler wrapper can express.
+//
+// distribution logs through the logrus standard logger; New silences that
+// logger process-wide (tests never want it).
+package ocitest

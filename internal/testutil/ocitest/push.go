@@ -1,0 +1,193 @@
+package ocitest
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/opencontainers/go-digest"
+	specs "github.com/opencontainers/image-spec/specs-go"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+	"gopkg.in/yaml.v3"
+	"helm.sh/helm/v3/pkg/chart"
+	"oras.land/oras-go/v2/registry/remote"
+	"oras.land/oras-go/v2/registry/remote/auth"
+)
+
+// Helm OCI media types (helm pkg/registry constants, kept here so this
+// package does not pull in helm's path helpers and their client-go import).
+const (
+	HelmConfigMediaType = "application/vnd.cncf.helm.config.v1+json"
+	HelmChartMediaType  = "application/vnd.cncf.helm.chart.content.v1.tar+gzip"
+)
+
+// PushChart pushes a Helm chart artifact exactly as `helm push` lays it out
+// (FACTS §6.9-11): a config blob of media type
+// application/vnd.cncf.helm.config.v1+json holding the Chart.yaml metadata as
+// JSON, one application/vnd.cncf.helm.chart.content.v1.tar+gzip layer holding
+// a real chart archive, and the org.opencontainers.image.{created,title,version}
+// manifest annotations. The tag is version with "+" replaced by "_". A zero
+// created omits the created annotation. It returns the manifest digest.
+func (r *Registry) PushChart(t testing.TB, repo, name, version string, created time.Time, appVersion string) string {
+	t.Helper()
+	return r.PushChartMeta(t, repo, &chart.Metadata{
+		APIVersion:  chart.APIVersionV2,
+		Name:        name,
+		Version:     version,
+		AppVersion:  appVersion,
+		Description: "ocitest chart " + name,
+		Type:        "application",
+	}, created)
+}
+
+// PushChartMeta is PushChart with full control of the chart metadata
+// (kubeVersion, deprecated, annotations...). Chart annotations are copied to
+// the manifest as Helm does, except ones that would override title or version.
+func (r *Registry) PushChartMeta(t testing.TB, repo string, meta *chart.Metadata, created time.Time) string {
+	t.Helper()
+	tgz, err := chartArchive(meta)
+	if err != nil {
+		t.Fatalf("ocitest: chart archive %s %s: %v", meta.Name, meta.Version, err)
+	}
+	cfg, err := json.Marshal(meta)
+	if err != nil {
+		t.Fatalf("ocitest: chart config: %v", err)
+	}
+	ann := map[string]string{}
+	for k, v := range meta.Annotations {
+		if k != ocispec.AnnotationTitle && k != ocispec.AnnotationVersion && v != "" {
+			ann[k] = v
+		}
+	}
+	ann[ocispec.AnnotationTitle] = meta.Name
+	ann[ocispec.AnnotationVersion] = meta.Version
+	if meta.Description != "" {
+		ann[ocispec.AnnotationDescription] = meta.Description
+	}
+	if !created.IsZero() {
+		ann[ocispec.AnnotationCreated] = created.UTC().Format(time.RFC3339)
+	}
+	tag := strings.ReplaceAll(meta.Version, "+", "_")
+	return r.push(t, repo, tag, HelmConfigMediaType, cfg, HelmChartMediaType, tgz, ann)
+}
+
+// PushImage pushes a small container image manifest (config media type
+// application/vnd.oci.image.config.v1+json, one tar+gzip layer) under tag,
+// for repositories that mix charts and images. It returns the manifest digest.
+func (r *Registry) PushImage(t testing.TB, repo, tag string) string {
+	t.Helper()
+	cfg := []byte(`{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}`)
+	layer, err := targz(map[string]string{"hello.txt": "hello from " + repo + ":" + tag + "\n"})
+	if err != nil {
+		t.Fatalf("ocitest: image layer: %v", err)
+	}
+	return r.push(t, repo, tag, ocispec.MediaTypeImageConfig, cfg, ocispec.MediaTypeImageLayerGzip, layer, nil)
+}
+
+func (r *Registry) push(t testing.TB, repo, tag, cfgType string, cfg []byte, layerType string, layer []byte, ann map[string]string) string {
+	t.Helper()
+	ctx := context.Background()
+	rp, err := remote.NewRepository(r.Ref(repo))
+	if err != nil {
+		t.Fatalf("ocitest: repository %s: %v", repo, err)
+	}
+	rp.PlainHTTP = true
+	rp.Client = &auth.Client{
+		Client:     r.srv.Client(),
+		Header:     http.Header{internalHeader: {"1"}},
+		Credential: auth.StaticCredential(r.Host(), auth.Credential{Username: r.adminUser, Password: r.adminPass}),
+		Cache:      auth.NewCache(),
+	}
+	cfgDesc := descriptor(cfgType, cfg)
+	layerDesc := descriptor(layerType, layer)
+	for _, b := range []struct {
+		d ocispec.Descriptor
+		c []byte
+	}{{cfgDesc, cfg}, {layerDesc, layer}} {
+		if err := rp.Push(ctx, b.d, bytes.NewReader(b.c)); err != nil {
+			t.Fatalf("ocitest: push blob %s to %s: %v", b.d.MediaType, repo, err)
+		}
+	}
+	m := ocispec.Manifest{
+		Versioned:   specs.Versioned{SchemaVersion: 2},
+		Config:      cfgDesc,
+		Layers:      []ocispec.Descriptor{layerDesc},
+		Annotations: ann,
+	}
+	if ann == nil { // images carry the media type field, as docker and oras write them
+		m.MediaType = ocispec.MediaTypeImageManifest
+	}
+	mb, err := json.Marshal(m)
+	if err != nil {
+		t.Fatalf("ocitest: manifest: %v", err)
+	}
+	md := descriptor(ocispec.MediaTypeImageManifest, mb)
+	if err := rp.PushReference(ctx, md, bytes.NewReader(mb), tag); err != nil {
+		t.Fatalf("ocitest: push manifest %s:%s: %v", repo, tag, err)
+	}
+	return md.Digest.String()
+}
+
+func descriptor(mediaType string, b []byte) ocispec.Descriptor {
+	return ocispec.Descriptor{MediaType: mediaType, Digest: digest.FromBytes(b), Size: int64(len(b))}
+}
+
+// chartArchive builds a minimal valid chart .tgz: Chart.yaml, values.yaml and
+// one template, under a directory named after the chart.
+func chartArchive(meta *chart.Metadata) ([]byte, error) {
+	// Chart.yaml as helm writes it: the metadata through its JSON field names.
+	j, err := json.Marshal(meta)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	if err := json.Unmarshal(j, &m); err != nil {
+		return nil, err
+	}
+	y, err := yaml.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	return targz(map[string]string{
+		meta.Name + "/Chart.yaml":  string(y),
+		meta.Name + "/values.yaml": "replicaCount: 1\n",
+		meta.Name + "/templates/configmap.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n" +
+			"  name: {{ .Release.Name }}\ndata:\n  version: {{ .Chart.Version | quote }}\n",
+	})
+}
+
+// targz writes files (sorted by name, fixed mode and time) to a gzipped tar.
+func targz(files map[string]string) ([]byte, error) {
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(zw)
+	for _, n := range names {
+		body := files[n]
+		hdr := &tar.Header{Name: n, Mode: 0o644, Size: int64(len(body)), ModTime: time.Unix(0, 0), Typeflag: tar.TypeReg}
+		if err := tw.WriteHeader(hdr); err != nil {
+			return nil, err
+		}
+		if _, err := tw.Write([]byte(body)); err != nil {
+			return nil, err
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,183 @@
+package ocitest
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/distribution/distribution/v3/configuration"
+	"github.com/distribution/distribution/v3/registry/handlers"
+	"github.com/go-jose/go-jose/v4"
+	"github.com/sirupsen/logrus"
+
+	// Registered by init: the token access controller and the storage driver.
+	_ "github.com/distribution/distribution/v3/registry/auth/token"
+	_ "github.com/distribution/distribution/v3/registry/storage/driver/inmemory"
+)
+
+// Service is the token service name the registry and token server agree on.
+const Service = "ocitest"
+
+// TokenPath is the token endpoint path, served on the registry's own
+// host:port (oras-go accepts a loopback realm only on the registry's host).
+const TokenPath = "/token"
+
+// internalHeader marks requests made by the Registry's own push helpers: they
+// bypass fault injection and request accounting.
+const internalHeader = "Ocitest-Internal"
+
+// AuthMode selects how the registry authenticates clients.
+type AuthMode int
+
+const (
+	// AuthAnonymousPull runs the token flow; anonymous clients get pull tokens,
+	// known users get pull and push. It is the default, and how GHCR treats
+	// public packages.
+	AuthAnonymousPull AuthMode = iota
+	// AuthRequired runs the token flow and refuses anonymous token requests.
+	AuthRequired
+	// AuthNone serves the registry without any authentication.
+	AuthNone
+)
+
+// Option configures New.
+type Option func(*config)
+
+type config struct {
+	mode       AuthMode
+	users      map[string]string
+	middleware []func(http.Handler) http.Handler
+}
+
+// WithAuth sets the authentication mode (default AuthAnonymousPull).
+func WithAuth(m AuthMode) Option { return func(c *config) { c.mode = m } }
+
+// WithUser adds a user the token server accepts with Basic auth; users get pull
+// and push on every repository.
+func WithUser(username, password string) Option {
+	return func(c *config) { c.users[username] = password }
+}
+
+// WithMiddleware wraps the registry and token handlers, for fault injection.
+// The first option given is the outermost. Requests are counted before the
+// middleware runs, so a response it makes up is counted too; the Registry's
+// own pushes bypass it.
+func WithMiddleware(mw func(http.Handler) http.Handler) Option {
+	return func(c *config) { c.middleware = append(c.middleware, mw) }
+}
+
+// Registry is a running in-process registry.
+type Registry struct {
+	srv   *httptest.Server
+	mode  AuthMode
+	users map[string]string
+	key   ed25519.PrivateKey
+	kid   string
+
+	// admin is the internal pusher's identity.
+	adminUser, adminPass string
+
+	mu       sync.Mutex
+	requests []Request
+}
+
+var silenceOnce sync.Once
+
+// New starts a registry on 127.0.0.1 and stops it when the test ends.
+func New(t testing.TB, opts ...Option) *Registry {
+	t.Helper()
+	silenceOnce.Do(func() {
+		logrus.SetOutput(io.Discard)
+		logrus.SetLevel(logrus.PanicLevel)
+	})
+	c := &config{users: map[string]string{}}
+	for _, o := range opts {
+		o(c)
+	}
+	r := &Registry{mode: c.mode, users: c.users, adminUser: "ocitest-admin", adminPass: randHex(t, 16)}
+
+	r.srv = httptest.NewUnstartedServer(nil)
+	host := r.srv.Listener.Addr().String()
+
+	cfg := &configuration.Configuration{
+		Storage: configuration.Storage{
+			"inmemory": configuration.Parameters{},
+			"maintenance": configuration.Parameters{
+				"uploadpurging": map[any]any{"enabled": false},
+			},
+		},
+	}
+	cfg.HTTP.Secret = randHex(t, 16)
+	cfg.Log.AccessLog.Disabled = true
+	cfg.Log.Level = "error"
+	if c.mode != AuthNone {
+		_, priv, err := ed25519.GenerateKey(rand.Reader)
+		if err != nil {
+			t.Fatalf("ocitest: generate key: %v", err)
+		}
+		r.key = priv
+		r.kid = randHex(t, 8)
+		jwks := jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{
+			Key: priv.Public(), KeyID: r.kid, Algorithm: string(jose.EdDSA), Use: "sig",
+		}}}
+		b, err := json.Marshal(jwks)
+		if err != nil {
+			t.Fatalf("ocitest: marshal jwks: %v", err)
+		}
+		path := filepath.Join(t.TempDir(), "jwks.json")
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			t.Fatalf("ocitest: write jwks: %v", err)
+		}
+		cfg.Auth = configuration.Auth{"token": configuration.Parameters{
+			"realm":   "http://" + host + TokenPath,
+			"service": Service,
+			"issuer":  Service,
+			"jwks":    path,
+		}}
+	}
+	app := handlers.NewApp(context.Background(), cfg)
+
+	mux := http.NewServeMux()
+	mux.Handle("/v2/", app)
+	if c.mode != AuthNone {
+		mux.HandleFunc(TokenPath, r.serveToken)
+	}
+	var h http.Handler = mux
+	for i := len(c.middleware) - 1; i >= 0; i-- {
+		h = c.middleware[i](h)
+	}
+	r.srv.Config.Handler = r.account(mux, h)
+	r.srv.Start()
+	t.Cleanup(r.srv.Close)
+	return r
+}
+
+// Host returns "127.0.0.1:PORT".
+func (r *Registry) Host() string { return r.srv.Listener.Addr().String() }
+
+// URL returns "http://127.0.0.1:PORT".
+func (r *Registry) URL() string { return r.srv.URL }
+
+// Ref returns "127.0.0.1:PORT/repo".
+func (r *Registry) Ref(repo string) string { return r.Host() + "/" + repo }
+
+// Client returns an HTTP client for the registry (plain, no retries).
+func (r *Registry) Client() *http.Client { return r.srv.Client() }
+
+func randHex(t testing.TB, n int) string {
+	t.Helper()
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatalf("ocitest: random: %v", err)
+	}
+	return hex.EncodeToString(b)
+}

@@ -1,0 +1,131 @@
+package ocitest
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/distribution/distribution/v3/registry/auth/token"
+	"github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
+)
+
+// tokenTTL is how long issued tokens live; far longer than any test.
+const tokenTTL = 10 * time.Minute
+
+// serveToken implements the distribution token endpoint
+// (docs/content/spec/auth/token.md): GET with service and scope parameters,
+// optional Basic credentials. Unknown or wrong credentials get 401; anonymous
+// requests get pull-only grants, or 401 under AuthRequired.
+func (r *Registry) serveToken(w http.ResponseWriter, req *http.Request) {
+	if req.Method != http.MethodGet {
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	q := req.URL.Query()
+	if q.Get("service") != Service {
+		writeTokenError(w, http.StatusBadRequest, "invalid service")
+		return
+	}
+	subject := ""
+	allowed := map[string]bool{"pull": true}
+	if user, pass, ok := req.BasicAuth(); ok {
+		if !r.checkUser(user, pass) {
+			writeTokenError(w, http.StatusUnauthorized, "invalid username or password")
+			return
+		}
+		subject = user
+		allowed["push"] = true
+	} else if r.mode == AuthRequired {
+		writeTokenError(w, http.StatusUnauthorized, "authentication required")
+		return
+	}
+
+	var access []*token.ResourceActions
+	for _, s := range q["scope"] {
+		for _, one := range strings.Fields(s) {
+			typ, rest, ok := strings.Cut(one, ":")
+			if !ok || typ != "repository" {
+				continue
+			}
+			i := strings.LastIndex(rest, ":")
+			if i < 0 {
+				continue
+			}
+			name, actions := rest[:i], rest[i+1:]
+			var granted []string
+			for _, a := range strings.Split(actions, ",") {
+				if allowed[a] {
+					granted = append(granted, a)
+				}
+			}
+			if len(granted) > 0 {
+				access = append(access, &token.ResourceActions{Type: "repository", Name: name, Actions: granted})
+			}
+		}
+	}
+
+	now := time.Now()
+	jti := make([]byte, 8)
+	_, _ = rand.Read(jti)
+	claims := token.ClaimSet{
+		Issuer:     Service,
+		Subject:    subject,
+		Audience:   token.AudienceList{Service},
+		Expiration: now.Add(tokenTTL).Unix(),
+		NotBefore:  now.Add(-time.Minute).Unix(),
+		IssuedAt:   now.Unix(),
+		JWTID:      hex.EncodeToString(jti),
+		Access:     access,
+	}
+	signer, err := jose.NewSigner(
+		jose.SigningKey{Algorithm: jose.EdDSA, Key: jose.JSONWebKey{Key: r.key, KeyID: r.kid}},
+		(&jose.SignerOptions{}).WithType("JWT"),
+	)
+	if err != nil {
+		writeTokenError(w, http.StatusInternalServerError, "signer: "+err.Error())
+		return
+	}
+	raw, err := jwt.Signed(signer).Claims(claims).Serialize()
+	if err != nil {
+		writeTokenError(w, http.StatusInternalServerError, "sign: "+err.Error())
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"token":        raw,
+		"access_token": raw,
+		"expires_in":   int(tokenTTL / time.Second),
+		"issued_at":    now.UTC().Format(time.RFC3339),
+	})
+}
+
+func (r *Registry) checkUser(user, pass string) bool {
+	want, ok := r.users[user]
+	if user == r.adminUser {
+		want, ok = r.adminPass, true
+	}
+	return ok && subtle.ConstantTimeCompare([]byte(want), []byte(pass)) == 1
+}
+
+func writeTokenError(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Basic realm="ocitest"`)
+	}
+	w.WriteHeader(status)
+	code := "UNKNOWN"
+	switch status {
+	case http.StatusUnauthorized:
+		code = "UNAUTHORIZED"
+	case http.StatusBadRequest:
+		code = "UNSUPPORTED"
+	}
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"errors": []map[string]string{{"code": code, "message": msg}},
+	})
+}
