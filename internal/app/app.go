@@ -1,0 +1,158 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// IO holds the streams a command uses: the report goes to Out, logs to Err.
+type IO struct {
+	In  io.Reader
+	Out io.Writer
+	Err io.Writer
+}
+
+// StdIO returns the process's standard streams.
+func StdIO() IO { return IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr} }
+
+// globalOptions are the flags every command takes.
+type globalOptions struct {
+	ConfigPath string
+	LogLevel   *enumFlag
+	LogFormat  *enumFlag
+	Quiet      bool
+}
+
+// Deps are the dependencies commands share, built lazily so that flag
+// parsing can be tested without side effects.
+type Deps struct {
+	IO     IO
+	Getenv func(string) string
+	Now    func() time.Time
+	// Logger is built from the global flags before any command runs.
+	Logger *slog.Logger
+
+	global globalOptions
+}
+
+// NewDeps returns production dependencies on the given streams.
+func NewDeps(streams IO) *Deps {
+	return &Deps{
+		IO:     streams,
+		Getenv: os.Getenv,
+		Now:    time.Now,
+		Logger: slog.New(slog.NewTextHandler(streams.Err, &slog.HandlerOptions{Level: slog.LevelInfo})),
+	}
+}
+
+// Main runs bosun with args and returns the process exit code.
+func Main(ctx context.Context, args []string, streams IO) int {
+	return run(ctx, NewDeps(streams), args)
+}
+
+func run(ctx context.Context, deps *Deps, args []string) int {
+	root := newRootCmd(deps)
+	root.SetArgs(args)
+	root.SetIn(deps.IO.In)
+	root.SetOut(deps.IO.Out)
+	root.SetErr(deps.IO.Err)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	code := exitCode(err)
+	if isFlagError(err) {
+		code = ExitUsage
+	}
+	switch {
+	case errors.Is(err, errPartial) || errors.Is(err, errPending):
+		// the report already told the story
+	case code == ExitUsage:
+		fmt.Fprintf(deps.IO.Err, "Error: %v\n", err)
+		if cmd != nil && isFlagError(err) {
+			fmt.Fprintf(deps.IO.Err, "Run '%s --help' for usage.\n", cmd.CommandPath())
+		}
+	default:
+		deps.Logger.Error("bosun failed", "err", err)
+	}
+	return code
+}
+
+// isFlagError reports cobra's argument and flag errors, which it returns as
+// plain errors.
+func isFlagError(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown flag", "unknown shorthand", "unknown command", "invalid argument", "flag needs an argument", "accepts ", "requires at least", "requires at most", "bad flag syntax", "required flag"} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func newRootCmd(deps *Deps) *cobra.Command {
+	g := &deps.global
+	g.LogLevel = newEnum("info", "debug", "info", "warn", "error")
+	g.LogFormat = newEnum("text", "text", "json")
+	cmd := &cobra.Command{
+		Use:   "bosun",
+		Short: "Keep the Helm charts of a FluxCD GitOps repository up to date",
+		Long: `bosun scans a FluxCD GitOps repository for Helm chart references
+(HelmRelease, OCIRepository, HelmRepository, HelmChart, kustomize helmCharts),
+looks up newer versions in Helm repositories and OCI registries, applies a
+per-namespace update policy, rewrites version fields in place and opens
+grouped pull requests.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			deps.Logger = newLogger(deps.IO.Err, g)
+			return nil
+		},
+	}
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
+	f := cmd.PersistentFlags()
+	f.StringVar(&g.ConfigPath, "config", "", "config file (default: .github/bosun.yaml, then bosun.yaml in the repository)")
+	f.Var(g.LogLevel, "log-level", "log level: debug, info, warn or error")
+	f.Var(g.LogFormat, "log-format", "log format: text or json")
+	f.BoolVarP(&g.Quiet, "quiet", "q", false, "log errors only")
+
+	cmd.AddCommand(
+		newVersionCmd(deps, nil),
+		newScanCmd(deps, nil),
+		newPlanCmd(deps, nil),
+		newApplyCmd(deps, nil),
+		newRunCmd(deps, nil),
+		newVersionsCmd(deps, nil),
+		newConfigCmd(deps),
+		newDemoCmd(deps, nil),
+	)
+	return cmd
+}
+
+func newLogger(w io.Writer, g *globalOptions) *slog.Logger {
+	level := slog.LevelInfo
+	switch g.LogLevel.String() {
+	case "debug":
+		level = slog.LevelDebug
+	case "warn":
+		level = slog.LevelWarn
+	case "error":
+		level = slog.LevelError
+	}
+	if g.Quiet {
+		level = slog.LevelError
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if g.LogFormat.String() == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -1,0 +1,197 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/bosunhq/bosun/internal/demo"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// fixedNow makes release ages, and so the demo's output, deterministic.
+var fixedNow = time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// runApp runs bosun in process with env as the whole environment.
+func runApp(t *testing.T, env map[string]string, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	deps := NewDeps(IO{In: strings.NewReader(""), Out: &out, Err: &errb})
+	deps.Now = func() time.Time { return fixedNow }
+	deps.Getenv = func(k string) string { return env[k] }
+	code := run(context.Background(), deps, args)
+	return result{code, out.String(), errb.String()}
+}
+
+func assertGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read golden (run go test -update to create it): %v", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s mismatch (-want +got):\n%s", name, diff)
+	}
+}
+
+// sampleRepo copies the embedded sample repository to a temp dir.
+func sampleRepo(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, demo.Repo()); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestMain_Version(t *testing.T) {
+	t.Parallel()
+	r := runApp(t, nil, "version")
+	if r.code != ExitOK || !strings.HasPrefix(r.stdout, "bosun ") {
+		t.Errorf("version: code %d, stdout %q", r.code, r.stdout)
+	}
+}
+
+func TestMain_UsageErrors(t *testing.T) {
+	t.Parallel()
+	badConfig := filepath.Join(t.TempDir(), "bosun.yaml")
+	if err := os.WriteFile(badConfig, []byte("version: 1\nrules:\n  - match: {namespaces: [a]}\n    updateTypes: [mayor]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		args    []string
+		wantErr string
+	}{
+		{"unknown flag", []string{"scan", "--nope"}, "unknown flag: --nope"},
+		{"bad output", []string{"scan", "-o", "yaml"}, "must be one of text, json"},
+		{"too many args", []string{"scan", "a", "b"}, "accepts at most 1 arg"},
+		{"unknown command", []string{"frobnicate"}, "unknown command"},
+		{"bad config", []string{"--config", badConfig, "scan", t.TempDir()}, `unknown update type "mayor"`},
+		{"bad log level", []string{"--log-level", "loud", "version"}, "must be one of debug, info, warn, error"},
+		{"run without repo", []string{"run", "--dry-run", t.TempDir()}, "want owner/name"},
+		{"run without token", []string{"run", "--repo", "o/r", t.TempDir()}, "no token: set GITHUB_TOKEN"},
+		{"versions without chart", []string{"versions", "https://charts.example.com"}, "needs a chart name"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := runApp(t, nil, tt.args...)
+			if r.code != ExitUsage {
+				t.Errorf("exit code = %d, want %d; stderr:\n%s", r.code, ExitUsage, r.stderr)
+			}
+			if !strings.Contains(r.stderr, tt.wantErr) {
+				t.Errorf("stderr lacks %q:\n%s", tt.wantErr, r.stderr)
+			}
+		})
+	}
+}
+
+func TestScan_SampleRepo(t *testing.T) {
+	t.Parallel()
+	dir := sampleRepo(t)
+	r := runApp(t, nil, "scan", "-o", "json", dir)
+	if r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	assertGolden(t, "scan-sample.json", r.stdout)
+	text := runApp(t, nil, "scan", dir)
+	assertGolden(t, "scan-sample.txt", text.stdout)
+}
+
+func TestScan_PartialExit(t *testing.T) {
+	t.Parallel()
+	dir := sampleRepo(t)
+	if err := os.WriteFile(filepath.Join(dir, "broken.yaml"), []byte("a: [1, 2\nb: c\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runApp(t, nil, "scan", dir)
+	if r.code != ExitPartial {
+		t.Errorf("exit = %d, want %d (a file could not be parsed)", r.code, ExitPartial)
+	}
+	if !strings.Contains(r.stdout, "broken.yaml:") || !strings.Contains(r.stdout, "10 references") {
+		t.Errorf("the report must list the broken file and still every reference:\n%s", r.stdout)
+	}
+}
+
+func TestDemo(t *testing.T) {
+	t.Parallel()
+	r := runApp(t, nil, "demo", "-o", "json")
+	if r.code != ExitOK {
+		t.Fatalf("demo exit %d: %s", r.code, r.stderr)
+	}
+	assertGolden(t, "demo.json", r.stdout)
+	var doc struct {
+		Summary struct{ Updates, Failed int }
+		Groups  []struct{ Branch string }
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Summary.Updates == 0 || doc.Summary.Failed != 0 {
+		t.Errorf("demo summary = %+v: want updates and no failures", doc.Summary)
+	}
+	md := runApp(t, nil, "demo", "-o", "markdown")
+	assertGolden(t, "demo.md", md.stdout)
+	txt := runApp(t, nil, "demo")
+	assertGolden(t, "demo.txt", txt.stdout)
+}
+
+func TestPlan_DetailedExitCode(t *testing.T) {
+	t.Parallel()
+	env, err := demo.Prepare(context.Background(), fixedNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(env.Close)
+	r := runApp(t, nil, "plan", "--no-cache", "--detailed-exitcode", env.Dir)
+	if r.code != ExitPending {
+		t.Errorf("plan --detailed-exitcode with updates: exit %d, want %d\n%s", r.code, ExitPending, r.stderr)
+	}
+	// Stop the registries: every lookup fails, the plan says so and exits 3.
+	env.Upstream.Close()
+	r = runApp(t, nil, "plan", "--no-cache", "--detailed-exitcode", env.Dir)
+	if r.code != ExitPartial {
+		t.Errorf("plan with failed lookups: exit %d, want %d", r.code, ExitPartial)
+	}
+	if !strings.Contains(r.stdout, "failed\n") || strings.Contains(r.stdout, " 0 failed") {
+		t.Errorf("the report must list the failed lookups:\n%s", r.stdout)
+	}
+}
+
+func TestConfigSchema(t *testing.T) {
+	t.Parallel()
+	r := runApp(t, nil, "config", "schema")
+	var v map[string]any
+	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &v) != nil || v["$schema"] == nil {
+		t.Errorf("config schema: code %d, not a JSON schema:\n%.200s", r.code, r.stdout)
+	}
+	dir := sampleRepo(t)
+	ok := runApp(t, nil, "config", "validate", filepath.Join(dir, "bosun.yaml"))
+	if ok.code != 0 || !strings.Contains(ok.stdout, "valid") {
+		t.Errorf("config validate: %d %s %s", ok.code, ok.stdout, ok.stderr)
+	}
+}
+
+var _ fs.FS = demo.Repo()

@@ -1,0 +1,236 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"text/template"
+
+	"github.com/spf13/cobra"
+
+	"github.com/bosunhq/bosun/internal/buildinfo"
+	"github.com/bosunhq/bosun/internal/forge"
+	"github.com/bosunhq/bosun/internal/forge/github"
+	"github.com/bosunhq/bosun/internal/plan"
+	"github.com/bosunhq/bosun/internal/publish"
+	"github.com/bosunhq/bosun/internal/report"
+)
+
+// RunOptions are the options of `bosun run`.
+type RunOptions struct {
+	deps       *Deps
+	Dir        string
+	Repo       string
+	TokenEnv   string
+	BaseBranch string
+	APIURL     string
+	DryRun     bool
+	Output     *enumFlag
+	Lookup     lookupOptions
+}
+
+func newRunCmd(deps *Deps, runF func(*RunOptions) error) *cobra.Command {
+	opts := &RunOptions{deps: deps, Dir: ".", Output: newEnum("text", "text", "json")}
+	cmd := &cobra.Command{
+		Use:   "run [DIR]",
+		Short: "Open and maintain one pull request per update group on GitHub",
+		Long: `run computes the plan for DIR (a checkout of the repository) and makes GitHub
+match it: one branch and pull request per group, rebuilt on top of the current
+base when the group changes, closed when no longer needed. A run with nothing
+new makes no write call. With --dry-run it prints every write it would make.
+
+The repository comes from --repo or GITHUB_REPOSITORY, the token from the
+environment variable named by --token-env (GITHUB_TOKEN), the API from
+--api-url or GITHUB_API_URL (GitHub Enterprise Server works the same).`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Dir = args[0]
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runRun(cmd.Context(), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Repo, "repo", "", "repository as owner/name (default $GITHUB_REPOSITORY)")
+	f.StringVar(&opts.TokenEnv, "token-env", "GITHUB_TOKEN", "name of the environment variable holding the token")
+	f.StringVar(&opts.BaseBranch, "base-branch", "", "branch pull requests target (default: config, then the repository's default branch)")
+	f.StringVar(&opts.APIURL, "api-url", "", "GitHub API URL (default $GITHUB_API_URL, then https://api.github.com)")
+	f.BoolVar(&opts.DryRun, "dry-run", false, "print the GitHub writes instead of making them")
+	f.VarP(opts.Output, "output", "o", "output format: text or json")
+	addLookupFlags(cmd, &opts.Lookup)
+	return cmd
+}
+
+func parseRepo(s string) (forge.Repo, error) {
+	owner, name, ok := strings.Cut(s, "/")
+	if !ok || owner == "" || name == "" || strings.Contains(name, "/") {
+		return forge.Repo{}, usageErrorf("repository %q: want owner/name (--repo or GITHUB_REPOSITORY)", s)
+	}
+	return forge.Repo{Owner: owner, Name: name}, nil
+}
+
+func runRun(ctx context.Context, opts *RunOptions) error {
+	deps := opts.deps
+	repoName := opts.Repo
+	if repoName == "" {
+		repoName = deps.Getenv("GITHUB_REPOSITORY")
+	}
+	repo, err := parseRepo(repoName)
+	if err != nil {
+		return err
+	}
+	token := deps.Getenv(opts.TokenEnv)
+	if token == "" && !opts.DryRun {
+		return usageErrorf("no token: set %s (a token with contents: write and pull-requests: write)", opts.TokenEnv)
+	}
+	apiURL := opts.APIURL
+	if apiURL == "" {
+		apiURL = deps.Getenv("GITHUB_API_URL")
+	}
+	client, err := github.New(github.Options{
+		BaseURL: apiURL, Token: token, Repo: repo, Logger: deps.Logger, UserAgent: buildinfo.UserAgent(),
+	})
+	if err != nil {
+		return &usageError{fmt.Errorf("github client: %w", err)}
+	}
+	p, err := deps.buildPlan(ctx, opts.Dir, opts.Lookup)
+	if err != nil {
+		return err
+	}
+	var f publish.Forge = client
+	if opts.DryRun {
+		f = publish.DryRun(client, deps.IO.Out)
+	}
+	title, err := titleFunc(p.cfg.PullRequests.TitleTemplate)
+	if err != nil {
+		return &usageError{err}
+	}
+	base := opts.BaseBranch
+	if base == "" {
+		base = p.cfg.PullRequests.BaseBranch
+	}
+	pub := publish.Options{
+		Base:         base,
+		BranchPrefix: p.cfg.PullRequests.BranchPrefix,
+		Labels:       p.cfg.PullRequests.Labels,
+		Title:        title,
+		Local:        localContent(ctx, opts.Dir),
+		PathPrefix:   gitPrefix(ctx, opts.Dir),
+		Now:          deps.Now(),
+		Logger:       deps.Logger,
+	}
+	if v := p.cfg.PullRequests.MaxOpen; v != nil {
+		pub.MaxOpen = *v
+	}
+	if v := p.cfg.PullRequests.MaxNewPerRun; v != nil {
+		pub.MaxNew = *v
+	}
+	outcomes, err := publish.Publish(ctx, f, p.result.Groups, p.result.FailedKeys(), pub)
+	if err != nil {
+		return err
+	}
+	rr := report.Run{Plan: p.report, DryRun: opts.DryRun}
+	for _, o := range outcomes {
+		rr.Outcomes = append(rr.Outcomes, report.Outcome{Branch: o.Branch, Title: o.Title, Action: string(o.Action),
+			Number: o.Number, URL: o.URL, Detail: o.Detail, Err: o.Err})
+	}
+	switch opts.Output.String() {
+	case "json":
+		err = report.WriteRunJSON(deps.IO.Out, rr)
+	default:
+		err = report.WriteRunText(deps.IO.Out, rr)
+	}
+	if err != nil {
+		return err
+	}
+	if p.failed() || rr.Failed() {
+		return errPartial
+	}
+	return nil
+}
+
+// titleFunc compiles the configured title template; nil keeps the plan's title.
+func titleFunc(tmpl string) (func(plan.Group) (string, error), error) {
+	if tmpl == "" {
+		return nil, nil
+	}
+	t, err := template.New("title").Option("missingkey=error").Parse(tmpl)
+	if err != nil {
+		return nil, fmt.Errorf("pullRequests.titleTemplate: %w", err)
+	}
+	return func(g plan.Group) (string, error) {
+		var b strings.Builder
+		u := g.Updates[0]
+		data := map[string]any{
+			"Group": g.Name, "Branch": g.Branch, "Type": string(g.Type), "Default": g.Title,
+			"Chart": u.Ref.Chart, "From": u.From, "To": u.To, "Major": g.Type == "major", "Updates": len(g.Updates),
+		}
+		if err := t.Execute(&b, data); err != nil {
+			return "", err
+		}
+		return strings.TrimSpace(b.String()), nil
+	}, nil
+}
+
+// localContent returns a reader of the local checkout that answers only
+// when the checkout's HEAD is the base commit and the file is unmodified, so
+// pull requests are built from exactly what is on the base branch.
+func localContent(ctx context.Context, dir string) func(baseSHA, path string) ([]byte, bool) {
+	head, err := exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "HEAD").Output()
+	if err != nil {
+		return nil
+	}
+	top, err := exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "--show-toplevel").Output()
+	if err != nil {
+		return nil
+	}
+	status, err := exec.CommandContext(ctx, "git", "-C", dir, "status", "--porcelain", "-z", "--untracked-files=no").Output()
+	if err != nil {
+		return nil
+	}
+	headSHA := strings.TrimSpace(string(head))
+	root := strings.TrimSpace(string(top))
+	absDir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil
+	}
+	if real, err := filepath.EvalSymlinks(absDir); err == nil {
+		absDir = real
+	}
+	dirty := map[string]bool{}
+	for _, e := range strings.Split(string(status), "\x00") {
+		if len(e) > 3 {
+			dirty[e[3:]] = true
+		}
+	}
+	return func(baseSHA, path string) ([]byte, bool) {
+		if baseSHA != headSHA {
+			return nil, false
+		}
+		abs := filepath.Join(absDir, filepath.FromSlash(path))
+		rel, err := filepath.Rel(root, abs)
+		if err != nil || dirty[filepath.ToSlash(rel)] {
+			return nil, false
+		}
+		data, err := os.ReadFile(abs)
+		if err != nil {
+			return nil, false
+		}
+		return data, true
+	}
+}
+
+// gitPrefix is dir's path inside its git work tree ("" at the top or outside git).
+func gitPrefix(ctx context.Context, dir string) string {
+	out, err := exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "--show-prefix").Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSuffix(strings.TrimSpace(string(out)), "/")
+}

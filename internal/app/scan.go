@@ -1,0 +1,81 @@
+package app
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/bosunhq/bosun/internal/flux"
+	"github.com/bosunhq/bosun/internal/report"
+)
+
+// ScanOptions are the options of `bosun scan`.
+type ScanOptions struct {
+	deps           *Deps
+	Dir            string
+	Output         *enumFlag
+	IncludeArchive bool
+}
+
+func newScanCmd(deps *Deps, runF func(*ScanOptions) error) *cobra.Command {
+	opts := &ScanOptions{deps: deps, Dir: ".", Output: newEnum("text", "text", "json")}
+	cmd := &cobra.Command{
+		Use:   "scan [DIR]",
+		Short: "List every chart reference in a repository, with skip reasons",
+		Long: `scan walks DIR (default: the current directory) and lists every chart version
+field bosun could edit: HelmRelease chart.spec and chartRef, OCIRepository,
+HelmChart and kustomize helmCharts, with the namespaces each lands in.
+References bosun will not update are listed with a skip reason.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Dir = args[0]
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runScan(cmd, opts)
+		},
+	}
+	cmd.Flags().VarP(opts.Output, "output", "o", "output format: text or json")
+	cmd.Flags().BoolVar(&opts.IncludeArchive, "include-archive", false, "also scan .archive/ directories")
+	return cmd
+}
+
+func runScan(cmd *cobra.Command, opts *ScanOptions) error {
+	deps := opts.deps
+	cfg, err := deps.loadConfig(opts.Dir)
+	if err != nil {
+		return err
+	}
+	res, err := flux.Scan(cmd.Context(), opts.Dir, flux.Options{
+		Ignore:         cfg.Ignore,
+		IncludeArchive: opts.IncludeArchive,
+		Logger:         deps.Logger,
+	})
+	if err != nil {
+		return fmt.Errorf("scan %s: %w", opts.Dir, err)
+	}
+	s := scanReport(res)
+	switch opts.Output.String() {
+	case "json":
+		err = report.WriteScanJSON(deps.IO.Out, s)
+	default:
+		err = report.WriteScanText(deps.IO.Out, s)
+	}
+	if err != nil {
+		return err
+	}
+	if len(s.Errors) > 0 {
+		return errPartial
+	}
+	return nil
+}
+
+func scanReport(res *flux.Result) report.Scan {
+	s := report.Scan{Files: res.Files, Refs: res.Refs}
+	for _, e := range res.Errors {
+		s.Errors = append(s.Errors, report.FileError{File: e.File, Line: e.Line, Message: e.Msg})
+	}
+	return s
+}

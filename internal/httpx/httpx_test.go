@@ -1,0 +1,619 @@
+package httpx
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// sleeps records the waits the retry transport asks for, without waiting.
+type sleeps struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (s *sleeps) sleep(ctx context.Context, d time.Duration) error {
+	s.mu.Lock()
+	s.d = append(s.d, d)
+	s.mu.Unlock()
+	return ctx.Err()
+}
+
+func (s *sleeps) got() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Duration(nil), s.d...)
+}
+
+func get(t *testing.T, c *http.Client, u string, hdr ...string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", u, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("read %s: %v", u, err)
+	}
+	return resp, string(b)
+}
+
+func TestNew_UserAgent(t *testing.T) {
+	t.Parallel()
+	var ua atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ua.Store(r.UserAgent())
+	}))
+	t.Cleanup(srv.Close)
+	get(t, New(Options{UserAgent: "bosun/1.2.3"}), srv.URL)
+	if got := ua.Load(); got != "bosun/1.2.3" {
+		t.Errorf("User-Agent = %v, want bosun/1.2.3", got)
+	}
+}
+
+func TestRetry(t *testing.T) {
+	t.Parallel()
+	date := time.Now().Add(90 * time.Second).UTC().Format(http.TimeFormat)
+	tests := []struct {
+		name        string
+		method      string
+		statuses    []int // per attempt; the last one repeats
+		retryAfter  string
+		maxAttempts int
+		wantCalls   int
+		wantStatus  int
+		check       func(t *testing.T, d []time.Duration)
+	}{
+		{name: "500s then success", statuses: []int{500, 502, 200}, wantCalls: 3, wantStatus: 200,
+			check: func(t *testing.T, d []time.Duration) {
+				// base 100ms, equal jitter: [50,100]ms then [100,200]ms.
+				if len(d) != 2 || d[0] < 50*time.Millisecond || d[0] > 100*time.Millisecond ||
+					d[1] < 100*time.Millisecond || d[1] > 200*time.Millisecond {
+					t.Errorf("waits = %v, want [50ms..100ms, 100ms..200ms]", d)
+				}
+			}},
+		{name: "429 retry-after seconds", statuses: []int{429, 200}, retryAfter: "7", wantCalls: 2, wantStatus: 200,
+			check: func(t *testing.T, d []time.Duration) {
+				if diff := cmp.Diff([]time.Duration{7 * time.Second}, d); diff != "" {
+					t.Errorf("waits mismatch (-want +got):\n%s", diff)
+				}
+			}},
+		{name: "503 retry-after http-date", statuses: []int{503, 200}, retryAfter: date, wantCalls: 2, wantStatus: 200,
+			check: func(t *testing.T, d []time.Duration) {
+				if len(d) != 1 || d[0] < 80*time.Second || d[0] > 91*time.Second {
+					t.Errorf("waits = %v, want ~90s", d)
+				}
+			}},
+		{name: "retry-after beyond cap is not waited", statuses: []int{429}, retryAfter: "3600", wantCalls: 1, wantStatus: 429,
+			check: func(t *testing.T, d []time.Duration) {
+				if len(d) != 0 {
+					t.Errorf("waits = %v, want none", d)
+				}
+			}},
+		{name: "attempts exhausted", statuses: []int{503}, maxAttempts: 3, wantCalls: 3, wantStatus: 503},
+		{name: "404 is not retried", statuses: []int{404}, wantCalls: 1, wantStatus: 404},
+		{name: "501 is not retried", statuses: []int{501}, wantCalls: 1, wantStatus: 501},
+		{name: "POST is not retried", method: http.MethodPost, statuses: []int{503, 200}, wantCalls: 1, wantStatus: 503},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var calls atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				n := int(calls.Add(1))
+				st := tt.statuses[min(n, len(tt.statuses))-1]
+				if st != 200 && tt.retryAfter != "" {
+					w.Header().Set("Retry-After", tt.retryAfter)
+				}
+				w.WriteHeader(st)
+				fmt.Fprint(w, "body")
+			}))
+			t.Cleanup(srv.Close)
+			var s sleeps
+			c := New(Options{Sleep: s.sleep, BaseRetryWait: 100 * time.Millisecond, MaxRetryWait: 2 * time.Minute, MaxAttempts: tt.maxAttempts})
+			if tt.name == "retry-after beyond cap is not waited" {
+				c = New(Options{Sleep: s.sleep, MaxRetryWait: time.Minute})
+			}
+			method := tt.method
+			if method == "" {
+				method = http.MethodGet
+			}
+			req, _ := http.NewRequestWithContext(t.Context(), method, srv.URL, nil)
+			resp, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tt.wantStatus || int(calls.Load()) != tt.wantCalls {
+				t.Errorf("status %d after %d calls, want %d after %d", resp.StatusCode, calls.Load(), tt.wantStatus, tt.wantCalls)
+			}
+			if tt.check != nil {
+				tt.check(t, s.got())
+			}
+			if tt.wantStatus == 429 {
+				var se *StatusError
+				if err := CheckResponse(resp); !errors.As(err, &se) || se.RetryAfter != time.Hour || !IsTransient(err) {
+					t.Errorf("CheckResponse = %v, want transient StatusError with RetryAfter 1h", err)
+				}
+			}
+		})
+	}
+}
+
+func TestRetry_TransportErrorThenSuccess(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				conn.Close() // connection dropped before any response
+			}
+			return
+		}
+		fmt.Fprint(w, "ok")
+	}))
+	t.Cleanup(srv.Close)
+	var s sleeps
+	_, body := get(t, New(Options{Sleep: s.sleep}), srv.URL)
+	if body != "ok" || calls.Load() != 2 || len(s.got()) != 1 {
+		t.Errorf("body %q after %d calls and %d waits, want ok after 2 calls, 1 wait", body, calls.Load(), len(s.got()))
+	}
+}
+
+func TestRetry_ContextCancelStopsWaiting(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(503)
+	}))
+	t.Cleanup(srv.Close)
+	ctx, cancel := context.WithCancel(t.Context())
+	// The real sleep, with a long backoff: only the cancel can end it.
+	c := New(Options{BaseRetryWait: time.Hour, MaxRetryWait: time.Hour})
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		cancel()
+	}()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
+	start := time.Now()
+	_, err := c.Do(req)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+	if time.Since(start) > 10*time.Second {
+		t.Errorf("took %s: cancel did not stop the wait", time.Since(start))
+	}
+}
+
+func TestNew_Timeouts(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/body" {
+			w.Header().Set("Content-Length", "100")
+			w.Write([]byte("partial"))
+			w.(http.Flusher).Flush()
+		}
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(srv.Close)
+	var s sleeps
+	c := New(Options{ResponseHeaderTimeout: 50 * time.Millisecond, Timeout: 300 * time.Millisecond, MaxAttempts: 2, Sleep: s.sleep})
+
+	t.Run("no headers", func(t *testing.T) {
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL+"/hang", nil)
+		_, err := c.Do(req)
+		if err == nil || !IsTransient(err) {
+			t.Errorf("err = %v, want a transient timeout", err)
+		}
+		if len(s.got()) != 1 {
+			t.Errorf("waits = %v, want 1 retry", s.got())
+		}
+	})
+	t.Run("body stalls", func(t *testing.T) {
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL+"/body", nil)
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		_, err = io.ReadAll(resp.Body)
+		if err == nil || !IsTransient(err) {
+			t.Errorf("read err = %v, want a transient timeout", err)
+		}
+	})
+}
+
+func TestLimit_HostConcurrency(t *testing.T) {
+	t.Parallel()
+	var cur, peak atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := cur.Add(1)
+		for {
+			p := peak.Load()
+			if n <= p || peak.CompareAndSwap(p, n) {
+				break
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+		cur.Add(-1)
+	}))
+	t.Cleanup(srv.Close)
+	host := strings.TrimPrefix(srv.URL, "http://")
+	var asked atomic.Value
+	c := New(Options{HostConcurrency: func(h string) int { asked.Store(h); return 2 }})
+	var wg sync.WaitGroup
+	for range 12 {
+		wg.Go(func() { get(t, c, srv.URL) })
+	}
+	wg.Wait()
+	if p := peak.Load(); p > 2 || p < 1 {
+		t.Errorf("peak concurrency = %d, want 1..2", p)
+	}
+	if asked.Load() != host {
+		t.Errorf("HostConcurrency asked for %v, want %s", asked.Load(), host)
+	}
+}
+
+func TestLog_Redacts(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "hello")
+	}))
+	t.Cleanup(srv.Close)
+	var buf bytes.Buffer
+	var mu sync.Mutex
+	log := slog.New(slog.NewTextHandler(&lockedWriter{w: &buf, mu: &mu}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c := New(Options{Logger: log})
+	u := strings.Replace(srv.URL, "http://", "http://user:hunter2@", 1) + "/index.yaml?token=s3cret"
+	get(t, c, u, "Authorization", "Bearer tok3n")
+	mu.Lock()
+	out := buf.String()
+	mu.Unlock()
+	for _, secret := range []string{"hunter2", "s3cret", "tok3n", "user:"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("log leaks %q:\n%s", secret, out)
+		}
+	}
+	for _, want := range []string{"method=GET", "status=200", "bytes=5", "token=REDACTED", "/index.yaml", "duration="} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+type lockedWriter struct {
+	w  io.Writer
+	mu *sync.Mutex
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// cacheServer serves a body with validators and counts conditional hits.
+type cacheServer struct {
+	*httptest.Server
+	mu          sync.Mutex
+	body        string
+	etag, lm    string
+	full, n304  int
+	bodyBytes   int
+	shortLength bool
+	authSeen    []string
+}
+
+func newCacheServer(t *testing.T, etag, lm string) *cacheServer {
+	cs := &cacheServer{body: "apiVersion: v1\n", etag: etag, lm: lm}
+	cs.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cs.mu.Lock()
+		defer cs.mu.Unlock()
+		cs.authSeen = append(cs.authSeen, r.Header.Get("Authorization"))
+		if cs.etag != "" {
+			w.Header().Set("ETag", cs.etag)
+		}
+		if cs.lm != "" {
+			w.Header().Set("Last-Modified", cs.lm)
+		}
+		if (cs.etag != "" && r.Header.Get("If-None-Match") == cs.etag) ||
+			(cs.etag == "" && cs.lm != "" && r.Header.Get("If-Modified-Since") == cs.lm) {
+			cs.n304++
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		cs.full++
+		w.Header().Set("Content-Type", "text/yaml")
+		if cs.shortLength {
+			w.Header().Set("Content-Length", itoa(len(cs.body)+10))
+		}
+		n, _ := io.WriteString(w, cs.body)
+		cs.bodyBytes += n
+	}))
+	t.Cleanup(cs.Close)
+	return cs
+}
+
+func itoa(n int) string { return fmt.Sprint(n) }
+
+func (cs *cacheServer) counts() (full, n304, bytes int) {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	return cs.full, cs.n304, cs.bodyBytes
+}
+
+func TestCache(t *testing.T) {
+	t.Parallel()
+	t.Run("etag revalidated", func(t *testing.T) {
+		t.Parallel()
+		cs := newCacheServer(t, `"v1"`, "")
+		dir := t.TempDir()
+		_, b1 := get(t, New(Options{CacheDir: dir}), cs.URL+"/index.yaml")
+		resp, b2 := get(t, New(Options{CacheDir: dir}), cs.URL+"/index.yaml")
+		full, n304, bytes := cs.counts()
+		if b1 != b2 || resp.StatusCode != 200 || resp.Header.Get(CacheHeader) != CacheRevalidated ||
+			resp.Header.Get("Content-Type") != "text/yaml" {
+			t.Errorf("second response: status %d, %s=%q, ct=%q, body %q vs %q", resp.StatusCode, CacheHeader,
+				resp.Header.Get(CacheHeader), resp.Header.Get("Content-Type"), b2, b1)
+		}
+		if full != 1 || n304 != 1 || bytes != len(b1) {
+			t.Errorf("server: %d full, %d 304, %d bytes; want 1, 1, %d", full, n304, bytes, len(b1))
+		}
+	})
+	t.Run("last-modified revalidated", func(t *testing.T) {
+		t.Parallel()
+		cs := newCacheServer(t, "", "Mon, 02 Jan 2006 15:04:05 GMT")
+		dir := t.TempDir()
+		get(t, New(Options{CacheDir: dir}), cs.URL)
+		resp, _ := get(t, New(Options{CacheDir: dir}), cs.URL)
+		if _, n304, _ := cs.counts(); n304 != 1 || resp.Header.Get(CacheHeader) != CacheRevalidated {
+			t.Errorf("n304 = %d, header %q", n304, resp.Header.Get(CacheHeader))
+		}
+	})
+	t.Run("no validators not stored", func(t *testing.T) {
+		t.Parallel()
+		cs := newCacheServer(t, "", "")
+		dir := t.TempDir()
+		get(t, New(Options{CacheDir: dir}), cs.URL)
+		get(t, New(Options{CacheDir: dir}), cs.URL)
+		if full, _, _ := cs.counts(); full != 2 {
+			t.Errorf("full = %d, want 2", full)
+		}
+	})
+	t.Run("corrupt entry ignored", func(t *testing.T) {
+		t.Parallel()
+		cs := newCacheServer(t, `"v1"`, "")
+		dir := t.TempDir()
+		get(t, New(Options{CacheDir: dir}), cs.URL)
+		files := entries(t, dir)
+		if len(files) != 1 {
+			t.Fatalf("cache files = %v, want 1", files)
+		}
+		if err := os.WriteFile(files[0], []byte("garbage\x00\x00\x00\x00\x00\x00\x00\x03"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		resp, body := get(t, New(Options{CacheDir: dir}), cs.URL)
+		if full, n304, _ := cs.counts(); full != 2 || n304 != 0 || body != cs.body || resp.Header.Get(CacheHeader) != "" {
+			t.Errorf("full=%d n304=%d body=%q", full, n304, body)
+		}
+		// The fresh 200 replaced the bad entry.
+		get(t, New(Options{CacheDir: dir}), cs.URL)
+		if _, n304, _ := cs.counts(); n304 != 1 {
+			t.Errorf("n304 = %d after repair, want 1", n304)
+		}
+	})
+	t.Run("truncated body not stored", func(t *testing.T) {
+		t.Parallel()
+		cs := newCacheServer(t, `"v1"`, "")
+		cs.shortLength = true
+		dir := t.TempDir()
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, cs.URL, nil)
+		resp, err := New(Options{CacheDir: dir}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err == nil {
+			t.Fatal("read succeeded on a truncated body")
+		}
+		if files := entries(t, dir); len(files) != 0 {
+			t.Errorf("cache files = %v, want none", files)
+		}
+	})
+	t.Run("credentials", func(t *testing.T) {
+		t.Parallel()
+		cs := newCacheServer(t, `"v1"`, "")
+		dir := t.TempDir()
+		c := New(Options{CacheDir: dir})
+		get(t, c, cs.URL, "Authorization", "Basic YTpi")
+		get(t, c, cs.URL, "Authorization", "Basic YTpj") // other credentials: own entry
+		get(t, c, cs.URL, "Authorization", "Basic YTpi") // revalidated
+		get(t, c, cs.URL, "Authorization", "Bearer x")   // never cached
+		get(t, c, cs.URL, "Authorization", "Bearer x")
+		if full, n304, _ := cs.counts(); full != 4 || n304 != 1 {
+			t.Errorf("full=%d n304=%d, want 4 and 1", full, n304)
+		}
+		for _, f := range entries(t, dir) {
+			b, _ := os.ReadFile(f)
+			if bytes.Contains(b, []byte("YTpi")) || bytes.Contains(b, []byte("YTpj")) {
+				t.Errorf("%s holds a credential", f)
+			}
+		}
+	})
+}
+
+func entries(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			out = append(out, p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestRedirects(t *testing.T) {
+	t.Parallel()
+	var otherAuth atomic.Value
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		otherAuth.Store(r.Header.Get("Authorization") + "|" + r.Header.Get("Cookie"))
+		fmt.Fprint(w, "other")
+	}))
+	t.Cleanup(other.Close)
+	// Same IP, other port, and "localhost" instead of 127.0.0.1: both other hosts.
+	otherURL := strings.Replace(other.URL, "127.0.0.1", "localhost", 1)
+	var sameAuth atomic.Value
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/same":
+			http.Redirect(w, r, "/final", http.StatusFound)
+		case "/final":
+			sameAuth.Store(r.Header.Get("Authorization"))
+			fmt.Fprint(w, "final")
+		case "/away":
+			http.Redirect(w, r, otherURL+"/x", http.StatusMovedPermanently)
+		case "/loop-a":
+			http.Redirect(w, r, "/loop-b", http.StatusFound)
+		case "/loop-b":
+			http.Redirect(w, r, "/loop-a", http.StatusFound)
+		default: // /chain/N
+			var n int
+			fmt.Sscanf(r.URL.Path, "/chain/%d", &n)
+			http.Redirect(w, r, fmt.Sprintf("/chain/%d", n+1), http.StatusFound)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	c := New(Options{})
+
+	t.Run("same host keeps credentials", func(t *testing.T) {
+		_, body := get(t, c, srv.URL+"/same", "Authorization", "Basic dTpw")
+		if body != "final" || sameAuth.Load() != "Basic dTpw" {
+			t.Errorf("body %q auth %v", body, sameAuth.Load())
+		}
+	})
+	t.Run("other host gets no credentials", func(t *testing.T) {
+		_, body := get(t, c, srv.URL+"/away", "Authorization", "Basic dTpw", "Cookie", "s=1")
+		if body != "other" || otherAuth.Load() != "|" {
+			t.Errorf("body %q, other host saw auth|cookie %q", body, otherAuth.Load())
+		}
+		u := strings.Replace(srv.URL, "http://", "http://u:p@", 1) + "/away"
+		get(t, c, u)
+		if otherAuth.Load() != "|" {
+			t.Errorf("userinfo credentials forwarded: %q", otherAuth.Load())
+		}
+	})
+	t.Run("loop", func(t *testing.T) {
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL+"/loop-a", nil)
+		_, err := c.Do(req)
+		if !errors.Is(err, ErrRedirectLoop) || IsTransient(err) {
+			t.Errorf("err = %v, want permanent ErrRedirectLoop", err)
+		}
+	})
+	t.Run("too many", func(t *testing.T) {
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL+"/chain/0", nil)
+		_, err := c.Do(req)
+		if err == nil || !strings.Contains(err.Error(), "stopped after 10 redirects") {
+			t.Errorf("err = %v", err)
+		}
+	})
+}
+
+func TestIsTransient(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"nil", nil, false},
+		{"500", &StatusError{StatusCode: 500}, true},
+		{"429", fmt.Errorf("x: %w", &StatusError{StatusCode: 429}), true},
+		{"404", &StatusError{StatusCode: 404}, false},
+		{"401", &StatusError{StatusCode: 401}, false},
+		{"deadline", context.DeadlineExceeded, true},
+		{"reset", &url.Error{Op: "Get", URL: "u", Err: &net.OpError{Op: "read", Err: os.NewSyscallError("read", syscall.ECONNRESET)}}, true},
+		{"refused", &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}, true},
+		{"unexpected eof", io.ErrUnexpectedEOF, true},
+		{"no such host", &net.DNSError{Err: "no such host", Name: "x", IsNotFound: true}, false},
+		{"redirect loop", &url.Error{Op: "Get", URL: "u", Err: ErrRedirectLoop}, false},
+		{"plain error", errors.New("boom"), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := IsTransient(tt.err); got != tt.want {
+				t.Errorf("IsTransient(%v) = %v, want %v", tt.err, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	tests := []struct {
+		in   string
+		want time.Duration
+	}{
+		{"", 0}, {"0", 0}, {"-3", 0}, {"12", 12 * time.Second}, {"soon", 0},
+		{now.Add(30 * time.Second).Format(http.TimeFormat), 30 * time.Second},
+		{now.Add(-time.Hour).Format(http.TimeFormat), 0},
+	}
+	for _, tt := range tests {
+		if got := ParseRetryAfter(tt.in, now); got != tt.want {
+			t.Errorf("ParseRetryAfter(%q) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestDefaultCacheDir(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", "/tmp/xdg")
+	if got := DefaultCacheDir(); got != filepath.Join("/tmp/xdg", "bosun") {
+		t.Errorf("DefaultCacheDir() = %q", got)
+	}
+}
+
+func TestRedactURL(t *testing.T) {
+	t.Parallel()
+	u, _ := url.Parse("https://u:p@h.example/a/index.yaml?sig=abc&x=1#frag")
+	if got, want := RedactURL(u), "https://h.example/a/index.yaml?sig=REDACTED&x=REDACTED"; got != want {
+		t.Errorf("RedactURL = %q, want %q", got, want)
+	}
+}

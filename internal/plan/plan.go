@@ -1,0 +1,239 @@
+package plan
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/Masterminds/semver/v3"
+
+	"github.com/bosunhq/bosun/internal/chart"
+)
+
+// Update is one version field to change.
+type Update struct {
+	Ref chart.Ref
+	// From and To are versions as written and as published; NewValue is the
+	// exact string to write (To, or a new range).
+	From, To, NewValue string
+	// FromDigest/ToDigest are set for tag+digest references.
+	FromDigest, ToDigest string
+	Type                 chart.UpdateType
+	AppFrom, AppTo       string
+	Released             time.Time
+	Changes              string
+	// Grouping settings from the policy.
+	Group         string
+	GroupBy       string // "" or "namespace"
+	SeparateMajor bool
+	Labels        []string
+	Reason        string
+}
+
+// Group is one branch and pull request.
+type Group struct {
+	// Name is the group's slug ("app-template", "rook-ceph", "app-template-major").
+	Name   string
+	Branch string
+	Title  string
+	// Named is true for a group named in the policy (as opposed to one chart).
+	Named bool
+	// Namespace is set for groups made by groupBy: namespace.
+	Namespace string
+	Type      chart.UpdateType // the largest update type in the group
+	Labels    []string
+	Updates   []Update
+	Hash      string
+}
+
+// Options shape branch names and titles.
+type Options struct {
+	// BranchPrefix defaults to "bosun/".
+	BranchPrefix string
+}
+
+// Build groups updates deterministically; the result is sorted by branch.
+func Build(updates []Update, opts Options) []Group {
+	prefix := opts.BranchPrefix
+	if prefix == "" {
+		prefix = "bosun/"
+	}
+	type key struct{ name, chartKey, namespace string }
+	byKey := map[key]*Group{}
+	for _, u := range updates {
+		major := u.Type == chart.UpdateMajor && u.SeparateMajor
+		var k key
+		named := false
+		switch {
+		case u.Group != "":
+			k.name, named = slug(u.Group), true
+		case u.GroupBy == "namespace":
+			ns := "unknown-namespace"
+			if len(u.Ref.Namespaces) > 0 {
+				ns = strings.Join(u.Ref.Namespaces, "-")
+			}
+			k.name, k.namespace, named = slug("namespace-"+ns), ns, true
+		default:
+			k.name = slug(u.Ref.Chart)
+			k.chartKey = u.Ref.Source.URL + " " + u.Ref.Chart
+		}
+		if major {
+			k.name += "-major"
+		}
+		g := byKey[k]
+		if g == nil {
+			g = &Group{Name: k.name, Named: named, Namespace: k.namespace}
+			byKey[k] = g
+		}
+		g.Updates = append(g.Updates, u)
+	}
+	groups := make([]*Group, 0, len(byKey))
+	for _, g := range byKey {
+		groups = append(groups, g)
+	}
+	// Two charts of the same name from different sources: disambiguate by host.
+	seen := map[string]int{}
+	for _, g := range groups {
+		seen[g.Name]++
+	}
+	for _, g := range groups {
+		if seen[g.Name] > 1 && !g.Named {
+			g.Name = g.Name + "-" + slug(g.Updates[0].Ref.Source.Host())
+		}
+	}
+	out := make([]Group, 0, len(groups))
+	for _, g := range groups {
+		sortUpdates(g.Updates)
+		g.Branch = prefix + g.Name
+		g.Type = largestType(g.Updates)
+		g.Labels = labels(g)
+		g.Title = title(g)
+		g.Hash = Hash(g.Updates)
+		out = append(out, *g)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Branch < out[j].Branch })
+	return out
+}
+
+func sortUpdates(us []Update) {
+	sort.SliceStable(us, func(i, j int) bool {
+		a, b := us[i].Ref.Loc, us[j].Ref.Loc
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		return a.Start < b.Start
+	})
+}
+
+var typeRank = map[chart.UpdateType]int{chart.UpdateDigest: 1, chart.UpdatePatch: 2, chart.UpdateMinor: 3, chart.UpdateMajor: 4}
+
+func largestType(us []Update) chart.UpdateType {
+	var t chart.UpdateType
+	for _, u := range us {
+		if typeRank[u.Type] > typeRank[t] {
+			t = u.Type
+		}
+	}
+	return t
+}
+
+func labels(g *Group) []string {
+	set := map[string]bool{"type/" + string(g.Type): true}
+	for _, u := range g.Updates {
+		for _, l := range u.Labels {
+			set[l] = true
+		}
+	}
+	out := make([]string, 0, len(set))
+	for l := range set {
+		out = append(out, l)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// title follows the conventional-commit style home-ops users already use.
+func title(g *Group) string {
+	prefix := "feat(helm)"
+	switch g.Type {
+	case chart.UpdatePatch:
+		prefix = "fix(helm)"
+	case chart.UpdateDigest:
+		prefix = "chore(helm)"
+	case chart.UpdateMajor:
+		prefix = "feat(helm)!"
+	}
+	if g.Named {
+		if g.Type != chart.UpdateMajor {
+			prefix = "chore(helm)"
+		}
+		if g.Namespace != "" {
+			return fmt.Sprintf("%s: update charts in namespace %s", prefix, g.Namespace)
+		}
+		return fmt.Sprintf("%s: update %s group", prefix, strings.TrimSuffix(g.Name, "-major"))
+	}
+	u := g.Updates[0]
+	from := lowestFrom(g.Updates)
+	if g.Type == chart.UpdateDigest {
+		return fmt.Sprintf("%s: update chart %s digest ( %s → %s )", prefix, u.Ref.Chart, shortDigest(u.FromDigest), shortDigest(u.ToDigest))
+	}
+	return fmt.Sprintf("%s: update chart %s ( %s → %s )", prefix, u.Ref.Chart, from, u.To)
+}
+
+func lowestFrom(us []Update) string {
+	froms := make([]string, 0, len(us))
+	for _, u := range us {
+		froms = append(froms, u.From)
+	}
+	slices.SortFunc(froms, func(a, b string) int {
+		va, ea := semver.NewVersion(a)
+		vb, eb := semver.NewVersion(b)
+		if ea != nil || eb != nil {
+			return strings.Compare(a, b)
+		}
+		return va.Compare(vb)
+	})
+	return froms[0]
+}
+
+func shortDigest(d string) string {
+	if i := strings.IndexByte(d, ':'); i >= 0 && len(d) >= i+1+7 {
+		return d[i+1 : i+1+7]
+	}
+	return d
+}
+
+// Hash is a stable hash of what a group changes: the same edits give the
+// same hash in any order and on any machine.
+func Hash(us []Update) string {
+	lines := make([]string, 0, len(us))
+	for _, u := range us {
+		lines = append(lines, strings.Join([]string{
+			u.Ref.Loc.File, fmt.Sprint(u.Ref.Loc.Start), string(u.Ref.Field),
+			u.From, u.NewValue, u.FromDigest, u.ToDigest,
+		}, "\x00"))
+	}
+	sort.Strings(lines)
+	h := sha256.New()
+	for _, l := range lines {
+		h.Write([]byte(l))
+		h.Write([]byte{'\n'})
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+var nonSlug = regexp.MustCompile(`[^a-z0-9._-]+`)
+
+func slug(s string) string {
+	s = nonSlug.ReplaceAllString(strings.ToLower(s), "-")
+	s = strings.Trim(s, "-.")
+	if s == "" {
+		return "chart"
+	}
+	return s
+}

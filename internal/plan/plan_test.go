@@ -1,0 +1,121 @@
+package plan
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/bosunhq/bosun/internal/chart"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+var appTemplate = chart.Source{Kind: chart.SourceOCI, URL: "oci://ghcr.io/bjw-s-labs/helm/app-template"}
+
+func upd(file, ns, chartName string, src chart.Source, from, to string, typ chart.UpdateType) Update {
+	return Update{
+		Ref: chart.Ref{Kind: "OCIRepository", Name: filepath.Base(filepath.Dir(file)), Namespaces: []string{ns}, Chart: chartName, Source: src,
+			Field: chart.FieldTag, Version: from, Loc: chart.Location{File: file, Line: 12, Start: 300, End: 300 + len(from)}},
+		From: from, To: to, NewValue: to, Type: typ, SeparateMajor: true,
+	}
+}
+
+func describe(gs []Group) string {
+	var b strings.Builder
+	for _, g := range gs {
+		fmt.Fprintf(&b, "%s\n  title: %s\n  labels: %s\n  hash: %s\n", g.Branch, g.Title, strings.Join(g.Labels, ","), g.Hash)
+		for _, u := range g.Updates {
+			fmt.Fprintf(&b, "  - %s %s/%s %s %s → %s (%s)\n", u.Ref.Loc.File, strings.Join(u.Ref.Namespaces, ","), u.Ref.Name, u.Ref.Chart, u.From, u.To, u.Type)
+		}
+	}
+	return b.String()
+}
+
+func TestBuild_Golden(t *testing.T) {
+	t.Parallel()
+	rook := chart.Source{Kind: chart.SourceOCI, URL: "oci://ghcr.io/rook/rook-ceph"}
+	rookCluster := chart.Source{Kind: chart.SourceOCI, URL: "oci://ghcr.io/rook/rook-ceph-cluster"}
+	ciliumA := chart.Source{Kind: chart.SourceHelm, URL: "https://helm.cilium.io"}
+	ciliumB := chart.Source{Kind: chart.SourceOCI, URL: "oci://quay.io/cilium/charts/cilium"}
+	named := func(u Update, g string) Update { u.Group = g; return u }
+	byNS := func(u Update) Update { u.GroupBy = "namespace"; return u }
+	noSep := func(u Update) Update { u.SeparateMajor = false; return u }
+	withDigest := func(u Update) Update {
+		u.FromDigest, u.ToDigest = "sha256:aaaaaaaaaaaa1111", "sha256:bbbbbbbbbbbb2222"
+		return u
+	}
+	cases := map[string][]Update{
+		"default": {
+			upd("apps/media/sonarr/app/ocirepository.yaml", "media", "app-template", appTemplate, "4.0.1", "4.1.0", chart.UpdateMinor),
+			upd("apps/default/echo/app/ocirepository.yaml", "default", "app-template", appTemplate, "4.0.0", "4.1.0", chart.UpdateMinor),
+			upd("apps/media/radarr/app/ocirepository.yaml", "media", "app-template", appTemplate, "3.7.3", "4.1.0", chart.UpdateMajor),
+			upd("apps/kube-system/cilium/app/helmrelease.yaml", "kube-system", "cilium", ciliumA, "1.16.1", "1.16.2", chart.UpdatePatch),
+			upd("apps/net/cilium/app/helmrelease.yaml", "net", "cilium", ciliumB, "1.16.1", "1.16.2", chart.UpdatePatch),
+			withDigest(upd("apps/flux-system/flux-operator/app/ocirepository.yaml", "flux-system", "flux-operator", chart.Source{Kind: chart.SourceOCI, URL: "oci://ghcr.io/controlplaneio-fluxcd/charts/flux-operator"}, "0.28.0", "0.28.0", chart.UpdateDigest)),
+		},
+		"named-groups": {
+			named(upd("apps/rook-ceph/app/helmrelease.yaml", "rook-ceph", "rook-ceph", rook, "v1.16.4", "v1.16.5", chart.UpdatePatch), "rook-ceph"),
+			named(upd("apps/rook-ceph/cluster/helmrelease.yaml", "rook-ceph", "rook-ceph-cluster", rookCluster, "v1.16.4", "v1.17.0", chart.UpdateMinor), "rook-ceph"),
+			named(upd("apps/rook-ceph/cluster2/helmrelease.yaml", "rook-ceph", "rook-ceph-cluster", rookCluster, "v0.9.0", "v1.17.0", chart.UpdateMajor), "rook-ceph"),
+		},
+		"by-namespace": {
+			byNS(upd("apps/media/sonarr/app/ocirepository.yaml", "media", "app-template", appTemplate, "4.0.1", "4.1.0", chart.UpdateMinor)),
+			byNS(upd("apps/media/plex/app/ocirepository.yaml", "media", "plex", chart.Source{Kind: chart.SourceHelm, URL: "https://charts.example.com"}, "1.0.0", "1.0.1", chart.UpdatePatch)),
+			byNS(upd("apps/default/echo/app/ocirepository.yaml", "default", "app-template", appTemplate, "4.0.0", "4.1.0", chart.UpdateMinor)),
+		},
+		"major-not-separate": {
+			noSep(upd("a/ocirepository.yaml", "media", "app-template", appTemplate, "3.7.3", "4.1.0", chart.UpdateMajor)),
+			noSep(upd("b/ocirepository.yaml", "media", "app-template", appTemplate, "4.0.0", "4.1.0", chart.UpdateMinor)),
+		},
+	}
+	for name, us := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			got := describe(Build(us, Options{}))
+			golden := filepath.Join("testdata", name+".golden")
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("read golden (run with -update to create): %v", err)
+			}
+			if diff := cmp.Diff(string(want), got); diff != "" {
+				t.Errorf("Build() mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestBuild_ManyFilesOneGroup(t *testing.T) {
+	t.Parallel()
+	var us []Update
+	for i := range 93 {
+		us = append(us, upd(fmt.Sprintf("kubernetes/apps/ns%02d/app/ocirepository.yaml", i), fmt.Sprintf("ns%02d", i), "app-template", appTemplate, "4.0.0", "4.1.0", chart.UpdateMinor))
+	}
+	gs := Build(us, Options{})
+	if len(gs) != 1 || len(gs[0].Updates) != 93 || gs[0].Branch != "bosun/app-template" {
+		t.Fatalf("want one group of 93 on bosun/app-template, got %d groups", len(gs))
+	}
+}
+
+func TestHash_StableAndSensitive(t *testing.T) {
+	t.Parallel()
+	a := upd("a.yaml", "x", "c", appTemplate, "1.0.0", "1.1.0", chart.UpdateMinor)
+	b := upd("b.yaml", "x", "c", appTemplate, "1.0.0", "1.1.0", chart.UpdateMinor)
+	if Hash([]Update{a, b}) != Hash([]Update{b, a}) {
+		t.Error("hash depends on order")
+	}
+	c := b
+	c.NewValue = "1.2.0"
+	if Hash([]Update{a, b}) == Hash([]Update{a, c}) {
+		t.Error("hash ignores the new value")
+	}
+}

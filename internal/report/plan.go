@@ -1,0 +1,364 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/bosunhq/bosun/internal/chart"
+	"github.com/bosunhq/bosun/internal/pipeline"
+	"github.com/bosunhq/bosun/internal/plan"
+)
+
+// PlanJSON is the JSON contract of `bosun plan -o json` (schemaVersion 1).
+// Fields may be added; these are never renamed.
+type PlanJSON struct {
+	SchemaVersion int           `json:"schemaVersion"`
+	Summary       PlanSummary   `json:"summary"`
+	Groups        []GroupJSON   `json:"groups"`
+	Skipped       []SkippedJSON `json:"skipped"`
+	Failed        []FailedJSON  `json:"failed"`
+	Errors        []FileError   `json:"errors"`
+}
+
+// PlanSummary counts what a plan holds.
+type PlanSummary struct {
+	References int `json:"references"`
+	Updates    int `json:"updates"`
+	Groups     int `json:"groups"`
+	UpToDate   int `json:"upToDate"`
+	Skipped    int `json:"skipped"`
+	Failed     int `json:"failed"`
+}
+
+// GroupJSON is one branch / pull request.
+type GroupJSON struct {
+	Branch  string       `json:"branch"`
+	Title   string       `json:"title"`
+	Hash    string       `json:"hash"`
+	Type    string       `json:"type"`
+	Labels  []string     `json:"labels"`
+	Updates []UpdateJSON `json:"updates"`
+}
+
+// UpdateJSON is one version field to change.
+type UpdateJSON struct {
+	File           string       `json:"file"`
+	Line           int          `json:"line"`
+	Kind           string       `json:"kind"`
+	Name           string       `json:"name"`
+	Namespaces     []string     `json:"namespaces"`
+	Chart          string       `json:"chart"`
+	Source         chart.Source `json:"source"`
+	From           string       `json:"from"`
+	To             string       `json:"to"`
+	NewValue       string       `json:"newValue"`
+	Digest         string       `json:"digest,omitempty"`
+	FromDigest     string       `json:"fromDigest,omitempty"`
+	Type           string       `json:"type"`
+	AppVersionFrom string       `json:"appVersionFrom,omitempty"`
+	AppVersionTo   string       `json:"appVersionTo,omitempty"`
+	Released       *time.Time   `json:"released,omitempty"`
+	UsedBy         []string     `json:"usedBy,omitempty"`
+	Reason         string       `json:"reason,omitempty"`
+}
+
+// SkippedJSON is a reference that gets no update, and why.
+type SkippedJSON struct {
+	File       string       `json:"file"`
+	Line       int          `json:"line"`
+	Kind       string       `json:"kind"`
+	Name       string       `json:"name"`
+	Namespaces []string     `json:"namespaces"`
+	Chart      string       `json:"chart"`
+	Source     chart.Source `json:"source"`
+	Version    string       `json:"version"`
+	Reason     string       `json:"reason"`
+	Detail     string       `json:"detail,omitempty"`
+}
+
+// FailedJSON is a chart source whose lookup failed.
+type FailedJSON struct {
+	Source     chart.Source `json:"source"`
+	Chart      string       `json:"chart"`
+	Error      string       `json:"error"`
+	Transient  bool         `json:"transient"`
+	References int          `json:"references"`
+}
+
+// Plan is what plan reports render.
+type Plan struct {
+	Result *pipeline.Result
+	Refs   int
+	Errors []FileError
+	Now    time.Time
+}
+
+// PlanJSONOf converts a plan into its JSON document.
+func PlanJSONOf(p Plan) PlanJSON {
+	r := p.Result
+	out := PlanJSON{SchemaVersion: SchemaVersion, Groups: []GroupJSON{}, Skipped: []SkippedJSON{}, Failed: []FailedJSON{}, Errors: p.Errors}
+	if out.Errors == nil {
+		out.Errors = []FileError{}
+	}
+	updates := 0
+	for _, g := range r.Groups {
+		gj := GroupJSON{Branch: g.Branch, Title: g.Title, Hash: g.Hash, Type: string(g.Type), Labels: nonNil(g.Labels)}
+		for _, u := range g.Updates {
+			updates++
+			gj.Updates = append(gj.Updates, updateJSON(u))
+		}
+		out.Groups = append(out.Groups, gj)
+	}
+	for _, s := range r.Skipped {
+		out.Skipped = append(out.Skipped, SkippedJSON{
+			File: s.Ref.Loc.File, Line: s.Ref.Loc.Line, Kind: s.Ref.Kind, Name: s.Ref.Name,
+			Namespaces: nonNil(s.Ref.Namespaces), Chart: s.Ref.Chart, Source: s.Ref.Source,
+			Version: s.Ref.Version, Reason: s.Reason, Detail: s.Detail,
+		})
+	}
+	for _, f := range r.Failed {
+		out.Failed = append(out.Failed, FailedJSON{Source: f.Source, Chart: f.Chart, Error: f.Err.Error(), Transient: f.Transient, References: len(f.Refs)})
+	}
+	out.Summary = PlanSummary{References: p.Refs, Updates: updates, Groups: len(r.Groups), UpToDate: r.UpToDate, Skipped: len(r.Skipped), Failed: len(r.Failed)}
+	return out
+}
+
+func updateJSON(u plan.Update) UpdateJSON {
+	uj := UpdateJSON{
+		File: u.Ref.Loc.File, Line: u.Ref.Loc.Line, Kind: u.Ref.Kind, Name: u.Ref.Name,
+		Namespaces: nonNil(u.Ref.Namespaces), Chart: u.Ref.Chart, Source: u.Ref.Source,
+		From: u.From, To: u.To, NewValue: u.NewValue, Digest: u.ToDigest, FromDigest: u.FromDigest,
+		Type: string(u.Type), AppVersionFrom: u.AppFrom, AppVersionTo: u.AppTo, Reason: u.Reason,
+	}
+	if !u.Released.IsZero() {
+		t := u.Released.UTC()
+		uj.Released = &t
+	}
+	for _, k := range u.Ref.UsedBy {
+		uj.UsedBy = append(uj.UsedBy, k.String())
+	}
+	return uj
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// WritePlanJSON writes the plan as indented JSON.
+func WritePlanJSON(w io.Writer, p Plan) error { return writeJSON(w, PlanJSONOf(p)) }
+
+// WritePlanText writes the plan for an 80-column terminal.
+func WritePlanText(w io.Writer, p Plan) error {
+	r := p.Result
+	for _, g := range r.Groups {
+		fmt.Fprintf(w, "%s\n  %s\n", g.Branch, g.Title)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, u := range g.Updates {
+			to := u.NewValue
+			if u.ToDigest != "" && u.ToDigest != u.FromDigest {
+				to += "@" + shortDigest(u.ToDigest)
+			}
+			fmt.Fprintf(tw, "  %s:%d\t%s\t%s → %s\t%s\n", u.Ref.Loc.File, u.Ref.Loc.Line, nsName(u.Ref), u.From, to, u.Type)
+		}
+		if err := tw.Flush(); err != nil {
+			return fmt.Errorf("write table: %w", err)
+		}
+	}
+	if len(r.Skipped) > 0 {
+		fmt.Fprintf(w, "skipped\n")
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, s := range r.Skipped {
+			fmt.Fprintf(tw, "  %s:%d\t%s\t%s\t%s\n", s.Ref.Loc.File, s.Ref.Loc.Line, nsName(s.Ref), s.Reason, s.Detail)
+		}
+		if err := tw.Flush(); err != nil {
+			return fmt.Errorf("write table: %w", err)
+		}
+	}
+	if len(r.Failed) > 0 {
+		fmt.Fprintf(w, "failed\n")
+		for _, f := range r.Failed {
+			fmt.Fprintf(w, "  %s %s (%d references): %v\n", f.Source.URL, f.Chart, len(f.Refs), f.Err)
+		}
+	}
+	if len(p.Errors) > 0 {
+		fmt.Fprintf(w, "errors\n")
+		for _, e := range p.Errors {
+			fmt.Fprintf(w, "  %s\n", e)
+		}
+	}
+	s := PlanJSONOf(p).Summary
+	_, err := fmt.Fprintf(w, "%d references: %d updates in %d groups, %d up to date, %d skipped, %d failed\n",
+		s.References, s.Updates, s.Groups, s.UpToDate, s.Skipped, s.Failed)
+	return err
+}
+
+func nsName(r chart.Ref) string {
+	ns := strings.Join(r.Namespaces, ",")
+	if ns == "" {
+		ns = "?"
+	}
+	return ns + "/" + r.Name
+}
+
+// WritePlanMarkdown writes the whole plan as Markdown (a GitHub job summary).
+func WritePlanMarkdown(w io.Writer, p Plan) error {
+	r := p.Result
+	s := PlanJSONOf(p).Summary
+	fmt.Fprintf(w, "## bosun plan\n\n%d references: **%d updates in %d groups**, %d up to date, %d skipped, %d failed.\n\n",
+		s.References, s.Updates, s.Groups, s.UpToDate, s.Skipped, s.Failed)
+	for _, g := range r.Groups {
+		fmt.Fprintf(w, "### %s\n\nBranch `%s`\n\n", escapeMD(g.Title), g.Branch)
+		writeUpdatesTable(w, g, p.Now)
+		fmt.Fprintln(w)
+	}
+	writeSkippedFailed(w, p)
+	return nil
+}
+
+// WriteGroupMarkdown writes the body of a group's pull request: what
+// changes, where, and what a reviewer should look at.
+func WriteGroupMarkdown(w io.Writer, g plan.Group, now time.Time) {
+	fmt.Fprintf(w, "This pull request updates %s.\n\n", groupSubject(g))
+	writeUpdatesTable(w, g, now)
+	notes := changeNotes(g)
+	if notes != "" {
+		fmt.Fprintf(w, "\n<details><summary>Release notes</summary>\n\n%s\n</details>\n", notes)
+	}
+	reasons := map[string]bool{}
+	var rs []string
+	for _, u := range g.Updates {
+		if u.Reason != "" && !reasons[u.Reason] {
+			reasons[u.Reason] = true
+			rs = append(rs, u.Reason)
+		}
+	}
+	if len(rs) > 0 {
+		fmt.Fprintf(w, "\n**Policy:** ")
+		fmt.Fprintf(w, "%s\n", escapeMD(strings.Join(rs, "; ")))
+	}
+	if g.Type == chart.UpdateMajor {
+		fmt.Fprintf(w, "\n> [!WARNING]\n> This is a major update: check the chart's upgrade notes before merging.\n")
+	}
+}
+
+func groupSubject(g plan.Group) string {
+	charts := map[string]bool{}
+	for _, u := range g.Updates {
+		charts[u.Ref.Chart] = true
+	}
+	names := make([]string, 0, len(charts))
+	for c := range charts {
+		names = append(names, "`"+c+"`")
+	}
+	sort.Strings(names)
+	files := map[string]bool{}
+	for _, u := range g.Updates {
+		files[u.Ref.Loc.File] = true
+	}
+	return fmt.Sprintf("%s in %d file%s", strings.Join(names, ", "), len(files), plural(len(files)))
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func writeUpdatesTable(w io.Writer, g plan.Group, now time.Time) {
+	fmt.Fprintf(w, "| chart | namespaces | file | from → to | type | appVersion | released |\n|---|---|---|---|---|---|---|\n")
+	for _, u := range g.Updates {
+		to := u.NewValue
+		from := u.From
+		if u.ToDigest != "" && u.ToDigest != u.FromDigest {
+			from += "@" + shortDigest(u.FromDigest)
+			to += "@" + shortDigest(u.ToDigest)
+		}
+		app := ""
+		if u.AppFrom != "" || u.AppTo != "" {
+			app = fmt.Sprintf("%s → %s", orDash(u.AppFrom), orDash(u.AppTo))
+		}
+		fmt.Fprintf(w, "| %s | %s | `%s:%d` | `%s` → `%s` | %s | %s | %s |\n",
+			escapeMD(u.Ref.Chart), escapeMD(orDash(strings.Join(u.Ref.Namespaces, ", "))), u.Ref.Loc.File, u.Ref.Loc.Line,
+			from, to, u.Type, escapeMD(app), age(u.Released, now))
+	}
+}
+
+func changeNotes(g plan.Group) string {
+	seen := map[string]bool{}
+	var b strings.Builder
+	for _, u := range g.Updates {
+		if u.Changes == "" || seen[u.Ref.Chart+u.To] {
+			continue
+		}
+		seen[u.Ref.Chart+u.To] = true
+		fmt.Fprintf(&b, "**%s %s**\n\n```yaml\n%s\n```\n", escapeMD(u.Ref.Chart), escapeMD(u.To), strings.TrimSpace(strings.ReplaceAll(u.Changes, "```", "'''")))
+	}
+	return b.String()
+}
+
+func writeSkippedFailed(w io.Writer, p Plan) {
+	r := p.Result
+	if len(r.Failed) > 0 {
+		fmt.Fprintf(w, "### Failed lookups\n\n| source | chart | references | error |\n|---|---|---|---|\n")
+		for _, f := range r.Failed {
+			fmt.Fprintf(w, "| %s | %s | %d | %s |\n", f.Source.URL, escapeMD(f.Chart), len(f.Refs), escapeMD(f.Err.Error()))
+		}
+		fmt.Fprintln(w)
+	}
+	if len(r.Skipped) > 0 {
+		fmt.Fprintf(w, "<details><summary>%d skipped references</summary>\n\n| file | object | chart | version | reason |\n|---|---|---|---|---|\n", len(r.Skipped))
+		for _, s := range r.Skipped {
+			reason := s.Reason
+			if s.Detail != "" {
+				reason += ": " + s.Detail
+			}
+			fmt.Fprintf(w, "| `%s:%d` | %s | %s | `%s` | %s |\n", s.Ref.Loc.File, s.Ref.Loc.Line, escapeMD(nsName(s.Ref)), escapeMD(s.Ref.Chart), s.Ref.Version, escapeMD(reason))
+		}
+		fmt.Fprintf(w, "\n</details>\n\n")
+	}
+	if len(p.Errors) > 0 {
+		fmt.Fprintf(w, "### Files that could not be read\n\n")
+		for _, e := range p.Errors {
+			fmt.Fprintf(w, "- `%s`\n", e)
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func age(t, now time.Time) string {
+	if t.IsZero() || now.IsZero() {
+		return "unknown"
+	}
+	d := now.Sub(t)
+	switch {
+	case d < 0:
+		return "just now"
+	case d < time.Hour:
+		return fmt.Sprintf("%dm ago", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh ago", int(d.Hours()))
+	default:
+		return fmt.Sprintf("%dd ago", int(d.Hours()/24))
+	}
+}
+
+// escapeMD keeps text from breaking a table or injecting markup.
+func escapeMD(s string) string {
+	r := strings.NewReplacer("|", `\|`, "\n", " ", "\r", "", "<", "&lt;", ">", "&gt;")
+	return r.Replace(s)
+}

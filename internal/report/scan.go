@@ -1,0 +1,178 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/bosunhq/bosun/internal/chart"
+)
+
+// SchemaVersion is the version of every JSON document bosun writes.
+const SchemaVersion = 1
+
+// FileError is a file bosun could not read or parse.
+type FileError struct {
+	File    string `json:"file"`
+	Line    int    `json:"line,omitempty"`
+	Message string `json:"message"`
+}
+
+func (e FileError) String() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Message)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Message)
+}
+
+// Scan is what `bosun scan` reports.
+type Scan struct {
+	Files  int
+	Refs   []chart.Ref
+	Errors []FileError
+}
+
+// ScanJSON is the JSON contract of `bosun scan -o json` (schemaVersion 1).
+// Fields may be added; these are never renamed.
+type ScanJSON struct {
+	SchemaVersion int           `json:"schemaVersion"`
+	Files         int           `json:"files"`
+	References    []ScanRefJSON `json:"references"`
+	Errors        []FileError   `json:"errors"`
+}
+
+// ScanRefJSON is one editable version field.
+type ScanRefJSON struct {
+	File       string            `json:"file"`
+	Line       int               `json:"line"`
+	Column     int               `json:"column"`
+	Kind       string            `json:"kind"`
+	Name       string            `json:"name"`
+	Namespaces []string          `json:"namespaces"`
+	Chart      string            `json:"chart"`
+	Source     chart.Source      `json:"source"`
+	Field      chart.Field       `json:"field"`
+	Version    string            `json:"version"`
+	Digest     string            `json:"digest,omitempty"`
+	UsedBy     []chart.ObjectKey `json:"usedBy"`
+	Scope      string            `json:"scope,omitempty"`
+	Skip       chart.SkipReason  `json:"skip,omitempty"`
+	SkipDetail string            `json:"skipDetail,omitempty"`
+	Start      int               `json:"start"`
+	End        int               `json:"end"`
+}
+
+// ScanJSONOf converts a scan into its JSON document.
+func ScanJSONOf(s Scan) ScanJSON {
+	out := ScanJSON{SchemaVersion: SchemaVersion, Files: s.Files, References: []ScanRefJSON{}, Errors: s.Errors}
+	if out.Errors == nil {
+		out.Errors = []FileError{}
+	}
+	for _, r := range s.Refs {
+		ns := r.Namespaces
+		if ns == nil {
+			ns = []string{}
+		}
+		used := r.UsedBy
+		if used == nil {
+			used = []chart.ObjectKey{}
+		}
+		out.References = append(out.References, ScanRefJSON{
+			File: r.Loc.File, Line: r.Loc.Line, Column: r.Loc.Column,
+			Kind: r.Kind, Name: r.Name, Namespaces: ns, Chart: r.Chart, Source: r.Source,
+			Field: r.Field, Version: r.Version, Digest: r.Digest, UsedBy: used, Scope: r.Scope,
+			Skip: r.Skip, SkipDetail: r.SkipDetail, Start: r.Loc.Start, End: r.Loc.End,
+		})
+	}
+	return out
+}
+
+// WriteScanJSON writes the scan as indented JSON.
+func WriteScanJSON(w io.Writer, s Scan) error {
+	return writeJSON(w, ScanJSONOf(s))
+}
+
+// WriteJSON writes v as indented JSON, HTML characters unescaped.
+func WriteJSON(w io.Writer, v any) error { return writeJSON(w, v) }
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("write json: %w", err)
+	}
+	return nil
+}
+
+// WriteScanText writes the scan as a table grouped by source, then the
+// errors, then a one-line summary.
+func WriteScanText(w io.Writer, s Scan) error {
+	groups := map[string][]chart.Ref{}
+	for _, r := range s.Refs {
+		k := r.Source.URL
+		if k == "" {
+			k = "(no source)"
+		}
+		groups[k] = append(groups[k], r)
+	}
+	keys := make([]string, 0, len(groups))
+	for k := range groups {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	skipped := 0
+	for _, k := range keys {
+		fmt.Fprintf(w, "%s\n", k)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, r := range groups[k] {
+			ns := strings.Join(r.Namespaces, ",")
+			if ns == "" {
+				ns = "?"
+			}
+			v := r.Version
+			if r.Digest != "" {
+				v += "@" + shortDigest(r.Digest)
+			}
+			skip := ""
+			if r.Skip != "" {
+				skipped++
+				skip = "skip: " + string(r.Skip)
+				if r.SkipDetail != "" {
+					skip += " (" + r.SkipDetail + ")"
+				}
+			}
+			used := ""
+			if len(r.UsedBy) > 0 {
+				names := make([]string, 0, len(r.UsedBy))
+				for _, u := range r.UsedBy {
+					names = append(names, u.Name)
+				}
+				used = "← " + strings.Join(names, ",")
+			}
+			fmt.Fprintf(tw, "  %s:%d\t%s\t%s/%s\t%s\t%s\t%s\t%s\n", r.Loc.File, r.Loc.Line, r.Kind, ns, r.Name, r.Chart, v, used, skip)
+		}
+		if err := tw.Flush(); err != nil {
+			return fmt.Errorf("write table: %w", err)
+		}
+	}
+	if len(s.Errors) > 0 {
+		fmt.Fprintf(w, "errors\n")
+		for _, e := range s.Errors {
+			fmt.Fprintf(w, "  %s\n", e)
+		}
+	}
+	_, err := fmt.Fprintf(w, "%d files, %d references (%d editable, %d skipped) from %d sources, %d errors\n",
+		s.Files, len(s.Refs), len(s.Refs)-skipped, skipped, len(keys), len(s.Errors))
+	return err
+}
+
+func shortDigest(d string) string {
+	if i := strings.IndexByte(d, ':'); i >= 0 && len(d) > i+13 {
+		return d[:i+13]
+	}
+	return d
+}

@@ -1,0 +1,434 @@
+package helmrepotest
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/Masterminds/semver/v3"
+	"helm.sh/helm/v3/pkg/chart"
+	"sigs.k8s.io/yaml"
+)
+
+// Chart is one published chart version.
+type Chart struct {
+	Name, Version, AppVersion string
+	// Created defaults to 2024-01-01T00:00:00Z.
+	Created    time.Time
+	Deprecated bool
+
+	KubeVersion string
+	Description string
+	// Changes becomes the artifacthub.io/changes annotation.
+	Changes     string
+	Annotations map[string]string
+	Home        string
+	Sources     []string
+	Keywords    []string
+	// URL overrides the download URL written in the index.
+	URL string
+}
+
+// DefaultCreated is the Created time of a Chart that sets none.
+var DefaultCreated = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// Options shape the served repository.
+type Options struct {
+	// Path is where the repository lives on the server ("/" default,
+	// "/stable" serves /stable/index.yaml).
+	Path string
+	// AbsoluteURLs writes absolute chart URLs in the index; default relative
+	// ("charts/name-1.0.0.tgz"), as `helm repo index` without --url does.
+	AbsoluteURLs bool
+	// Username and Password, when set, require HTTP Basic auth (401 otherwise).
+	Username, Password string
+	// Gzip serves the index with Content-Encoding: gzip to clients that
+	// accept it.
+	Gzip bool
+}
+
+// Server is a running Helm repository.
+type Server struct {
+	// URL is the repository URL (server URL + Options.Path, no trailing slash).
+	URL string
+
+	srv  *httptest.Server
+	opts Options
+
+	mu       sync.Mutex
+	charts   []Chart
+	index    []byte
+	etag     string
+	modified time.Time
+	gen      int
+	wrap     func(http.Handler) http.Handler
+	requests map[string]int
+	n304     map[string]int
+	bytes    map[string]int64
+}
+
+// New starts a repository serving charts, closed when the test ends.
+func New(t testing.TB, charts ...Chart) *Server {
+	return NewWithOptions(t, Options{}, charts...)
+}
+
+// NewWithOptions is New with options.
+func NewWithOptions(t testing.TB, opts Options, charts ...Chart) *Server {
+	t.Helper()
+	opts.Path = "/" + strings.Trim(opts.Path, "/")
+	s := &Server{opts: opts, requests: map[string]int{}, n304: map[string]int{}, bytes: map[string]int64{}}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	t.Cleanup(s.srv.Close)
+	s.URL = strings.TrimSuffix(s.srv.URL+opts.Path, "/")
+	s.charts = append(s.charts, charts...)
+	if err := s.rebuild(); err != nil {
+		t.Fatalf("helmrepotest: %v", err)
+	}
+	return s
+}
+
+// ServerURL is the bare server URL ("http://127.0.0.1:port").
+func (s *Server) ServerURL() string { return s.srv.URL }
+
+// Add publishes more chart versions; the index (and its ETag) changes.
+func (s *Server) Add(charts ...Chart) error {
+	s.mu.Lock()
+	s.charts = append(s.charts, charts...)
+	s.mu.Unlock()
+	return s.rebuild()
+}
+
+// Wrap installs a middleware around the repository handler (fault
+// injection); nil removes it. Counting happens inside the middleware, so
+// requests it answers itself are not counted.
+func (s *Server) Wrap(mw func(http.Handler) http.Handler) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.wrap = mw
+}
+
+// Requests is how many requests reached path ("/index.yaml", relative to
+// the server root, Options.Path included).
+func (s *Server) Requests(path string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.requests[path]
+}
+
+// NotModified is how many requests to path were answered 304.
+func (s *Server) NotModified(path string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.n304[path]
+}
+
+// BodyBytes is how many body bytes were written for path.
+func (s *Server) BodyBytes(path string) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.bytes[path]
+}
+
+// IndexPath is the server path of index.yaml.
+func (s *Server) IndexPath() string { return strings.TrimSuffix(s.opts.Path, "/") + "/index.yaml" }
+
+// Index returns the index.yaml currently served.
+func (s *Server) Index() []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]byte(nil), s.index...)
+}
+
+func (s *Server) rebuild() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	base := ""
+	if s.opts.AbsoluteURLs {
+		base = s.URL
+	}
+	idx, err := IndexYAML(base, s.charts...)
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(idx)
+	s.index = idx
+	s.etag = `"` + hex.EncodeToString(sum[:8]) + `"`
+	s.gen++
+	s.modified = DefaultCreated.Add(time.Duration(s.gen) * time.Hour)
+	return nil
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	mw := s.wrap
+	s.mu.Unlock()
+	var h http.Handler = http.HandlerFunc(s.handle)
+	if mw != nil {
+		h = mw(h)
+	}
+	h.ServeHTTP(w, r)
+}
+
+func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.requests[r.URL.Path]++
+	index, etag, modified, charts := s.index, s.etag, s.modified, s.charts
+	s.mu.Unlock()
+	if s.opts.Username != "" {
+		u, p, ok := r.BasicAuth()
+		if !ok || u != s.opts.Username || p != s.opts.Password {
+			w.Header().Set("WWW-Authenticate", `Basic realm="helmrepotest"`)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+	}
+	cw := &countWriter{ResponseWriter: w}
+	defer func() {
+		s.mu.Lock()
+		s.bytes[r.URL.Path] += cw.n
+		if cw.status == http.StatusNotModified {
+			s.n304[r.URL.Path]++
+		}
+		s.mu.Unlock()
+	}()
+	prefix := strings.TrimSuffix(s.opts.Path, "/")
+	switch p := strings.TrimPrefix(r.URL.Path, prefix); {
+	case p == "/index.yaml":
+		cw.Header().Set("ETag", etag)
+		cw.Header().Set("Last-Modified", modified.Format(http.TimeFormat))
+		cw.Header().Set("Content-Type", "application/x-yaml")
+		if inm := r.Header.Get("If-None-Match"); inm != "" {
+			if inm == etag {
+				cw.WriteHeader(http.StatusNotModified)
+				return
+			}
+		} else if ims, err := http.ParseTime(r.Header.Get("If-Modified-Since")); err == nil && !modified.After(ims) {
+			cw.WriteHeader(http.StatusNotModified)
+			return
+		}
+		body := index
+		if s.opts.Gzip && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+			var buf bytes.Buffer
+			zw := gzip.NewWriter(&buf)
+			zw.Write(index)
+			zw.Close()
+			body = buf.Bytes()
+			cw.Header().Set("Content-Encoding", "gzip")
+		}
+		cw.Header().Set("Content-Length", fmt.Sprint(len(body)))
+		cw.Write(body)
+	case strings.HasPrefix(p, "/charts/") && strings.HasSuffix(p, ".tgz"):
+		file := strings.TrimPrefix(p, "/charts/")
+		for _, c := range charts {
+			if archiveName(c) == file {
+				b, err := Archive(c)
+				if err != nil {
+					http.Error(cw, err.Error(), http.StatusInternalServerError)
+					return
+				}
+				cw.Header().Set("Content-Type", "application/gzip")
+				cw.Write(b)
+				return
+			}
+		}
+		http.NotFound(cw, r)
+	default:
+		http.NotFound(cw, r)
+	}
+}
+
+type countWriter struct {
+	http.ResponseWriter
+	n      int64
+	status int
+}
+
+func (w *countWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *countWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(p)
+	w.n += int64(n)
+	return n, err
+}
+
+// Flush lets wrapped handlers stream.
+func (w *countWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func archiveName(c Chart) string { return c.Name + "-" + c.Version + ".tgz" }
+
+func created(c Chart) time.Time {
+	if c.Created.IsZero() {
+		return DefaultCreated
+	}
+	return c.Created
+}
+
+func metadata(c Chart) *chart.Metadata {
+	md := &chart.Metadata{
+		APIVersion:  chart.APIVersionV2,
+		Name:        c.Name,
+		Version:     c.Version,
+		AppVersion:  c.AppVersion,
+		Deprecated:  c.Deprecated,
+		KubeVersion: c.KubeVersion,
+		Description: c.Description,
+		Home:        c.Home,
+		Sources:     c.Sources,
+		Keywords:    c.Keywords,
+		Type:        "application",
+	}
+	if c.Changes != "" || len(c.Annotations) > 0 {
+		md.Annotations = map[string]string{}
+		for k, v := range c.Annotations {
+			md.Annotations[k] = v
+		}
+		if c.Changes != "" {
+			md.Annotations["artifacthub.io/changes"] = c.Changes
+		}
+	}
+	return md
+}
+
+// Archive builds the chart's .tgz: Chart.yaml, values.yaml and one
+// template, deterministic (fixed mtimes, no gzip timestamp).
+func Archive(c Chart) ([]byte, error) {
+	chartYAML, err := yaml.Marshal(metadata(c))
+	if err != nil {
+		return nil, fmt.Errorf("marshal Chart.yaml %s: %w", c.Name, err)
+	}
+	files := []struct {
+		name string
+		body []byte
+	}{
+		{"Chart.yaml", chartYAML},
+		{"values.yaml", []byte("replicaCount: 1\n")},
+		{"templates/configmap.yaml", []byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n  replicas: {{ .Values.replicaCount | quote }}\n")},
+	}
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(zw)
+	mt := created(c)
+	for _, f := range files {
+		hdr := &tar.Header{Name: c.Name + "/" + f.name, Mode: 0o644, Size: int64(len(f.body)), ModTime: mt, Typeflag: tar.TypeReg}
+		if err := tw.WriteHeader(hdr); err != nil {
+			return nil, fmt.Errorf("archive %s: %w", c.Name, err)
+		}
+		if _, err := tw.Write(f.body); err != nil {
+			return nil, fmt.Errorf("archive %s: %w", c.Name, err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return nil, fmt.Errorf("archive %s: %w", c.Name, err)
+	}
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("archive %s: %w", c.Name, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// The index types mirror helm's repo.IndexFile / repo.ChartVersion JSON
+// shape (pkg/repo pulls in client-go, so it is not imported here).
+type indexFile struct {
+	APIVersion string                     `json:"apiVersion"`
+	Entries    map[string][]*chartVersion `json:"entries"`
+	Generated  time.Time                  `json:"generated"`
+}
+
+type chartVersion struct {
+	*chart.Metadata
+	URLs    []string  `json:"urls"`
+	Created time.Time `json:"created,omitempty"`
+	Digest  string    `json:"digest,omitempty"`
+}
+
+// IndexYAML renders index.yaml for charts the way helm writes it
+// (yaml.Marshal of the IndexFile via sigs.k8s.io/yaml, entries sorted by
+// descending version). baseURL "" writes relative URLs
+// ("charts/<name>-<version>.tgz"); otherwise URLs are baseURL + "/charts/…".
+func IndexYAML(baseURL string, charts ...Chart) ([]byte, error) {
+	idx := indexFile{APIVersion: "v1", Entries: map[string][]*chartVersion{}, Generated: DefaultCreated}
+	for _, c := range charts {
+		u := "charts/" + archiveName(c)
+		if baseURL != "" {
+			u = strings.TrimSuffix(baseURL, "/") + "/" + u
+		}
+		if c.URL != "" {
+			u = c.URL
+		}
+		b, err := Archive(c)
+		if err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(b)
+		idx.Entries[c.Name] = append(idx.Entries[c.Name], &chartVersion{
+			Metadata: metadata(c), URLs: []string{u}, Created: created(c), Digest: hex.EncodeToString(sum[:]),
+		})
+		if created(c).After(idx.Generated) {
+			idx.Generated = created(c)
+		}
+	}
+	for _, vs := range idx.Entries {
+		sort.SliceStable(vs, func(i, j int) bool {
+			a, errA := semver.NewVersion(vs[i].Version)
+			b, errB := semver.NewVersion(vs[j].Version)
+			if errA != nil || errB != nil {
+				return errA == nil && errB != nil
+			}
+			return b.LessThan(a)
+		})
+	}
+	out, err := yaml.Marshal(idx)
+	if err != nil {
+		return nil, fmt.Errorf("marshal index: %w", err)
+	}
+	return out, nil
+}
+
+// WriteRepo writes a static repository to dir: index.yaml (relative URLs)
+// and charts/<name>-<version>.tgz, as served by New.
+func WriteRepo(dir string, charts ...Chart) error {
+	idx, err := IndexYAML("", charts...)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "charts"), 0o755); err != nil {
+		return fmt.Errorf("write repo %s: %w", dir, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "index.yaml"), idx, 0o644); err != nil {
+		return fmt.Errorf("write repo %s: %w", dir, err)
+	}
+	for _, c := range charts {
+		b, err := Archive(c)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, "charts", archiveName(c)), b, 0o644); err != nil {
+			return fmt.Errorf("write repo %s: %w", dir, err)
+		}
+	}
+	return nil
+}
