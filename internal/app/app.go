@@ -40,7 +40,8 @@ type Deps struct {
 	// Logger is built from the global flags before any command runs.
 	Logger *slog.Logger
 
-	global globalOptions
+	global    globalOptions
+	groupOpen bool
 }
 
 // NewDeps returns production dependencies on the given streams.
@@ -65,6 +66,7 @@ func run(ctx context.Context, deps *Deps, args []string) int {
 	root.SetOut(deps.IO.Out)
 	root.SetErr(deps.IO.Err)
 	cmd, err := root.ExecuteContextC(ctx)
+	deps.endGroup()
 	if err == nil {
 		return ExitOK
 	}
@@ -114,6 +116,7 @@ grouped pull requests.`,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			deps.Logger = newLogger(deps.IO.Err, g)
+			deps.startGroup("bosun " + cmd.Name())
 			return nil
 		},
 	}

@@ -18,6 +18,7 @@ type PlanOptions struct {
 	Dir              string
 	Output           *enumFlag
 	DetailedExitCode bool
+	PlanFile         string
 	Lookup           lookupOptions
 }
 
@@ -44,6 +45,7 @@ It writes nothing: apply and run carry out exactly this plan.`,
 	f := cmd.Flags()
 	f.VarP(opts.Output, "output", "o", "output format: text, json or markdown")
 	f.BoolVar(&opts.DetailedExitCode, "detailed-exitcode", false, "exit 4 when updates are pending (0 none, 3 something failed)")
+	f.StringVar(&opts.PlanFile, "plan-file", "", "also write the JSON plan to this file (default in GitHub Actions: $RUNNER_TEMP/bosun-plan.json)")
 	addLookupFlags(cmd, &opts.Lookup)
 	return cmd
 }
@@ -112,6 +114,16 @@ func runPlan(ctx context.Context, opts *PlanOptions) error {
 	}
 	if err != nil {
 		return err
+	}
+	gha := deps.githubActions()
+	planPath := gha.planFile(opts.PlanFile)
+	if err := writePlanFile(planPath, p.report); err != nil {
+		return err
+	}
+	if gha != nil {
+		if err := deps.reportToActions(gha, opts.Dir, planPath, p.report, nil); err != nil {
+			return err
+		}
 	}
 	if p.failed() {
 		return errPartial

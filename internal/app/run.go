@@ -28,6 +28,7 @@ type RunOptions struct {
 	BaseBranch string
 	APIURL     string
 	DryRun     bool
+	PlanFile   string
 	Output     *enumFlag
 	Lookup     lookupOptions
 }
@@ -63,6 +64,7 @@ environment variable named by --token-env (GITHUB_TOKEN), the API from
 	f.StringVar(&opts.APIURL, "api-url", "", "GitHub API URL (default $GITHUB_API_URL, then https://api.github.com)")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "print the GitHub writes instead of making them")
 	f.VarP(opts.Output, "output", "o", "output format: text or json")
+	f.StringVar(&opts.PlanFile, "plan-file", "", "also write the JSON plan to this file (default in GitHub Actions: $RUNNER_TEMP/bosun-plan.json)")
 	addLookupFlags(cmd, &opts.Lookup)
 	return cmd
 }
@@ -121,7 +123,7 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 		Labels:       p.cfg.PullRequests.Labels,
 		Title:        title,
 		Local:        localContent(ctx, opts.Dir),
-		PathPrefix:   gitPrefix(ctx, opts.Dir),
+		PathPrefix:   gitPrefixOf(opts.Dir),
 		Now:          deps.Now(),
 		Logger:       deps.Logger,
 	}
@@ -148,6 +150,16 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 	}
 	if err != nil {
 		return err
+	}
+	gha := deps.githubActions()
+	planPath := gha.planFile(opts.PlanFile)
+	if err := writePlanFile(planPath, p.report); err != nil {
+		return err
+	}
+	if gha != nil {
+		if err := deps.reportToActions(gha, opts.Dir, planPath, p.report, &rr); err != nil {
+			return err
+		}
 	}
 	if p.failed() || rr.Failed() {
 		return errPartial
@@ -226,9 +238,9 @@ func localContent(ctx context.Context, dir string) func(baseSHA, path string) ([
 	}
 }
 
-// gitPrefix is dir's path inside its git work tree ("" at the top or outside git).
-func gitPrefix(ctx context.Context, dir string) string {
-	out, err := exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "--show-prefix").Output()
+// gitPrefixOf is dir's path inside its git work tree ("" at the top or outside git).
+func gitPrefixOf(dir string) string {
+	out, err := exec.Command("git", "-C", dir, "rev-parse", "--show-prefix").Output()
 	if err != nil {
 		return ""
 	}

@@ -90,3 +90,34 @@ func WriteRunText(w io.Writer, r Run) error {
 	}
 	return tw.Flush()
 }
+
+// WriteRunMarkdown writes the plan and the pull request outcomes as Markdown
+// (the GitHub job summary of `bosun run`).
+func WriteRunMarkdown(w io.Writer, r Run) error {
+	if err := WritePlanMarkdown(w, r.Plan); err != nil {
+		return err
+	}
+	title := "Pull requests"
+	if r.DryRun {
+		title += " (dry run: nothing was written)"
+	}
+	fmt.Fprintf(w, "### %s\n\n", title)
+	if len(r.Outcomes) == 0 {
+		_, err := fmt.Fprintln(w, "Nothing to do.")
+		return err
+	}
+	fmt.Fprintf(w, "| pull request | branch | action | detail |\n|---|---|---|---|\n")
+	for _, o := range r.Outcomes {
+		pr := "-"
+		if o.Number > 0 {
+			pr = fmt.Sprintf("[#%d](%s)", o.Number, o.URL)
+		}
+		detail := o.Detail
+		if o.Err != nil {
+			detail = o.Err.Error()
+		}
+		fmt.Fprintf(w, "| %s | `%s` | %s | %s |\n", pr, o.Branch, o.Action, escapeMD(detail))
+	}
+	_, err := fmt.Fprintln(w)
+	return err
+}

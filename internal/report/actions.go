@@ -1,0 +1,93 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Annotation is a GitHub Actions workflow command that marks a file line.
+type Annotation struct {
+	Level   string // "warning", "error" or "notice"
+	File    string // relative to the repository root
+	Line    int
+	Title   string
+	Message string
+}
+
+// MaxAnnotations is how many annotations of one level GitHub shows per step.
+const MaxAnnotations = 10
+
+// String renders the workflow command, escaped as actions/toolkit does.
+func (a Annotation) String() string {
+	var props []string
+	if a.File != "" {
+		props = append(props, "file="+escapeProperty(a.File))
+		if a.Line > 0 {
+			props = append(props, fmt.Sprintf("line=%d", a.Line))
+		}
+	}
+	if a.Title != "" {
+		props = append(props, "title="+escapeProperty(a.Title))
+	}
+	p := ""
+	if len(props) > 0 {
+		p = " " + strings.Join(props, ",")
+	}
+	return "::" + a.Level + p + "::" + escapeData(a.Message)
+}
+
+func escapeData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+func escapeProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
+
+// PlanAnnotations returns one warning per failed lookup reference and per
+// skipped reference, failures first; prefix is the scanned directory's path
+// in the repository.
+func PlanAnnotations(p Plan, prefix string) []Annotation {
+	var out []Annotation
+	join := func(f string) string {
+		if prefix == "" {
+			return f
+		}
+		return strings.TrimSuffix(prefix, "/") + "/" + f
+	}
+	for _, f := range p.Result.Failed {
+		for _, r := range f.Refs {
+			out = append(out, Annotation{Level: "warning", File: join(r.Loc.File), Line: r.Loc.Line,
+				Title:   "bosun: lookup failed",
+				Message: fmt.Sprintf("%s %s: %v", f.Source.URL, f.Chart, f.Err)})
+		}
+	}
+	for _, s := range p.Result.Skipped {
+		msg := fmt.Sprintf("%s %s not updated: %s", s.Ref.Kind, nsName(s.Ref), s.Reason)
+		if s.Detail != "" {
+			msg += ": " + s.Detail
+		}
+		out = append(out, Annotation{Level: "warning", File: join(s.Ref.Loc.File), Line: s.Ref.Loc.Line,
+			Title: "bosun: " + s.Reason, Message: msg})
+	}
+	for _, e := range p.Errors {
+		out = append(out, Annotation{Level: "warning", File: join(e.File), Line: e.Line, Title: "bosun: file not read", Message: e.Message})
+	}
+	return out
+}
+
+// WriteAnnotations writes at most MaxAnnotations warnings, then a notice
+// saying how many more the job summary lists.
+func WriteAnnotations(w io.Writer, as []Annotation) error {
+	for i, a := range as {
+		if i == MaxAnnotations {
+			_, err := fmt.Fprintf(w, "::notice title=bosun::%d more skipped or failed references are listed in the job summary\n", len(as)-MaxAnnotations)
+			return err
+		}
+		if _, err := fmt.Fprintln(w, a.String()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
