@@ -63,10 +63,13 @@ func Build(updates []Update, opts Options) []Group {
 	if prefix == "" {
 		prefix = "bosun/"
 	}
-	type key struct{ name, chartKey, namespace string }
+	type key struct {
+		name, chartKey, namespace string
+		major                     bool
+	}
 	byKey := map[key]*Group{}
+	majors := map[*Group]bool{}
 	for _, u := range updates {
-		major := u.Type == chart.UpdateMajor && u.SeparateMajor
 		var k key
 		named := false
 		switch {
@@ -82,29 +85,35 @@ func Build(updates []Update, opts Options) []Group {
 			k.name = slug(u.Ref.Chart)
 			k.chartKey = u.Ref.Source.URL + " " + u.Ref.Chart
 		}
-		if major {
-			k.name += "-major"
-		}
+		k.major = u.Type == chart.UpdateMajor && u.SeparateMajor
 		g := byKey[k]
 		if g == nil {
 			g = &Group{Name: k.name, Named: named, Namespace: k.namespace}
 			byKey[k] = g
+			majors[g] = k.major
 		}
 		g.Updates = append(g.Updates, u)
 	}
-	groups := make([]*Group, 0, len(byKey))
-	for _, g := range byKey {
-		groups = append(groups, g)
-	}
-	// Two charts of the same name from different sources: disambiguate by host.
-	seen := map[string]int{}
-	for _, g := range groups {
-		seen[g.Name]++
-	}
-	for _, g := range groups {
-		if seen[g.Name] > 1 && !g.Named {
-			g.Name = g.Name + "-" + slug(g.Updates[0].Ref.Source.Host())
+	// Two charts of the same name from different sources: disambiguate by
+	// host, before the major suffix ("cilium-quay.io-major").
+	sources := map[string]map[string]bool{}
+	for k := range byKey {
+		if k.chartKey != "" {
+			if sources[k.name] == nil {
+				sources[k.name] = map[string]bool{}
+			}
+			sources[k.name][k.chartKey] = true
 		}
+	}
+	groups := make([]*Group, 0, len(byKey))
+	for k, g := range byKey {
+		if k.chartKey != "" && len(sources[k.name]) > 1 {
+			g.Name += "-" + slug(sourceID(g.Updates[0].Ref))
+		}
+		if majors[g] {
+			g.Name += "-major"
+		}
+		groups = append(groups, g)
 	}
 	out := make([]Group, 0, len(groups))
 	for _, g := range groups {
@@ -236,4 +245,14 @@ func slug(s string) string {
 		return "chart"
 	}
 	return s
+}
+
+// sourceID names a chart's source without scheme and chart name
+// ("quay.io/cilium/charts", "helm.cilium.io").
+func sourceID(r chart.Ref) string {
+	u := r.Source.URL
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+	}
+	return strings.TrimSuffix(strings.TrimSuffix(u, "/"+r.Chart), "/")
 }

@@ -56,6 +56,7 @@ func TestBuild_Golden(t *testing.T) {
 			upd("apps/media/radarr/app/ocirepository.yaml", "media", "app-template", appTemplate, "3.7.3", "4.1.0", chart.UpdateMajor),
 			upd("apps/kube-system/cilium/app/helmrelease.yaml", "kube-system", "cilium", ciliumA, "1.16.1", "1.16.2", chart.UpdatePatch),
 			upd("apps/net/cilium/app/helmrelease.yaml", "net", "cilium", ciliumB, "1.16.1", "1.16.2", chart.UpdatePatch),
+			upd("apps/edge/cilium/app/helmrelease.yaml", "edge", "cilium", ciliumB, "0.9.0", "1.16.2", chart.UpdateMajor),
 			withDigest(upd("apps/flux-system/flux-operator/app/ocirepository.yaml", "flux-system", "flux-operator", chart.Source{Kind: chart.SourceOCI, URL: "oci://ghcr.io/controlplaneio-fluxcd/charts/flux-operator"}, "0.28.0", "0.28.0", chart.UpdateDigest)),
 		},
 		"named-groups": {
