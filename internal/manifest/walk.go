@@ -12,8 +12,10 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // DefaultMaxFileSize is the size above which a file is reported, not read.
@@ -72,28 +74,61 @@ func Load(ctx context.Context, root string, opts Options) (*Repo, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Repo{}
+	var todo []string
 	for _, p := range paths {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+		if wanted(p, opts) {
+			todo = append(todo, p)
 		}
-		if !wanted(p, opts) {
-			continue
+	}
+	// Read and parse in parallel (yaml.v3 decoding is most of a scan);
+	// results keep their slot, so the outcome does not depend on timing.
+	type result struct {
+		file *File
+		errs []FileError
+	}
+	results := make([]result, len(todo))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.GOMAXPROCS(0), len(todo))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				p := todo[i]
+				data, ferr := readFile(root, realRoot, p, opts.MaxFileSize, log)
+				if ferr != nil {
+					results[i].errs = append(results[i].errs, *ferr)
+					continue
+				}
+				if data == nil {
+					continue
+				}
+				f, perr := Parse(p, data)
+				if perr != nil {
+					results[i].errs = append(results[i].errs, *perr)
+					log.Debug("parse", "file", p, "err", perr.Msg)
+				}
+				results[i].file = f
+			}
+		}()
+	}
+	for i := range todo {
+		if ctx.Err() != nil {
+			break
 		}
-		data, ferr := readFile(root, realRoot, p, opts.MaxFileSize, log)
-		if ferr != nil {
-			r.Errors = append(r.Errors, *ferr)
-			continue
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	r := &Repo{}
+	for _, res := range results {
+		if res.file != nil {
+			r.Files = append(r.Files, res.file)
 		}
-		if data == nil {
-			continue
-		}
-		f, perr := Parse(p, data)
-		if perr != nil {
-			r.Errors = append(r.Errors, *perr)
-			log.Debug("parse", "file", p, "err", perr.Msg)
-		}
-		r.Files = append(r.Files, f)
+		r.Errors = append(r.Errors, res.errs...)
 	}
 	slices.SortFunc(r.Files, func(a, b *File) int { return strings.Compare(a.Path, b.Path) })
 	slices.SortFunc(r.Errors, CompareFileErrors)
