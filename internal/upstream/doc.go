@@ -1,6 +1,6 @@
 // Package upstream runs real chart sources on loopback for the offline demo
-// and the end-to-end tests: one OCI registry (distribution, in-memory
-// storage, charts pushed as Helm OCI artifacts with oras-go) and one HTTP
+// and the end-to-end tests: one OCI registry (go-containerregistry's
+// in-memory registry, charts pushed as Helm OCI artifacts with oras-go) and one HTTP
 // server hosting any number of Helm repositories (real index.yaml and .tgz),
 // plus the registry mirrors that map real-looking source URLs
 // ("oci://ghcr.io/…", "https://charts.jetstack.io") to them.

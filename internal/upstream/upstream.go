@@ -3,12 +3,12 @@ package upstream
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"sort"
@@ -16,13 +16,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/distribution/distribution/v3/configuration"
-	"github.com/distribution/distribution/v3/registry/handlers"
-	_ "github.com/distribution/distribution/v3/registry/storage/driver/inmemory" // registers the storage driver
+	"github.com/google/go-containerregistry/pkg/registry"
 	"github.com/opencontainers/go-digest"
 	specs "github.com/opencontainers/image-spec/specs-go"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
-	"github.com/sirupsen/logrus"
 	"oras.land/oras-go/v2/registry/remote"
 
 	"github.com/bosunhq/bosun/internal/chart"
@@ -58,32 +55,16 @@ type Upstream struct {
 	archives  map[string][]byte               // "/key/charts/x.tgz" → bytes
 }
 
-var silence sync.Once
-
 // Start starts the servers on 127.0.0.1.
 func Start() (*Upstream, error) {
-	silence.Do(func() {
-		logrus.SetOutput(io.Discard)
-		logrus.SetLevel(logrus.PanicLevel)
-	})
 	u := &Upstream{
 		ociHosts: map[string]bool{}, helmRepos: map[string][]helmrepotest.Chart{},
 		helmURLs: map[string]string{}, indexes: map[string][]byte{}, archives: map[string][]byte{},
 	}
-	secret := make([]byte, 16)
-	if _, err := rand.Read(secret); err != nil {
-		return nil, fmt.Errorf("upstream: secret: %w", err)
-	}
-	cfg := &configuration.Configuration{
-		Storage: configuration.Storage{
-			"inmemory":    configuration.Parameters{},
-			"maintenance": configuration.Parameters{"uploadpurging": map[any]any{"enabled": false}},
-		},
-	}
-	cfg.HTTP.Secret = hex.EncodeToString(secret)
-	cfg.Log.AccessLog.Disabled = true
-	cfg.Log.Level = "error"
-	app := handlers.NewApp(context.Background(), cfg)
+	// go-containerregistry's registry: a complete in-memory implementation
+	// of the distribution API, a fraction of distribution's binary weight
+	// (tests use distribution itself, with token auth, in ocitest).
+	app := registry.New(registry.Logger(log.New(io.Discard, "", 0)))
 
 	ociL, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
