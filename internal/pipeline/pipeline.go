@@ -176,6 +176,8 @@ func Plan(ctx context.Context, refs []chart.Ref, lookup Lookup, rules Decider, o
 			reason, detail := string(d.Status), d.Reason
 			if d.Status == policy.StatusSkipped && ref.Skip != "" {
 				reason, detail = string(ref.Skip), ref.SkipDetail
+			} else if d.Restrictive != "" {
+				detail += "; " + d.Restrictive
 			}
 			res.Skipped = append(res.Skipped, Skipped{Ref: ref, Reason: reason, Detail: detail})
 		}
@@ -213,6 +215,7 @@ func toUpdate(d policy.Decision) plan.Update {
 		SeparateMajor: d.SeparateMajor,
 		Labels:        d.Labels,
 		Reason:        d.Reason,
+		Restrictive:   d.Restrictive,
 	}
 	if d.From != nil {
 		u.AppFrom = d.From.AppVersion

@@ -33,6 +33,9 @@ type Update struct {
 	SeparateMajor bool
 	Labels        []string
 	Reason        string
+	// Restrictive explains, for an object landing in several namespaces,
+	// that the most restrictive of their policies was applied.
+	Restrictive string
 }
 
 // Group is one branch and pull request.

@@ -5,7 +5,6 @@ import (
 	"io"
 	"sort"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/bosunhq/bosun/internal/chart"
@@ -64,6 +63,7 @@ type UpdateJSON struct {
 	Released       *time.Time   `json:"released,omitempty"`
 	UsedBy         []string     `json:"usedBy,omitempty"`
 	Reason         string       `json:"reason,omitempty"`
+	Restrictive    string       `json:"restrictive,omitempty"`
 }
 
 // SkippedJSON is a reference that gets no update, and why.
@@ -133,6 +133,7 @@ func updateJSON(u plan.Update) UpdateJSON {
 		Namespaces: nonNil(u.Ref.Namespaces), Chart: u.Ref.Chart, Source: u.Ref.Source,
 		From: u.From, To: u.To, NewValue: u.NewValue, Digest: u.ToDigest, FromDigest: u.FromDigest,
 		Type: string(u.Type), AppVersionFrom: u.AppFrom, AppVersionTo: u.AppTo, Reason: u.Reason,
+		Restrictive: u.Restrictive,
 	}
 	if !u.Released.IsZero() {
 		t := u.Released.UTC()
@@ -154,49 +155,91 @@ func nonNil(s []string) []string {
 // WritePlanJSON writes the plan as indented JSON.
 func WritePlanJSON(w io.Writer, p Plan) error { return writeJSON(w, PlanJSONOf(p)) }
 
-// WritePlanText writes the plan for an 80-column terminal.
+// WritePlanText writes the plan for an 80-column terminal: per group its
+// branch and title, then per update the object, the move and, indented,
+// where it is written.
 func WritePlanText(w io.Writer, p Plan) error {
 	r := p.Result
 	for _, g := range r.Groups {
-		fmt.Fprintf(w, "%s\n  %s\n", g.Branch, g.Title)
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(w, "%s\n", g.Branch)
+		writeWrapped(w, "  ", g.Title)
+		width := 0
+		for _, u := range g.Updates {
+			width = max(width, min(len([]rune(nsName(u.Ref))), 40))
+		}
 		for _, u := range g.Updates {
 			to := u.NewValue
 			if u.ToDigest != "" && u.ToDigest != u.FromDigest {
 				to += "@" + shortDigest(u.ToDigest)
 			}
-			fmt.Fprintf(tw, "  %s:%d\t%s\t%s → %s\t%s\n", u.Ref.Loc.File, u.Ref.Loc.Line, nsName(u.Ref), u.From, to, u.Type)
+			fmt.Fprintf(w, "  - %-*s  %s → %s  %s\n", width, nsName(u.Ref), u.From, to, u.Type)
+			fmt.Fprintf(w, "    %s:%d\n", u.Ref.Loc.File, u.Ref.Loc.Line)
 		}
-		if err := tw.Flush(); err != nil {
-			return fmt.Errorf("write table: %w", err)
+		for _, note := range groupNotes(g) {
+			writeWrapped(w, "    ", note)
 		}
 	}
 	if len(r.Skipped) > 0 {
-		fmt.Fprintf(w, "skipped\n")
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(w, "not updated\n")
 		for _, s := range r.Skipped {
-			fmt.Fprintf(tw, "  %s:%d\t%s\t%s\t%s\n", s.Ref.Loc.File, s.Ref.Loc.Line, nsName(s.Ref), s.Reason, s.Detail)
-		}
-		if err := tw.Flush(); err != nil {
-			return fmt.Errorf("write table: %w", err)
+			fmt.Fprintf(w, "  - %s  %s  %s\n", nsName(s.Ref), s.Ref.Version, s.Reason)
+			fmt.Fprintf(w, "    %s:%d\n", s.Ref.Loc.File, s.Ref.Loc.Line)
+			if s.Detail != "" {
+				writeWrapped(w, "    ", s.Detail)
+			}
 		}
 	}
 	if len(r.Failed) > 0 {
 		fmt.Fprintf(w, "failed\n")
 		for _, f := range r.Failed {
-			fmt.Fprintf(w, "  %s %s (%d references): %v\n", f.Source.URL, f.Chart, len(f.Refs), f.Err)
+			fmt.Fprintf(w, "  - %s %s (%d references)\n", f.Source.URL, f.Chart, len(f.Refs))
+			writeWrapped(w, "    ", f.Err.Error())
 		}
 	}
 	if len(p.Errors) > 0 {
 		fmt.Fprintf(w, "errors\n")
 		for _, e := range p.Errors {
-			fmt.Fprintf(w, "  %s\n", e)
+			writeWrapped(w, "  ", e.String())
 		}
 	}
 	s := PlanJSONOf(p).Summary
-	_, err := fmt.Fprintf(w, "%d references: %d updates in %d groups, %d up to date, %d skipped, %d failed\n",
+	_, err := fmt.Fprintf(w, "%d references: %d updates in %d groups, %d up to date, %d not updated, %d failed\n",
 		s.References, s.Updates, s.Groups, s.UpToDate, s.Skipped, s.Failed)
 	return err
+}
+
+// groupNotes are the notes a reviewer needs beyond the table: restrictive
+// multi-namespace policies.
+func groupNotes(g plan.Group) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, u := range g.Updates {
+		if u.Restrictive != "" && !seen[u.Restrictive] {
+			seen[u.Restrictive] = true
+			out = append(out, "note: "+u.Ref.Name+": "+u.Restrictive)
+		}
+	}
+	return out
+}
+
+// writeWrapped writes text word-wrapped to 80 columns after indent.
+func writeWrapped(w io.Writer, indent, text string) {
+	const width = 80
+	line := indent
+	for _, word := range strings.Fields(text) {
+		if len(line) > len(indent) && len([]rune(line))+1+len([]rune(word)) > width {
+			fmt.Fprintln(w, line)
+			line = indent + "  "
+		}
+		if len(line) > len(strings.TrimRight(line, " ")) || line == indent {
+			line += word
+		} else {
+			line += " " + word
+		}
+	}
+	if strings.TrimSpace(line) != "" {
+		fmt.Fprintln(w, line)
+	}
 }
 
 func nsName(r chart.Ref) string {
@@ -242,6 +285,9 @@ func WriteGroupMarkdown(w io.Writer, g plan.Group, now time.Time) {
 	if len(rs) > 0 {
 		fmt.Fprintf(w, "\n**Policy:** ")
 		fmt.Fprintf(w, "%s\n", escapeMD(strings.Join(rs, "; ")))
+	}
+	for _, note := range groupNotes(g) {
+		fmt.Fprintf(w, "\n> [!NOTE]\n> %s\n", escapeMD(strings.TrimPrefix(note, "note: ")))
 	}
 	if g.Type == chart.UpdateMajor {
 		fmt.Fprintf(w, "\n> [!WARNING]\n> This is a major update: check the chart's upgrade notes before merging.\n")

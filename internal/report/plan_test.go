@@ -1,0 +1,95 @@
+package report
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bosunhq/bosun/internal/chart"
+	"github.com/bosunhq/bosun/internal/datasource"
+	"github.com/bosunhq/bosun/internal/pipeline"
+	"github.com/bosunhq/bosun/internal/plan"
+)
+
+func samplePlan() Plan {
+	shared := chart.Ref{Kind: "OCIRepository", Name: "app-template", Namespaces: []string{"kube-system", "media"}, Chart: "app-template",
+		Source: chart.Source{Kind: chart.SourceOCI, URL: "oci://ghcr.io/bjw-s-labs/helm/app-template"}, Field: chart.FieldTag, Version: "4.1.0",
+		Loc: chart.Location{File: "kubernetes/flux/repositories/oci/app-template.yaml", Line: 9, Start: 100, End: 105}}
+	now := time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)
+	u := plan.Update{Ref: shared, From: "4.1.0", To: "4.1.1", NewValue: "4.1.1", Type: chart.UpdatePatch, SeparateMajor: true,
+		Released: now.Add(-72 * time.Hour), Reason: "4.2.0 passed over: minor not allowed",
+		Restrictive: "in namespaces kube-system, media the most restrictive policy applies: updateTypes from kube-system"}
+	failedRef := chart.Ref{Kind: "HelmRelease", Name: "x", Chart: "x", Source: chart.Source{Kind: chart.SourceHelm, URL: "https://charts.example.com"},
+		Loc: chart.Location{File: "apps/x.yaml", Line: 3}}
+	res := &pipeline.Result{
+		Groups: plan.Build([]plan.Update{u}, plan.Options{}),
+		Skipped: []pipeline.Skipped{{Ref: chart.Ref{Kind: "HelmRelease", Name: "vault", Namespaces: []string{"security"}, Version: "${VAULT_VERSION}",
+			Loc: chart.Location{File: "apps/vault.yaml", Line: 12}}, Reason: "variable", Detail: "VAULT_VERSION comes from a ConfigMap"}},
+		Failed: []pipeline.Failed{{Source: failedRef.Source, Chart: "x", Refs: []chart.Ref{failedRef},
+			Err: &datasource.Error{Source: failedRef.Source, Chart: "x", Transient: true, Err: errors.New("503 Service Unavailable")}, Transient: true}},
+	}
+	return Plan{Result: res, Refs: 3, Now: now}
+}
+
+func TestWritePlanText(t *testing.T) {
+	t.Parallel()
+	var b bytes.Buffer
+	if err := WritePlanText(&b, samplePlan()); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		"bosun/app-template\n",
+		"  - kube-system,media/app-template  4.1.0 → 4.1.1  patch\n",
+		"note: app-template: in namespaces kube-system, media the most restrictive",
+		"not updated\n  - security/vault  ${VAULT_VERSION}  variable\n    apps/vault.yaml:12\n",
+		"failed\n  - https://charts.example.com x (1 references)\n",
+		"3 references: 1 updates in 1 groups, 0 up to date, 1 not updated, 1 failed\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text report lacks %q:\n%s", want, out)
+		}
+	}
+	for _, l := range strings.Split(out, "\n") {
+		if n := len([]rune(l)); n > 80 {
+			t.Errorf("line of %d columns (max 80): %q", n, l)
+		}
+	}
+}
+
+func TestWriteGroupMarkdown(t *testing.T) {
+	t.Parallel()
+	p := samplePlan()
+	var b bytes.Buffer
+	WriteGroupMarkdown(&b, p.Result.Groups[0], p.Now)
+	out := b.String()
+	for _, want := range []string{
+		"This pull request updates `app-template` in 1 file.",
+		"| app-template | kube-system, media | `kubernetes/flux/repositories/oci/app-template.yaml:9` | `4.1.0` → `4.1.1` | patch |",
+		"3d ago",
+		"> [!NOTE]\n> app-template: in namespaces kube-system, media the most restrictive policy applies",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("PR body lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestPlanJSON_FailedAndSkipped(t *testing.T) {
+	t.Parallel()
+	doc := PlanJSONOf(samplePlan())
+	if len(doc.Failed) != 1 || !doc.Failed[0].Transient || !strings.Contains(doc.Failed[0].Error, "503") {
+		t.Errorf("failed = %+v", doc.Failed)
+	}
+	if len(doc.Skipped) != 1 || doc.Skipped[0].Reason != "variable" {
+		t.Errorf("skipped = %+v", doc.Skipped)
+	}
+	if got := doc.Groups[0].Updates[0].Restrictive; got == "" {
+		t.Error("the restrictive-policy note is missing from the JSON update")
+	}
+	if doc.Summary != (PlanSummary{References: 3, Updates: 1, Groups: 1, Skipped: 1, Failed: 1}) {
+		t.Errorf("summary = %+v", doc.Summary)
+	}
+}
