@@ -6,6 +6,11 @@
 //
 // The state it needs lives on the forge itself (hidden markers in pull
 // request bodies and comments, a trailer in commit messages), so runs are
-// stateless and idempotent: a run with nothing new makes no write call.
+// stateless and idempotent: a run with nothing new makes no write call, and
+// a run cut short (rate limit, server error) is completed by the next one.
 // It reaches the forge through the small Forge interface declared here.
+//
+// It must not: write when nothing changed, touch a pull request covering a
+// chart whose lookup failed in this run, push over commits it did not make,
+// or put credentials in bodies, comments, errors or logs.
 package publish

@@ -51,8 +51,12 @@ func (d *dryRun) UpdatePullRequest(_ context.Context, number int, s forge.Spec) 
 	return nil
 }
 
-func (d *dryRun) ClosePullRequest(_ context.Context, number int, _ string) error {
-	d.printf("close pull request #%d with a comment", number)
+func (d *dryRun) ClosePullRequest(_ context.Context, number int, comment string) error {
+	if comment != "" {
+		d.printf("close pull request #%d with a comment", number)
+		return nil
+	}
+	d.printf("close pull request #%d", number)
 	return nil
 }
 

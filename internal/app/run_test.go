@@ -1,0 +1,748 @@
+package app
+
+import (
+	"context"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/bosunhq/bosun/internal/chart"
+	"github.com/bosunhq/bosun/internal/demo"
+	"github.com/bosunhq/bosun/internal/forge"
+	"github.com/bosunhq/bosun/internal/forge/forgetest"
+	"github.com/bosunhq/bosun/internal/upstream"
+)
+
+const runToken = "ghs_runT0kenN0tForLogs"
+
+// wantGroups are the sample repository's groups (testdata/demo.txt).
+var wantGroups = map[string]struct{ title, typ string }{
+	"bosun/app-template":       {"feat(helm): update chart app-template ( 4.1.0 → 4.2.0 )", "minor"},
+	"bosun/app-template-major": {"feat(helm)!: update chart app-template ( 3.7.3 → 4.1.1 )", "major"},
+	"bosun/cert-manager":       {"feat(helm): update chart cert-manager ( v1.17.1 → v1.18.0 )", "minor"},
+	"bosun/flux-operator":      {"fix(helm): update chart flux-operator ( 0.28.0 → 0.28.1 )", "patch"},
+	"bosun/ingress-nginx":      {"feat(helm): update chart ingress-nginx ( 4.11.2 → 4.12.0 )", "minor"},
+	"bosun/metrics-server":     {"fix(helm): update chart metrics-server ( 3.12.1 → 3.12.2 )", "patch"},
+	"bosun/rook-ceph":          {"chore(helm): update rook-ceph group", "minor"},
+}
+
+// runEnv is a checkout of the sample repository, its chart sources, and a
+// fake GitHub whose main branch holds exactly the checkout's files.
+type runEnv struct {
+	t    *testing.T
+	up   *upstream.Upstream
+	dir  string
+	fake *forgetest.Fake
+	env  map[string]string
+}
+
+// prepareDemo starts the sample repository's chart sources (shared by subtests).
+func prepareDemo(t *testing.T) *demo.Env {
+	t.Helper()
+	d, err := demo.Prepare(context.Background(), fixedNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(d.Close)
+	return d
+}
+
+// newRunEnv copies d's checkout, appends config to its bosun.yaml, and
+// seeds a new fake with it.
+func newRunEnv(t *testing.T, d *demo.Env, config string, opts ...forgetest.Option) *runEnv {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(d.Dir)); err != nil {
+		t.Fatal(err)
+	}
+	// Fail lookups fast, and let the first run open every group.
+	appendTestFile(t, filepath.Join(dir, "bosun.yaml"), "lookup:\n  retries: 0\n"+config)
+	fake := forgetest.New(t, "o", "r", opts...)
+	fake.RequireToken(runToken)
+	fake.Seed("main", readTree(t, dir))
+	return &runEnv{t: t, up: d.Upstream, dir: dir, fake: fake,
+		env: map[string]string{"GITHUB_API_URL": fake.URL, "GITHUB_TOKEN": runToken}}
+}
+
+func appendTestFile(t *testing.T, path, s string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString(s); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// readTree returns every file under dir by slash-separated relative path.
+func readTree(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		out[filepath.ToSlash(rel)] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// run runs `bosun run` on the checkout and checks the token never shows.
+func (e *runEnv) run(args ...string) result {
+	e.t.Helper()
+	all := append([]string{"run", "--no-cache", "--repo", "o/r"}, args...)
+	r := runApp(e.t, e.env, append(all, e.dir)...)
+	if strings.Contains(r.stdout+r.stderr, runToken) {
+		e.t.Errorf("the token appears in the output")
+	}
+	for _, pr := range e.fake.PullRequests() {
+		if strings.Contains(pr.Body, runToken) {
+			e.t.Errorf("the token appears in #%d's body", pr.Number)
+		}
+		for _, c := range e.fake.Comments(pr.Number) {
+			if strings.Contains(c, runToken) {
+				e.t.Errorf("the token appears in a comment on #%d", pr.Number)
+			}
+		}
+	}
+	return r
+}
+
+func (e *runEnv) mustRun(wantCode int, args ...string) result {
+	e.t.Helper()
+	r := e.run(args...)
+	if r.code != wantCode {
+		e.t.Fatalf("bosun run: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, wantCode, r.stdout, r.stderr)
+	}
+	return r
+}
+
+// pull returns the newest pull request of branch.
+func (e *runEnv) pull(branch string) forge.PullRequest {
+	e.t.Helper()
+	prs := e.fake.PullRequests()
+	for i := len(prs) - 1; i >= 0; i-- {
+		if prs[i].Head == branch {
+			return prs[i]
+		}
+	}
+	e.t.Fatalf("no pull request for %s", branch)
+	return forge.PullRequest{}
+}
+
+// syncLocal makes the checkout follow the base branch, as a CI checkout does.
+func (e *runEnv) syncLocal() {
+	e.t.Helper()
+	for p, c := range e.fake.Files("main") {
+		path := filepath.Join(e.dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			e.t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(c), 0o644); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+}
+
+// commitConfig changes bosun.yaml on the base branch and in the checkout.
+func (e *runEnv) commitConfig(edit func(string) string) {
+	e.t.Helper()
+	cfg := e.fake.Files("main")["bosun.yaml"]
+	e.fake.Seed("main", map[string]string{"bosun.yaml": edit(cfg)})
+	e.syncLocal()
+}
+
+// publish makes a newer chart version available.
+func (e *runEnv) publish(src chart.Source, name, version string, age time.Duration) {
+	e.t.Helper()
+	r := upstream.Release{Version: version, AppVersion: version, Created: fixedNow.Add(-age).UTC().Truncate(time.Second)}
+	if _, err := e.up.Publish(context.Background(), src, name, r); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// applied is what `bosun apply --group branch` makes of a copy of the
+// checkout, for each branch.
+func (e *runEnv) applied(branches ...string) map[string]map[string]string {
+	e.t.Helper()
+	dirs := make([]string, len(branches))
+	codes := make([]result, len(branches))
+	var wg sync.WaitGroup
+	for i, b := range branches {
+		dirs[i] = e.t.TempDir()
+		if err := os.CopyFS(dirs[i], os.DirFS(e.dir)); err != nil {
+			e.t.Fatal(err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes[i] = runApp(e.t, nil, "apply", "--no-cache", "--group", b, dirs[i])
+		}()
+	}
+	wg.Wait()
+	out := make(map[string]map[string]string, len(branches))
+	for i, b := range branches {
+		if r := codes[i]; r.code != ExitOK {
+			e.t.Errorf("apply --group %s: exit %d\n%s%s", b, r.code, r.stdout, r.stderr)
+		}
+		out[b] = readTree(e.t, dirs[i])
+	}
+	return out
+}
+
+// assertBranchFiles checks each branch holds, byte for byte, what apply
+// makes of the checkout, in one commit on top of main.
+func (e *runEnv) assertBranchFiles(branches ...string) {
+	e.t.Helper()
+	want := e.applied(branches...)
+	for _, b := range branches {
+		if diff := cmp.Diff(want[b], e.fake.Files(b)); diff != "" {
+			e.t.Errorf("files on %s differ from bosun apply (-apply +branch):\n%s", b, diff)
+		}
+		hist := e.fake.History(b)
+		if len(hist) < 2 || hist[1].SHA != e.fake.Branches()["main"] {
+			e.t.Errorf("%s is not one commit on top of main", b)
+		}
+	}
+}
+
+// assertRequest checks n requests to a path ending in suffix got status.
+func (e *runEnv) assertRequest(method, suffix string, status, n int) {
+	e.t.Helper()
+	got := 0
+	for _, r := range e.fake.Requests() {
+		if r.Method == method && strings.HasSuffix(r.Path, suffix) && r.Status == status {
+			got++
+		}
+	}
+	if got != n {
+		e.t.Errorf("%d %s …%s answered %d, want %d", got, method, suffix, status, n)
+	}
+}
+
+func countMarked(comments []string, mark string) int {
+	n := 0
+	for _, c := range comments {
+		if strings.Contains(c, mark) {
+			n++
+		}
+	}
+	return n
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// outcomeLine finds the run report line of branch ("  created  #3  bosun/x  …").
+func outcomeLine(t *testing.T, stdout, branch string) string {
+	t.Helper()
+	re := regexp.MustCompile(`(?m)^  (\w+)\s+(#\d+)?\s+` + regexp.QuoteMeta(branch) + `(\s.*)?$`)
+	m := re.FindString(stdout)
+	if m == "" {
+		t.Errorf("no outcome line for %s in:\n%s", branch, stdout)
+	}
+	return m
+}
+
+func actionOf(t *testing.T, stdout, branch string) string {
+	t.Helper()
+	f := strings.Fields(outcomeLine(t, stdout, branch))
+	if len(f) == 0 {
+		return ""
+	}
+	return f[0]
+}
+
+func TestRun_Pipeline(t *testing.T) {
+	t.Parallel()
+	e := newRunEnv(t, prepareDemo(t), "pullRequests:\n  maxNewPerRun: 0\n")
+	branches := sortedKeys(wantGroups)
+
+	// 1. The first run opens one pull request per group.
+	r := e.mustRun(ExitOK)
+	prs := e.fake.PullRequests()
+	if len(prs) != len(wantGroups) {
+		t.Fatalf("%d pull requests, want %d:\n%s", len(prs), len(wantGroups), r.stdout)
+	}
+	for _, pr := range prs {
+		w, ok := wantGroups[pr.Head]
+		if !ok {
+			t.Errorf("unexpected pull request from %s", pr.Head)
+			continue
+		}
+		if pr.Title != w.title || pr.Base != "main" || pr.State != forge.StateOpen {
+			t.Errorf("#%d: title %q base %s state %s, want %q into main, open", pr.Number, pr.Title, pr.Base, pr.State, w.title)
+		}
+		if diff := cmp.Diff([]string{"dependencies", "type/" + w.typ}, pr.Labels); diff != "" {
+			t.Errorf("#%d labels (-want +got):\n%s", pr.Number, diff)
+		}
+		if !strings.Contains(pr.Body, "| ") || !strings.Contains(pr.Body, "<!-- bosun:meta {\"hash\":") {
+			t.Errorf("#%d body lacks the table or the marker:\n%s", pr.Number, pr.Body)
+		}
+		if a := actionOf(t, r.stdout, pr.Head); a != "created" {
+			t.Errorf("%s: action %q, want created", pr.Head, a)
+		}
+	}
+	e.assertBranchFiles(branches...)
+	if strings.Contains(e.pull("bosun/app-template").Body, "sonarr") {
+		t.Errorf("the minor pull request mentions the major update's app")
+	}
+
+	// 2. Nothing new: no write at all.
+	writes := e.fake.Writes()
+	r = e.mustRun(ExitOK)
+	if got := e.fake.Writes() - writes; got != 0 {
+		t.Errorf("second run made %d writes, want 0:\n%s", got, r.stdout)
+	}
+	for _, b := range branches {
+		if a := actionOf(t, r.stdout, b); a != "unchanged" {
+			t.Errorf("second run: %s %s, want unchanged", b, a)
+		}
+	}
+
+	// 3. A newer version: the same pull request is rebuilt and edited.
+	certManager := chart.Source{Kind: chart.SourceHelm, URL: "https://charts.jetstack.io"}
+	before := e.pull("bosun/cert-manager")
+	e.publish(certManager, "cert-manager", "v1.19.0", 2*24*time.Hour)
+	e.mustRun(ExitOK)
+	after := e.pull("bosun/cert-manager")
+	if after.Number != before.Number || after.Title != "feat(helm): update chart cert-manager ( v1.17.1 → v1.19.0 )" ||
+		after.Body == before.Body || !strings.Contains(after.Body, "v1.19.0") {
+		t.Errorf("cert-manager pull request not updated in place: #%d %q", after.Number, after.Title)
+	}
+	if n := len(e.fake.PullRequests()); n != len(wantGroups) {
+		t.Errorf("%d pull requests after an update, want %d", n, len(wantGroups))
+	}
+	e.assertBranchFiles("bosun/cert-manager")
+
+	// 4. A merged pull request is left alone once the base has its change.
+	ms := e.pull("bosun/metrics-server")
+	e.fake.Merge(ms.Number)
+	e.syncLocal()
+	writes = e.fake.Writes()
+	r = e.mustRun(ExitOK)
+	if strings.Contains(r.stdout, "bosun/metrics-server") || e.fake.Writes() != writes {
+		t.Errorf("after a merge: %d writes, report:\n%s", e.fake.Writes()-writes, r.stdout)
+	}
+	if got := e.pull("bosun/metrics-server"); got.Number != ms.Number || !got.Merged {
+		t.Errorf("metrics-server reopened as #%d", got.Number)
+	}
+
+	// 5. Closed unmerged: that version is declined; a newer one is proposed.
+	ingress := e.pull("bosun/ingress-nginx")
+	e.fake.Close(ingress.Number)
+	writes = e.fake.Writes()
+	r = e.mustRun(ExitOK)
+	if a := actionOf(t, r.stdout, "bosun/ingress-nginx"); a != "declined" || e.fake.Writes() != writes {
+		t.Errorf("after a close: %s, %d writes", a, e.fake.Writes()-writes)
+	}
+	e.publish(chart.Source{Kind: chart.SourceHelm, URL: "https://kubernetes.github.io/ingress-nginx"}, "ingress-nginx", "4.12.1", 24*time.Hour)
+	r = e.mustRun(ExitOK)
+	reopened := e.pull("bosun/ingress-nginx")
+	if reopened.Number == ingress.Number || reopened.State != forge.StateOpen || !strings.Contains(reopened.Title, "4.12.1") {
+		t.Errorf("newer ingress-nginx not proposed: #%d %s %q\n%s", reopened.Number, reopened.State, reopened.Title, r.stdout)
+	}
+	e.assertBranchFiles("bosun/ingress-nginx")
+
+	// 6. Someone pushes to a bosun branch: never overwritten, said once.
+	flux := e.pull("bosun/flux-operator")
+	foreignSHA := e.fake.PushForeignCommit("bosun/flux-operator", map[string]string{"NOTES.md": "pinned by hand\n"}, "alice")
+	e.mustRun(ExitOK)
+	e.publish(chart.Source{Kind: chart.SourceOCI, URL: "oci://ghcr.io/controlplaneio-fluxcd/charts/flux-operator"}, "flux-operator", "0.28.2", 4*24*time.Hour)
+	writes = e.fake.Writes()
+	r = e.mustRun(ExitOK)
+	if a := actionOf(t, r.stdout, "bosun/flux-operator"); a != "foreign" {
+		t.Errorf("flux-operator: %s, want foreign", a)
+	}
+	if e.fake.Writes() != writes {
+		t.Errorf("%d writes to a foreign pull request", e.fake.Writes()-writes)
+	}
+	if got := e.fake.Branches()["bosun/flux-operator"]; got != foreignSHA {
+		t.Errorf("flux-operator branch force-pushed over alice's commit")
+	}
+	if got := e.pull("bosun/flux-operator"); got.Title != flux.Title || got.Body != flux.Body {
+		t.Errorf("foreign pull request edited: %q", got.Title)
+	}
+	if n := countMarked(e.fake.Comments(flux.Number), "<!-- bosun:foreign -->"); n != 1 {
+		t.Errorf("%d foreign comments, want 1", n)
+	}
+
+	// 7. A group the policy no longer proposes: closed, with a comment, branch deleted.
+	e.commitConfig(func(c string) string {
+		return strings.Replace(c, "rules:\n", "rules:\n  - match: {charts: [cert-manager]}\n    ignore: true\n", 1)
+	})
+	r = e.mustRun(ExitOK)
+	cm := e.pull("bosun/cert-manager")
+	if cm.State != forge.StateClosed || cm.Merged || e.fake.Branches()["bosun/cert-manager"] != "" {
+		t.Errorf("cert-manager: state %s, branch left %v:\n%s", cm.State, e.fake.Branches()["bosun/cert-manager"] != "", r.stdout)
+	}
+	if n := countMarked(e.fake.Comments(cm.Number), "<!-- bosun:superseded -->"); n != 1 {
+		t.Errorf("%d superseded comments on #%d, want 1", n, cm.Number)
+	}
+
+	// 8. A failed lookup holds that chart's pull requests exactly as they are.
+	snap := e.fake.PullRequests()
+	branchesBefore := e.fake.Branches()
+	e.commitConfig(func(c string) string {
+		return regexp.MustCompile(`(host: "https://kubernetes.github.io/ingress-nginx"\n    mirror: "[^"]*)"`).ReplaceAllString(c, `$1/gone"`)
+	})
+	writes = e.fake.Writes()
+	r = e.mustRun(ExitPartial)
+	if a := actionOf(t, r.stdout, "bosun/ingress-nginx"); a != "held" {
+		t.Errorf("ingress-nginx with a failed lookup: %s, want held\n%s", a, r.stdout)
+	}
+	e.up.Close() // every lookup fails now
+	r = e.mustRun(ExitPartial)
+	if e.fake.Writes() != writes {
+		t.Errorf("%d writes while lookups failed", e.fake.Writes()-writes)
+	}
+	if diff := cmp.Diff(snap, e.fake.PullRequests()); diff != "" {
+		t.Errorf("pull requests changed while lookups failed (-before +after):\n%s", diff)
+	}
+	after8 := e.fake.Branches()
+	delete(after8, "main")
+	delete(branchesBefore, "main")
+	if diff := cmp.Diff(branchesBefore, after8); diff != "" {
+		t.Errorf("branches changed while lookups failed (-before +after):\n%s", diff)
+	}
+}
+
+func TestRun_DryRun(t *testing.T) {
+	t.Parallel()
+	e := newRunEnv(t, prepareDemo(t), "pullRequests:\n  maxNewPerRun: 0\n")
+	r := e.mustRun(ExitOK, "--dry-run")
+	if e.fake.Writes() != 0 {
+		t.Errorf("dry run made %d writes", e.fake.Writes())
+	}
+	for _, b := range sortedKeys(wantGroups) {
+		if !strings.Contains(r.stdout, "to branch "+b+" (force=true)") {
+			t.Errorf("no commit line for %s", b)
+		}
+		if !strings.Contains(r.stdout, "would open pull request "+b+" → main: "+`"`+wantGroups[b].title+`"`) {
+			t.Errorf("no open line for %s:\n%s", b, r.stdout)
+		}
+	}
+	if n := strings.Count(r.stdout, "would commit "); n != len(wantGroups) {
+		t.Errorf("%d commit lines, want %d", n, len(wantGroups))
+	}
+
+	// With pull requests open: updates and closes are printed, not made.
+	e.mustRun(ExitOK)
+	e.publish(chart.Source{Kind: chart.SourceHelm, URL: "https://charts.jetstack.io"}, "cert-manager", "v1.19.0", 2*24*time.Hour)
+	e.commitConfig(func(c string) string {
+		return strings.Replace(c, "rules:\n", "rules:\n  - match: {charts: [metrics-server]}\n    ignore: true\n", 1)
+	})
+	before, writes := e.fake.PullRequests(), e.fake.Writes()
+	r = e.mustRun(ExitOK, "--dry-run")
+	cm, ms := e.pull("bosun/cert-manager"), e.pull("bosun/metrics-server")
+	for _, want := range []string{
+		"would commit 1 file(s) on", "to branch bosun/cert-manager (force=true)",
+		"would update pull request #" + strconv.Itoa(cm.Number) + `: "feat(helm): update chart cert-manager ( v1.17.1 → v1.19.0 )"`,
+		"would comment on pull request #" + strconv.Itoa(ms.Number),
+		"would close pull request #" + strconv.Itoa(ms.Number),
+		"would delete branch bosun/metrics-server",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("dry run output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if e.fake.Writes() != writes {
+		t.Errorf("dry run made %d writes", e.fake.Writes()-writes)
+	}
+	if diff := cmp.Diff(before, e.fake.PullRequests()); diff != "" {
+		t.Errorf("dry run changed pull requests:\n%s", diff)
+	}
+}
+
+// prState is what a run leaves on GitHub for one branch, independent of
+// commit SHAs, timings and the order pull requests were numbered in.
+type prState struct {
+	Title    string
+	State    string
+	Labels   []string
+	Body     string
+	Files    map[string]string
+	Ahead    int
+	Comments int
+}
+
+var headField = regexp.MustCompile(`,"head":"[0-9a-f]*"`)
+
+// state is the comparable state of the fake: one entry per branch other than main.
+func state(t *testing.T, f *forgetest.Fake) map[string]prState {
+	t.Helper()
+	out := map[string]prState{}
+	onMain := map[string]bool{}
+	for _, c := range f.History("main") {
+		onMain[c.SHA] = true
+	}
+	for b := range f.Branches() {
+		if b == "main" {
+			continue
+		}
+		ahead := 0
+		for _, c := range f.History(b) {
+			if onMain[c.SHA] {
+				break
+			}
+			ahead++
+		}
+		out[b] = prState{Files: f.Files(b), Ahead: ahead}
+	}
+	for _, pr := range f.PullRequests() {
+		s := out[pr.Head]
+		labels := slices.Clone(pr.Labels)
+		sort.Strings(labels)
+		s.Title, s.State, s.Labels = pr.Title, pr.State, labels
+		s.Body = headField.ReplaceAllString(pr.Body, "")
+		s.Comments = len(f.Comments(pr.Number))
+		out[pr.Head] = s
+	}
+	return out
+}
+
+const allGroups = "pullRequests:\n  maxNewPerRun: 0\n"
+
+func TestRun_GitHubErrors(t *testing.T) {
+	t.Parallel()
+	d := prepareDemo(t)
+	realNow := func() []forgetest.Option {
+		return []forgetest.Option{forgetest.WithClock(forgetest.NewClock(time.Now().UTC()))}
+	}
+
+	// The state of an uninterrupted run, that every recovered run must reach.
+	ref := newRunEnv(t, d, allGroups, realNow()...)
+	ref.mustRun(ExitOK)
+	want := state(t, ref.fake)
+
+	validation := func(msg string) string {
+		return `{"message":"Validation Failed","errors":[{"resource":"PullRequest","code":"custom","message":"` + msg + `"}],"documentation_url":"https://docs.github.com/rest/pulls/pulls#create-a-pull-request","status":"422"}`
+	}
+	secondary := `{"message":"You have exceeded a secondary rate limit. Please wait a few minutes before you try again.","documentation_url":"https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits","status":"403"}`
+
+	tests := []struct {
+		name string
+		// setup runs before the first run.
+		setup func(e *runEnv)
+		// first is the first run's exit code and a string its report holds.
+		firstCode int
+		firstOut  string
+		// between runs before the second run (none when nil: one run suffices).
+		between func(e *runEnv)
+		// verify checks the requests the runs made.
+		verify func(e *runEnv)
+	}{
+		{
+			name: "reference exists: a branch left from a failed run is rebuilt",
+			setup: func(e *runEnv) {
+				e.fake.FailNext(http.MethodPost, "pulls", http.StatusUnprocessableEntity, validation("base is being updated"), nil)
+			},
+			firstCode: ExitPartial, firstOut: "base is being updated",
+			between: func(e *runEnv) {
+				// The base moved on (a commit that changes no file): the
+				// leftover branch is rebuilt over it.
+				e.fake.Seed("main", map[string]string{"bosun.yaml": e.fake.Files("main")["bosun.yaml"]})
+				if e.fake.Branches()["bosun/app-template"] == "" {
+					e.t.Fatalf("setup: no leftover branch")
+				}
+			},
+			verify: func(e *runEnv) { e.assertRequest(http.MethodPost, "/git/refs", http.StatusUnprocessableEntity, 1) },
+		},
+		{
+			name: "pull request already exists: found and updated",
+			setup: func(e *runEnv) {
+				e.mustRun(ExitOK)
+				e.fake.FailNext(http.MethodGet, "pulls", http.StatusOK, "[]", nil)
+			},
+			firstCode: ExitOK,
+			verify: func(e *runEnv) {
+				e.assertRequest(http.MethodPost, "/pulls", http.StatusUnprocessableEntity, len(wantGroups))
+			},
+		},
+		{
+			name: "no commits between",
+			setup: func(e *runEnv) {
+				e.fake.FailNext(http.MethodPost, "pulls", http.StatusUnprocessableEntity, validation("No commits between main and bosun/app-template"), nil)
+			},
+			firstCode: ExitPartial, firstOut: "No commits between main and bosun/app-template",
+			between: func(*runEnv) {},
+		},
+		{
+			name: "409 conflict",
+			setup: func(e *runEnv) {
+				e.fake.FailNext(http.MethodPost, "git/commits", http.StatusConflict, `{"message":"Git Repository is empty.","status":"409"}`, nil)
+			},
+			firstCode: ExitPartial, firstOut: "conflict (409)",
+			between: func(*runEnv) {},
+		},
+		{
+			name: "server error retried",
+			setup: func(e *runEnv) {
+				e.fake.FailNext(http.MethodPost, "git/trees", http.StatusBadGateway, "", nil)
+			},
+			firstCode: ExitOK,
+			verify:    func(e *runEnv) { e.assertRequest(http.MethodPost, "/git/trees", http.StatusBadGateway, 1) },
+		},
+		{
+			name: "primary rate limit mid-run",
+			setup: func(e *runEnv) {
+				e.fake.RateLimitNext(forgetest.RateLimit{For: time.Hour, Method: http.MethodPost, Path: "issues/3/labels"})
+			},
+			firstCode: ExitPartial, firstOut: "rate limited",
+			between: func(e *runEnv) { e.fake.Clock().Advance(2 * time.Hour) },
+		},
+		{
+			name: "secondary rate limit mid-run",
+			setup: func(e *runEnv) {
+				e.fake.RateLimitNext(forgetest.RateLimit{Secondary: true, For: time.Hour, Method: http.MethodPost, Path: "issues/4/labels"})
+			},
+			firstCode: ExitPartial, firstOut: "rate limited",
+			between: func(e *runEnv) { e.fake.Clock().Advance(2 * time.Hour) },
+		},
+		{
+			name: "secondary rate limit waited out",
+			setup: func(e *runEnv) {
+				e.fake.Inject(forgetest.Fault{Method: http.MethodPost, Path: "git/refs", Status: http.StatusForbidden, Body: secondary,
+					Header: http.Header{"Retry-After": {"1"}}})
+			},
+			firstCode: ExitOK,
+			verify:    func(e *runEnv) { e.assertRequest(http.MethodPost, "/git/refs", http.StatusForbidden, 1) },
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := newRunEnv(t, d, allGroups, realNow()...)
+			tt.setup(e)
+			r := e.mustRun(tt.firstCode)
+			if !strings.Contains(r.stdout, tt.firstOut) {
+				t.Errorf("first run report lacks %q:\n%s", tt.firstOut, r.stdout)
+			}
+			if tt.between != nil {
+				if r.code == ExitOK {
+					t.Fatalf("setup: the first run should have been interrupted")
+				}
+				tt.between(e)
+				e.mustRun(ExitOK)
+			}
+			if tt.verify != nil {
+				tt.verify(e)
+			}
+			if diff := cmp.Diff(want, state(t, e.fake)); diff != "" {
+				t.Errorf("final state differs from an uninterrupted run (-want +got):\n%s", diff)
+			}
+			writes := e.fake.Writes()
+			e.mustRun(ExitOK)
+			if e.fake.Writes() != writes {
+				t.Errorf("a run after recovery made %d writes", e.fake.Writes()-writes)
+			}
+		})
+	}
+}
+
+func TestRun_TokenProblems(t *testing.T) {
+	t.Parallel()
+	d := prepareDemo(t)
+	tests := []struct {
+		name     string
+		setup    func(e *runEnv)
+		wantCode int
+		want     []string
+	}{
+		{"bad token", func(e *runEnv) { e.env["GITHUB_TOKEN"] = "ghs_wrongT0ken" }, ExitFatal,
+			[]string{"Bad credentials", "contents: write", "pull-requests: write"}},
+		{"no pull-requests permission", func(e *runEnv) { e.fake.DenyPermission("pull-requests") }, ExitPartial,
+			[]string{"the token needs pull-requests: write", "not attempted"}},
+		{"no contents permission", func(e *runEnv) { e.fake.DenyPermission("contents") }, ExitPartial,
+			[]string{"the token needs contents: write", "not attempted"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := newRunEnv(t, d, allGroups)
+			tt.setup(e)
+			r := e.mustRun(tt.wantCode)
+			for _, w := range tt.want {
+				if !strings.Contains(r.stdout+r.stderr, w) {
+					t.Errorf("output lacks %q:\nstdout:\n%s\nstderr:\n%s", w, r.stdout, r.stderr)
+				}
+			}
+			if strings.Contains(r.stdout+r.stderr, "ghs_wrongT0ken") {
+				t.Errorf("the token appears in the output")
+			}
+			if n := len(e.fake.PullRequests()); n != 0 {
+				t.Errorf("%d pull requests opened", n)
+			}
+		})
+	}
+}
+
+func TestRun_Limits(t *testing.T) {
+	t.Parallel()
+	e := newRunEnv(t, prepareDemo(t), "pullRequests:\n  maxOpen: 4\n  maxNewPerRun: 2\n")
+	opened := func() []string {
+		var out []string
+		for _, pr := range e.fake.PullRequests() {
+			if pr.State == forge.StateOpen {
+				out = append(out, pr.Head)
+			}
+		}
+		sort.Strings(out)
+		return out
+	}
+	r := e.mustRun(ExitOK)
+	if diff := cmp.Diff([]string{"bosun/app-template", "bosun/app-template-major"}, opened()); diff != "" {
+		t.Errorf("run 1 opened (-want +got):\n%s", diff)
+	}
+	if a := actionOf(t, r.stdout, "bosun/rook-ceph"); a != "limited" {
+		t.Errorf("rook-ceph: %s, want limited", a)
+	}
+	e.mustRun(ExitOK)
+	want := []string{"bosun/app-template", "bosun/app-template-major", "bosun/cert-manager", "bosun/flux-operator"}
+	if diff := cmp.Diff(want, opened()); diff != "" {
+		t.Errorf("run 2 opened (-want +got):\n%s", diff)
+	}
+	writes := e.fake.Writes()
+	e.mustRun(ExitOK)
+	if e.fake.Writes() != writes || len(opened()) != 4 {
+		t.Errorf("maxOpen reached: run 3 made %d writes, %d open", e.fake.Writes()-writes, len(opened()))
+	}
+	// A merge frees one place.
+	e.fake.Merge(e.pull("bosun/cert-manager").Number)
+	e.syncLocal()
+	e.mustRun(ExitOK)
+	want = []string{"bosun/app-template", "bosun/app-template-major", "bosun/flux-operator", "bosun/ingress-nginx"}
+	if diff := cmp.Diff(want, opened()); diff != "" {
+		t.Errorf("run 4 opened (-want +got):\n%s", diff)
+	}
+}
