@@ -93,3 +93,21 @@ func TestPlanJSON_FailedAndSkipped(t *testing.T) {
 		t.Errorf("summary = %+v", doc.Summary)
 	}
 }
+
+func TestWriteRunText_DryRun(t *testing.T) {
+	t.Parallel()
+	r := Run{Plan: samplePlan(), DryRun: true, Outcomes: []Outcome{
+		{Branch: "bosun/app-template", Action: "created"},
+		{Branch: "bosun/old", Action: "closed", Number: 7},
+	}}
+	var b bytes.Buffer
+	if err := WriteRunText(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{"pull requests (dry run: nothing was written)", "would be created", "would be closed  #7"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dry-run report lacks %q:\n%s", want, out)
+		}
+	}
+}

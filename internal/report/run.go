@@ -75,9 +75,17 @@ func WriteRunText(w io.Writer, r Run) error {
 		_, err := fmt.Fprintln(w, "pull requests: nothing to do")
 		return err
 	}
-	fmt.Fprintln(w, "pull requests")
+	if r.DryRun {
+		fmt.Fprintln(w, "pull requests (dry run: nothing was written)")
+	} else {
+		fmt.Fprintln(w, "pull requests")
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, o := range r.Outcomes {
+		action := o.Action
+		if r.DryRun && (action == "created" || action == "updated" || action == "closed") {
+			action = "would be " + action
+		}
 		num := ""
 		if o.Number > 0 {
 			num = fmt.Sprintf("#%d", o.Number)
@@ -86,7 +94,7 @@ func WriteRunText(w io.Writer, r Run) error {
 		if o.Err != nil {
 			detail = o.Err.Error()
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", o.Action, num, o.Branch, detail)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", action, num, o.Branch, detail)
 	}
 	return tw.Flush()
 }
