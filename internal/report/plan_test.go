@@ -105,7 +105,7 @@ func TestWriteRunText_DryRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := b.String()
-	for _, want := range []string{"pull requests (dry run: nothing was written)", "would be created", "would be closed  #7"} {
+	for _, want := range []string{"pull requests (dry run: nothing was written)", "would be created ", "would be closed   #7  bosun/old"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("dry-run report lacks %q:\n%s", want, out)
 		}
