@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
+	"github.com/bosunhq/bosun/internal/testutil/golden"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,12 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/bosunhq/bosun/internal/demo"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // fixedNow makes release ages, and so the demo's output, deterministic.
 var fixedNow = time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
@@ -36,23 +32,6 @@ func runApp(t *testing.T, env map[string]string, args ...string) result {
 	deps.Getenv = func(k string) string { return env[k] }
 	code := run(context.Background(), deps, args)
 	return result{code, out.String(), errb.String()}
-}
-
-func assertGolden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden (run go test -update to create it): %v", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", name, diff)
-	}
 }
 
 // sampleRepo copies the embedded sample repository to a temp dir.
@@ -195,3 +174,8 @@ func TestConfigSchema(t *testing.T) {
 }
 
 var _ fs.FS = demo.Repo()
+
+func assertGolden(t *testing.T, name, got string) {
+	t.Helper()
+	golden.Assert(t, filepath.Join("testdata", name), []byte(got))
+}

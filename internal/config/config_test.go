@@ -3,7 +3,7 @@ package config
 import (
 	"encoding/json"
 	"errors"
-	"flag"
+	"github.com/bosunhq/bosun/internal/testutil/golden"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,25 +15,6 @@ import (
 	"github.com/bosunhq/bosun/internal/datasource"
 	"github.com/bosunhq/bosun/internal/policy"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
-
-func golden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden (run go test -update): %v", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", filepath.Base(path), diff)
-	}
-}
 
 func TestParse_Valid(t *testing.T) {
 	t.Parallel()
@@ -55,7 +36,7 @@ func TestParse_Valid(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, strings.TrimSuffix(f, ".yaml")+".golden", string(b)+"\n")
+			golden.Assert(t, strings.TrimSuffix(f, ".yaml")+".golden", []byte(string(b)+"\n"))
 		})
 	}
 }
@@ -83,7 +64,7 @@ func TestParse_Invalid(t *testing.T) {
 					t.Errorf("error leaks a secret: %s", msg)
 				}
 			}
-			golden(t, strings.TrimSuffix(f, ".yaml")+".golden", msg+"\n")
+			golden.Assert(t, strings.TrimSuffix(f, ".yaml")+".golden", []byte(msg+"\n"))
 		})
 	}
 }

@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
+	"github.com/bosunhq/bosun/internal/testutil/golden"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,8 +20,6 @@ import (
 
 	"github.com/bosunhq/bosun/internal/config"
 )
-
-var update = flag.Bool("update", false, "regenerate the generated sections of README.md")
 
 // root is the repository root (this package is internal/docs).
 func root(t *testing.T) string {
@@ -361,7 +359,7 @@ func TestReadme_GeneratedSections(t *testing.T) {
 		}
 		got = got[:i+len(start)] + s.body + got[j:]
 	}
-	if *update {
+	if golden.Update() {
 		if err := os.WriteFile(filepath.Join(root(t), "README.md"), []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}

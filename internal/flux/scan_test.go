@@ -4,20 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
+	"github.com/bosunhq/bosun/internal/testutil/golden"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"gopkg.in/yaml.v3"
 
 	"github.com/bosunhq/bosun/internal/chart"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // copyTree copies a testdata case to a temporary directory outside any git
 // work tree, so the scan walks the file system whatever git tracks.
@@ -71,19 +68,7 @@ func TestScan_Golden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got = append(got, '\n')
-			golden := filepath.Join(dir, "want.golden")
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("read golden (run with -update): %v", err)
-			}
-			if diff := cmp.Diff(string(want), string(got)); diff != "" {
-				t.Errorf("Scan() mismatch (-want +got):\n%s", diff)
-			}
+			golden.Assert(t, filepath.Join(dir, "want.golden"), got)
 		})
 	}
 }

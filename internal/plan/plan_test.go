@@ -1,19 +1,14 @@
 package plan
 
 import (
-	"flag"
 	"fmt"
-	"os"
+	"github.com/bosunhq/bosun/internal/testutil/golden"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/bosunhq/bosun/internal/chart"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 var appTemplate = chart.Source{Kind: chart.SourceOCI, URL: "oci://ghcr.io/bjw-s-labs/helm/app-template"}
 
@@ -78,19 +73,7 @@ func TestBuild_Golden(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			got := describe(Build(us, Options{}))
-			golden := filepath.Join("testdata", name+".golden")
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("read golden (run with -update to create): %v", err)
-			}
-			if diff := cmp.Diff(string(want), got); diff != "" {
-				t.Errorf("Build() mismatch (-want +got):\n%s", diff)
-			}
+			golden.Assert(t, filepath.Join("testdata", name+".golden"), []byte(got))
 		})
 	}
 }

@@ -3,20 +3,14 @@ package policy
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
+	"github.com/bosunhq/bosun/internal/testutil/golden"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/bosunhq/bosun/internal/chart"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 const day = 24 * time.Hour
 
@@ -242,22 +236,5 @@ func TestRules_Decide(t *testing.T) {
 		}
 		out.WriteString("\n")
 	}
-	golden(t, "testdata/decide.golden", out.String())
-}
-
-func golden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden (run go test -update): %v", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", filepath.Base(path), diff)
-	}
+	golden.Assert(t, "testdata/decide.golden", []byte(out.String()))
 }

@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
+	"github.com/bosunhq/bosun/internal/testutil/golden"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,8 +14,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/rogpeppe/go-internal/txtar"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files in testdata")
 
 // goldenEdit names an edit by the token text it covers: the nth (0-based)
 // occurrence of At in the input.
@@ -75,7 +73,7 @@ func runGolden(t *testing.T, file string) {
 		assertOutsideUnchanged(t, input, got, edits)
 	}
 
-	if *update {
+	if golden.Update() {
 		var files []txtar.File
 		for _, f := range ar.Files {
 			if f.Name != "want.yaml" && f.Name != "error" {

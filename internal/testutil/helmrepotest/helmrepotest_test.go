@@ -2,7 +2,7 @@ package helmrepotest
 
 import (
 	"bytes"
-	"flag"
+	"github.com/bosunhq/bosun/internal/testutil/golden"
 	"io"
 	"net/http"
 	"os"
@@ -10,11 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
 	"helm.sh/helm/v3/pkg/chart/loader"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 var sample = []Chart{
 	{Name: "podinfo", Version: "6.5.0", AppVersion: "6.5.0", Created: time.Date(2024, 2, 1, 10, 0, 0, 0, time.UTC),
@@ -29,19 +26,7 @@ func TestIndexYAML_Golden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("testdata", "index.yaml.golden")
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("IndexYAML mismatch (-want +got):\n%s", diff)
-	}
+	golden.Assert(t, filepath.Join("testdata", "index.yaml.golden"), got)
 }
 
 func TestArchive_Loadable(t *testing.T) {
