@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"io/fs"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -254,15 +255,6 @@ func countMarked(comments []string, mark string) int {
 	return n
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
 // outcomeLine finds the run report line of branch ("  created  #3  bosun/x  …").
 func outcomeLine(t *testing.T, stdout, branch string) string {
 	t.Helper()
@@ -286,7 +278,7 @@ func actionOf(t *testing.T, stdout, branch string) string {
 func TestRun_Pipeline(t *testing.T) {
 	t.Parallel()
 	e := newRunEnv(t, prepareDemo(t), "pullRequests:\n  maxNewPerRun: 0\n")
-	branches := sortedKeys(wantGroups)
+	branches := slices.Sorted(maps.Keys(wantGroups))
 
 	// 1. The first run opens one pull request per group.
 	r := e.mustRun(ExitOK)
@@ -444,7 +436,7 @@ func TestRun_DryRun(t *testing.T) {
 	if e.fake.Writes() != 0 {
 		t.Errorf("dry run made %d writes", e.fake.Writes())
 	}
-	for _, b := range sortedKeys(wantGroups) {
+	for _, b := range slices.Sorted(maps.Keys(wantGroups)) {
 		if !strings.Contains(r.stdout, "to branch "+b+" (force=true)") {
 			t.Errorf("no commit line for %s", b)
 		}

@@ -2,7 +2,8 @@ package e2e
 
 import (
 	"encoding/json"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -196,7 +197,7 @@ func checkGroups(t *testing.T, doc planDoc, refs map[string]chart.Ref, want map[
 			}
 		}
 		if len(keys) != 1 {
-			t.Errorf("group %s mixes charts %v", g.Branch, sortedKeys(keys))
+			t.Errorf("group %s mixes charts %v", g.Branch, slices.Sorted(maps.Keys(keys)))
 		}
 		if g.Type != largest {
 			t.Errorf("group %s type = %s, want its largest update type %s", g.Branch, g.Type, largest)
@@ -248,15 +249,6 @@ func rank(t string) int {
 
 // slugish lower-cases a chart name as branch names do for plain names.
 func slugish(s string) string { return strings.ToLower(s) }
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
 
 func nonNil(s []string) []string {
 	if s == nil {

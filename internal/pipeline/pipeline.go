@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"maps"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -111,7 +113,7 @@ func Plan(ctx context.Context, refs []chart.Ref, lookup Lookup, rules Decider, o
 	}
 	results := make(map[key]lookupResult, len(bySource))
 	var mu sync.Mutex
-	forEach(ctx, opts.Concurrency, sortedKeys(bySource), func(k key) {
+	forEach(ctx, opts.Concurrency, slices.Sorted(maps.Keys(bySource)), func(k key) {
 		r := bySource[k]
 		rels, err := lookup.Releases(ctx, r.Source, r.Chart)
 		if err != nil {
@@ -226,15 +228,6 @@ func toUpdate(d policy.Decision) plan.Update {
 func isTransient(err error) bool {
 	var de *datasource.Error
 	return errors.As(err, &de) && de.Transient
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }
 
 // forEach runs fn for every item with at most n in flight.
