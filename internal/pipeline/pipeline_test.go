@@ -1,0 +1,92 @@
+package pipeline
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/bosunhq/bosun/internal/chart"
+	"github.com/bosunhq/bosun/internal/datasource"
+	"github.com/bosunhq/bosun/internal/datasource/helmrepo"
+	"github.com/bosunhq/bosun/internal/datasource/ocirepo"
+	"github.com/bosunhq/bosun/internal/httpx"
+	"github.com/bosunhq/bosun/internal/policy"
+	"github.com/bosunhq/bosun/internal/upstream"
+)
+
+// counting wraps a real datasource and counts Releases calls per chart key.
+type counting struct {
+	Lookup
+	calls atomic.Int32
+}
+
+func (c *counting) Releases(ctx context.Context, src chart.Source, name string) ([]chart.Release, error) {
+	c.calls.Add(1)
+	return c.Lookup.Releases(ctx, src, name)
+}
+
+func ref(file string, src chart.Source, name, version string) chart.Ref {
+	return chart.Ref{Kind: "OCIRepository", Name: file, Namespaces: []string{"default"}, Chart: name, Source: src,
+		Field: chart.FieldTag, Version: version, Loc: chart.Location{File: file, Line: 1, Start: 0, End: len(version)}}
+}
+
+// TestPlan_FailureIsNotNoUpdate: a source whose lookup fails is reported as
+// failed, with every reference using it, while the others are planned; each
+// source is looked up once however many references use it.
+func TestPlan_FailureIsNotNoUpdate(t *testing.T) {
+	t.Parallel()
+	up, err := upstream.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(up.Close)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)
+	oci := chart.Source{Kind: chart.SourceOCI, URL: "oci://ghcr.io/bjw-s-labs/helm/app-template"}
+	for _, v := range []string{"4.0.0", "4.1.0"} {
+		if _, err := up.Publish(ctx, oci, "app-template", upstream.Release{Version: v, Created: now.Add(-30 * 24 * time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hosts := append(up.Hosts(), datasource.Host{Match: "https://charts.gone.example", Mirror: "http://127.0.0.1:1"})
+	client := httpx.New(httpx.Options{MaxAttempts: 1})
+	ds := &counting{Lookup: datasource.New(helmrepo.New(client, helmrepo.Options{Hosts: hosts}), ocirepo.New(ocirepo.Options{Client: client, Hosts: hosts}))}
+	gone := chart.Source{Kind: chart.SourceHelm, URL: "https://charts.gone.example"}
+	refs := []chart.Ref{
+		ref("a.yaml", oci, "app-template", "4.0.0"),
+		ref("b.yaml", oci, "app-template", "4.0.0"),
+		ref("c.yaml", oci, "app-template", "4.1.0"),
+		ref("d.yaml", gone, "vanished", "1.0.0"),
+		ref("e.yaml", gone, "vanished", "1.0.0"),
+		{Kind: "HelmRelease", Name: "secret", Skip: chart.SkipSOPS, Loc: chart.Location{File: "s.yaml"}},
+	}
+	rules, err := policy.Compile(policy.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := Plan(ctx, refs, ds, rules, Options{Now: now, Concurrency: 4})
+	if got := ds.calls.Load(); got != 2 {
+		t.Errorf("Releases called %d times, want 2 (one per source)", got)
+	}
+	if len(res.Failed) != 1 || res.Failed[0].Chart != "vanished" || len(res.Failed[0].Refs) != 2 || !res.Failed[0].Transient {
+		t.Fatalf("Failed = %+v, want the vanished chart with its 2 references, transient", res.Failed)
+	}
+	if keys := res.FailedKeys(); !keys[refs[3].Key()] || keys[refs[0].Key()] {
+		t.Errorf("FailedKeys = %v", keys)
+	}
+	if len(res.Groups) != 1 || len(res.Groups[0].Updates) != 2 || res.Groups[0].Updates[0].To != "4.1.0" {
+		t.Errorf("Groups = %+v, want one group moving a.yaml and b.yaml to 4.1.0", res.Groups)
+	}
+	if res.UpToDate != 1 {
+		t.Errorf("UpToDate = %d, want 1 (c.yaml)", res.UpToDate)
+	}
+	if len(res.Skipped) != 1 || res.Skipped[0].Reason != string(chart.SkipSOPS) {
+		t.Errorf("Skipped = %+v, want the sops reference", res.Skipped)
+	}
+	for _, d := range res.Decisions {
+		if d.Ref.Source == gone && d.Status != policy.StatusFailed {
+			t.Errorf("%s: status %s, want failed (a failed lookup is never \"no update\")", d.Ref.Loc.File, d.Status)
+		}
+	}
+}
