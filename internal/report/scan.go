@@ -6,7 +6,6 @@ import (
 	"io"
 	"sort"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/bosunhq/bosun/internal/chart"
 )
@@ -108,8 +107,10 @@ func writeJSON(w io.Writer, v any) error {
 	return nil
 }
 
-// WriteScanText writes the scan as a table grouped by source, then the
-// errors, then a one-line summary.
+// WriteScanText writes the scan grouped by source, two lines a reference
+// (object, kind, version, skip reason; then where it is written and who uses
+// it) to stay readable in an 80-column terminal, then the errors and a
+// one-line summary.
 func WriteScanText(w io.Writer, s Scan) error {
 	groups := map[string][]chart.Ref{}
 	for _, r := range s.Refs {
@@ -126,43 +127,47 @@ func WriteScanText(w io.Writer, s Scan) error {
 	sort.Strings(keys)
 	skipped := 0
 	for _, k := range keys {
-		fmt.Fprintf(w, "%s\n", k)
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		for _, r := range groups[k] {
-			ns := strings.Join(r.Namespaces, ",")
-			if ns == "" {
-				ns = "?"
-			}
+		refs := groups[k]
+		if c := refs[0].Chart; c != "" && !strings.HasSuffix(k, "/"+c) {
+			fmt.Fprintf(w, "%s (%s)\n", k, c)
+		} else {
+			fmt.Fprintln(w, k)
+		}
+		width := 0
+		for _, r := range refs {
+			width = max(width, min(len([]rune(nsName(r))), 40))
+		}
+		for _, r := range refs {
 			v := r.Version
 			if r.Digest != "" {
 				v += "@" + shortDigest(r.Digest)
 			}
-			skip := ""
+			if v == "" {
+				v = "-"
+			}
+			line := fmt.Sprintf("  - %-*s  %s  %s", width, nsName(r), r.Kind, v)
 			if r.Skip != "" {
 				skipped++
-				skip = "skip: " + string(r.Skip)
-				if r.SkipDetail != "" {
-					skip += " (" + r.SkipDetail + ")"
-				}
+				line += "  skip: " + string(r.Skip)
 			}
-			used := ""
+			fmt.Fprintln(w, line)
+			fmt.Fprintf(w, "    %s:%d\n", r.Loc.File, r.Loc.Line)
 			if len(r.UsedBy) > 0 {
 				names := make([]string, 0, len(r.UsedBy))
 				for _, u := range r.UsedBy {
-					names = append(names, u.Name)
+					names = append(names, u.Namespace+"/"+u.Name)
 				}
-				used = "← " + strings.Join(names, ",")
+				writeWrapped(w, "    ", "used by "+strings.Join(names, ", "))
 			}
-			fmt.Fprintf(tw, "  %s:%d\t%s\t%s/%s\t%s\t%s\t%s\t%s\n", r.Loc.File, r.Loc.Line, r.Kind, ns, r.Name, r.Chart, v, used, skip)
-		}
-		if err := tw.Flush(); err != nil {
-			return fmt.Errorf("write table: %w", err)
+			if r.SkipDetail != "" {
+				writeWrapped(w, "    ", r.SkipDetail)
+			}
 		}
 	}
 	if len(s.Errors) > 0 {
 		fmt.Fprintf(w, "errors\n")
 		for _, e := range s.Errors {
-			fmt.Fprintf(w, "  %s\n", e)
+			writeWrapped(w, "  ", e.String())
 		}
 	}
 	_, err := fmt.Fprintf(w, "%d files, %d references (%d editable, %d skipped) from %d sources, %d errors\n",

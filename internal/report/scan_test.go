@@ -72,9 +72,7 @@ func TestWriteScanText(t *testing.T) {
 	out := buf.String()
 	for _, want := range []string{
 		"oci://ghcr.io/bjw-s-labs/helm/app-template\n",
-		"apps/atuin/ocirepository.yaml:12",
-		"default/atuin",
-		"← atuin",
+		"  - default/atuin  OCIRepository  4.1.0\n    apps/atuin/ocirepository.yaml:12\n    used by default/atuin\n",
 		"skip: sops",
 		"bad.yaml:4: mapping values",
 		"3 files, 2 references (1 editable, 1 skipped) from 2 sources, 1 errors",
