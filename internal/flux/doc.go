@@ -34,16 +34,17 @@
 //
 // # Namespaces
 //
-// First match wins: the object's metadata.namespace; else the namespace a
-// kustomization.yaml chain gives it; else spec.targetNamespace of the KS
-// applying it. Along a kustomization.yaml chain the outermost non-empty
-// namespace wins, as kustomize's namespace transformer overrides the values
-// set by included kustomizations. A file included through several chains
-// (a shared component) lands in several namespaces; Ref.Namespaces lists
-// them all. Objects nested in a ResourceSet use their own
-// metadata.namespace, else the ResourceSet's. Note that the precedence is
-// the issue's: in a real build, targetNamespace and an outer kustomize
-// namespace override metadata.namespace.
+// As Flux builds them: spec.targetNamespace of the KS applying the file
+// wins (it configures kustomize's namespace transformer); else the
+// namespace a kustomization.yaml chain gives the object, the outermost
+// non-empty one (kustomize's namespace overrides the values set by
+// included kustomizations); else the object's metadata.namespace. A file
+// included through several chains (a shared component) lands in several
+// namespaces; Ref.Namespaces lists them all. Objects nested in a
+// ResourceSet use their own metadata.namespace, else the ResourceSet's.
+// (The issue listed the same three sources in the reverse order; bosun
+// follows the build, because per-namespace policy must apply to the
+// namespace an object really lands in.)
 //
 // # Link scope (clusters)
 //
