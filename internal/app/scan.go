@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/flux"
 	"github.com/bosunhq/bosun/internal/report"
 )
@@ -76,6 +77,9 @@ func scanReport(res *flux.Result) report.Scan {
 	s := report.Scan{Files: res.Files, Refs: res.Refs}
 	for _, e := range res.Errors {
 		s.Errors = append(s.Errors, report.FileError{File: e.File, Line: e.Line, Message: e.Msg})
+	}
+	for _, e := range res.Encrypted {
+		s.Encrypted = append(s.Encrypted, report.Encrypted{File: e.File, Doc: e.Doc, Line: e.Line, Kind: e.Kind, Skip: chart.SkipSOPS})
 	}
 	return s
 }

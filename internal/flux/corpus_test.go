@@ -48,6 +48,9 @@ func TestScan_CorpusOnedr0p(t *testing.T) {
 	if res.Files != 432 {
 		t.Errorf("Files = %d, want 432", res.Files)
 	}
+	if n := len(res.Encrypted); n != 0 {
+		t.Errorf("%d encrypted documents, want 0", n)
+	}
 	if len(res.Errors) != 0 {
 		t.Errorf("Errors = %v, want none", res.Errors)
 	}
@@ -98,6 +101,11 @@ func TestScan_CorpusXunholy(t *testing.T) {
 	}
 	if res.Files != 728 {
 		t.Errorf("Files = %d, want 728 (.archive/ skipped)", res.Files)
+	}
+	// The corpus README counts 19 SOPS-encrypted documents outside .archive/:
+	// each is reported as not read, none is an error.
+	if n := len(res.Encrypted); n != 19 {
+		t.Errorf("%d encrypted documents, want 19: %v", n, res.Encrypted)
 	}
 	if len(res.Errors) != 0 {
 		t.Errorf("Errors = %v, want none", res.Errors)

@@ -53,6 +53,19 @@ type Result struct {
 	Sources []SourceObject `json:"sources"`
 	// Errors are sorted by file and line.
 	Errors []FileError `json:"errors"`
+	// Encrypted lists the SOPS-encrypted documents, sorted: bosun cannot
+	// read inside them, so they are reported as skipped with reason sops
+	// (and any Flux object among them carries that skip reason).
+	Encrypted []EncryptedDoc `json:"encrypted,omitempty"`
+}
+
+// EncryptedDoc is a SOPS-encrypted YAML document.
+type EncryptedDoc struct {
+	File string `json:"file"`
+	Doc  int    `json:"doc"`
+	Line int    `json:"line"`
+	// Kind is the document's kind when it is readable ("Secret"), else "".
+	Kind string `json:"kind,omitempty"`
 }
 
 // Scan reads the repository at root and extracts its chart references. The
@@ -90,13 +103,31 @@ func Extract(repo *manifest.Repo, log *slog.Logger) *Result {
 	res := &Result{Files: len(repo.Files)}
 	res.Refs = s.refs()
 	res.Sources = s.sources()
+	for _, f := range repo.Files {
+		for _, d := range f.Docs {
+			if d.Root != nil && d.Root.Kind == yaml.MappingNode && field(d.Root, "sops") != nil {
+				kind := ""
+				if k := field(d.Root, "kind"); k != nil && k.Kind == yaml.ScalarNode && !strings.HasPrefix(k.Value, "ENC[") {
+					kind = k.Value
+				}
+				res.Encrypted = append(res.Encrypted, EncryptedDoc{File: f.Path, Doc: d.Index, Line: d.Root.Line, Kind: kind})
+			}
+		}
+	}
 	for _, e := range repo.Errors {
 		if f := s.files[e.File]; f != nil && looksSOPS(f.Data) {
 			log.Debug("skip sops-encrypted file that does not parse", "file", e.File)
+			res.Encrypted = append(res.Encrypted, EncryptedDoc{File: e.File, Line: e.Line})
 			continue
 		}
 		res.Errors = append(res.Errors, e)
 	}
+	slices.SortFunc(res.Encrypted, func(a, b EncryptedDoc) int {
+		if c := strings.Compare(a.File, b.File); c != 0 {
+			return c
+		}
+		return a.Doc - b.Doc
+	})
 	return res
 }
 

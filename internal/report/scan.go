@@ -32,6 +32,17 @@ type Scan struct {
 	Files  int
 	Refs   []chart.Ref
 	Errors []FileError
+	// Encrypted are the SOPS-encrypted documents bosun did not read.
+	Encrypted []Encrypted
+}
+
+// Encrypted is a SOPS-encrypted document: skipped with reason sops.
+type Encrypted struct {
+	File string           `json:"file"`
+	Doc  int              `json:"doc"`
+	Line int              `json:"line"`
+	Kind string           `json:"kind,omitempty"`
+	Skip chart.SkipReason `json:"skip"`
 }
 
 // ScanJSON is the JSON contract of `bosun scan -o json` (schemaVersion 1).
@@ -41,6 +52,8 @@ type ScanJSON struct {
 	Files         int           `json:"files"`
 	References    []ScanRefJSON `json:"references"`
 	Errors        []FileError   `json:"errors"`
+	// Encrypted lists the SOPS-encrypted documents bosun could not read.
+	Encrypted []Encrypted `json:"encrypted"`
 }
 
 // ScanRefJSON is one editable version field.
@@ -66,9 +79,12 @@ type ScanRefJSON struct {
 
 // ScanJSONOf converts a scan into its JSON document.
 func ScanJSONOf(s Scan) ScanJSON {
-	out := ScanJSON{SchemaVersion: SchemaVersion, Files: s.Files, References: []ScanRefJSON{}, Errors: s.Errors}
+	out := ScanJSON{SchemaVersion: SchemaVersion, Files: s.Files, References: []ScanRefJSON{}, Errors: s.Errors, Encrypted: s.Encrypted}
 	if out.Errors == nil {
 		out.Errors = []FileError{}
+	}
+	if out.Encrypted == nil {
+		out.Encrypted = []Encrypted{}
 	}
 	for _, r := range s.Refs {
 		ns := r.Namespaces
@@ -164,14 +180,24 @@ func WriteScanText(w io.Writer, s Scan) error {
 			}
 		}
 	}
+	if len(s.Encrypted) > 0 {
+		fmt.Fprintf(w, "not read (SOPS-encrypted, skip: sops)\n")
+		for _, e := range s.Encrypted {
+			kind := e.Kind
+			if kind == "" {
+				kind = "document"
+			}
+			fmt.Fprintf(w, "  - %s:%d  %s\n", e.File, e.Line, kind)
+		}
+	}
 	if len(s.Errors) > 0 {
 		fmt.Fprintf(w, "errors\n")
 		for _, e := range s.Errors {
 			writeWrapped(w, "  ", e.String())
 		}
 	}
-	_, err := fmt.Fprintf(w, "%d files, %d references (%d editable, %d skipped) from %d sources, %d errors\n",
-		s.Files, len(s.Refs), len(s.Refs)-skipped, skipped, len(keys), len(s.Errors))
+	_, err := fmt.Fprintf(w, "%d files, %d references (%d editable, %d skipped) from %d sources, %d encrypted documents, %d errors\n",
+		s.Files, len(s.Refs), len(s.Refs)-skipped, skipped, len(keys), len(s.Encrypted), len(s.Errors))
 	return err
 }
 

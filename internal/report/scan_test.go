@@ -23,7 +23,8 @@ func sampleScan() Scan {
 			{Kind: "HelmRelease", Name: "secret", Chart: "x", Source: chart.Source{Kind: chart.SourceHelm, URL: "https://charts.example.com"},
 				Loc: chart.Location{File: "apps/secret.yaml", Line: 3}, Skip: chart.SkipSOPS},
 		},
-		Errors: []FileError{{File: "bad.yaml", Line: 4, Message: "mapping values are not allowed in this context"}},
+		Errors:    []FileError{{File: "bad.yaml", Line: 4, Message: "mapping values are not allowed in this context"}},
+		Encrypted: []Encrypted{{File: "apps/secret.sops.yaml", Line: 1, Kind: "Secret", Skip: chart.SkipSOPS}},
 	}
 }
 
@@ -61,6 +62,9 @@ func TestWriteScanJSON(t *testing.T) {
 	if e := got["errors"].([]any); len(e) != 1 {
 		t.Errorf("errors = %v", e)
 	}
+	if e := got["encrypted"].([]any); len(e) != 1 || e[0].(map[string]any)["skip"] != "sops" {
+		t.Errorf("encrypted = %v, want the SOPS document with skip sops", e)
+	}
 }
 
 func TestWriteScanText(t *testing.T) {
@@ -75,7 +79,8 @@ func TestWriteScanText(t *testing.T) {
 		"  - default/atuin  OCIRepository  4.1.0\n    apps/atuin/ocirepository.yaml:12\n    used by default/atuin\n",
 		"skip: sops",
 		"bad.yaml:4: mapping values",
-		"3 files, 2 references (1 editable, 1 skipped) from 2 sources, 1 errors",
+		"not read (SOPS-encrypted, skip: sops)\n  - apps/secret.sops.yaml:1  Secret\n",
+		"3 files, 2 references (1 editable, 1 skipped) from 2 sources, 1 encrypted documents, 1 errors",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("text report lacks %q:\n%s", want, out)
