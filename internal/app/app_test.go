@@ -179,3 +179,44 @@ func assertGolden(t *testing.T, name, got string) {
 	t.Helper()
 	golden.Assert(t, filepath.Join("testdata", name), []byte(got))
 }
+
+func TestVersions(t *testing.T) {
+	t.Parallel()
+	env, err := demo.Prepare(context.Background(), fixedNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(env.Close)
+	cfg := filepath.Join(env.Dir, "bosun.yaml")
+	r := runApp(t, nil, "--config", cfg, "versions", "--no-cache", "-o", "json", "oci://ghcr.io/bjw-s-labs/helm/app-template")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var doc struct {
+		Chart    string
+		Versions []struct {
+			Version, AppVersion string
+			Created             *time.Time
+			Chart               *bool
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Chart != "app-template" || len(doc.Versions) != 6 || doc.Versions[0].Version != "5.0.0-beta.1" {
+		t.Fatalf("versions = %+v", doc)
+	}
+	for _, v := range doc.Versions {
+		if v.Created == nil || v.Chart == nil || !*v.Chart || v.AppVersion != v.Version {
+			t.Errorf("%s: created %v chart %v appVersion %q: want the OCI details described", v.Version, v.Created, v.Chart, v.AppVersion)
+		}
+	}
+	helm := runApp(t, nil, "--config", cfg, "versions", "--no-cache", "https://charts.jetstack.io", "cert-manager")
+	if helm.code != ExitOK || !strings.Contains(helm.stdout, "v1.18.0") || !strings.HasPrefix(helm.stdout, "VERSION") {
+		t.Errorf("helm versions: exit %d\n%s%s", helm.code, helm.stdout, helm.stderr)
+	}
+	missing := runApp(t, nil, "--config", cfg, "versions", "--no-cache", "https://charts.jetstack.io", "nope")
+	if missing.code != ExitFatal || !strings.Contains(missing.stderr, "not found") {
+		t.Errorf("unknown chart: exit %d, stderr %s", missing.code, missing.stderr)
+	}
+}
