@@ -54,10 +54,11 @@ func (d *Deps) newLookup(cfg *config.Config, lo lookupOptions) datasource.Dataso
 		Logger:       d.Logger,
 	})
 	oci := ocirepo.New(ocirepo.Options{
-		Client: client,
-		Hosts:  hosts,
-		Getenv: d.Getenv,
-		Logger: d.Logger,
+		Client:   client,
+		Hosts:    hosts,
+		Getenv:   d.Getenv,
+		Logger:   d.Logger,
+		CacheDir: cacheDir,
 	})
 	d.Logger.Debug("lookup ready", "cache", cacheDir != "")
 	return datasource.New(helm, oci)

@@ -13,29 +13,51 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
 
 // cacheTransport is an on-disk conditional-request cache.
 //
-// A GET answered 200 with an ETag or Last-Modified is stored (body plus
-// validators) in dir under sha256(URL without userinfo, Accept header,
-// credential hash). The next identical request carries If-None-Match /
-// If-Modified-Since; a 304 is answered from disk as a 200 carrying
-// "X-Bosun-Cache: revalidated".
+// A GET answered 200 with an ETag or Last-Modified is stored (body, the
+// validators and the end-to-end response headers) in dir under
+// sha256(URL without userinfo, Accept header, credential key). The next
+// identical request carries If-None-Match / If-Modified-Since; a 304 is
+// answered from disk as a 200 carrying "X-Bosun-Cache: revalidated", with the
+// stored headers updated by the 304's (RFC 9111 §4.3.4), so a header the
+// server does not repeat on a 304 (a tag list's Link to the next page, a
+// manifest's Docker-Content-Digest) is still there.
 //
-// Credentials: anonymous requests and HTTP Basic requests are cached. A
-// Basic request's key includes sha256 of its Authorization header, so a
-// private index is only ever served back to the same credentials, and the
-// credential itself is never written to disk (entries are 0600 in a 0700
-// dir). Requests with any other Authorization scheme (Bearer tokens rotate
-// every run, so their entries would never be hit) are not cached.
+// The cache ALWAYS revalidates: a stored body is only ever returned in place
+// of a 304 that the server sent in answer to this very request. Any other
+// status (200, 401, 404, 5xx) is passed through untouched, so nothing is ever
+// served that the server did not just confirm, with the credentials the
+// request carries now, to be current.
+//
+// Credential keys:
+//   - anonymous requests: no credential part;
+//   - HTTP Basic: sha256 of the Authorization header, so a private index is
+//     only ever revalidated with the same credentials (a server that answered
+//     304 before checking authorization would otherwise hand one user's body
+//     to another) and the credential itself is never written to disk;
+//   - Bearer: the scheme only, never the token. Registry tokens rotate every
+//     few minutes, so a key holding the token would never be hit again.
+//     Leaving it out is safe because of the rule above: an entry is served
+//     only after the registry answered 304 to a request carrying the current
+//     token, that is after it authorized this caller for this URL and
+//     confirmed the stored representation (the ETag) is the one it would
+//     send. What the entry holds (manifests, tag lists, blobs) is what any
+//     holder of a token for the URL may read, and the cache directory is
+//     private to the user (0700 directories, 0600 files) whose runs wrote it.
+//   - any other scheme: not cached.
 //
 // Entries are written atomically (temp file + rename) only when the whole
 // body was read; a truncated body is never stored. Entry layout: body, meta
-// JSON, 8-byte big-endian meta length. An entry that fails to parse or whose
-// size or sha256 does not match is ignored (and replaced on the next 200).
+// JSON, 8-byte big-endian meta length. An entry that fails to parse, has
+// another version or whose size or sha256 does not match is ignored (and
+// replaced on the next 200). Stored headers never include Set-Cookie,
+// authentication or hop-by-hop headers.
 type cacheTransport struct {
 	next http.RoundTripper
 	dir  string
@@ -44,13 +66,39 @@ type cacheTransport struct {
 
 const maxCacheBody = 128 << 20
 
+// cacheVersion is the entry format; entries of other versions are ignored.
+// Version 2 added the stored headers.
+const cacheVersion = 2
+
 type cacheMeta struct {
-	Version      int    `json:"v"`
-	ETag         string `json:"etag,omitempty"`
-	LastModified string `json:"lastModified,omitempty"`
-	ContentType  string `json:"contentType,omitempty"`
-	Size         int64  `json:"size"`
-	SHA256       string `json:"sha256"`
+	Version      int         `json:"v"`
+	ETag         string      `json:"etag,omitempty"`
+	LastModified string      `json:"lastModified,omitempty"`
+	Header       http.Header `json:"header,omitempty"`
+	Size         int64       `json:"size"`
+	SHA256       string      `json:"sha256"`
+}
+
+// unstoredHeaders are never written to disk nor copied from a 304 onto the
+// stored response: hop-by-hop headers, framing, secrets, per-response
+// metadata.
+var unstoredHeaders = map[string]bool{
+	"Connection": true, "Keep-Alive": true, "Proxy-Connection": true, "Te": true, "Trailer": true,
+	"Transfer-Encoding": true, "Upgrade": true, "Proxy-Authenticate": true, "Proxy-Authorization": true,
+	"Proxy-Authentication-Info": true, "Www-Authenticate": true, "Authentication-Info": true,
+	"Authorization": true, "Set-Cookie": true, "Set-Cookie2": true, "Content-Length": true,
+	"Date": true, "Age": true, http.CanonicalHeaderKey(CacheHeader): true,
+}
+
+// storedHeader returns h without unstoredHeaders.
+func storedHeader(h http.Header) http.Header {
+	out := http.Header{}
+	for k, v := range h {
+		if !unstoredHeaders[http.CanonicalHeaderKey(k)] {
+			out[http.CanonicalHeaderKey(k)] = slices.Clone(v)
+		}
+	}
+	return out
 }
 
 func (t *cacheTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -76,15 +124,28 @@ func (t *cacheTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	if ok && resp.StatusCode == http.StatusNotModified {
 		drain(resp.Body)
-		h := resp.Header.Clone()
-		if meta.ContentType != "" {
-			h.Set("Content-Type", meta.ContentType)
+		h := meta.Header.Clone()
+		if h == nil {
+			h = http.Header{}
+		}
+		// RFC 9111 §4.3.4: the 304's headers update the stored ones, except
+		// those describing the body, which the 304 does not carry.
+		for k, v := range resp.Header {
+			k = http.CanonicalHeaderKey(k)
+			if !unstoredHeaders[k] && k != "Content-Type" && k != "Content-Encoding" {
+				h[k] = slices.Clone(v)
+			}
 		}
 		if h.Get("ETag") == "" && meta.ETag != "" {
 			h.Set("ETag", meta.ETag)
 		}
 		if h.Get("Last-Modified") == "" && meta.LastModified != "" {
 			h.Set("Last-Modified", meta.LastModified)
+		}
+		for _, k := range []string{"Date", "Set-Cookie"} { // per response: the 304's own
+			if v := resp.Header.Values(k); len(v) > 0 {
+				h[k] = slices.Clone(v)
+			}
 		}
 		h.Set("Content-Length", strconv.Itoa(len(body)))
 		h.Set(CacheHeader, CacheRevalidated)
@@ -121,11 +182,16 @@ func cacheKey(req *http.Request) (string, bool) {
 	}
 	cred := ""
 	if a := h.Get("Authorization"); a != "" {
-		if len(a) < 6 || !strings.EqualFold(a[:6], "basic ") {
+		scheme, _, _ := strings.Cut(a, " ")
+		switch {
+		case strings.EqualFold(scheme, "basic"):
+			s := sha256.Sum256([]byte(a))
+			cred = "basic:" + hex.EncodeToString(s[:])
+		case strings.EqualFold(scheme, "bearer"):
+			cred = "bearer" // the scheme, never the token: see cacheTransport
+		default:
 			return "", false
 		}
-		s := sha256.Sum256([]byte(a))
-		cred = hex.EncodeToString(s[:])
 	}
 	u := *req.URL
 	u.User = nil
@@ -155,7 +221,7 @@ func readEntry(path string) (cacheMeta, []byte, bool) {
 		return m, nil, false
 	}
 	metaStart := len(b) - 8 - int(n)
-	if err := json.Unmarshal(b[metaStart:len(b)-8], &m); err != nil || m.Version != 1 {
+	if err := json.Unmarshal(b[metaStart:len(b)-8], &m); err != nil || m.Version != cacheVersion {
 		return m, nil, false
 	}
 	body := b[:metaStart]
@@ -193,10 +259,10 @@ func (t *cacheTransport) newWriter(path string, resp *http.Response) io.ReadClos
 	return &cacheWriter{
 		ReadCloser: resp.Body, path: path, f: f, h: sha256.New(), want: resp.ContentLength, log: t.log,
 		meta: cacheMeta{
-			Version:      1,
+			Version:      cacheVersion,
 			ETag:         resp.Header.Get("ETag"),
 			LastModified: resp.Header.Get("Last-Modified"),
-			ContentType:  resp.Header.Get("Content-Type"),
+			Header:       storedHeader(resp.Header),
 		},
 	}
 }

@@ -457,20 +457,142 @@ func TestCache(t *testing.T) {
 		dir := t.TempDir()
 		c := New(Options{CacheDir: dir})
 		get(t, c, cs.URL, "Authorization", "Basic YTpi")
-		get(t, c, cs.URL, "Authorization", "Basic YTpj") // other credentials: own entry
-		get(t, c, cs.URL, "Authorization", "Basic YTpi") // revalidated
-		get(t, c, cs.URL, "Authorization", "Bearer x")   // never cached
-		get(t, c, cs.URL, "Authorization", "Bearer x")
-		if full, n304, _ := cs.counts(); full != 4 || n304 != 1 {
-			t.Errorf("full=%d n304=%d, want 4 and 1", full, n304)
+		get(t, c, cs.URL, "Authorization", "Basic YTpj")   // other credentials: own entry
+		get(t, c, cs.URL, "Authorization", "Basic YTpi")   // revalidated
+		get(t, c, cs.URL, "Authorization", "Bearer tok-1") // bearer: own entry
+		resp, body := get(t, c, cs.URL, "Authorization", "Bearer tok-2")
+		get(t, c, cs.URL, "Authorization", "Digest x") // other schemes: never cached
+		get(t, c, cs.URL, "Authorization", "Digest x")
+		if full, n304, _ := cs.counts(); full != 5 || n304 != 2 {
+			t.Errorf("full=%d n304=%d, want 5 and 2", full, n304)
+		}
+		// A rotated token revalidates the entry the previous token stored.
+		if resp.Header.Get(CacheHeader) != CacheRevalidated || body != cs.body {
+			t.Errorf("second bearer request: %s=%q, body %q", CacheHeader, resp.Header.Get(CacheHeader), body)
+		}
+		if files := entries(t, dir); len(files) != 3 {
+			t.Errorf("cache files = %d, want 3 (2 basic, 1 bearer)", len(files))
 		}
 		for _, f := range entries(t, dir) {
 			b, _ := os.ReadFile(f)
-			if bytes.Contains(b, []byte("YTpi")) || bytes.Contains(b, []byte("YTpj")) {
-				t.Errorf("%s holds a credential", f)
+			for _, secret := range []string{"YTpi", "YTpj", "tok-1", "tok-2", "Authorization"} {
+				if bytes.Contains(b, []byte(secret)) {
+					t.Errorf("%s holds %q", f, secret)
+				}
 			}
 		}
+		cs.mu.Lock()
+		defer cs.mu.Unlock()
+		want := []string{"Basic YTpi", "Basic YTpj", "Basic YTpi", "Bearer tok-1", "Bearer tok-2", "Digest x", "Digest x"}
+		if diff := cmp.Diff(want, cs.authSeen); diff != "" {
+			t.Errorf("Authorization sent (-want +got):\n%s", diff)
+		}
 	})
+}
+
+// TestCache_alwaysRevalidates: a stored entry is served only in place of a
+// 304 to the request at hand, whatever else the server answers.
+func TestCache_alwaysRevalidates(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		status   int // the second answer
+		wantBody string
+	}{
+		{"changed", http.StatusOK, "v2 body"},
+		{"token refused", http.StatusUnauthorized, "denied"},
+		{"gone", http.StatusNotFound, "not found"},
+		{"server error", http.StatusInternalServerError, "boom"},
+		{"not modified", http.StatusNotModified, "v1 body"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var calls atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if calls.Add(1) == 1 {
+					w.Header().Set("ETag", `"v1"`)
+					io.WriteString(w, "v1 body")
+					return
+				}
+				if r.Header.Get("If-None-Match") != `"v1"` {
+					t.Errorf("revalidation without If-None-Match: %q", r.Header.Get("If-None-Match"))
+				}
+				switch tt.status {
+				case http.StatusOK:
+					w.Header().Set("ETag", `"v2"`)
+					io.WriteString(w, tt.wantBody)
+				case http.StatusNotModified:
+					w.WriteHeader(http.StatusNotModified)
+				default:
+					http.Error(w, tt.wantBody, tt.status)
+				}
+			}))
+			t.Cleanup(srv.Close)
+			dir := t.TempDir()
+			get(t, New(Options{CacheDir: dir}), srv.URL, "Authorization", "Bearer first")
+			resp, body := get(t, New(Options{CacheDir: dir, MaxAttempts: 1}), srv.URL, "Authorization", "Bearer second")
+			wantStatus := tt.status
+			if wantStatus == http.StatusNotModified {
+				wantStatus = http.StatusOK
+			}
+			if resp.StatusCode != wantStatus || strings.TrimSpace(body) != tt.wantBody {
+				t.Errorf("got %d %q, want %d %q", resp.StatusCode, body, wantStatus, tt.wantBody)
+			}
+			if got, want := resp.Header.Get(CacheHeader) == CacheRevalidated, tt.status == http.StatusNotModified; got != want {
+				t.Errorf("served from cache = %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+// TestCache_storedHeaders: a 304 need not repeat the headers of the 200
+// (RFC 9110 §15.4.5); the stored ones come back, updated by the 304's.
+func TestCache_storedHeaders(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			w.Header().Set("ETag", `"p1"`)
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Link", `</v2/a/tags/list?last=b>; rel="next"`)
+			w.Header().Set("Docker-Content-Digest", "sha256:abc")
+			w.Header().Set("Set-Cookie", "session=secret-cookie")
+			w.Header().Set("Cache-Control", "private")
+			io.WriteString(w, `{"tags":["a","b"]}`)
+			return
+		}
+		w.Header().Set("ETag", `"p1"`)
+		w.Header().Set("Cache-Control", "no-cache")
+		w.Header().Set("Content-Type", "text/plain") // wrong on a 304: ignored
+		w.WriteHeader(http.StatusNotModified)
+	}))
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	get(t, New(Options{CacheDir: dir}), srv.URL)
+	resp, body := get(t, New(Options{CacheDir: dir}), srv.URL)
+	want := map[string]string{
+		"Content-Type":          "application/json",
+		"Link":                  `</v2/a/tags/list?last=b>; rel="next"`,
+		"Docker-Content-Digest": "sha256:abc",
+		"Cache-Control":         "no-cache",
+		"Etag":                  `"p1"`,
+		"Set-Cookie":            "",
+		"Content-Length":        itoa(len(body)),
+		CacheHeader:             CacheRevalidated,
+	}
+	got := map[string]string{}
+	for k := range want {
+		got[k] = resp.Header.Get(k)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("revalidated headers (-want +got):\n%s", diff)
+	}
+	for _, f := range entries(t, dir) {
+		if b, _ := os.ReadFile(f); bytes.Contains(b, []byte("secret-cookie")) {
+			t.Errorf("%s holds the cookie", f)
+		}
+	}
 }
 
 func entries(t *testing.T, dir string) []string {

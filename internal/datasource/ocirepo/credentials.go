@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"sync"
 
 	"oras.land/oras-go/v2/registry/remote/auth"
 	"oras.land/oras-go/v2/registry/remote/credentials"
@@ -59,4 +60,33 @@ func DockerCredentials(getenv func(string) string) (auth.CredentialFunc, error) 
 		}
 		return auth.EmptyCredential, nil
 	}, nil
+}
+
+// memoCredential resolves each host's credential once (per Source) and
+// shares it: a credential helper runs once per host, not once per token.
+// Failures are not remembered.
+func memoCredential(f auth.CredentialFunc) auth.CredentialFunc {
+	if f == nil {
+		return nil
+	}
+	var (
+		mu   sync.Mutex
+		seen = map[string]auth.Credential{}
+	)
+	return func(ctx context.Context, host string) (auth.Credential, error) {
+		mu.Lock()
+		c, ok := seen[host]
+		mu.Unlock()
+		if ok {
+			return c, nil
+		}
+		c, err := f(ctx, host)
+		if err != nil {
+			return c, err
+		}
+		mu.Lock()
+		seen[host] = c
+		mu.Unlock()
+		return c, nil
+	}
 }

@@ -9,9 +9,20 @@
 // per-run memo with singleflight, per-host concurrency limits and the
 // classification of registry failures into datasource.Error.
 //
+// With Options.CacheDir it also owns CacheDir/oci: bearer tokens that are
+// JWTs, kept until their exp claim and keyed by registry, scope and a salted
+// hash of the credential (tokencache.go), and chart config blobs by digest,
+// verified on every read (blobcache.go). Manifests and tag lists are not
+// kept here: the injected client's conditional-request cache (httpx)
+// revalidates them, so a warm run downloads a body only for what changed.
+// Credentials are never written anywhere; tokens are, being short-lived and
+// scoped to one repository's pull.
+//
 // It must not download chart layers, send credentials to any host other than
 // the one they are stored for (oras-go scopes them per host and strips
 // Authorization on cross-origin redirects), put secrets in errors or logs,
-// retry by itself (the injected *http.Client decides), or read the process
-// environment except through Options.Getenv.
+// retry by itself (the injected *http.Client decides), read the process
+// environment except through Options.Getenv, or serve anything from disk
+// that is not either content-addressed and verified (blobs) or confirmed by
+// the registry (manifests and tag lists, through a 304).
 package ocirepo

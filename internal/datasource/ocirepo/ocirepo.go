@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -62,6 +63,14 @@ type Options struct {
 	// HostConcurrency bounds requests in flight per registry host unless the
 	// host's settings say otherwise; 0 means DefaultHostConcurrency.
 	HostConcurrency int
+	// CacheDir, when set, keeps across runs, under CacheDir/oci: bearer
+	// tokens that are JWTs, until their exp (tokens/), and chart config
+	// blobs by digest (blobs/). Manifests and tag lists are revalidated by
+	// the Client's own cache (httpx), not here. "" keeps tokens in memory
+	// for the Source's lifetime and blobs not at all.
+	CacheDir string
+	// Now is the clock token expiry is judged by; nil means time.Now.
+	Now func() time.Time
 }
 
 // Source is the OCI datasource. It memoizes listings and descriptions for its
@@ -71,6 +80,7 @@ type Source struct {
 	log     *slog.Logger
 	auth    *auth.Client
 	credErr error
+	blobs   blobCache
 
 	mu   sync.Mutex
 	sems map[string]chan struct{}
@@ -89,6 +99,9 @@ func New(opts Options) *Source {
 	if opts.HostConcurrency <= 0 {
 		opts.HostConcurrency = DefaultHostConcurrency
 	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -103,10 +116,17 @@ func New(opts Options) *Source {
 		}
 		cred = c
 	}
+	cred = memoCredential(cred)
+	tokenDir, blobDir := "", ""
+	if opts.CacheDir != "" {
+		tokenDir = filepath.Join(opts.CacheDir, "oci", "tokens")
+		blobDir = filepath.Join(opts.CacheDir, "oci", "blobs")
+	}
+	s.blobs = blobCache{dir: blobDir, log: log}
 	s.auth = &auth.Client{
 		Client:     opts.Client,
 		Credential: cred,
-		Cache:      auth.NewCache(),
+		Cache:      newTokenCache(tokenDir, cred, opts.Now, log),
 	}
 	return s
 }
@@ -345,9 +365,13 @@ func (s *Source) fetchDetails(ctx context.Context, t target, tag string) (chart.
 	if m.Config.Size > maxConfigBytes {
 		return chart.Release{}, fmt.Errorf("%w: config blob of %d bytes", datasource.ErrTooLarge, m.Config.Size)
 	}
-	cfg, err := content.FetchAll(ctx, repo, m.Config)
-	if err != nil {
-		return chart.Release{}, fmt.Errorf("fetch config %s: %w", m.Config.Digest, err)
+	cfg, ok := s.blobs.get(m.Config)
+	if !ok {
+		cfg, err = content.FetchAll(ctx, repo, m.Config) // verifies size and digest
+		if err != nil {
+			return chart.Release{}, fmt.Errorf("fetch config %s: %w", m.Config.Digest, err)
+		}
+		s.blobs.put(m.Config, cfg)
 	}
 	var meta chartMeta
 	if err := json.Unmarshal(cfg, &meta); err != nil {

@@ -2,8 +2,12 @@
 // storage) on 127.0.0.1 for tests, with an optional token server that gives
 // the real 401 → Bearer challenge → token flow, anonymous or with
 // username/password. It pushes real Helm chart artifacts and plain images with
-// oras-go, counts the requests clients make (by kind and repository) and lets
-// tests wrap the registry handler to inject faults.
+// oras-go, counts the requests clients make (by kind, repository, status and
+// body size: Counts, BodyCounts) and lets tests wrap the registry handler to
+// inject faults. Options emulate what hosted registries do and distribution
+// does not (WithTagListValidators: ETags and 304s on tags/list) and control
+// tokens (WithTokenLifetime; RevokeTokens makes the registry refuse every
+// token issued so far).
 //
 // It is test support only: it must never be imported by production code, it
 // never listens beyond loopback, and it does not mimic any particular hosted

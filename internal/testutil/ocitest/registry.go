@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/distribution/distribution/v3/configuration"
 	"github.com/distribution/distribution/v3/registry/handlers"
@@ -53,9 +54,11 @@ const (
 type Option func(*config)
 
 type config struct {
-	mode       AuthMode
-	users      map[string]string
-	middleware []func(http.Handler) http.Handler
+	mode          AuthMode
+	users         map[string]string
+	middleware    []func(http.Handler) http.Handler
+	tagValidators bool
+	tokenTTL      time.Duration
 }
 
 // WithAuth sets the authentication mode (default AuthAnonymousPull).
@@ -75,6 +78,17 @@ func WithMiddleware(mw func(http.Handler) http.Handler) Option {
 	return func(c *config) { c.middleware = append(c.middleware, mw) }
 }
 
+// WithTagListValidators makes tag-list responses carry a strong ETag (the
+// quoted sha256 of the body) and answers a matching If-None-Match with 304,
+// as some hosted registries do; distribution itself sends no validators on
+// tags/list. The 304 carries the ETag only, no Link (RFC 9110 §15.4.5 does
+// not require it), so clients must keep the Link of the stored response.
+func WithTagListValidators() Option { return func(c *config) { c.tagValidators = true } }
+
+// WithTokenLifetime sets the lifetime of issued tokens: their exp claim and
+// expires_in (default DefaultTokenLifetime).
+func WithTokenLifetime(d time.Duration) Option { return func(c *config) { c.tokenTTL = d } }
+
 // Registry is a running in-process registry.
 type Registry struct {
 	srv   *httptest.Server
@@ -86,8 +100,12 @@ type Registry struct {
 	// admin is the internal pusher's identity.
 	adminUser, adminPass string
 
+	tokenTTL time.Duration
+
 	mu       sync.Mutex
 	requests []Request
+	issued   map[string]bool // tokens issued and not revoked
+	revoked  map[string]bool
 }
 
 var silenceOnce sync.Once
@@ -99,11 +117,14 @@ func New(t testing.TB, opts ...Option) *Registry {
 		logrus.SetOutput(io.Discard)
 		logrus.SetLevel(logrus.PanicLevel)
 	})
-	c := &config{users: map[string]string{}}
+	c := &config{users: map[string]string{}, tokenTTL: DefaultTokenLifetime}
 	for _, o := range opts {
 		o(c)
 	}
-	r := &Registry{mode: c.mode, users: c.users, adminUser: "ocitest-admin", adminPass: randHex(t, 16)}
+	r := &Registry{
+		mode: c.mode, users: c.users, adminUser: "ocitest-admin", adminPass: randHex(t, 16),
+		tokenTTL: c.tokenTTL, issued: map[string]bool{}, revoked: map[string]bool{},
+	}
 
 	r.srv = httptest.NewUnstartedServer(nil)
 	host := r.srv.Listener.Addr().String()
@@ -152,6 +173,9 @@ func New(t testing.TB, opts ...Option) *Registry {
 		mux.HandleFunc(TokenPath, r.serveToken)
 	}
 	var h http.Handler = mux
+	if c.tagValidators {
+		h = tagValidators(h)
+	}
 	for i := len(c.middleware) - 1; i >= 0; i-- {
 		h = c.middleware[i](h)
 	}

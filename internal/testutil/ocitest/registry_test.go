@@ -3,9 +3,11 @@ package ocitest_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -209,5 +211,135 @@ func TestMediaTypes(t *testing.T) {
 func BenchmarkNew(b *testing.B) {
 	for b.Loop() {
 		ocitest.New(b)
+	}
+}
+
+func TestRegistry_tagListValidators(t *testing.T) {
+	t.Parallel()
+	r := ocitest.New(t, ocitest.WithAuth(ocitest.AuthNone), ocitest.WithTagListValidators())
+	for _, v := range []string{"1.0.0", "1.1.0", "1.2.0"} {
+		r.PushChart(t, "x", "x", v, time.Time{}, "")
+	}
+	get := func(path, inm string) *http.Response {
+		t.Helper()
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, r.URL()+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if inm != "" {
+			req.Header.Set("If-None-Match", inm)
+		}
+		resp, err := r.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	first := get("/v2/x/tags/list?n=2", "")
+	etag := first.Header.Get("ETag")
+	if first.StatusCode != http.StatusOK || !strings.HasPrefix(etag, `"sha256:`) || first.Header.Get("Link") == "" {
+		t.Fatalf("first page: %d, ETag %q, Link %q", first.StatusCode, etag, first.Header.Get("Link"))
+	}
+	tests := []struct {
+		name, path, inm string
+		want            int
+	}{
+		{"same page, its etag", "/v2/x/tags/list?n=2", etag, http.StatusNotModified},
+		{"weak form and list", "/v2/x/tags/list?n=2", `"other", W/` + etag, http.StatusNotModified},
+		{"star", "/v2/x/tags/list?n=2", "*", http.StatusNotModified},
+		{"other page", "/v2/x/tags/list?n=2&last=1.1.0", etag, http.StatusOK},
+		{"stale etag", "/v2/x/tags/list?n=2", `"sha256:0000"`, http.StatusOK},
+		{"unknown repository", "/v2/nope/tags/list", etag, http.StatusNotFound},
+	}
+	for _, tt := range tests { // sequential: exact counts below
+		resp := get(tt.path, tt.inm)
+		if resp.StatusCode != tt.want {
+			t.Errorf("%s: status %d, want %d", tt.name, resp.StatusCode, tt.want)
+		}
+		if tt.want == http.StatusNotModified && (resp.Header.Get("ETag") != etag || resp.Header.Get("Link") != "") {
+			t.Errorf("%s: 304 headers ETag %q Link %q, want the ETag alone", tt.name, resp.Header.Get("ETag"), resp.Header.Get("Link"))
+		}
+	}
+	// The page changes when a tag is added: the old ETag no longer matches.
+	r.PushChart(t, "x", "x", "0.9.0", time.Time{}, "")
+	if resp := get("/v2/x/tags/list?n=2", etag); resp.StatusCode != http.StatusOK || resp.Header.Get("ETag") == etag {
+		t.Errorf("after a push: status %d, ETag %q", resp.StatusCode, resp.Header.Get("ETag"))
+	}
+	want := ocitest.Counts{Tags: 1 + 6, NotModified: 3}
+	wantBodies := ocitest.Counts{Tags: 1 + 3}
+	if diff := cmp.Diff(want, r.Counts("x")); diff != "" {
+		t.Errorf("Counts mismatch (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(wantBodies, r.BodyCounts("x")); diff != "" {
+		t.Errorf("BodyCounts mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestRegistry_tokens(t *testing.T) {
+	t.Parallel()
+	r := ocitest.New(t, ocitest.WithTokenLifetime(90*time.Second))
+	r.PushChart(t, "a", "a", "1.0.0", time.Time{}, "")
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet,
+		r.URL()+ocitest.TokenPath+"?service="+ocitest.Service+"&scope=repository:a:pull", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := r.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body struct {
+		Token     string `json:"token"`
+		ExpiresIn int    `json:"expires_in"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		t.Fatal(err)
+	}
+	parts := strings.Split(body.Token, ".")
+	if len(parts) != 3 {
+		t.Fatalf("token is not a JWS: %q", body.Token)
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var claims struct{ Exp, Iat int64 }
+	if err := json.Unmarshal(payload, &claims); err != nil {
+		t.Fatal(err)
+	}
+	if body.ExpiresIn != 90 || claims.Exp-claims.Iat != 90 {
+		t.Errorf("expires_in %d, exp-iat %d; want 90", body.ExpiresIn, claims.Exp-claims.Iat)
+	}
+
+	list := func(tok string) int {
+		t.Helper()
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, r.URL()+"/v2/a/tags/list", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := r.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusUnauthorized && !strings.HasPrefix(resp.Header.Get("WWW-Authenticate"), "Bearer ") {
+			t.Errorf("401 without a Bearer challenge: %q", resp.Header.Get("WWW-Authenticate"))
+		}
+		return resp.StatusCode
+	}
+	if got := list(body.Token); got != http.StatusOK {
+		t.Fatalf("with token: %d", got)
+	}
+	r.RevokeTokens()
+	if got := list(body.Token); got != http.StatusUnauthorized {
+		t.Errorf("with revoked token: %d, want 401", got)
+	}
+	// Tokens issued after the revocation work.
+	rp := repository(t, r, "a", auth.EmptyCredential)
+	if _, err := tags(t, rp); err != nil {
+		t.Errorf("Tags with a new token: %v", err)
 	}
 }

@@ -29,6 +29,8 @@ type Request struct {
 	// Path is the URL path and query.
 	Path   string
 	Status int
+	// Bytes is the size of the response body written (0 for a 304 or a HEAD).
+	Bytes int64
 	// Authorized is true when the request carried an Authorization header.
 	Authorized bool
 }
@@ -39,6 +41,8 @@ type Counts struct {
 	// Unauthorized counts the responses above that had status 401 (the
 	// challenge before a token exchange, or a refused token request).
 	Unauthorized int
+	// NotModified counts the responses above that had status 304.
+	NotModified int
 }
 
 func (c *Counts) add(r Request) {
@@ -56,8 +60,11 @@ func (c *Counts) add(r Request) {
 	default:
 		c.Other++
 	}
-	if r.Status == http.StatusUnauthorized {
+	switch r.Status {
+	case http.StatusUnauthorized:
 		c.Unauthorized++
+	case http.StatusNotModified:
+		c.NotModified++
 	}
 }
 
@@ -89,6 +96,30 @@ func (r *Registry) TotalCounts() Counts {
 	return c
 }
 
+// BodyCounts tallies, for one repository, only the recorded requests whose
+// response had a body (Bytes > 0): what a client downloaded, as opposed to
+// 304s and HEADs.
+func (r *Registry) BodyCounts(repo string) Counts {
+	var c Counts
+	for _, q := range r.Requests() {
+		if q.Repo == repo && q.Bytes > 0 {
+			c.add(q)
+		}
+	}
+	return c
+}
+
+// TotalBodyCounts is BodyCounts over every repository.
+func (r *Registry) TotalBodyCounts() Counts {
+	var c Counts
+	for _, q := range r.Requests() {
+		if q.Bytes > 0 {
+			c.add(q)
+		}
+	}
+	return c
+}
+
 // ResetRequests forgets the recorded requests.
 func (r *Registry) ResetRequests() {
 	r.mu.Lock()
@@ -104,6 +135,10 @@ func (r *Registry) account(direct, h http.Handler) http.Handler {
 			direct.ServeHTTP(w, req)
 			return
 		}
+		if r.revokedToken(req) {
+			req = req.Clone(req.Context())
+			req.Header.Del("Authorization")
+		}
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		h.ServeHTTP(sw, req)
 		kind, repos := classify(req)
@@ -116,6 +151,7 @@ func (r *Registry) account(direct, h http.Handler) http.Handler {
 				Method:     req.Method,
 				Path:       req.URL.RequestURI(),
 				Status:     sw.status,
+				Bytes:      sw.bytes,
 				Authorized: req.Header.Get("Authorization") != "",
 			})
 		}
@@ -176,6 +212,7 @@ func classify(req *http.Request) (Kind, []string) {
 type statusWriter struct {
 	http.ResponseWriter
 	status      int
+	bytes       int64
 	wroteHeader bool
 }
 
@@ -188,7 +225,9 @@ func (w *statusWriter) WriteHeader(code int) {
 
 func (w *statusWriter) Write(b []byte) (int, error) {
 	w.wroteHeader = true
-	return w.ResponseWriter.Write(b)
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
 }
 
 // Unwrap lets http.ResponseController reach the underlying writer.

@@ -14,8 +14,9 @@ import (
 	"github.com/go-jose/go-jose/v4/jwt"
 )
 
-// tokenTTL is how long issued tokens live; far longer than any test.
-const tokenTTL = 10 * time.Minute
+// DefaultTokenLifetime is how long issued tokens live unless
+// WithTokenLifetime says otherwise; far longer than any test.
+const DefaultTokenLifetime = 10 * time.Minute
 
 // serveToken implements the distribution token endpoint
 // (docs/content/spec/auth/token.md): GET with service and scope parameters,
@@ -76,7 +77,7 @@ func (r *Registry) serveToken(w http.ResponseWriter, req *http.Request) {
 		Issuer:     Service,
 		Subject:    subject,
 		Audience:   token.AudienceList{Service},
-		Expiration: now.Add(tokenTTL).Unix(),
+		Expiration: now.Add(r.tokenTTL).Unix(),
 		NotBefore:  now.Add(-time.Minute).Unix(),
 		IssuedAt:   now.Unix(),
 		JWTID:      hex.EncodeToString(jti),
@@ -95,11 +96,16 @@ func (r *Registry) serveToken(w http.ResponseWriter, req *http.Request) {
 		writeTokenError(w, http.StatusInternalServerError, "sign: "+err.Error())
 		return
 	}
+	if req.Header.Get(internalHeader) == "" {
+		r.mu.Lock()
+		r.issued[raw] = true
+		r.mu.Unlock()
+	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]any{
 		"token":        raw,
 		"access_token": raw,
-		"expires_in":   int(tokenTTL / time.Second),
+		"expires_in":   int(r.tokenTTL / time.Second),
 		"issued_at":    now.UTC().Format(time.RFC3339),
 	})
 }
@@ -128,4 +134,28 @@ func writeTokenError(w http.ResponseWriter, status int, msg string) {
 	_ = json.NewEncoder(w).Encode(map[string]any{
 		"errors": []map[string]string{{"code": code, "message": msg}},
 	})
+}
+
+// RevokeTokens makes the registry refuse every token issued so far, as
+// after a key rotation or a revoked grant: a request bearing one is answered
+// as if it carried no token (401 with a Bearer challenge). Tokens issued
+// later are good.
+func (r *Registry) RevokeTokens() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for tok := range r.issued {
+		r.revoked[tok] = true
+	}
+	clear(r.issued)
+}
+
+// revokedToken reports whether req bears a revoked token.
+func (r *Registry) revokedToken(req *http.Request) bool {
+	tok, ok := strings.CutPrefix(req.Header.Get("Authorization"), "Bearer ")
+	if !ok {
+		return false
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.revoked[tok]
 }
