@@ -9,4 +9,9 @@
 // reach beyond 127.0.0.1, and compute every expectation independently of
 // bosun's policy, plan and rewrite packages. They skip when the corpus is
 // absent ($BOSUN_CORPUS, else <repository root>/../shared/corpus).
+//
+// TestRepos walks the golden scenario cases in testdata/repos at the
+// repository root (one small hand-written GitOps tree each, with what the
+// chart sources publish and what plan, apply and run must produce) and runs
+// each through the real binary twice: the second pass must change nothing.
 package e2e

@@ -194,23 +194,24 @@ func title(g *Group) string {
 	if g.Type == chart.UpdateDigest {
 		return fmt.Sprintf("%s: update chart %s digest ( %s → %s )", prefix, u.Ref.Chart, shortDigest(u.FromDigest), shortDigest(u.ToDigest))
 	}
-	return fmt.Sprintf("%s: update chart %s ( %s → %s )", prefix, u.Ref.Chart, from, u.To)
+	// The newest target, as written in the files (a tag keeps its "_", a
+	// range stays a range), like the from side.
+	to := slices.MaxFunc(g.Updates, func(a, b Update) int { return compareVersions(a.To, b.To) }).NewValue
+	return fmt.Sprintf("%s: update chart %s ( %s → %s )", prefix, u.Ref.Chart, from, to)
 }
 
 func lowestFrom(us []Update) string {
-	froms := make([]string, 0, len(us))
-	for _, u := range us {
-		froms = append(froms, u.From)
+	return slices.MinFunc(us, func(a, b Update) int { return compareVersions(a.From, b.From) }).From
+}
+
+// compareVersions orders versions by semver, falling back to the strings.
+func compareVersions(a, b string) int {
+	va, ea := semver.NewVersion(a)
+	vb, eb := semver.NewVersion(b)
+	if ea != nil || eb != nil {
+		return strings.Compare(a, b)
 	}
-	slices.SortFunc(froms, func(a, b string) int {
-		va, ea := semver.NewVersion(a)
-		vb, eb := semver.NewVersion(b)
-		if ea != nil || eb != nil {
-			return strings.Compare(a, b)
-		}
-		return va.Compare(vb)
-	})
-	return froms[0]
+	return va.Compare(vb)
 }
 
 func shortDigest(d string) string {

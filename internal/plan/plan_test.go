@@ -103,3 +103,18 @@ func TestHash_StableAndSensitive(t *testing.T) {
 		t.Error("hash ignores the new value")
 	}
 }
+
+func TestBuild_TitleShowsNewestTarget(t *testing.T) {
+	t.Parallel()
+	src := chart.Source{Kind: chart.SourceHelm, URL: "https://grafana.github.io/helm-charts"}
+	gs := Build([]Update{
+		upd("monitoring/hr.yaml", "monitoring", "grafana", src, "8.5.1", "8.5.2", chart.UpdatePatch),
+		upd("web/hr.yaml", "web", "grafana", src, "8.5.1", "8.6.0", chart.UpdateMinor),
+	}, Options{})
+	if len(gs) != 1 {
+		t.Fatalf("want one group, got %d", len(gs))
+	}
+	if want := "feat(helm): update chart grafana ( 8.5.1 → 8.6.0 )"; gs[0].Title != want {
+		t.Errorf("title = %q, want %q", gs[0].Title, want)
+	}
+}

@@ -300,7 +300,13 @@ func (e *evaluation) findCurrent() *chart.Release {
 }
 
 func (e *evaluation) decideExact(ctx context.Context, d Decision) (Decision, error) {
-	cur, err := versioning.Parse(e.ref.Version)
+	written := e.ref.Version
+	if e.ref.Field == chart.FieldTag {
+		// An OCI tag writes "+" as "_"; the scanner admits "_" only with
+		// the Helm layer media type, where Flux maps it back.
+		written = versioning.FromTag(written)
+	}
+	cur, err := versioning.Parse(written)
 	if err != nil {
 		return e.fail(d, err)
 	}

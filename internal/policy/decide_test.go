@@ -121,7 +121,9 @@ func decideCases() []decideCase {
 	buildOCI, buildDesc := oci(rel("1.2.3"), rel("1.3.0+build.2"))
 	notChartOCI, notChartDesc := oci(rel("1.2.3"), rel("1.2.4"), rel("1.3.0", "notchart"))
 	youngOCI, youngDesc := oci(rel("1.2.3"), rel("1.3.0", "age=1d"))
+	underscoreOCI, underscoreDesc := oci(rel("1.2.3+build.1", "tag=1.2.3_build.1"), rel("1.2.4+build.1", "tag=1.2.4_build.1"))
 	return []decideCase{
+		{name: "OCI tag written with _ for + (Helm layer)", ref: ociRef("1.2.3_build.1", "", "default"), releases: underscoreOCI, described: underscoreDesc},
 		{name: "patch only for kube-system", opts: Options{Rules: []Rule{kubePatch}}, ref: helmRef("1.2.3", "kube-system"), releases: std},
 		{name: "same rules, other namespace takes the major", opts: Options{Rules: []Rule{kubePatch}}, ref: helmRef("1.2.3", "default"), releases: std},
 		{name: "unresolved namespace never matches a namespaces rule", opts: Options{Rules: []Rule{kubePatch}}, ref: helmRef("1.2.3"), releases: std},

@@ -182,7 +182,7 @@ func WritePlanText(w io.Writer, p Plan) error {
 	if len(r.Skipped) > 0 {
 		fmt.Fprintf(w, "not updated\n")
 		for _, s := range r.Skipped {
-			fmt.Fprintf(w, "  - %s  %s  %s\n", nsName(s.Ref), s.Ref.Version, s.Reason)
+			fmt.Fprintf(w, "  - %s  %s  %s\n", nsName(s.Ref), displayVersion(s.Ref.Version), s.Reason)
 			fmt.Fprintf(w, "    %s:%d\n", s.Ref.Loc.File, s.Ref.Loc.Line)
 			if s.Detail != "" {
 				writeWrapped(w, "    ", s.Detail)
@@ -203,8 +203,8 @@ func WritePlanText(w io.Writer, p Plan) error {
 		}
 	}
 	s := PlanJSONOf(p).Summary
-	_, err := fmt.Fprintf(w, "%d references: %d updates in %d groups, %d up to date, %d not updated, %d failed\n",
-		s.References, s.Updates, s.Groups, s.UpToDate, s.Skipped, s.Failed)
+	_, err := fmt.Fprintf(w, "%s: %s in %s, %d up to date, %d not updated, %d failed\n",
+		count(s.References, "reference"), count(s.Updates, "update"), count(s.Groups, "group"), s.UpToDate, s.Skipped, s.Failed)
 	return err
 }
 
@@ -254,8 +254,8 @@ func nsName(r chart.Ref) string {
 func WritePlanMarkdown(w io.Writer, p Plan) error {
 	r := p.Result
 	s := PlanJSONOf(p).Summary
-	fmt.Fprintf(w, "## bosun plan\n\n%d references: **%d updates in %d groups**, %d up to date, %d skipped, %d failed.\n\n",
-		s.References, s.Updates, s.Groups, s.UpToDate, s.Skipped, s.Failed)
+	fmt.Fprintf(w, "## bosun plan\n\n%s: **%s in %s**, %d up to date, %d not updated, %d failed.\n\n",
+		count(s.References, "reference"), count(s.Updates, "update"), count(s.Groups, "group"), s.UpToDate, s.Skipped, s.Failed)
 	for _, g := range r.Groups {
 		fmt.Fprintf(w, "### %s\n\nBranch `%s`\n\n", escapeMD(g.Title), g.Branch)
 		writeUpdatesTable(w, g, p.Now)
@@ -318,6 +318,21 @@ func plural(n int) string {
 	return "s"
 }
 
+// count writes "1 reference", "2 references".
+func count(n int, noun string) string { return fmt.Sprintf("%d %s%s", n, noun, plural(n)) }
+
+// displayVersion shortens what a report shows of a version as written: a
+// SOPS ciphertext says so, anything very long is cut.
+func displayVersion(v string) string {
+	switch {
+	case strings.HasPrefix(v, "ENC["):
+		return "(encrypted)"
+	case len([]rune(v)) > 40:
+		return string([]rune(v)[:39]) + "…"
+	}
+	return v
+}
+
 func writeUpdatesTable(w io.Writer, g plan.Group, now time.Time) {
 	fmt.Fprintf(w, "| chart | namespaces | file | from → to | type | appVersion | released |\n|---|---|---|---|---|---|---|\n")
 	for _, u := range g.Updates {
@@ -366,7 +381,7 @@ func writeSkippedFailed(w io.Writer, p Plan) {
 			if s.Detail != "" {
 				reason += ": " + s.Detail
 			}
-			fmt.Fprintf(w, "| `%s:%d` | %s | %s | `%s` | %s |\n", s.Ref.Loc.File, s.Ref.Loc.Line, escapeMD(nsName(s.Ref)), escapeMD(s.Ref.Chart), s.Ref.Version, escapeMD(reason))
+			fmt.Fprintf(w, "| `%s:%d` | %s | %s | `%s` | %s |\n", s.Ref.Loc.File, s.Ref.Loc.Line, escapeMD(nsName(s.Ref)), escapeMD(s.Ref.Chart), displayVersion(s.Ref.Version), escapeMD(reason))
 		}
 		fmt.Fprintf(w, "\n</details>\n\n")
 	}

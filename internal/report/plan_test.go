@@ -46,7 +46,7 @@ func TestWritePlanText(t *testing.T) {
 		"note: app-template: in namespaces kube-system, media the most restrictive",
 		"not updated\n  - security/vault  ${VAULT_VERSION}  variable\n    apps/vault.yaml:12\n",
 		"failed\n  - https://charts.example.com x (1 references)\n",
-		"3 references: 1 updates in 1 groups, 0 up to date, 1 not updated, 1 failed\n",
+		"3 references: 1 update in 1 group, 0 up to date, 1 not updated, 1 failed\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("text report lacks %q:\n%s", want, out)

@@ -154,7 +154,7 @@ func WriteScanText(w io.Writer, s Scan) error {
 			width = max(width, min(len([]rune(nsName(r))), 40))
 		}
 		for _, r := range refs {
-			v := r.Version
+			v := displayVersion(r.Version)
 			if r.Digest != "" {
 				v += "@" + shortDigest(r.Digest)
 			}
@@ -196,8 +196,9 @@ func WriteScanText(w io.Writer, s Scan) error {
 			writeWrapped(w, "  ", e.String())
 		}
 	}
-	_, err := fmt.Fprintf(w, "%d files, %d references (%d editable, %d skipped) from %d sources, %d encrypted documents, %d errors\n",
-		s.Files, len(s.Refs), len(s.Refs)-skipped, skipped, len(keys), len(s.Encrypted), len(s.Errors))
+	_, err := fmt.Fprintf(w, "%s, %s (%d editable, %d skipped) from %s, %s, %s\n",
+		count(s.Files, "file"), count(len(s.Refs), "reference"), len(s.Refs)-skipped, skipped, count(len(keys), "source"),
+		count(len(s.Encrypted), "encrypted document"), count(len(s.Errors), "error"))
 	return err
 }
 

@@ -80,7 +80,7 @@ func TestWriteScanText(t *testing.T) {
 		"skip: sops",
 		"bad.yaml:4: mapping values",
 		"not read (SOPS-encrypted, skip: sops)\n  - apps/secret.sops.yaml:1  Secret\n",
-		"3 files, 2 references (1 editable, 1 skipped) from 2 sources, 1 encrypted documents, 1 errors",
+		"3 files, 2 references (1 editable, 1 skipped) from 2 sources, 1 encrypted document, 1 error",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("text report lacks %q:\n%s", want, out)
