@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/bosunhq/bosun/internal/datasource"
 	"github.com/bosunhq/bosun/internal/testutil/golden"
+	"github.com/google/go-cmp/cmp"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -218,5 +220,19 @@ func TestVersions(t *testing.T) {
 	missing := runApp(t, nil, "--config", cfg, "versions", "--no-cache", "https://charts.jetstack.io", "nope")
 	if missing.code != ExitFatal || !strings.Contains(missing.stderr, "not found") {
 		t.Errorf("unknown chart: exit %d, stderr %s", missing.code, missing.stderr)
+	}
+}
+
+func TestHostLimits(t *testing.T) {
+	t.Parallel()
+	got := hostLimits(datasource.Hosts{
+		{Match: "registry.internal:5000", Insecure: true, Concurrency: 2},
+		{Match: "ghcr.io", Mirror: "http://127.0.0.1:5000/ghcr.io", Concurrency: 3},
+		{Match: "https://charts.example.com/stable", Concurrency: 1},
+		{Match: "quay.io"},
+	})
+	want := map[string]int{"registry.internal:5000": 2, "ghcr.io": 3, "127.0.0.1:5000": 3, "charts.example.com": 1}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("hostLimits (-want +got):\n%s", diff)
 	}
 }

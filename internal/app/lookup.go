@@ -2,6 +2,7 @@ package app
 
 import (
 	"github.com/bosunhq/bosun/internal/buildinfo"
+	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/config"
 	"github.com/bosunhq/bosun/internal/datasource"
 	"github.com/bosunhq/bosun/internal/datasource/helmrepo"
@@ -28,12 +29,7 @@ func (d *Deps) newLookup(cfg *config.Config, lo lookupOptions) datasource.Dataso
 	if lo.NoCache {
 		cacheDir = ""
 	}
-	perHost := map[string]int{}
-	for _, h := range hosts {
-		if h.Concurrency > 0 {
-			perHost[h.Match] = h.Concurrency
-		}
-	}
+	perHost := hostLimits(hosts)
 	retries := 3
 	if cfg.Lookup.Retries != nil {
 		retries = *cfg.Lookup.Retries
@@ -62,4 +58,19 @@ func (d *Deps) newLookup(cfg *config.Config, lo lookupOptions) datasource.Dataso
 	})
 	d.Logger.Debug("lookup ready", "cache", cacheDir != "")
 	return datasource.New(helm, oci)
+}
+
+// hostLimits maps registries[].concurrency to the host actually contacted:
+// the host itself, or its mirror's host.
+func hostLimits(hosts datasource.Hosts) map[string]int {
+	out := map[string]int{}
+	for _, h := range hosts {
+		if h.Concurrency > 0 {
+			out[chart.Source{URL: h.Match}.Host()] = h.Concurrency
+			if h.Mirror != "" {
+				out[chart.Source{URL: h.Mirror}.Host()] = h.Concurrency
+			}
+		}
+	}
+	return out
 }
