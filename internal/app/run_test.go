@@ -2,7 +2,7 @@ package app
 
 import (
 	"context"
-	"io/fs"
+	"github.com/bosunhq/bosun/internal/testutil/fstree"
 	"maps"
 	"net/http"
 	"os"
@@ -71,7 +71,7 @@ func newRunEnv(t *testing.T, d *demo.Env, config string, opts ...forgetest.Optio
 	appendTestFile(t, filepath.Join(dir, "bosun.yaml"), "lookup:\n  retries: 0\n"+config)
 	fake := forgetest.New(t, "o", "r", opts...)
 	fake.RequireToken(runToken)
-	fake.Seed("main", readTree(t, dir))
+	fake.Seed("main", fstree.Read(t, dir))
 	return &runEnv{t: t, up: d.Upstream, dir: dir, fake: fake,
 		env: map[string]string{"GITHUB_API_URL": fake.URL, "GITHUB_TOKEN": runToken}}
 }
@@ -88,28 +88,6 @@ func appendTestFile(t *testing.T, path, s string) {
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// readTree returns every file under dir by slash-separated relative path.
-func readTree(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(dir, p)
-		out[filepath.ToSlash(rel)] = string(b)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 // run runs `bosun run` on the checkout and checks the token never shows.
@@ -210,7 +188,7 @@ func (e *runEnv) applied(branches ...string) map[string]map[string]string {
 		if r := codes[i]; r.code != ExitOK {
 			e.t.Errorf("apply --group %s: exit %d\n%s%s", b, r.code, r.stdout, r.stderr)
 		}
-		out[b] = readTree(e.t, dirs[i])
+		out[b] = fstree.Read(e.t, dirs[i])
 	}
 	return out
 }

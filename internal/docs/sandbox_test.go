@@ -3,7 +3,7 @@ package docs
 import (
 	"context"
 	"fmt"
-	"io/fs"
+	"github.com/bosunhq/bosun/internal/testutil/fstree"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -72,22 +72,7 @@ func newSandbox(t *testing.T) *sandbox {
 	s := &sandbox{dir: env.Dir, token: "ghs_docsTestToken0123456789", home: t.TempDir()}
 	s.fake = forgetest.New(t, "home", "ops")
 	s.fake.RequireToken(s.token)
-	files := map[string]string{}
-	err = filepath.WalkDir(env.Dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(env.Dir, p)
-		files[filepath.ToSlash(rel)] = string(b)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := fstree.Read(t, env.Dir)
 	s.fake.Seed("main", files)
 	return s
 }

@@ -5,7 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io/fs"
+	"github.com/bosunhq/bosun/internal/testutil/fstree"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -112,7 +112,7 @@ func runRepoCase(t *testing.T, bin, caseDir string) {
 
 	orig := c.checkout()
 	applied := c.checkout()
-	origTree := readFiles(t, orig)
+	origTree := fstree.Read(t, orig)
 
 	// plan -o json and plan (text) on the original tree.
 	pj := c.bosun(nil, "plan", "-o", "json", "--no-cache", orig)
@@ -126,7 +126,7 @@ func runRepoCase(t *testing.T, bin, caseDir string) {
 	// apply: every changed file, byte for byte.
 	ap := c.bosun(nil, "apply", "--no-cache", applied)
 	c.mustExit(ap, 0, "apply")
-	appliedTree := readFiles(t, applied)
+	appliedTree := fstree.Read(t, applied)
 	changed := changedFiles(t, origTree, appliedTree)
 	assertFiles(t, filepath.Join(want, "files"), changed)
 
@@ -164,7 +164,7 @@ func runRepoCase(t *testing.T, bin, caseDir string) {
 	}
 	a2 := c.bosun(nil, "apply", "--no-cache", applied)
 	c.mustExit(a2, 0, "second apply")
-	if diff := cmp.Diff(appliedTree, readFiles(t, applied)); diff != "" {
+	if diff := cmp.Diff(appliedTree, fstree.Read(t, applied)); diff != "" {
 		t.Errorf("second apply changed the tree (-before +after):\n%s", diff)
 	}
 	fresh := forgetest.New(t, "o", "r")
@@ -346,7 +346,7 @@ func (c *repoCase) checkBranches(fake *forgetest.Fake, state forgeState, orig st
 		}
 		r := c.bosun(nil, "apply", "--no-cache", "--group", pr.Branch, dir)
 		c.mustExit(r, 0, "apply --group "+pr.Branch)
-		want := readFiles(t, dir)
+		want := fstree.Read(t, dir)
 		if diff := cmp.Diff(want, fake.Files(pr.Branch)); diff != "" {
 			t.Errorf("branch %s differs from `apply --group` on the checkout (-apply +branch):\n%s", pr.Branch, diff)
 		}
@@ -354,28 +354,6 @@ func (c *repoCase) checkBranches(fake *forgetest.Fake, state forgeState, orig st
 			t.Errorf("branch %s: its group changes nothing", pr.Branch)
 		}
 	}
-}
-
-// readFiles returns every regular file under dir by slash-separated path.
-func readFiles(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(dir, p)
-		out[filepath.ToSlash(rel)] = string(b)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 // changedFiles returns the files of after that differ from before; a file
@@ -416,7 +394,7 @@ func assertFiles(t *testing.T, dir string, got map[string]string) {
 	}
 	want := map[string]string{}
 	if _, err := os.Stat(dir); err == nil {
-		want = readFiles(t, dir)
+		want = fstree.Read(t, dir)
 	}
 	var wantNames, gotNames []string
 	for p := range want {
