@@ -373,19 +373,27 @@ func isRemote(e string) bool {
 	return strings.Contains(e, "://") || strings.HasPrefix(e, "github.com/") || strings.Contains(e, "?ref=")
 }
 
+// localEntries returns the repository paths of a kustomization's local
+// resources and components (remote ones and paths escaping the root left out).
+func localEntries(k *kust) []string {
+	var out []string
+	for _, e := range k.entries {
+		if isRemote(e) {
+			continue
+		}
+		if t, ok := join(k.dir, e); ok {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 func (s *scanner) buildKustGraph() {
 	for _, k := range s.kusts {
 		if !isKustFileName(k.doc.file.Path) {
 			continue
 		}
-		for _, e := range k.entries {
-			if isRemote(e) {
-				continue
-			}
-			t, ok := join(k.dir, e)
-			if !ok {
-				continue
-			}
+		for _, t := range localEntries(k) {
 			if s.files[t] != nil {
 				s.fileKusts[t] = append(s.fileKusts[t], k)
 			} else if k2 := s.kustByDir[t]; k2 != nil && k2 != k {
@@ -485,14 +493,7 @@ func (s *scanner) visitKust(k *kust, seen map[*kust]bool, out map[string]bool) {
 	}
 	seen[k] = true
 	out[k.doc.file.Path] = true
-	for _, e := range k.entries {
-		if isRemote(e) {
-			continue
-		}
-		t, ok := join(k.dir, e)
-		if !ok {
-			continue
-		}
+	for _, t := range localEntries(k) {
 		if s.files[t] != nil {
 			out[t] = true
 		} else if s.dirs[t] {
