@@ -43,31 +43,9 @@ type GroupJSON struct {
 	Updates []UpdateJSON `json:"updates"`
 }
 
-// UpdateJSON is one version field to change.
-type UpdateJSON struct {
-	File           string       `json:"file"`
-	Line           int          `json:"line"`
-	Kind           string       `json:"kind"`
-	Name           string       `json:"name"`
-	Namespaces     []string     `json:"namespaces"`
-	Chart          string       `json:"chart"`
-	Source         chart.Source `json:"source"`
-	From           string       `json:"from"`
-	To             string       `json:"to"`
-	NewValue       string       `json:"newValue"`
-	Digest         string       `json:"digest,omitempty"`
-	FromDigest     string       `json:"fromDigest,omitempty"`
-	Type           string       `json:"type"`
-	AppVersionFrom string       `json:"appVersionFrom,omitempty"`
-	AppVersionTo   string       `json:"appVersionTo,omitempty"`
-	Released       *time.Time   `json:"released,omitempty"`
-	UsedBy         []string     `json:"usedBy,omitempty"`
-	Reason         string       `json:"reason,omitempty"`
-	Restrictive    string       `json:"restrictive,omitempty"`
-}
-
-// SkippedJSON is a reference that gets no update, and why.
-type SkippedJSON struct {
+// RefJSON identifies a reference in plan documents: where it is written
+// and which object and chart it belongs to.
+type RefJSON struct {
 	File       string       `json:"file"`
 	Line       int          `json:"line"`
 	Kind       string       `json:"kind"`
@@ -75,9 +53,36 @@ type SkippedJSON struct {
 	Namespaces []string     `json:"namespaces"`
 	Chart      string       `json:"chart"`
 	Source     chart.Source `json:"source"`
-	Version    string       `json:"version"`
-	Reason     string       `json:"reason"`
-	Detail     string       `json:"detail,omitempty"`
+}
+
+func refJSON(r chart.Ref) RefJSON {
+	return RefJSON{File: r.Loc.File, Line: r.Loc.Line, Kind: r.Kind, Name: r.Name,
+		Namespaces: nonNil(r.Namespaces), Chart: r.Chart, Source: r.Source}
+}
+
+// UpdateJSON is one version field to change.
+type UpdateJSON struct {
+	RefJSON
+	From           string     `json:"from"`
+	To             string     `json:"to"`
+	NewValue       string     `json:"newValue"`
+	Digest         string     `json:"digest,omitempty"`
+	FromDigest     string     `json:"fromDigest,omitempty"`
+	Type           string     `json:"type"`
+	AppVersionFrom string     `json:"appVersionFrom,omitempty"`
+	AppVersionTo   string     `json:"appVersionTo,omitempty"`
+	Released       *time.Time `json:"released,omitempty"`
+	UsedBy         []string   `json:"usedBy,omitempty"`
+	Reason         string     `json:"reason,omitempty"`
+	Restrictive    string     `json:"restrictive,omitempty"`
+}
+
+// SkippedJSON is a reference that gets no update, and why.
+type SkippedJSON struct {
+	RefJSON
+	Version string `json:"version"`
+	Reason  string `json:"reason"`
+	Detail  string `json:"detail,omitempty"`
 }
 
 // FailedJSON is a chart source whose lookup failed.
@@ -115,9 +120,7 @@ func PlanJSONOf(p Plan) PlanJSON {
 	}
 	for _, s := range r.Skipped {
 		out.Skipped = append(out.Skipped, SkippedJSON{
-			File: s.Ref.Loc.File, Line: s.Ref.Loc.Line, Kind: s.Ref.Kind, Name: s.Ref.Name,
-			Namespaces: nonNil(s.Ref.Namespaces), Chart: s.Ref.Chart, Source: s.Ref.Source,
-			Version: s.Ref.Version, Reason: s.Reason, Detail: s.Detail,
+			RefJSON: refJSON(s.Ref), Version: s.Ref.Version, Reason: s.Reason, Detail: s.Detail,
 		})
 	}
 	for _, f := range r.Failed {
@@ -129,9 +132,8 @@ func PlanJSONOf(p Plan) PlanJSON {
 
 func updateJSON(u plan.Update) UpdateJSON {
 	uj := UpdateJSON{
-		File: u.Ref.Loc.File, Line: u.Ref.Loc.Line, Kind: u.Ref.Kind, Name: u.Ref.Name,
-		Namespaces: nonNil(u.Ref.Namespaces), Chart: u.Ref.Chart, Source: u.Ref.Source,
-		From: u.From, To: u.To, NewValue: u.NewValue, Digest: u.ToDigest, FromDigest: u.FromDigest,
+		RefJSON: refJSON(u.Ref),
+		From:    u.From, To: u.To, NewValue: u.NewValue, Digest: u.ToDigest, FromDigest: u.FromDigest,
 		Type: string(u.Type), AppVersionFrom: u.AppFrom, AppVersionTo: u.AppTo, Reason: u.Reason,
 		Restrictive: u.Restrictive,
 	}
