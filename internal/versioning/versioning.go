@@ -112,3 +112,12 @@ func SameVersion(written, published string) bool {
 	p := FromTag(published)
 	return w == p || WithPrefixOf(w, p) == w
 }
+
+// Media types of a Helm chart stored as an OCI artifact (Helm's
+// pkg/registry): the config blob holds Chart.yaml as JSON, the one layer the
+// chart archive. An OCIRepository whose layer has HelmChartMediaType is a
+// chart, which is also what makes Flux read a tag's "_" as "+".
+const (
+	HelmConfigMediaType = "application/vnd.cncf.helm.config.v1+json"
+	HelmChartMediaType  = "application/vnd.cncf.helm.chart.content.v1.tar+gzip"
+)
