@@ -12,7 +12,6 @@ import (
 	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/datasource"
 	"github.com/bosunhq/bosun/internal/policy"
-	"github.com/bosunhq/bosun/internal/versioning"
 )
 
 // Built-in defaults.
@@ -124,6 +123,21 @@ func (c *Config) validate(p *problems) {
 			add(fmt.Sprintf("ignore[%d]", i), "%v", err)
 		}
 	}
+	c.validateRegistries(add)
+	c.validateLookup(add)
+	c.validateSettings("defaults", c.Defaults, add)
+	for i, r := range c.Rules {
+		path := fmt.Sprintf("rules[%d]", i)
+		c.validateMatch(path+".match", r.Match, add)
+		if r.Settings.isZero() && !c.unknownIn[path] {
+			add(path, "sets nothing: add updateTypes, ignore, pin, allowedVersions, prerelease, minimumReleaseAge, group, labels...")
+		}
+		c.validateSettings(path, r.Settings, add)
+	}
+	c.validatePullRequests(add)
+}
+
+func (c *Config) validateRegistries(add adder) {
 	seen := map[string]int{}
 	for i, r := range c.Registries {
 		path := fmt.Sprintf("registries[%d]", i)
@@ -157,6 +171,9 @@ func (c *Config) validate(p *problems) {
 			add(path+".concurrency", "must not be negative")
 		}
 	}
+}
+
+func (c *Config) validateLookup(add adder) {
 	l := c.Lookup
 	if l.Timeout.err != nil {
 		add("lookup.timeout", "%v", l.Timeout.err)
@@ -174,15 +191,9 @@ func (c *Config) validate(p *problems) {
 	if l.Retries != nil && *l.Retries < 0 {
 		add("lookup.retries", "must not be negative")
 	}
-	c.validateSettings("defaults", c.Defaults, add)
-	for i, r := range c.Rules {
-		path := fmt.Sprintf("rules[%d]", i)
-		c.validateMatch(path+".match", r.Match, add)
-		if r.Settings.isZero() && !c.unknownIn[path] {
-			add(path, "sets nothing: add updateTypes, ignore, pin, allowedVersions, prerelease, minimumReleaseAge, group, labels...")
-		}
-		c.validateSettings(path, r.Settings, add)
-	}
+}
+
+func (c *Config) validatePullRequests(add adder) {
 	pr := c.PullRequests
 	if pr.MaxOpen != nil && *pr.MaxOpen < 0 {
 		add("pullRequests.maxOpen", "must not be negative (0 means no limit)")
@@ -223,8 +234,8 @@ func (c *Config) validateMatch(path string, m Match, add adder) {
 
 func (c *Config) validateTypes(path string, types []string, add adder) {
 	for i, t := range types {
-		if !policy.ValidUpdateType(chart.UpdateType(t)) {
-			add(fmt.Sprintf("%s[%d]", path, i), "unknown update type %q (major, minor, patch or digest)", t)
+		if err := policy.CheckUpdateType(chart.UpdateType(t)); err != nil {
+			add(fmt.Sprintf("%s[%d]", path, i), "%v", err)
 		}
 	}
 }
@@ -237,37 +248,30 @@ func (c *Config) validateLabels(path string, labels []string, add adder) {
 	}
 }
 
+// validateSettings maps policy's checks of each value to the file's keys;
+// the rules themselves live in policy.
 func (c *Config) validateSettings(path string, s Settings, add adder) {
-	c.validateTypes(path+".updateTypes", s.UpdateTypes, add)
-	if s.AllowedVersions != "" {
-		if _, err := versioning.ParseConstraint(s.AllowedVersions); err != nil {
-			add(path+".allowedVersions", "%v", err)
+	check := func(key string, err error) {
+		if err != nil {
+			add(path+"."+key, "%v", err)
 		}
 	}
-	if s.MinimumReleaseAge != nil && s.MinimumReleaseAge.err != nil {
-		add(path+".minimumReleaseAge", "%v", s.MinimumReleaseAge.err)
+	c.validateTypes(path+".updateTypes", s.UpdateTypes, add)
+	if s.AllowedVersions != "" {
+		check("allowedVersions", policy.CheckAllowedVersions(s.AllowedVersions))
 	}
-	switch policy.AgeUnknown(s.ReleaseAgeUnknown) {
-	case "", policy.AgeUnknownAllow, policy.AgeUnknownHold:
-	default:
-		add(path+".releaseAgeUnknown", "unknown value %q (allow or hold)", s.ReleaseAgeUnknown)
+	if s.MinimumReleaseAge != nil {
+		check("minimumReleaseAge", s.MinimumReleaseAge.err)
 	}
+	check("releaseAgeUnknown", policy.CheckAgeUnknown(policy.AgeUnknown(s.ReleaseAgeUnknown)))
 	if s.Group != "" && !groupName.MatchString(s.Group) {
 		add(path+".group", "invalid group name %q (letters, digits, '.', '_', '-', '/')", s.Group)
 	}
-	switch s.GroupBy {
-	case "", policy.GroupByNamespace:
-	default:
-		add(path+".groupBy", "unknown value %q (namespace)", s.GroupBy)
-	}
+	check("groupBy", policy.CheckGroupBy(s.GroupBy))
 	if s.Group != "" && s.GroupBy != "" {
 		add(path+".groupBy", "set either group or groupBy, not both")
 	}
-	switch policy.RangeStrategy(s.RangeStrategy) {
-	case "", policy.RangeKeep, policy.RangeWiden, policy.RangeReplace:
-	default:
-		add(path+".rangeStrategy", "unknown value %q (keep, widen or replace)", s.RangeStrategy)
-	}
+	check("rangeStrategy", policy.CheckRangeStrategy(policy.RangeStrategy(s.RangeStrategy)))
 	c.validateLabels(path+".labels", s.Labels, add)
 }
 

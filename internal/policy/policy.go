@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/Masterminds/semver/v3"
@@ -163,8 +161,8 @@ func validateMatch(m Match) []error {
 		}
 	}
 	for _, t := range m.UpdateTypes {
-		if !ValidUpdateType(t) {
-			errs = append(errs, fmt.Errorf("unknown update type %q", t))
+		if err := CheckUpdateType(t); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	return errs
@@ -172,34 +170,23 @@ func validateMatch(m Match) []error {
 
 func validateSettings(s Settings) []error {
 	var errs []error
-	for _, t := range s.UpdateTypes {
-		if !ValidUpdateType(t) {
-			errs = append(errs, fmt.Errorf("updateTypes: unknown update type %q", t))
+	check := func(field string, err error) {
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", field, err))
 		}
+	}
+	for _, t := range s.UpdateTypes {
+		check("updateTypes", CheckUpdateType(t))
 	}
 	for _, c := range s.AllowedVersions {
-		if _, err := versioning.ParseConstraint(c); err != nil {
-			errs = append(errs, fmt.Errorf("allowedVersions: %w", err))
-		}
+		check("allowedVersions", CheckAllowedVersions(c))
 	}
 	if s.MinimumReleaseAge != nil && *s.MinimumReleaseAge < 0 {
-		errs = append(errs, fmt.Errorf("minimumReleaseAge: negative"))
+		check("minimumReleaseAge", errors.New("negative"))
 	}
-	switch s.ReleaseAgeUnknown {
-	case "", AgeUnknownHold, AgeUnknownAllow:
-	default:
-		errs = append(errs, fmt.Errorf("releaseAgeUnknown: unknown value %q (allow or hold)", s.ReleaseAgeUnknown))
-	}
-	switch s.RangeStrategy {
-	case "", RangeKeep, RangeWiden, RangeReplace:
-	default:
-		errs = append(errs, fmt.Errorf("rangeStrategy: unknown value %q (keep, widen or replace)", s.RangeStrategy))
-	}
-	switch s.GroupBy {
-	case "", GroupByNamespace:
-	default:
-		errs = append(errs, fmt.Errorf("groupBy: unknown value %q (namespace)", s.GroupBy))
-	}
+	check("releaseAgeUnknown", CheckAgeUnknown(s.ReleaseAgeUnknown))
+	check("rangeStrategy", CheckRangeStrategy(s.RangeStrategy))
+	check("groupBy", CheckGroupBy(s.GroupBy))
 	return errs
 }
 
@@ -343,107 +330,6 @@ func (r *Rules) effective(ref chart.Ref, t chart.UpdateType) (res resolved, rest
 	return mergeRestrictive(per)
 }
 
-// mergeRestrictive combines per-namespace policies: the intersection of
-// update types, ignore or pin if any namespace says so, every
-// allowedVersions constraint, pre-releases only if every namespace allows
-// them, the largest minimum age, hold if any holds, separate majors if any,
-// keep if namespaces disagree on the range strategy, the union of labels,
-// and group settings of the first namespace that sets them.
-func mergeRestrictive(per []resolved) (resolved, string) {
-	out := resolved{s: cloneSettings(per[0].s), src: map[string]string{}, ns: per[0].ns}
-	for k, v := range per[0].src {
-		out.src[k] = v + ", namespace " + per[0].ns
-	}
-	var notes []string
-	note := func(field string, winner resolved) {
-		out.src[field] = winner.why(field)
-		notes = append(notes, fmt.Sprintf("%s from namespace %s", field, winner.ns))
-	}
-	for _, p := range per[1:] {
-		s := p.s
-		// update types: intersection.
-		a, b := typesOrAll(out.s.UpdateTypes), typesOrAll(s.UpdateTypes)
-		var inter []chart.UpdateType
-		for _, t := range a {
-			if slices.Contains(b, t) {
-				inter = append(inter, t)
-			}
-		}
-		if len(inter) < len(a) {
-			note("updateTypes", p)
-		}
-		if out.s.UpdateTypes != nil || s.UpdateTypes != nil {
-			if inter == nil {
-				inter = []chart.UpdateType{}
-			}
-			out.s.UpdateTypes = inter
-		}
-		if isTrue(s.Ignore) && !isTrue(out.s.Ignore) {
-			out.s.Ignore = ptr(true)
-			note("ignore", p)
-		}
-		if isTrue(s.Pin) && !isTrue(out.s.Pin) {
-			out.s.Pin = ptr(true)
-			note("pin", p)
-		}
-		for _, c := range s.AllowedVersions {
-			if !slices.Contains(out.s.AllowedVersions, c) {
-				out.s.AllowedVersions = append(out.s.AllowedVersions, c)
-				note("allowedVersions", p)
-			}
-		}
-		// prerelease: false beats unset beats true.
-		if rank(s.Prerelease) < rank(out.s.Prerelease) {
-			out.s.Prerelease = s.Prerelease
-			note("prerelease", p)
-		}
-		if s.MinimumReleaseAge != nil && (out.s.MinimumReleaseAge == nil || *s.MinimumReleaseAge > *out.s.MinimumReleaseAge) {
-			out.s.MinimumReleaseAge = ptr(*s.MinimumReleaseAge)
-			note("minimumReleaseAge", p)
-		}
-		if ageUnknown(s.ReleaseAgeUnknown) == AgeUnknownHold && ageUnknown(out.s.ReleaseAgeUnknown) != AgeUnknownHold {
-			out.s.ReleaseAgeUnknown = AgeUnknownHold
-			note("releaseAgeUnknown", p)
-		}
-		if separateMajor(s.SeparateMajor) && !separateMajor(out.s.SeparateMajor) {
-			out.s.SeparateMajor = ptr(true)
-		}
-		if rangeStrategy(s.RangeStrategy) != rangeStrategy(out.s.RangeStrategy) && rangeStrategy(out.s.RangeStrategy) != RangeKeep {
-			out.s.RangeStrategy = RangeKeep
-			note("rangeStrategy", p)
-		}
-		if out.s.Group == "" && out.s.GroupBy == "" && (s.Group != "" || s.GroupBy != "") {
-			out.s.Group, out.s.GroupBy = s.Group, s.GroupBy
-		}
-		for _, l := range s.Labels {
-			if !slices.Contains(out.s.Labels, l) {
-				out.s.Labels = append(out.s.Labels, l)
-			}
-		}
-	}
-	sort.Strings(out.s.Labels)
-	out.ns = ""
-	if len(notes) == 0 {
-		return out, ""
-	}
-	notes = uniq(notes)
-	nss := make([]string, len(per))
-	for i, p := range per {
-		nss[i] = p.ns
-	}
-	return out, fmt.Sprintf("in namespaces %s the most restrictive policy applies: %s", strings.Join(nss, ", "), strings.Join(notes, "; "))
-}
-
-func uniq(s []string) []string {
-	var out []string
-	for _, x := range s {
-		if !slices.Contains(out, x) {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
 // For returns the effective settings of ref, ignoring rules that match on
 // update types: defaults and matching rules merged in order, and, for a ref
 // landing in several namespaces, the most restrictive merge across them.
@@ -454,44 +340,6 @@ func (r *Rules) For(ref chart.Ref) Settings {
 	res, _ := r.effective(ref, "")
 	return res.s
 }
-
-func typesOrAll(t []chart.UpdateType) []chart.UpdateType {
-	if t == nil {
-		return AllUpdateTypes
-	}
-	return t
-}
-
-func rank(b *bool) int {
-	switch {
-	case b == nil:
-		return 1
-	case *b:
-		return 2
-	default:
-		return 0
-	}
-}
-
-func isTrue(b *bool) bool { return b != nil && *b }
-
-func ageUnknown(a AgeUnknown) AgeUnknown {
-	if a == "" {
-		return AgeUnknownHold
-	}
-	return a
-}
-
-func separateMajor(b *bool) bool { return b == nil || *b }
-
-func rangeStrategy(s RangeStrategy) RangeStrategy {
-	if s == "" {
-		return RangeKeep
-	}
-	return s
-}
-
-func ptr[T any](v T) *T { return &v }
 
 func cloneSettings(s Settings) Settings {
 	c := s
