@@ -20,10 +20,12 @@ func mergeRestrictive(per []resolved) (resolved, string) {
 	for k, v := range per[0].src {
 		m.out.src[k] = v + ", namespace " + per[0].ns
 	}
+	m.out.schedules = slices.Clone(per[0].schedules)
 	for _, p := range per[1:] {
 		m.types(p)
 		m.versions(p)
 		m.grouping(p)
+		m.lifecycle(p)
 	}
 	out := m.out
 	sort.Strings(out.s.Labels)
@@ -114,6 +116,12 @@ func (m *merger) grouping(p resolved) {
 	out, s := &m.out.s, p.s
 	if separateMajor(s.SeparateMajor) && !separateMajor(out.SeparateMajor) {
 		out.SeparateMajor = ptr(true)
+	}
+	if isTrue(s.SeparateMinorPatch) && !isTrue(out.SeparateMinorPatch) {
+		out.SeparateMinorPatch = ptr(true)
+	}
+	if isTrue(s.SeparateMultipleMajor) && !isTrue(out.SeparateMultipleMajor) {
+		out.SeparateMultipleMajor = ptr(true)
 	}
 	if out.Group == "" && out.GroupBy == "" && (s.Group != "" || s.GroupBy != "") {
 		out.Group, out.GroupBy = s.Group, s.GroupBy

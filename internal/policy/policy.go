@@ -73,6 +73,12 @@ type Settings struct {
 	Labels []string `json:"labels,omitempty"`
 	// RangeStrategy applies to version ranges; "" = keep.
 	RangeStrategy RangeStrategy `json:"rangeStrategy,omitempty"`
+	// SeparateMinorPatch splits non-major updates into a minor and a patch
+	// bucket; SeparateMultipleMajor gives each newer major its own bucket.
+	SeparateMinorPatch    *bool `json:"separateMinorPatch,omitempty"`
+	SeparateMultipleMajor *bool `json:"separateMultipleMajor,omitempty"`
+
+	Lifecycle
 }
 
 // Match selects refs. Every non-empty list must match (AND across keys); a
@@ -107,12 +113,15 @@ type Rule struct {
 type Options struct {
 	Defaults Settings
 	Rules    []Rule
+	// Timezone is where schedules are read; nil means UTC.
+	Timezone *time.Location
 }
 
 // Rules is a compiled policy. It is safe for concurrent use.
 type Rules struct {
 	defaults Settings
 	rules    []compiledRule
+	loc      *time.Location
 }
 
 type compiledRule struct {
@@ -125,7 +134,10 @@ type compiledRule struct {
 // problem is reported, joined.
 func Compile(o Options) (*Rules, error) {
 	var errs []error
-	r := &Rules{defaults: cloneSettings(o.Defaults)}
+	r := &Rules{defaults: cloneSettings(o.Defaults), loc: o.Timezone}
+	if r.loc == nil {
+		r.loc = time.UTC
+	}
 	for _, err := range validateSettings(o.Defaults) {
 		errs = append(errs, fmt.Errorf("defaults: %w", err))
 	}
@@ -187,7 +199,7 @@ func validateSettings(s Settings) []error {
 	check("releaseAgeUnknown", CheckAgeUnknown(s.ReleaseAgeUnknown))
 	check("rangeStrategy", CheckRangeStrategy(s.RangeStrategy))
 	check("groupBy", CheckGroupBy(s.GroupBy))
-	return errs
+	return append(errs, validateLifecycle(s.Lifecycle)...)
 }
 
 // resolved is a merged Settings plus, per field, which rule set it.
@@ -195,6 +207,9 @@ type resolved struct {
 	s   Settings
 	src map[string]string
 	ns  string
+	// schedules holds every namespace's schedule after a merge: an update
+	// waits unless each of them admits the time.
+	schedules []nsSchedule
 }
 
 func (r *Rules) base() resolved {
@@ -254,6 +269,15 @@ func (res *resolved) apply(o Settings, label string) {
 		res.s.RangeStrategy = o.RangeStrategy
 		set("rangeStrategy")
 	}
+	if o.SeparateMinorPatch != nil {
+		res.s.SeparateMinorPatch = ptr(*o.SeparateMinorPatch)
+		set("separateMinorPatch")
+	}
+	if o.SeparateMultipleMajor != nil {
+		res.s.SeparateMultipleMajor = ptr(*o.SeparateMultipleMajor)
+		set("separateMultipleMajor")
+	}
+	res.applyLifecycle(o.Lifecycle, set)
 }
 
 // why names the rule that set field, with the namespace when known:
@@ -361,6 +385,13 @@ func cloneSettings(s Settings) Settings {
 	if s.SeparateMajor != nil {
 		c.SeparateMajor = ptr(*s.SeparateMajor)
 	}
+	if s.SeparateMinorPatch != nil {
+		c.SeparateMinorPatch = ptr(*s.SeparateMinorPatch)
+	}
+	if s.SeparateMultipleMajor != nil {
+		c.SeparateMultipleMajor = ptr(*s.SeparateMultipleMajor)
+	}
+	c.Lifecycle = s.Lifecycle.clone()
 	return c
 }
 
