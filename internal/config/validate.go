@@ -29,6 +29,9 @@ const (
 // DefaultIgnore is the default of the top-level ignore list.
 var DefaultIgnore = []string{".archive/**"}
 
+// DefaultDashboardTitle is the dashboard issue's title.
+const DefaultDashboardTitle = "bosun dashboard"
+
 func (c *Config) applyDefaults() {
 	if c.Ignore == nil {
 		c.Ignore = slices.Clone(DefaultIgnore)
@@ -71,6 +74,15 @@ func (c *Config) applyDefaults() {
 	if pr.BranchPrefix == "" {
 		pr.BranchPrefix = DefaultBranchPrefix
 	}
+	if pr.RebaseWhen == "" {
+		pr.RebaseWhen = RebaseAuto
+	}
+	if c.Dashboard.Enabled == nil {
+		c.Dashboard.Enabled = ptr(true)
+	}
+	if c.Dashboard.Title == "" {
+		c.Dashboard.Title = DefaultDashboardTitle
+	}
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -106,6 +118,17 @@ var (
 	groupName  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/-]*$`)
 	hostPort   = regexp.MustCompile(`^[A-Za-z0-9.-]+(:[0-9]+)?$`)
 	gitRefSafe = regexp.MustCompile(`^[A-Za-z0-9._/-]+$`)
+	// GitHub logins: alphanumerics and single hyphens, at most 39 characters.
+	login       = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?(\[bot\])?$`)
+	loginOrTeam = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?(/[A-Za-z0-9._-]+)?$`)
+)
+
+// RebaseWhen values.
+const (
+	RebaseAuto       = "auto"
+	RebaseBehindBase = "behind-base"
+	RebaseConflicted = "conflicted"
+	RebaseNever      = "never"
 )
 
 func (c *Config) validate(p *problems) {
@@ -208,6 +231,19 @@ func (c *Config) validatePullRequests(add adder) {
 		add("pullRequests.branchPrefix", "invalid branch prefix %q", pr.BranchPrefix)
 	}
 	c.validateLabels("pullRequests.labels", pr.Labels, add)
+	switch pr.RebaseWhen {
+	case RebaseAuto, RebaseBehindBase, RebaseConflicted, RebaseNever:
+	default:
+		add("pullRequests.rebaseWhen", "unknown value %q (auto, behind-base, conflicted or never)", pr.RebaseWhen)
+	}
+	if c.Timezone != "" {
+		if _, err := time.LoadLocation(c.Timezone); err != nil {
+			add("timezone", "unknown time zone %q (an IANA name such as \"Europe/Berlin\")", c.Timezone)
+		}
+	}
+	if c.Dashboard.Title == "" || len(c.Dashboard.Title) > 256 {
+		add("dashboard.title", "must be 1 to 256 characters")
+	}
 	if pr.TitleTemplate != "" {
 		if _, err := template.New("title").Parse(pr.TitleTemplate); err != nil {
 			add("pullRequests.titleTemplate", "%v", err)
@@ -273,10 +309,30 @@ func (c *Config) validateSettings(path string, s Settings, add adder) {
 	}
 	check("rangeStrategy", policy.CheckRangeStrategy(policy.RangeStrategy(s.RangeStrategy)))
 	c.validateLabels(path+".labels", s.Labels, add)
+	for i, e := range s.Schedule {
+		if err := policy.CheckSchedule(e); err != nil {
+			add(fmt.Sprintf("%s.schedule[%d]", path, i), "%v", err)
+		}
+	}
+	check("automergeStrategy", policy.CheckAutomergeStrategy(s.AutomergeStrategy))
+	check("automergeType", policy.CheckAutomergeType(s.AutomergeType))
+	for i, r := range s.Reviewers {
+		if !loginOrTeam.MatchString(r) {
+			add(fmt.Sprintf("%s.reviewers[%d]", path, i), "invalid reviewer %q (a login, or org/team)", r)
+		}
+	}
+	for i, a := range s.Assignees {
+		if !login.MatchString(a) {
+			add(fmt.Sprintf("%s.assignees[%d]", path, i), "invalid assignee %q (a login)", a)
+		}
+	}
 }
 
 func (s Settings) isZero() bool {
 	return s.UpdateTypes == nil && s.Ignore == nil && s.Pin == nil && s.AllowedVersions == "" &&
 		s.Prerelease == nil && s.MinimumReleaseAge == nil && s.ReleaseAgeUnknown == "" && s.Group == "" &&
-		s.GroupBy == "" && s.SeparateMajor == nil && s.Labels == nil && s.RangeStrategy == ""
+		s.GroupBy == "" && s.SeparateMajor == nil && s.Labels == nil && s.RangeStrategy == "" &&
+		s.SeparateMinorPatch == nil && s.SeparateMultipleMajor == nil && s.Automerge == nil &&
+		s.AutomergeStrategy == "" && s.AutomergeType == "" && s.Schedule == nil && s.DashboardApproval == nil &&
+		s.Reviewers == nil && s.Assignees == nil
 }
