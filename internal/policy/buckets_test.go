@@ -181,12 +181,12 @@ func TestDecide_Schedule(t *testing.T) {
 func TestCompile_LifecycleErrors(t *testing.T) {
 	t.Parallel()
 	_, err := Compile(Options{Defaults: Settings{Lifecycle: Lifecycle{
-		Schedule: []string{"before 6am"}, AutomergeStrategy: "fast", AutomergeType: "bot",
+		Schedule: []string{"before 6am", "0 22 * * *"}, AutomergeStrategy: "fast", AutomergeType: "bot",
 	}}})
 	if err == nil {
 		t.Fatal("Compile accepted an invalid lifecycle")
 	}
-	for _, want := range []string{`schedule "before 6am"`, `automergeStrategy: unknown value "fast"`, `automergeType: unknown value "bot"`} {
+	for _, want := range []string{`schedule "before 6am"`, `schedule "0 22 * * *": the minutes field must be *`, `automergeStrategy: unknown value "fast"`, `automergeType: unknown value "bot"`} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q: %v", want, err)
 		}

@@ -138,6 +138,11 @@ func CheckSchedule(expr string) error {
 	if _, err := cronParser.Parse(expr); err != nil {
 		return fmt.Errorf("schedule %q: %v (want five cron fields such as \"* 22-23,0-5 * * *\")", expr, err)
 	}
+	// A schedule is a window that a periodic run falls into, not a moment:
+	// a fixed minute would admit almost no run (Renovate has the same rule).
+	if f := strings.Fields(expr); len(f) == 5 && f[0] != "*" {
+		return fmt.Errorf("schedule %q: the minutes field must be * (a window such as \"* 22-23 * * *\", not a moment)", expr)
+	}
 	return nil
 }
 
