@@ -27,7 +27,7 @@ func FuzzTransform(f *testing.F) {
 		var rn, pn yaml.Node
 		if yaml.Unmarshal([]byte(reps), &rn) == nil && len(rn.Content) == 1 {
 			if rs, err := LoadReplacements(rn.Content[0], load); err == nil {
-				_ = ApplyReplacements(res, rs)
+				_ = ApplyReplacements(res, rs, nil)
 			}
 		}
 		if yaml.Unmarshal([]byte(patches), &pn) == nil && len(pn.Content) == 1 {

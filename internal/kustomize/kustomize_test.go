@@ -110,7 +110,7 @@ spec:
         create: true
 `,
 	})
-	if err := ApplyReplacements(res, rs); err != nil {
+	if err := ApplyReplacements(res, rs, nil); err != nil {
 		t.Fatal(err)
 	}
 	if got := res[0].Name(); got != "default" {
@@ -192,7 +192,7 @@ spec:
       fieldPaths: ["spec.template.spec.containers.*.name"]
       options: {delimiter: "-", index: -1}
 `, nil)
-	if err := ApplyReplacements(res, rs); err != nil {
+	if err := ApplyReplacements(res, rs, nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
@@ -242,7 +242,7 @@ data: {x: "2"}
   sourceValue: x
   targets: [{select: {kind: ConfigMap}}]`, "mutually exclusive"},
 	} {
-		err := ApplyReplacements(parse(t, objs), reps(t, c.reps, nil))
+		err := ApplyReplacements(parse(t, objs), reps(t, c.reps, nil), nil)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s\n→ %v, want %q", c.reps, err, c.want)
 		}
@@ -251,7 +251,7 @@ data: {x: "2"}
 	rs := reps(t, `- source: {kind: ConfigMap, name: a, namespace: default, fieldPath: data.x}
   targets: [{select: {name: b}, fieldPaths: [data.x]}]`, nil)
 	res := parse(t, objs)
-	if err := ApplyReplacements(res, rs); err != nil {
+	if err := ApplyReplacements(res, rs, nil); err != nil {
 		t.Fatal(err)
 	}
 	if got := field(t, res[1], "data.x"); got != "1" {
@@ -276,7 +276,7 @@ data: {x: "old"}
 	SetNamespace(res, Scalar("after"))
 	rs := reps(t, `- sourceValue: new
   targets: [{select: {namespace: before}, fieldPaths: [data.x]}]`, nil)
-	if err := ApplyReplacements(res, rs); err != nil {
+	if err := ApplyReplacements(res, rs, nil); err != nil {
 		t.Fatal(err)
 	}
 	if got := field(t, res[0], "data.x"); got != "new" {
@@ -314,5 +314,25 @@ func TestMatchLabels(t *testing.T) {
 		if err != nil || got != want {
 			t.Errorf("%q = %v, %v; want %v", sel, got, err, want)
 		}
+	}
+}
+
+// A replaced value remembers the file of the object it was copied from.
+func TestReplacements_Origins(t *testing.T) {
+	t.Parallel()
+	res := parse(t, "kind: Namespace\nmetadata: {name: media}\n---\nkind: Kustomization\nmetadata: {name: app}\nspec: {}\n")
+	res[0].File, res[1].File = "apps/media/namespace.yaml", "apps/media/app/ks.yaml"
+	rs := reps(t, `- source: {kind: Namespace}
+  targets: [{select: {kind: Kustomization}, fieldPaths: [spec.targetNamespace], options: {create: true}}]`, nil)
+	o := Origins{}
+	if err := ApplyReplacements(res, rs, o); err != nil {
+		t.Fatal(err)
+	}
+	v := child(res[1].Node, "spec", "targetNamespace")
+	if got := o.FileOf(v, res[1]); got != "apps/media/namespace.yaml" {
+		t.Errorf("targetNamespace from %q", got)
+	}
+	if got := o.FileOf(child(res[1].Node, "metadata", "name"), res[1]); got != "apps/media/app/ks.yaml" {
+		t.Errorf("own field from %q", got)
 	}
 }

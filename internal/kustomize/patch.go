@@ -27,6 +27,30 @@ type Patch struct {
 // they were written in. Nodes not in it come from the object's own file.
 type Origins map[*yaml.Node]string
 
+// FileOf returns the file node n was written in, within resource r.
+func (o Origins) FileOf(n *yaml.Node, r *Resource) string {
+	if f, ok := o[n]; ok {
+		return f
+	}
+	return r.File
+}
+
+// copyFrom records, for every node of clone, the file of the matching node
+// of orig within r.
+func (o Origins) copyFrom(clone, orig *yaml.Node, r *Resource) {
+	if o == nil || clone == nil || orig == nil {
+		return
+	}
+	if f := o.FileOf(orig, r); f != "" {
+		o[clone] = f
+	}
+	for i := range clone.Content {
+		if i < len(orig.Content) {
+			o.copyFrom(clone.Content[i], orig.Content[i], r)
+		}
+	}
+}
+
 func (o Origins) record(n *yaml.Node, file string) {
 	if o == nil || file == "" || n == nil {
 		return

@@ -113,17 +113,18 @@ func loadReplacementFile(path string, load Loader) ([]Replacement, error) {
 }
 
 // ApplyReplacements runs replacements in order over res, as kustomize's
-// replacement transformer does.
-func ApplyReplacements(res []*Resource, reps []Replacement) error {
+// replacement transformer does. The values copied keep their source's file
+// in origins (which may be nil).
+func ApplyReplacements(res []*Resource, reps []Replacement, origins Origins) error {
 	for i, r := range reps {
-		if err := r.apply(res); err != nil {
+		if err := r.apply(res, origins); err != nil {
 			return fmt.Errorf("replacement %d: %w", i+1, err)
 		}
 	}
 	return nil
 }
 
-func (r Replacement) apply(res []*Resource) error {
+func (r Replacement) apply(res []*Resource, origins Origins) error {
 	switch {
 	case r.Source != nil && r.SourceValue != nil:
 		return errors.New("value and resource selectors are mutually exclusive")
@@ -132,12 +133,12 @@ func (r Replacement) apply(res []*Resource) error {
 	case len(r.Targets) == 0:
 		return errors.New("replacements must specify a source and at least one target")
 	}
-	value, err := r.value(res)
+	value, err := r.value(res, origins)
 	if err != nil {
 		return err
 	}
 	for _, t := range r.Targets {
-		if err := t.apply(res, value); err != nil {
+		if err := t.apply(res, value, origins); err != nil {
 			return err
 		}
 	}
@@ -145,7 +146,7 @@ func (r Replacement) apply(res []*Resource) error {
 }
 
 // value returns the node to copy.
-func (r Replacement) value(res []*Resource) (*yaml.Node, error) {
+func (r Replacement) value(res []*Resource, origins Origins) (*yaml.Node, error) {
 	if r.SourceValue != nil {
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: *r.SourceValue}, nil
 	}
@@ -177,7 +178,9 @@ func (r Replacement) value(res []*Resource) (*yaml.Node, error) {
 	if len(slots) == 0 {
 		return nil, fmt.Errorf("fieldPath `%s` is missing for replacement source %s", fp, r.Source.Selector)
 	}
-	v := cloneNode(deref(slots[0].get()))
+	src := deref(slots[0].get())
+	v := cloneNode(src)
+	origins.copyFrom(v, src, match)
 	if o := r.Source.Options; o != nil && o.Delimiter != "" {
 		if v.Kind != yaml.ScalarNode {
 			return nil, errors.New("delimiter option can only be used with scalar nodes")
@@ -191,7 +194,7 @@ func (r Replacement) value(res []*Resource) (*yaml.Node, error) {
 	return v, nil
 }
 
-func (t Target) apply(res []*Resource, value *yaml.Node) error {
+func (t Target) apply(res []*Resource, value *yaml.Node, origins Origins) error {
 	if t.Select == nil {
 		return errors.New("target must specify resources to select")
 	}
@@ -208,7 +211,7 @@ func (t Target) apply(res []*Resource, value *yaml.Node) error {
 			continue
 		}
 		for _, fp := range paths {
-			if err := t.set(x, fp, value); err != nil {
+			if err := t.set(x, fp, value, origins); err != nil {
 				return err
 			}
 		}
@@ -233,7 +236,7 @@ func (t Target) selects(x *Resource) (bool, error) {
 	return true, nil
 }
 
-func (t Target) set(x *Resource, fp string, value *yaml.Node) error {
+func (t Target) set(x *Resource, fp string, value *yaml.Node, origins Origins) error {
 	create := t.Options != nil && t.Options.Create
 	slots, err := lookup(x.Node, fp, create, value.Kind)
 	if err != nil {
@@ -244,6 +247,9 @@ func (t Target) set(x *Resource, fp string, value *yaml.Node) error {
 	}
 	for _, s := range slots {
 		v := cloneNode(value)
+		if origins != nil {
+			origins.copyFrom(v, value, &Resource{})
+		}
 		if o := t.Options; o != nil && o.Delimiter != "" {
 			cur := deref(s.get())
 			if cur.Kind != yaml.ScalarNode || value.Kind != yaml.ScalarNode {

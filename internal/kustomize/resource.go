@@ -13,6 +13,10 @@ type Resource struct {
 	Node          *yaml.Node // a MappingNode
 	OrigName      string
 	OrigNamespace string
+	// File is the file the object was written in, relative to the
+	// repository root ("" when unknown); nodes Origins does not name come
+	// from it.
+	File string
 }
 
 // NewResource wraps a mapping node, remembering its current name and
