@@ -22,7 +22,7 @@ func FuzzTransform(f *testing.F) {
 				res = append(res, NewResource(d))
 			}
 		}
-		SetNamespace(res, Scalar("ns"))
+		SetNamespace(res, Scalar("ns"), nil)
 		load := func(string) ([]byte, error) { return []byte(objs), nil }
 		var rn, pn yaml.Node
 		if yaml.Unmarshal([]byte(reps), &rn) == nil && len(rn.Content) == 1 {

@@ -96,7 +96,7 @@ metadata:
 spec:
   targetNamespace: old
 `)
-	SetNamespace(res, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "default", Line: 2, Column: 12})
+	SetNamespace(res, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "default", Line: 2, Column: 12}, nil)
 	rs := reps(t, "- path: ../components/replacements.yaml\n", map[string]string{
 		"../components/replacements.yaml": `- source:
     kind: Namespace
@@ -273,7 +273,7 @@ kind: ConfigMap
 metadata: {name: a, namespace: before}
 data: {x: "old"}
 `)
-	SetNamespace(res, Scalar("after"))
+	SetNamespace(res, Scalar("after"), nil)
 	rs := reps(t, `- sourceValue: new
   targets: [{select: {namespace: before}, fieldPaths: [data.x]}]`, nil)
 	if err := ApplyReplacements(res, rs, nil); err != nil {
@@ -297,7 +297,7 @@ metadata: {name: h, namespace: elsewhere}
 kind: ConfigMap
 apiVersion: v1
 `)
-	SetNamespace(res, Scalar("media"))
+	SetNamespace(res, Scalar("media"), nil)
 	if res[0].Namespace() != "" || res[1].Namespace() != "media" || res[2].Namespace() != "media" {
 		t.Errorf("namespaces = %q %q %q", res[0].Namespace(), res[1].Namespace(), res[2].Namespace())
 	}

@@ -25,8 +25,9 @@ func IsClusterScoped(kind string) bool { return clusterScoped[kind] }
 // object gets metadata.namespace = ns, overriding what it had, and every
 // Namespace object is renamed to ns. ns is the scalar node of the
 // kustomization's namespace key, so that the values set keep its file
-// position; an empty or nil ns changes nothing.
-func SetNamespace(res []*Resource, ns *yaml.Node) {
+// position (and, through origins, which may be nil, its file); an empty or
+// nil ns changes nothing.
+func SetNamespace(res []*Resource, ns *yaml.Node, origins Origins) {
 	ns = deref(ns)
 	if ns == nil || ns.Kind != yaml.ScalarNode || ns.Value == "" {
 		return
@@ -35,9 +36,9 @@ func SetNamespace(res []*Resource, ns *yaml.Node) {
 		kind := r.Kind()
 		switch {
 		case kind == "Namespace":
-			setMeta(r.Node, "name", cloneNode(ns))
+			setMeta(r.Node, "name", origins.clone(ns))
 		case !clusterScoped[kind]:
-			setMeta(r.Node, "namespace", cloneNode(ns))
+			setMeta(r.Node, "namespace", origins.clone(ns))
 		}
 	}
 }

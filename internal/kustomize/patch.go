@@ -51,6 +51,18 @@ func (o Origins) copyFrom(clone, orig *yaml.Node, r *Resource) {
 	}
 }
 
+// clone copies n, and its file when known.
+func (o Origins) clone(n *yaml.Node) *yaml.Node {
+	c := cloneNode(n)
+	if f, ok := o[n]; ok {
+		o.record(c, f)
+	}
+	return c
+}
+
+// Record says that n and everything below it were written in file.
+func (o Origins) Record(n *yaml.Node, file string) { o.record(n, file) }
+
 func (o Origins) record(n *yaml.Node, file string) {
 	if o == nil || file == "" || n == nil {
 		return
@@ -129,6 +141,11 @@ func (p Patch) apply(res []*Resource, origins Origins) error {
 		targets, err := p.targets(res, NewResource(d))
 		if err != nil {
 			return err
+		}
+		if p.Target != nil {
+			// With a target, the patch's own identity is not applied:
+			// kustomize gives the patch each target's name first.
+			d = withoutIdentity(d)
 		}
 		for _, r := range targets {
 			merge(r.Node, d, p.File, origins)
@@ -213,6 +230,19 @@ func merge(dst, patch *yaml.Node, file string, origins Origins) {
 		origins.record(c, file)
 		setMapValue(dst, k.Value, c)
 	}
+}
+
+// withoutIdentity returns a copy of patch without apiVersion, kind and
+// metadata name and namespace.
+func withoutIdentity(patch *yaml.Node) *yaml.Node {
+	c := cloneNode(patch)
+	deleteKey(c, "apiVersion")
+	deleteKey(c, "kind")
+	if m := mapValue(c, "metadata"); m != nil && m.Kind == yaml.MappingNode {
+		deleteKey(m, "name")
+		deleteKey(m, "namespace")
+	}
+	return c
 }
 
 func deleteKey(m *yaml.Node, key string) {

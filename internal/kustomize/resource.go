@@ -136,3 +136,25 @@ func cloneNode(n *yaml.Node) *yaml.Node {
 	}
 	return &c
 }
+
+// Get walks mapping keys from n (aliases followed); nil when a key is
+// missing.
+func Get(n *yaml.Node, keys ...string) *yaml.Node { return child(n, keys...) }
+
+// GetString returns the scalar at keys, "" when missing or not a scalar.
+func GetString(n *yaml.Node, keys ...string) string { return scalarAt(n, keys...) }
+
+// GetStrings returns the scalars of the sequence at keys.
+func GetStrings(n *yaml.Node, keys ...string) []string {
+	s := child(n, keys...)
+	if s == nil || s.Kind != yaml.SequenceNode {
+		return nil
+	}
+	var out []string
+	for _, e := range s.Content {
+		if e = deref(e); e != nil && e.Kind == yaml.ScalarNode {
+			out = append(out, e.Value)
+		}
+	}
+	return out
+}
