@@ -8,10 +8,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-
-	"github.com/distribution/distribution/v3/registry/auth/token"
-	"github.com/go-jose/go-jose/v4"
-	"github.com/go-jose/go-jose/v4/jwt"
 )
 
 // DefaultTokenLifetime is how long issued tokens live unless
@@ -46,7 +42,7 @@ func (r *Registry) serveToken(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 
-	var access []*token.ResourceActions
+	var access []resourceActions
 	for _, s := range q["scope"] {
 		for _, one := range strings.Fields(s) {
 			typ, rest, ok := strings.Cut(one, ":")
@@ -65,7 +61,7 @@ func (r *Registry) serveToken(w http.ResponseWriter, req *http.Request) {
 				}
 			}
 			if len(granted) > 0 {
-				access = append(access, &token.ResourceActions{Type: "repository", Name: name, Actions: granted})
+				access = append(access, resourceActions{Type: "repository", Name: name, Actions: granted})
 			}
 		}
 	}
@@ -73,25 +69,16 @@ func (r *Registry) serveToken(w http.ResponseWriter, req *http.Request) {
 	now := time.Now()
 	jti := make([]byte, 8)
 	_, _ = rand.Read(jti)
-	claims := token.ClaimSet{
+	raw, err := r.sign(claimSet{
 		Issuer:     Service,
 		Subject:    subject,
-		Audience:   token.AudienceList{Service},
+		Audience:   []string{Service},
 		Expiration: now.Add(r.tokenTTL).Unix(),
 		NotBefore:  now.Add(-time.Minute).Unix(),
 		IssuedAt:   now.Unix(),
 		JWTID:      hex.EncodeToString(jti),
 		Access:     access,
-	}
-	signer, err := jose.NewSigner(
-		jose.SigningKey{Algorithm: jose.EdDSA, Key: jose.JSONWebKey{Key: r.key, KeyID: r.kid}},
-		(&jose.SignerOptions{}).WithType("JWT"),
-	)
-	if err != nil {
-		writeTokenError(w, http.StatusInternalServerError, "signer: "+err.Error())
-		return
-	}
-	raw, err := jwt.Signed(signer).Claims(claims).Serialize()
+	})
 	if err != nil {
 		writeTokenError(w, http.StatusInternalServerError, "sign: "+err.Error())
 		return
