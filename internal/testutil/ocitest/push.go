@@ -24,11 +24,10 @@ const (
 )
 
 // PushChart pushes a Helm chart artifact exactly as `helm push` lays it out:
-// a config blob of media type
-// application/vnd.cncf.helm.config.v1+json holding the Chart.yaml metadata as
-// JSON, one application/vnd.cncf.helm.chart.content.v1.tar+gzip layer holding
-// a real chart archive, and the org.opencontainers.image.{created,title,version}
-// manifest annotations. The tag is version with "+" replaced by "_". A zero
+// a config blob of media type HelmConfigMediaType holding the Chart.yaml
+// metadata as JSON, one HelmChartMediaType layer holding a real chart
+// archive, and the org.opencontainers.image.{created,title,version} manifest
+// annotations. The tag is version with "+" replaced by "_". A zero
 // created omits the created annotation. It returns the manifest digest.
 func (r *Registry) PushChart(t testing.TB, repo, name, version string, created time.Time, appVersion string) string {
 	t.Helper()
