@@ -200,7 +200,7 @@ func (p *parsed) check(x *index, t *target, checkOld bool) error {
 		return fmt.Errorf("range outside the file (%d bytes): %w", len(p.src), ErrInvalidEdit)
 	}
 	if t.Line == 0 {
-		t.Line = p.lines.line(t.Start)
+		t.Line = p.lines.Line(t.Start)
 	}
 	tok := string(p.src[t.Start:t.End])
 	switch tok[0] {
