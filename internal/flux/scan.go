@@ -23,6 +23,10 @@ type Options struct {
 	IncludeArchive bool
 	// MaxFileSize defaults to 10 MiB; bigger files are reported as errors, not parsed.
 	MaxFileSize int64
+	// NoGit reads every file below the root even in a git work tree; by
+	// default only git-tracked files are read, and a work tree git cannot
+	// list is an error (manifest.ErrGit).
+	NoGit bool
 	// Logger may be nil.
 	Logger *slog.Logger
 }
@@ -57,6 +61,9 @@ type Result struct {
 	// read inside them, so they are reported as skipped with reason sops
 	// (and any Flux object among them carries that skip reason).
 	Encrypted []EncryptedDoc `json:"encrypted,omitempty"`
+	// Skipped lists the YAML files not read on purpose (a symlink leading
+	// outside the repository), sorted by file, each with its reason.
+	Skipped []manifest.SkippedFile `json:"skippedFiles,omitempty"`
 }
 
 // EncryptedDoc is a SOPS-encrypted YAML document.
@@ -80,6 +87,7 @@ func Scan(ctx context.Context, root string, opts Options) (*Result, error) {
 		Ignore:         opts.Ignore,
 		IncludeArchive: opts.IncludeArchive,
 		MaxFileSize:    opts.MaxFileSize,
+		NoGit:          opts.NoGit,
 		Logger:         log,
 	})
 	if err != nil {
@@ -100,7 +108,7 @@ func Extract(repo *manifest.Repo, log *slog.Logger) *Result {
 	s.buildKustGraph()
 	s.resolveFluxKS()
 	s.resolveNamespaces()
-	res := &Result{Files: len(repo.Files)}
+	res := &Result{Files: len(repo.Files), Skipped: repo.Skipped}
 	res.Refs = s.refs()
 	res.Sources = s.sources()
 	for _, f := range repo.Files {

@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -28,7 +29,7 @@ type File struct {
 // Document is one YAML document of a file.
 type Document struct {
 	Index int
-	// Root is the document's top node (usually a mapping); nil for an empty document.
+	// Root is the document's top node (usually a mapping); nil for an empty document or one with a duplicate key.
 	Root *yaml.Node
 }
 
@@ -42,7 +43,9 @@ var errLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // Parse splits data into YAML documents. It never panics: a file that
 // cannot be parsed, entirely or from some document on, yields the documents
-// read so far and a FileError.
+// read so far and a FileError. A document defining a mapping key twice is
+// invalid: it is kept with a nil Root, the others are read, and the first
+// duplicate is the FileError.
 func Parse(path string, data []byte) (*File, *FileError) {
 	f := &File{Path: path, Data: data, pos: NewLines(data)}
 	if bytes.HasPrefix(data, []byte{0xFE, 0xFF}) || bytes.HasPrefix(data, []byte{0xFF, 0xFE}) {
@@ -68,14 +71,22 @@ func (f *File) decode() (fe *FileError) {
 		var doc yaml.Node
 		err := dec.Decode(&doc)
 		if errors.Is(err, io.EOF) {
-			return nil
+			return fe
 		}
 		if err != nil {
-			return yamlError(f.Path, err)
+			return cmp.Or(fe, yamlError(f.Path, err))
 		}
 		d := Document{Index: len(f.Docs)}
 		if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
 			d.Root = doc.Content[0]
+		}
+		// A document with a duplicate key is invalid: it keeps its index
+		// but not its content, and the documents after it are still read.
+		if dup := CheckKeys(d.Root); dup != nil {
+			d.Root = nil
+			if fe == nil {
+				fe = &FileError{File: f.Path, Line: dup.Line, Msg: dup.Msg()}
+			}
 		}
 		f.Docs = append(f.Docs, d)
 	}

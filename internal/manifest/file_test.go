@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -122,6 +123,10 @@ func TestParse_Problems(t *testing.T) {
 		{"invalid utf8", "a: 1\nb: caf\xe9\n", &FileError{File: "f.yaml", Line: 2, Msg: "invalid UTF-8"}, 0},
 		{"bom", "\ufeffa: 1\n", nil, 1},
 		{"crlf", "a: 1\r\n---\r\nb: 2\r\n", nil, 2},
+		{"duplicate key", "a: 1\n---\nspec: {version: 1.0.0, version: 1.1.0}\n---\nb: 2\n",
+			&FileError{File: "f.yaml", Line: 3, Msg: `mapping key "version" already defined at line 3`}, 2},
+		{"duplicate quoted key", "a:\n  b: 1\n  \"b\": 2\n", &FileError{File: "f.yaml", Line: 3, Msg: `mapping key "b" already defined at line 2`}, 0},
+		{"same key in two mappings", "a: {v: 1}\nb: {v: 1}\n", nil, 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -164,5 +169,23 @@ func TestMatchGlob(t *testing.T) {
 		if got := MatchGlob(tc.glob, tc.path); got != tc.want {
 			t.Errorf("MatchGlob(%q, %q) = %v, want %v", tc.glob, tc.path, got, tc.want)
 		}
+	}
+}
+
+// TestCheckKeys_Large checks the map-based path for big mappings.
+func TestCheckKeys_Large(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	for i := range 100 {
+		fmt.Fprintf(&b, "k%d: %d\n", i, i)
+	}
+	ok := b.String()
+	if _, fe := Parse("f.yaml", []byte(ok)); fe != nil {
+		t.Fatalf("Parse() = %v, want no error", fe)
+	}
+	_, fe := Parse("f.yaml", []byte(ok+"k42: x\n"))
+	want := &FileError{File: "f.yaml", Line: 101, Msg: `mapping key "k42" already defined at line 43`}
+	if diff := cmp.Diff(want, fe); diff != "" {
+		t.Errorf("Parse() error mismatch (-want +got):\n%s", diff)
 	}
 }

@@ -19,7 +19,8 @@ type parsed struct {
 	lines *manifest.Lines
 }
 
-// parse decodes every document of src. yaml.v3 panics on a few malformed
+// parse decodes every document of src. A duplicate mapping key is an error,
+// as when yaml.v3 decodes into Go values. yaml.v3 panics on a few malformed
 // inputs; those become errors.
 func parse(src []byte) (p *parsed, err error) {
 	if bytes.HasPrefix(src, []byte{0xfe, 0xff}) || bytes.HasPrefix(src, []byte{0xff, 0xfe}) {
@@ -39,6 +40,9 @@ func parse(src []byte) (p *parsed, err error) {
 				break
 			}
 			return nil, fmt.Errorf("parse yaml: %w", err)
+		}
+		if dup := manifest.CheckKeys(&n); dup != nil {
+			return nil, fmt.Errorf("parse yaml: document %d: %w", len(p.docs)+1, dup)
 		}
 		p.docs = append(p.docs, &n)
 	}
