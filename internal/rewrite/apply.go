@@ -217,6 +217,9 @@ func (p *parsed) check(x *index, t *target, checkOld bool) error {
 		return fmt.Errorf("value is an alias: %w", ErrAlias)
 	}
 	if x.isKey[n] {
+		if checkOld && n.Value != t.Old {
+			return fmt.Errorf("the range holds the mapping key %q, not a value %q: the file changed since it was read: %w", n.Value, t.Old, ErrMismatch)
+		}
 		return fmt.Errorf("scalar %q is a mapping key: %w", n.Value, ErrNotEditable)
 	}
 	s, err := nodeStyle(n)
