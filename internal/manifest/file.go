@@ -3,6 +3,7 @@ package manifest
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -47,6 +48,12 @@ var errLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 // invalid: it is kept with a nil Root, the others are read, and the first
 // duplicate is the FileError.
 func Parse(path string, data []byte) (*File, *FileError) {
+	return ParseContext(context.Background(), path, data)
+}
+
+// ParseContext is Parse that stops between documents once ctx ends; the
+// file then has the documents read so far and a FileError.
+func ParseContext(ctx context.Context, path string, data []byte) (*File, *FileError) {
 	f := &File{Path: path, Data: data, pos: NewLines(data)}
 	if bytes.HasPrefix(data, []byte{0xFE, 0xFF}) || bytes.HasPrefix(data, []byte{0xFF, 0xFE}) {
 		return f, &FileError{File: path, Msg: "UTF-16 encoding is not supported"}
@@ -57,10 +64,10 @@ func Parse(path string, data []byte) (*File, *FileError) {
 	if !utf8.Valid(data) {
 		return f, &FileError{File: path, Line: f.pos.Line(firstInvalidUTF8(data)), Msg: "invalid UTF-8"}
 	}
-	return f, f.decode()
+	return f, f.decode(ctx)
 }
 
-func (f *File) decode() (fe *FileError) {
+func (f *File) decode(ctx context.Context) (fe *FileError) {
 	defer func() {
 		if r := recover(); r != nil {
 			fe = &FileError{File: f.Path, Msg: fmt.Sprintf("yaml parser failure: %v", r)}
@@ -68,6 +75,9 @@ func (f *File) decode() (fe *FileError) {
 	}()
 	dec := yaml.NewDecoder(bytes.NewReader(f.Data))
 	for {
+		if ctx.Err() != nil {
+			return cmp.Or(fe, &FileError{File: f.Path, Msg: "parse cancelled"})
+		}
 		var doc yaml.Node
 		err := dec.Decode(&doc)
 		if errors.Is(err, io.EOF) {

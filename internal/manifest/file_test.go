@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -187,5 +188,15 @@ func TestCheckKeys_Large(t *testing.T) {
 	want := &FileError{File: "f.yaml", Line: 101, Msg: `mapping key "k42" already defined at line 43`}
 	if diff := cmp.Diff(want, fe); diff != "" {
 		t.Errorf("Parse() error mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestParseContext_Cancelled(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	f, fe := ParseContext(ctx, "f.yaml", []byte("a: 1\n---\nb: 2\n"))
+	if fe == nil || len(f.Docs) != 0 {
+		t.Errorf("ParseContext(cancelled) = %d docs, %v; want none and an error", len(f.Docs), fe)
 	}
 }

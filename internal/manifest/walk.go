@@ -98,7 +98,7 @@ func Load(ctx context.Context, root string, opts Options) (*Repo, error) {
 		return nil, err
 	}
 	results := readAll(ctx, todo, func(p string) readResult {
-		return readOne(root, realRoot, p, opts.MaxFileSize, log)
+		return readOne(ctx, root, realRoot, p, opts.MaxFileSize, log)
 	})
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -161,7 +161,7 @@ func readAll(ctx context.Context, todo []string, read func(string) readResult) [
 }
 
 // readOne reads and parses the file at slash path p.
-func readOne(root, realRoot, p string, max int64, log *slog.Logger) readResult {
+func readOne(ctx context.Context, root, realRoot, p string, max int64, log *slog.Logger) readResult {
 	data, skip, ferr := readFile(root, realRoot, p, max, log)
 	switch {
 	case ferr != nil:
@@ -172,7 +172,7 @@ func readOne(root, realRoot, p string, max int64, log *slog.Logger) readResult {
 	case data == nil:
 		return readResult{}
 	}
-	f, perr := Parse(p, data)
+	f, perr := ParseContext(ctx, p, data)
 	if perr != nil {
 		log.Debug("parse", "file", p, "err", perr.Msg)
 		return readResult{file: f, errs: []FileError{*perr}}
