@@ -149,27 +149,12 @@ func TestParse_Problems(t *testing.T) {
 	}
 }
 
+// TestMatchGlob checks what MatchGlob adds to glob.Match; the glob cases
+// themselves are in package glob.
 func TestMatchGlob(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		glob, path string
-		want       bool
-	}{
-		{"**/secret/**", "a/secret/x.yaml", true},
-		{"**/secret/**", "secret/x.yaml", true},
-		{"**/secret/**", "a/secrets/x.yaml", false},
-		{"*.yaml", "x.yaml", true},
-		{"*.yaml", "a/x.yaml", false},
-		{"**/*.enc.yaml", "a/b/x.enc.yaml", true},
-		{"talos/**", "talos/a/b.yaml", true},
-		{"talos/*/b.yaml", "talos/a/b.yaml", true},
-		{"talos/*/b.yaml", "talos/a/c/b.yaml", false},
-		{"a/**/b.yaml", "a/b.yaml", true},
-	}
-	for _, tc := range tests {
-		if got := MatchGlob(tc.glob, tc.path); got != tc.want {
-			t.Errorf("MatchGlob(%q, %q) = %v, want %v", tc.glob, tc.path, got, tc.want)
-		}
+	if !MatchGlob("/talos/**/", "talos/a/b.yaml") || MatchGlob("/talos/*/", "talos/a/b.yaml") {
+		t.Error("MatchGlob does not ignore the leading and trailing slashes")
 	}
 }
 
