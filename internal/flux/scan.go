@@ -13,21 +13,9 @@ import (
 	"github.com/bosunhq/bosun/internal/manifest"
 )
 
-// Options controls a scan.
-type Options struct {
-	// Ignore holds extra doublestar globs relative to the root ("**/secret/**"); ".git/" is always skipped.
-	Ignore []string
-	// IncludeArchive scans ".archive/" directories, skipped by default at any depth.
-	IncludeArchive bool
-	// MaxFileSize defaults to 10 MiB; bigger files are reported as errors, not parsed.
-	MaxFileSize int64
-	// NoGit reads every file below the root even in a git work tree; by
-	// default only git-tracked files are read, and a work tree git cannot
-	// list is an error (manifest.ErrGit).
-	NoGit bool
-	// Logger may be nil.
-	Logger *slog.Logger
-}
+// Options controls which files a scan reads: the ignore globs, .archive/,
+// the size cap, git-tracked files only or every file (NoGit), and the logger.
+type Options = manifest.Options
 
 // FileError is a per-file problem: String() is "file:line: msg".
 type FileError = manifest.FileError
@@ -74,20 +62,16 @@ type EncryptedDoc struct {
 }
 
 // Scan reads the repository at root and extracts its chart references. The
-// error is only for fatal problems (root unreadable, bad ignore glob);
+// error is only for fatal problems (root unreadable, bad ignore glob, git
+// failing to list a work tree: manifest.ErrGit, ctx ending);
 // problems with single files are in Result.Errors.
 func Scan(ctx context.Context, root string, opts Options) (*Result, error) {
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	repo, err := manifest.Load(ctx, root, manifest.Options{
-		Ignore:         opts.Ignore,
-		IncludeArchive: opts.IncludeArchive,
-		MaxFileSize:    opts.MaxFileSize,
-		NoGit:          opts.NoGit,
-		Logger:         log,
-	})
+	opts.Logger = log
+	repo, err := manifest.Load(ctx, root, opts)
 	if err != nil {
 		return nil, err
 	}
