@@ -5,6 +5,7 @@ import (
 
 	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/datasource"
+	"github.com/bosunhq/bosun/internal/glob"
 	"github.com/bosunhq/bosun/internal/policy"
 )
 
@@ -21,7 +22,7 @@ func (c *Config) Hosts() datasource.Hosts {
 // separators) matches the top-level ignore globs.
 func (c *Config) Ignored(file string) bool {
 	for _, g := range c.Ignore {
-		if policy.MatchPath(g, file) {
+		if glob.Match(g, file) {
 			return true
 		}
 	}

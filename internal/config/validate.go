@@ -11,6 +11,7 @@ import (
 
 	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/datasource"
+	"github.com/bosunhq/bosun/internal/glob"
 	"github.com/bosunhq/bosun/internal/policy"
 )
 
@@ -142,7 +143,7 @@ func (c *Config) validate(p *problems) {
 		add("version", "unsupported version %d (this bosun reads version 1)", c.Version)
 	}
 	for i, g := range c.Ignore {
-		if err := policy.ValidateGlob(g); err != nil {
+		if err := glob.Validate(g); err != nil {
 			add(fmt.Sprintf("ignore[%d]", i), "%v", err)
 		}
 	}
@@ -260,7 +261,7 @@ func (c *Config) validateMatch(path string, m Match, add adder) {
 	}{{"namespaces", m.Namespaces}, {"charts", m.Charts}, {"sources", m.Sources}, {"paths", m.Paths}, {"kinds", m.Kinds}}
 	for _, l := range lists {
 		for i, g := range l.globs {
-			if err := policy.ValidateGlob(g); err != nil {
+			if err := glob.Validate(g); err != nil {
 				add(fmt.Sprintf("%s.%s[%d]", path, l.key, i), "%v", err)
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/Masterminds/semver/v3"
 
 	"github.com/bosunhq/bosun/internal/chart"
+	"github.com/bosunhq/bosun/internal/glob"
 	"github.com/bosunhq/bosun/internal/versioning"
 )
 
@@ -167,7 +168,7 @@ func validateMatch(m Match) []error {
 	var errs []error
 	for _, l := range [][]string{m.Namespaces, m.Charts, m.Kinds, m.Sources, m.Paths} {
 		for _, g := range l {
-			if err := ValidateGlob(g); err != nil {
+			if err := glob.Validate(g); err != nil {
 				errs = append(errs, err)
 			}
 		}
@@ -316,11 +317,11 @@ func (m Match) matches(ref chart.Ref, ns string, t chart.UpdateType) bool {
 }
 
 func anyName(globs []string, s string) bool {
-	return slices.ContainsFunc(globs, func(g string) bool { return MatchName(g, s) })
+	return slices.ContainsFunc(globs, func(g string) bool { return glob.MatchName(g, s) })
 }
 
 func anyPath(globs []string, s string) bool {
-	return slices.ContainsFunc(globs, func(g string) bool { return MatchPath(g, s) })
+	return slices.ContainsFunc(globs, func(g string) bool { return glob.Match(g, s) })
 }
 
 // forNamespace merges defaults and every rule matching ref in namespace ns
