@@ -263,3 +263,17 @@ func (r *ociRegistry) push(t *testing.T, f fixture) chart.Release {
 	r.count.reset()
 	return chart.Release{Version: f.version, Tag: tag, AppVersion: f.appVersion, Digest: md.Digest.String(), Changes: f.changes, Described: true}
 }
+
+// recordingClient reports the Authorization header of every request.
+type recordingClient struct{ seen func(auth string) }
+
+func (c recordingClient) client() *http.Client {
+	return &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		c.seen(r.Header.Get("Authorization"))
+		return (&http.Transport{}).RoundTrip(r)
+	})}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
