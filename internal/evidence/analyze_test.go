@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/bosunhq/bosun/internal/chart"
+	"github.com/bosunhq/bosun/internal/datasource/ocirepo"
 	"github.com/bosunhq/bosun/internal/evidence"
 )
 
@@ -193,5 +194,28 @@ func TestAnalyze_cleanBump(t *testing.T) {
 		if strings.Contains(md, s) {
 			t.Errorf("clean bump Markdown contains %q:\n%s", s, md)
 		}
+	}
+}
+
+func TestAnalyze_describesReleasesInBetween(t *testing.T) {
+	t.Parallel()
+	reg := newOCIRegistry(t)
+	r100, r150, r200 := reg.push(t, demo100), reg.push(t, demo150), reg.push(t, demo200)
+	// As an OCI listing gives them: version and tag only.
+	r150 = chart.Release{Version: r150.Version, Tag: r150.Tag}
+	f := evidence.NewFetcher(evidence.FetcherOptions{Client: client()})
+	opts := evidence.Options{Describer: ocirepo.New(ocirepo.Options{Client: client()})}
+	ev := evidence.Analyze(context.Background(), f, update(reg.source("demo"), r100, r200, r100, r150, r200), opts)
+	var got []string
+	for _, g := range ev.Changelog {
+		for _, e := range g.Entries {
+			got = append(got, g.Kind+" "+e.Version)
+		}
+	}
+	if diff := cmp.Diff([]string{"changed 2.0.0", "fixed 1.5.0", "security 2.0.0"}, got); diff != "" {
+		t.Errorf("changelog mismatch (-want +got):\n%s", diff)
+	}
+	if n := reg.count.matching("GET /v2/charts/demo/blobs/"); n != 3 {
+		t.Errorf("blob GETs = %d, want 3: two chart layers and the 1.5.0 config blob", n)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	helmchart "helm.sh/helm/v3/pkg/chart"
 )
 
 func TestParseChanges(t *testing.T) {
@@ -127,5 +128,45 @@ func TestTrimLines(t *testing.T) {
 	got, n := trimLines("a\nbb\nccc\n", 5)
 	if got != "a\nbb\n" || n != 1 {
 		t.Errorf("trimLines = %q, %d; want \"a\\nbb\\n\", 1", got, n)
+	}
+}
+
+func TestCompareCRDs(t *testing.T) {
+	t.Parallel()
+	crd := []byte("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: a\n")
+	mk := func(crdData, tmplData []byte, extra bool) *helmchart.Chart {
+		c := &helmchart.Chart{Metadata: &helmchart.Metadata{Name: "c", Version: "1.0.0"}}
+		c.Files = []*helmchart.File{{Name: "crds/a.yaml", Data: crdData}}
+		if extra {
+			c.Files = append(c.Files, &helmchart.File{Name: "crds/b.yaml", Data: crd})
+		}
+		c.Templates = []*helmchart.File{{Name: "templates/crd.yaml", Data: tmplData}, {Name: "templates/cm.yaml", Data: []byte("kind: ConfigMap\n")}}
+		return c
+	}
+	changed := append(append([]byte{}, crd...), "spec: {}\n"...)
+	for _, tc := range []struct {
+		name     string
+		from, to *helmchart.Chart
+		policy   CRDPolicy
+		want     CRDChange
+	}{
+		{"unchanged", mk(crd, crd, false), mk(crd, crd, false), CRDPolicy{}, CRDChange{}},
+		{"modified, default policy", mk(crd, crd, false), mk(changed, crd, false), CRDPolicy{},
+			CRDChange{Modified: []string{"crds/a.yaml"}, Warning: "CRDs in crds/ change, and upgrade.crds is Skip: Flux will not update existing CRDs; set spec.upgrade.crds: CreateReplace"}},
+		{"modified, CreateReplace", mk(crd, crd, false), mk(changed, crd, false), CRDPolicy{Upgrade: CRDCreateReplace},
+			CRDChange{Modified: []string{"crds/a.yaml"}}},
+		{"added, Create", mk(crd, crd, false), mk(crd, crd, true), CRDPolicy{Upgrade: CRDCreate},
+			CRDChange{Added: []string{"crds/b.yaml"}}},
+		{"added, Skip", mk(crd, crd, false), mk(crd, crd, true), CRDPolicy{Install: CRDCreateReplace, Upgrade: CRDSkip},
+			CRDChange{Added: []string{"crds/b.yaml"}, Warning: "new CRDs in crds/, and upgrade.crds is Skip: Flux will not create them on upgrade; set spec.upgrade.crds: CreateReplace"}},
+		{"template CRD changed: no policy warning", mk(crd, crd, false), mk(crd, changed, false), CRDPolicy{},
+			CRDChange{Templates: []string{"templates/crd.yaml"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if diff := cmp.Diff(tc.want, compareCRDs(tc.from, tc.to, tc.policy)); diff != "" {
+				t.Errorf("compareCRDs mismatch (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

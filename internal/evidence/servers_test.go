@@ -239,7 +239,11 @@ func (r *ociRegistry) push(t *testing.T, f fixture) chart.Release {
 	}
 	rp.PlainHTTP = true
 	rp.Client = client()
-	cfg, _ := json.Marshal(map[string]any{"apiVersion": "v2", "name": f.name, "version": f.version, "appVersion": f.appVersion})
+	meta := map[string]any{"apiVersion": "v2", "name": f.name, "version": f.version, "appVersion": f.appVersion}
+	if f.changes != "" {
+		meta["annotations"] = map[string]string{"artifacthub.io/changes": f.changes}
+	}
+	cfg, _ := json.Marshal(meta)
 	layer := f.tgz(t)
 	desc := func(mt string, b []byte) ocispec.Descriptor {
 		return ocispec.Descriptor{MediaType: mt, Digest: digest.FromBytes(b), Size: int64(len(b))}
