@@ -204,7 +204,7 @@ func Analyze(ctx context.Context, archives Archives, u Update, opts Options) Evi
 		ev.KubeTo = to.Metadata.KubeVersion
 		ev.Kube = kubeChecks(ev.KubeTo, u.Clusters)
 		ev.SchemaFound = len(to.Schema) > 0
-		if ev.SchemaFound {
+		if ev.SchemaFound && len(u.Values) > 0 {
 			vs, err := validateValues(to.Schema, to.Values, u.Values)
 			if err != nil {
 				ev.Notes = append(ev.Notes, "values.schema.json not usable: "+err.Error())
@@ -244,11 +244,9 @@ func AnalyzeAll(ctx context.Context, archives Archives, updates []Update, opts O
 			defer wg.Done()
 			select {
 			case sem <- struct{}{}:
-			case <-ctx.Done():
-				out[i] = Analyze(ctx, archives, u, opts)
-				return
+				defer func() { <-sem }()
+			case <-ctx.Done(): // Analyze notes the cancellation
 			}
-			defer func() { <-sem }()
 			out[i] = Analyze(ctx, archives, u, opts)
 		}()
 	}

@@ -20,6 +20,11 @@ func EscapeText(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + len(s)/8)
 	rs := []rune(s)
+	if n := leadingDigits(rs); n > 0 && n < len(rs) && rs[n] == '.' {
+		// "1. x" would start an ordered list ("1) x" is escaped below).
+		b.WriteString(string(rs[:n]) + "\\.")
+		rs = rs[n+1:]
+	}
 	for i, r := range rs {
 		next := rune(0)
 		if i+1 < len(rs) {
@@ -122,4 +127,12 @@ func fenced(lang, s string) string {
 		s += "\n"
 	}
 	return fence + lang + "\n" + s + fence + "\n"
+}
+
+func leadingDigits(rs []rune) int {
+	n := 0
+	for n < len(rs) && rs[n] >= '0' && rs[n] <= '9' {
+		n++
+	}
+	return n
 }

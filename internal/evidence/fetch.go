@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"oras.land/oras-go/v2/registry/remote/auth"
 
@@ -23,6 +24,10 @@ type Archives interface {
 // DefaultMaxArchiveSize is the per-archive cap when FetcherOptions sets none:
 // Flux's limit for a chart (10 MiB).
 const DefaultMaxArchiveSize = 10 << 20
+
+// DefaultTimeout bounds one archive download, registry round trips
+// included, when FetcherOptions sets no bound.
+const DefaultTimeout = 2 * time.Minute
 
 // DefaultConcurrency bounds archive downloads in flight when FetcherOptions
 // sets no bound.
@@ -49,6 +54,10 @@ type FetcherOptions struct {
 	MaxArchiveSize int64
 	// Concurrency bounds downloads in flight; 0 means DefaultConcurrency.
 	Concurrency int
+	// Timeout bounds one archive's download (waiting for a slot included);
+	// 0 means DefaultTimeout. A download that times out is not retried
+	// within the run.
+	Timeout time.Duration
 	// CacheDir, when set, keeps archives (and OCI manifests) by sha256
 	// digest under CacheDir/charts, verified on every read. "" keeps them
 	// in memory for the Fetcher's lifetime only.
@@ -79,6 +88,9 @@ func NewFetcher(opts FetcherOptions) *Fetcher {
 	}
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = DefaultConcurrency
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultTimeout
 	}
 	if opts.Client == nil {
 		opts.Client = http.DefaultClient
@@ -113,6 +125,8 @@ func (f *Fetcher) Archive(ctx context.Context, src chart.Source, name string, re
 }
 
 func (f *Fetcher) fetch(ctx context.Context, src chart.Source, name string, rel chart.Release) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
+	defer cancel()
 	switch src.Kind {
 	case chart.SourceHelm:
 		return f.fetchHelm(ctx, src, rel)

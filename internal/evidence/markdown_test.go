@@ -23,6 +23,8 @@ func TestEscapeText(t *testing.T) {
 		{"newlines", "a\nb\r\n# heading", "a b  \\# heading"},
 		{"github url", "see https://github.com/o/r/issues/1", "see https://github\u200d.com/o/r/issues/1"},
 		{"plain", "Bump to 1.2.3", "Bump to 1.2.3"},
+		{"ordered list", "1. first", "1\\. first"},
+		{"ordered list paren", "2) second", "2\\) second"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
