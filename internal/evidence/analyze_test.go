@@ -219,3 +219,29 @@ func TestAnalyze_describesReleasesInBetween(t *testing.T) {
 		t.Errorf("blob GETs = %d, want 3: two chart layers and the 1.5.0 config blob", n)
 	}
 }
+
+func TestAnalyzeAll_sharesArchives(t *testing.T) {
+	t.Parallel()
+	repo := newHelmRepo(t, demo100, demo150, demo200, demo201)
+	rels := repo.releases(t, "demo")
+	f := evidence.NewFetcher(evidence.FetcherOptions{Client: client()})
+	// Three updates as a group PR has them: two share both archives, the
+	// third shares one.
+	us := []evidence.Update{
+		update(repo.source(), rels["1.0.0"], rels["2.0.0"]),
+		update(repo.source(), rels["1.0.0"], rels["2.0.0"]),
+		update(repo.source(), rels["1.5.0"], rels["2.0.0"]),
+	}
+	evs := evidence.AnalyzeAll(context.Background(), f, us, evidence.Options{}, 3)
+	if len(evs) != 3 || evs[0].From != "1.0.0" || evs[2].From != "1.5.0" {
+		t.Fatalf("AnalyzeAll order: %+v", evs)
+	}
+	for _, p := range []string{"GET /charts/demo-1.0.0.tgz", "GET /charts/demo-1.5.0.tgz", "GET /charts/demo-2.0.0.tgz"} {
+		if n := repo.count.get(p); n != 1 {
+			t.Errorf("%s: %d requests, want 1", p, n)
+		}
+	}
+	if n := repo.count.get("GET /charts/demo-2.0.1.tgz"); n != 0 {
+		t.Errorf("unused archive fetched %d times", n)
+	}
+}
