@@ -172,7 +172,8 @@ type KubeCheck struct {
 // unparsable chart) becomes a note, and the rest is still reported.
 func Analyze(ctx context.Context, archives Archives, u Update, opts Options) Evidence {
 	ev := Evidence{Source: u.Source, Chart: u.Chart, From: u.From.Version, To: u.To.Version, Type: u.Type,
-		AppFrom: u.From.AppVersion, AppTo: u.To.AppVersion, Deprecated: u.To.Deprecated}
+		AppFrom: u.From.AppVersion, AppTo: u.To.AppVersion, Deprecated: u.To.Deprecated,
+		KubeFrom: u.From.KubeVersion, KubeTo: u.To.KubeVersion}
 	var from, to *helmchart.Chart
 	var wg sync.WaitGroup
 	var errFrom, errTo error
@@ -189,20 +190,17 @@ func Analyze(ctx context.Context, archives Archives, u Update, opts Options) Evi
 			ev.Notes = append(ev.Notes, fmt.Sprintf("%s chart archive not analysed: %s", e.which, describeErr(e.err)))
 		}
 	}
-	if to != nil && to.Metadata != nil {
-		ev.AppTo = to.Metadata.AppVersion
-		ev.Deprecated = to.Metadata.Deprecated
+	if to != nil {
+		ev.AppTo, ev.Deprecated, ev.KubeTo = to.Metadata.AppVersion, to.Metadata.Deprecated, to.Metadata.KubeVersion
 		ev.Links = chartLinks(to.Metadata)
 	}
-	if from != nil && from.Metadata != nil {
-		ev.AppFrom = from.Metadata.AppVersion
-		ev.KubeFrom = from.Metadata.KubeVersion
+	if from != nil {
+		ev.AppFrom, ev.KubeFrom = from.Metadata.AppVersion, from.Metadata.KubeVersion
 	}
 	ev.Changelog, ev.ChangelogCapped = changelog(ctx, u, to, opts)
 	ev.GitHub = githubLinks(ev.Links, u.Chart, ev.From, ev.To, ev.AppFrom, ev.AppTo)
+	ev.Kube = kubeChecks(ev.KubeTo, u.Clusters) // from the index when the archive is missing
 	if to != nil {
-		ev.KubeTo = to.Metadata.KubeVersion
-		ev.Kube = kubeChecks(ev.KubeTo, u.Clusters)
 		ev.SchemaFound = len(to.Schema) > 0
 		if ev.SchemaFound && len(u.Values) > 0 {
 			vs, err := validateValues(to.Schema, to.Values, u.Values)

@@ -41,11 +41,23 @@ func TestFetcher_tooLarge(t *testing.T) {
 	}
 
 	ev := evidence.Analyze(context.Background(), f, update(reg.source("demo"), r100, r200), evidence.Options{})
+	if n := reg.count.matching("/blobs/"); n != 0 {
+		t.Errorf("oci: %d blob requests after Analyze, want 0", n)
+	}
 	if !ev.NotFetched || !strings.Contains(strings.Join(ev.Notes, "\n"), "over the size limit, not downloaded") {
 		t.Errorf("Notes = %q, NotFetched = %v, want the archives reported as not downloaded", ev.Notes, ev.NotFetched)
 	}
 	if !strings.Contains(ev.RiskLine(), "evidence incomplete") || !strings.Contains(ev.Markdown(), "not downloaded") {
 		t.Errorf("RiskLine() = %q; Markdown:\n%s", ev.RiskLine(), ev.Markdown())
+	}
+
+	// What the index says is still checked without the archives.
+	ev = evidence.Analyze(context.Background(), f, update(repo.source(), rels["1.0.0"], rels["2.0.0"]), evidence.Options{})
+	if len(ev.Kube) != 1 || ev.Kube[0].OK || !ev.NotFetched {
+		t.Errorf("helm without archives: Kube = %+v, NotFetched = %v; want the index's kubeVersion checked", ev.Kube, ev.NotFetched)
+	}
+	if n := repo.count.matching(".tgz"); n != 2 {
+		t.Errorf("helm: %d archive requests, want 2 (each tried once, none twice)", n)
 	}
 }
 
