@@ -2,9 +2,11 @@ package evidence
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 
@@ -262,19 +264,38 @@ func load(ctx context.Context, archives Archives, src chart.Source, name string,
 	}
 	ch, err := loadArchive(b)
 	if err != nil {
-		return nil, fmt.Errorf("%w: chart %s %s: %v", datasource.ErrInvalid, name, rel.Version, err)
+		if !errors.Is(err, datasource.ErrTooLarge) {
+			err = fmt.Errorf("%w: %w", datasource.ErrInvalid, err)
+		}
+		return nil, fmt.Errorf("chart %s %s: %w", name, rel.Version, err)
 	}
 	return ch, nil
 }
 
-// loadArchive loads a chart with helm's loader, which caps the
-// decompressed size; a panic inside it on hostile input becomes an error.
+// maxDecompressed caps a chart archive's decompressed size before helm's
+// loader (whose own cap is 100 MiB) holds it all in memory.
+const maxDecompressed = 64 << 20
+
+// loadArchive loads a chart with helm's loader after checking its
+// decompressed size; a panic inside the loader on hostile input becomes an
+// error.
 func loadArchive(b []byte) (ch *helmchart.Chart, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			ch, err = nil, fmt.Errorf("unreadable chart archive: %v", r)
 		}
 	}()
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("not a gzip archive: %w", err)
+	}
+	n, err := io.Copy(io.Discard, io.LimitReader(zr, maxDecompressed+1))
+	if err != nil {
+		return nil, fmt.Errorf("corrupt gzip archive: %w", err)
+	}
+	if n > maxDecompressed {
+		return nil, fmt.Errorf("%w: chart decompresses to over %d bytes", datasource.ErrTooLarge, maxDecompressed)
+	}
 	ch, err = loader.LoadArchive(bytes.NewReader(b))
 	if err == nil && ch.Metadata == nil {
 		err = errors.New("chart has no Chart.yaml")
@@ -295,9 +316,9 @@ func rawFile(ch *helmchart.Chart, name string) []byte {
 func describeErr(err error) string {
 	switch {
 	case errors.Is(err, datasource.ErrTooLarge):
-		return "over the size limit, not downloaded (" + err.Error() + ")"
+		return "over the size limit: " + clip(err.Error(), 500)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return "cancelled"
 	}
-	return strings.TrimSpace(err.Error())
+	return clip(strings.TrimSpace(err.Error()), 500)
 }

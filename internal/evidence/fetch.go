@@ -208,7 +208,7 @@ func (f *Fetcher) fetchOCI(ctx context.Context, src chart.Source, name string, r
 		return nil, err
 	}
 	if layer.Size > f.opts.MaxArchiveSize {
-		return nil, fmt.Errorf("%w: chart layer of %d bytes, limit %d", datasource.ErrTooLarge, layer.Size, f.opts.MaxArchiveSize)
+		return nil, fmt.Errorf("%w: chart layer of %d bytes, limit %d (not downloaded)", datasource.ErrTooLarge, layer.Size, f.opts.MaxArchiveSize)
 	}
 	if b, ok := f.cache.get(layer.Digest.String(), f.opts.MaxArchiveSize); ok {
 		return b, nil

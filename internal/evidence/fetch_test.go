@@ -44,7 +44,7 @@ func TestFetcher_tooLarge(t *testing.T) {
 	if n := reg.count.matching("/blobs/"); n != 0 {
 		t.Errorf("oci: %d blob requests after Analyze, want 0", n)
 	}
-	if !ev.NotFetched || !strings.Contains(strings.Join(ev.Notes, "\n"), "over the size limit, not downloaded") {
+	if !ev.NotFetched || !strings.Contains(strings.Join(ev.Notes, "\n"), "over the size limit: ") || !strings.Contains(strings.Join(ev.Notes, "\n"), "(not downloaded)") {
 		t.Errorf("Notes = %q, NotFetched = %v, want the archives reported as not downloaded", ev.Notes, ev.NotFetched)
 	}
 	if !strings.Contains(ev.RiskLine(), "evidence incomplete") || !strings.Contains(ev.Markdown(), "not downloaded") {

@@ -1,11 +1,16 @@
 package evidence
 
 import (
+	"bytes"
+	"compress/gzip"
+	"errors"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	helmchart "helm.sh/helm/v3/pkg/chart"
+
+	"github.com/bosunhq/bosun/internal/datasource"
 )
 
 func TestParseChanges(t *testing.T) {
@@ -168,5 +173,22 @@ func TestCompareCRDs(t *testing.T) {
 				t.Errorf("compareCRDs mismatch (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+func TestLoadArchive_decompressionCap(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zeros := make([]byte, 1<<20)
+	for range maxDecompressed>>20 + 1 {
+		_, _ = zw.Write(zeros)
+	}
+	_ = zw.Close()
+	if _, err := loadArchive(buf.Bytes()); !errors.Is(err, datasource.ErrTooLarge) {
+		t.Errorf("loadArchive(bomb of %d compressed bytes) error = %v, want ErrTooLarge", buf.Len(), err)
+	}
+	if _, err := loadArchive([]byte("not gzip")); err == nil {
+		t.Error("loadArchive(garbage) succeeded")
 	}
 }
