@@ -171,7 +171,7 @@ func Plan(ctx context.Context, refs []chart.Ref, lookup Lookup, rules Decider, o
 			}
 			f.Refs = append(f.Refs, ref)
 		case d.Status == policy.StatusUpdate && d.To != nil:
-			updates = append(updates, toUpdate(d))
+			updates = append(updates, d)
 		case d.Status == policy.StatusUpToDate:
 			res.UpToDate++
 		default:
@@ -198,31 +198,6 @@ func Plan(ctx context.Context, refs []chart.Ref, lookup Lookup, rules Decider, o
 	log.Info("plan done", "refs", len(refs), "sources", len(bySource), "groups", len(res.Groups),
 		"updates", len(updates), "skipped", len(res.Skipped), "failed", len(res.Failed))
 	return res
-}
-
-func toUpdate(d policy.Decision) plan.Update {
-	u := plan.Update{
-		Ref:           d.Ref,
-		From:          d.Ref.Version,
-		To:            d.To.Version,
-		NewValue:      d.NewValue,
-		FromDigest:    d.Ref.Digest,
-		ToDigest:      d.NewDigest,
-		Type:          d.Type,
-		AppTo:         d.To.AppVersion,
-		Released:      d.To.Created,
-		Changes:       d.To.Changes,
-		Group:         d.Group,
-		GroupBy:       d.GroupBy,
-		SeparateMajor: d.SeparateMajor,
-		Labels:        d.Labels,
-		Reason:        d.Reason,
-		Restrictive:   d.Restrictive,
-	}
-	if d.From != nil {
-		u.AppFrom = d.From.AppVersion
-	}
-	return u
 }
 
 func isTransient(err error) bool {

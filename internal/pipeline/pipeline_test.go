@@ -75,7 +75,7 @@ func TestPlan_FailureIsNotNoUpdate(t *testing.T) {
 	if keys := res.FailedKeys(); !keys[refs[3].Key()] || keys[refs[0].Key()] {
 		t.Errorf("FailedKeys = %v", keys)
 	}
-	if len(res.Groups) != 1 || len(res.Groups[0].Updates) != 2 || res.Groups[0].Updates[0].To != "4.1.0" {
+	if len(res.Groups) != 1 || len(res.Groups[0].Updates) != 2 || res.Groups[0].Updates[0].To.Version != "4.1.0" {
 		t.Errorf("Groups = %+v, want one group moving a.yaml and b.yaml to 4.1.0", res.Groups)
 	}
 	if res.UpToDate != 1 {

@@ -133,12 +133,12 @@ func PlanJSONOf(p Plan) PlanJSON {
 func updateJSON(u plan.Update) UpdateJSON {
 	uj := UpdateJSON{
 		RefJSON: refJSON(u.Ref),
-		From:    u.From, To: u.To, NewValue: u.NewValue, Digest: u.ToDigest, FromDigest: u.FromDigest,
-		Type: string(u.Type), AppVersionFrom: u.AppFrom, AppVersionTo: u.AppTo, Reason: u.Reason,
+		From:    u.Ref.Version, To: u.To.Version, NewValue: u.NewValue, Digest: u.NewDigest, FromDigest: u.Ref.Digest,
+		Type: string(u.Type), AppVersionFrom: appVersionFrom(u), AppVersionTo: u.To.AppVersion, Reason: u.Reason,
 		Restrictive: u.Restrictive,
 	}
-	if !u.Released.IsZero() {
-		t := u.Released.UTC()
+	if !u.To.Created.IsZero() {
+		t := u.To.Created.UTC()
 		uj.Released = &t
 	}
 	for _, k := range u.Ref.UsedBy {
@@ -171,10 +171,10 @@ func WritePlanText(w io.Writer, p Plan) error {
 		}
 		for _, u := range g.Updates {
 			to := u.NewValue
-			if u.ToDigest != "" && u.ToDigest != u.FromDigest {
-				to += "@" + shortDigest(u.ToDigest)
+			if digestMoves(u) {
+				to += "@" + shortDigest(u.NewDigest)
 			}
-			fmt.Fprintf(w, "  - %-*s  %s → %s  %s\n", width, nsName(u.Ref), u.From, to, u.Type)
+			fmt.Fprintf(w, "  - %-*s  %s → %s  %s\n", width, nsName(u.Ref), u.Ref.Version, to, u.Type)
 			fmt.Fprintf(w, "    %s:%d\n", u.Ref.Loc.File, u.Ref.Loc.Line)
 		}
 		for _, note := range groupNotes(g) {
@@ -339,30 +339,41 @@ func writeUpdatesTable(w io.Writer, g plan.Group, now time.Time) {
 	fmt.Fprintf(w, "| chart | namespaces | file | from → to | type | appVersion | released |\n|---|---|---|---|---|---|---|\n")
 	for _, u := range g.Updates {
 		to := u.NewValue
-		from := u.From
-		if u.ToDigest != "" && u.ToDigest != u.FromDigest {
-			from += "@" + shortDigest(u.FromDigest)
-			to += "@" + shortDigest(u.ToDigest)
+		from := u.Ref.Version
+		if digestMoves(u) {
+			from += "@" + shortDigest(u.Ref.Digest)
+			to += "@" + shortDigest(u.NewDigest)
 		}
 		app := ""
-		if u.AppFrom != "" || u.AppTo != "" {
-			app = fmt.Sprintf("%s → %s", orDash(u.AppFrom), orDash(u.AppTo))
+		if appFrom := appVersionFrom(u); appFrom != "" || u.To.AppVersion != "" {
+			app = fmt.Sprintf("%s → %s", orDash(appFrom), orDash(u.To.AppVersion))
 		}
 		fmt.Fprintf(w, "| %s | %s | `%s:%d` | `%s` → `%s` | %s | %s | %s |\n",
 			escapeMD(u.Ref.Chart), escapeMD(orDash(strings.Join(u.Ref.Namespaces, ", "))), u.Ref.Loc.File, u.Ref.Loc.Line,
-			from, to, u.Type, escapeMD(app), age(u.Released, now))
+			from, to, u.Type, escapeMD(app), age(u.To.Created, now))
 	}
+}
+
+// digestMoves reports whether an update moves a pinned digest.
+func digestMoves(u plan.Update) bool { return u.NewDigest != "" && u.NewDigest != u.Ref.Digest }
+
+// appVersionFrom is the appVersion of the current release, when published.
+func appVersionFrom(u plan.Update) string {
+	if u.From == nil {
+		return ""
+	}
+	return u.From.AppVersion
 }
 
 func changeNotes(g plan.Group) string {
 	seen := map[string]bool{}
 	var b strings.Builder
 	for _, u := range g.Updates {
-		if u.Changes == "" || seen[u.Ref.Chart+u.To] {
+		if u.To.Changes == "" || seen[u.Ref.Chart+u.To.Version] {
 			continue
 		}
-		seen[u.Ref.Chart+u.To] = true
-		fmt.Fprintf(&b, "**%s %s**\n\n```yaml\n%s\n```\n", escapeMD(u.Ref.Chart), escapeMD(u.To), strings.TrimSpace(strings.ReplaceAll(u.Changes, "```", "'''")))
+		seen[u.Ref.Chart+u.To.Version] = true
+		fmt.Fprintf(&b, "**%s %s**\n\n```yaml\n%s\n```\n", escapeMD(u.Ref.Chart), escapeMD(u.To.Version), strings.TrimSpace(strings.ReplaceAll(u.To.Changes, "```", "'''")))
 	}
 	return b.String()
 }

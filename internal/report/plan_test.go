@@ -11,6 +11,7 @@ import (
 	"github.com/bosunhq/bosun/internal/datasource"
 	"github.com/bosunhq/bosun/internal/pipeline"
 	"github.com/bosunhq/bosun/internal/plan"
+	"github.com/bosunhq/bosun/internal/policy"
 )
 
 func samplePlan() Plan {
@@ -18,8 +19,8 @@ func samplePlan() Plan {
 		Source: chart.Source{Kind: chart.SourceOCI, URL: "oci://ghcr.io/bjw-s-labs/helm/app-template"}, Field: chart.FieldTag, Version: "4.1.0",
 		Loc: chart.Location{File: "kubernetes/flux/repositories/oci/app-template.yaml", Line: 9, Start: 100, End: 105}}
 	now := time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)
-	u := plan.Update{Ref: shared, From: "4.1.0", To: "4.1.1", NewValue: "4.1.1", Type: chart.UpdatePatch, SeparateMajor: true,
-		Released: now.Add(-72 * time.Hour), Reason: "4.2.0 passed over: minor not allowed",
+	u := plan.Update{Ref: shared, Status: policy.StatusUpdate, To: &chart.Release{Version: "4.1.1", Created: now.Add(-72 * time.Hour)},
+		NewValue: "4.1.1", Type: chart.UpdatePatch, SeparateMajor: true, Reason: "4.2.0 passed over: minor not allowed",
 		Restrictive: "in namespaces kube-system, media the most restrictive policy applies: updateTypes from kube-system"}
 	failedRef := chart.Ref{Kind: "HelmRelease", Name: "x", Chart: "x", Source: chart.Source{Kind: chart.SourceHelm, URL: "https://charts.example.com"},
 		Loc: chart.Location{File: "apps/x.yaml", Line: 3}}
