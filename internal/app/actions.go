@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/bosunhq/bosun/internal/pipeline"
 	"github.com/bosunhq/bosun/internal/report"
 )
 
@@ -68,7 +69,7 @@ func (a *ghActions) planFile(flag string) string {
 	return filepath.Join(a.temp, "bosun-plan.json")
 }
 
-func writePlanFile(path string, p report.Plan) error {
+func writePlanFile(path string, p *pipeline.Result) error {
 	if path == "" {
 		return nil
 	}
@@ -88,7 +89,7 @@ func writePlanFile(path string, p report.Plan) error {
 
 // reportToActions writes the job summary, the step outputs and the
 // annotations of a plan (and of the pull requests of a run).
-func (d *Deps) reportToActions(a *ghActions, dir, planPath string, p report.Plan, run *report.Run) error {
+func (d *Deps) reportToActions(a *ghActions, dir, planPath string, p *pipeline.Result, run *report.Run) error {
 	var md strings.Builder
 	var prs []map[string]any
 	if run != nil {
@@ -114,7 +115,7 @@ func (d *Deps) reportToActions(a *ghActions, dir, planPath string, p report.Plan
 		return fmt.Errorf("github actions: %w", err)
 	}
 	updates := 0
-	for _, g := range p.Result.Groups {
+	for _, g := range p.Groups {
 		updates += len(g.Updates)
 	}
 	if err := a.setOutputs([][2]string{{"plan", planPath}, {"updates", fmt.Sprint(updates)}, {"pull-requests", string(prJSON)}}); err != nil {

@@ -69,11 +69,11 @@ func selectGroups(groups []plan.Group, names []string) ([]plan.Group, error) {
 
 func runApply(ctx context.Context, opts *ApplyOptions) error {
 	deps := opts.deps
-	p, err := deps.buildPlan(ctx, opts.Dir, opts.Lookup)
+	res, err := deps.runPipeline(ctx, opts.Dir, opts.Lookup)
 	if err != nil {
 		return err
 	}
-	groups, err := selectGroups(p.result.Groups, opts.Groups)
+	groups, err := selectGroups(res.Groups, opts.Groups)
 	if err != nil {
 		return err
 	}
@@ -90,10 +90,10 @@ func runApply(ctx context.Context, opts *ApplyOptions) error {
 			}
 		}
 	}
-	for _, f := range p.result.Failed {
+	for _, f := range res.Failed {
 		fmt.Fprintf(deps.IO.Out, "lookup failed: %s %s: %v\n", f.Source.URL, f.Chart, f.Err)
 	}
-	if failed || p.failed() {
+	if failed || res.Partial() {
 		return errPartial
 	}
 	return nil

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bosunhq/bosun/internal/chart"
+	"github.com/bosunhq/bosun/internal/pipeline"
 	"github.com/bosunhq/bosun/internal/report"
 )
 
@@ -94,7 +95,7 @@ func runVersions(ctx context.Context, opts *VersionsOptions) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := deps.loadConfig(".")
+	cfg, err := pipeline.LoadConfig(".", deps.global.ConfigPath, deps.Logger)
 	if err != nil {
 		return err
 	}

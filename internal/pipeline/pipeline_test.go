@@ -31,10 +31,10 @@ func ref(file string, src chart.Source, name, version string) chart.Ref {
 		Field: chart.FieldTag, Version: version, Loc: chart.Location{File: file, Line: 1, Start: 0, End: len(version)}}
 }
 
-// TestPlan_FailureIsNotNoUpdate: a source whose lookup fails is reported as
+// TestDecideRefs_FailureIsNotNoUpdate: a source whose lookup fails is reported as
 // failed, with every reference using it, while the others are planned; each
 // source is looked up once however many references use it.
-func TestPlan_FailureIsNotNoUpdate(t *testing.T) {
+func TestDecideRefs_FailureIsNotNoUpdate(t *testing.T) {
 	t.Parallel()
 	up, err := upstream.Start()
 	if err != nil {
@@ -65,7 +65,7 @@ func TestPlan_FailureIsNotNoUpdate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := Plan(ctx, refs, ds, rules, Options{Now: now, Concurrency: 4})
+	res := decideRefs(ctx, refs, ds, rules, stageOptions{now: now, concurrency: 4})
 	if got := ds.calls.Load(); got != 2 {
 		t.Errorf("Releases called %d times, want 2 (one per source)", got)
 	}

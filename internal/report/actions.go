@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/bosunhq/bosun/internal/pipeline"
 )
 
 // Annotation is a GitHub Actions workflow command that marks a file line.
@@ -48,7 +50,7 @@ func escapeProperty(s string) string {
 // PlanAnnotations returns one warning per failed lookup reference and per
 // skipped reference, failures first; prefix is the scanned directory's path
 // in the repository.
-func PlanAnnotations(p Plan, prefix string) []Annotation {
+func PlanAnnotations(r *pipeline.Result, prefix string) []Annotation {
 	var out []Annotation
 	join := func(f string) string {
 		if prefix == "" {
@@ -56,14 +58,14 @@ func PlanAnnotations(p Plan, prefix string) []Annotation {
 		}
 		return strings.TrimSuffix(prefix, "/") + "/" + f
 	}
-	for _, f := range p.Result.Failed {
+	for _, f := range r.Failed {
 		for _, r := range f.Refs {
 			out = append(out, Annotation{Level: "warning", File: join(r.Loc.File), Line: r.Loc.Line,
 				Title:   "bosun: lookup failed",
 				Message: fmt.Sprintf("%s %s: %v", f.Source.URL, f.Chart, f.Err)})
 		}
 	}
-	for _, s := range p.Result.Skipped {
+	for _, s := range r.Skipped {
 		msg := fmt.Sprintf("%s %s not updated: %s", s.Ref.Kind, nsName(s.Ref), s.Reason)
 		if s.Detail != "" {
 			msg += ": " + s.Detail
@@ -71,7 +73,7 @@ func PlanAnnotations(p Plan, prefix string) []Annotation {
 		out = append(out, Annotation{Level: "warning", File: join(s.Ref.Loc.File), Line: s.Ref.Loc.Line,
 			Title: "bosun: " + s.Reason, Message: msg})
 	}
-	for _, e := range p.Errors {
+	for _, e := range fileErrors(r) {
 		out = append(out, Annotation{Level: "warning", File: join(e.File), Line: e.Line, Title: "bosun: file not read", Message: e.Message})
 	}
 	return out

@@ -94,18 +94,9 @@ type FailedJSON struct {
 	References int          `json:"references"`
 }
 
-// Plan is what plan reports render.
-type Plan struct {
-	Result *pipeline.Result
-	Refs   int
-	Errors []FileError
-	Now    time.Time
-}
-
 // PlanJSONOf converts a plan into its JSON document.
-func PlanJSONOf(p Plan) PlanJSON {
-	r := p.Result
-	out := PlanJSON{SchemaVersion: SchemaVersion, Groups: []GroupJSON{}, Skipped: []SkippedJSON{}, Failed: []FailedJSON{}, Errors: p.Errors}
+func PlanJSONOf(r *pipeline.Result) PlanJSON {
+	out := PlanJSON{SchemaVersion: SchemaVersion, Groups: []GroupJSON{}, Skipped: []SkippedJSON{}, Failed: []FailedJSON{}, Errors: fileErrors(r)}
 	if out.Errors == nil {
 		out.Errors = []FileError{}
 	}
@@ -126,7 +117,7 @@ func PlanJSONOf(p Plan) PlanJSON {
 	for _, f := range r.Failed {
 		out.Failed = append(out.Failed, FailedJSON{Source: f.Source, Chart: f.Chart, Error: f.Err.Error(), Transient: f.Transient, References: len(f.Refs)})
 	}
-	out.Summary = PlanSummary{References: p.Refs, Updates: updates, Groups: len(r.Groups), UpToDate: r.UpToDate, Skipped: len(r.Skipped), Failed: len(r.Failed)}
+	out.Summary = PlanSummary{References: refCount(r), Updates: updates, Groups: len(r.Groups), UpToDate: r.UpToDate, Skipped: len(r.Skipped), Failed: len(r.Failed)}
 	return out
 }
 
@@ -147,6 +138,22 @@ func updateJSON(u plan.Update) UpdateJSON {
 	return uj
 }
 
+// refCount is how many references the plan's scan found.
+func refCount(r *pipeline.Result) int {
+	if r.Scan == nil {
+		return 0
+	}
+	return len(r.Scan.Refs)
+}
+
+// fileErrors are the files the plan's scan could not read.
+func fileErrors(r *pipeline.Result) []FileError {
+	if r.Scan == nil {
+		return nil
+	}
+	return ScanOf(r.Scan).Errors
+}
+
 func nonNil(s []string) []string {
 	if s == nil {
 		return []string{}
@@ -155,13 +162,12 @@ func nonNil(s []string) []string {
 }
 
 // WritePlanJSON writes the plan as indented JSON.
-func WritePlanJSON(w io.Writer, p Plan) error { return writeJSON(w, PlanJSONOf(p)) }
+func WritePlanJSON(w io.Writer, r *pipeline.Result) error { return writeJSON(w, PlanJSONOf(r)) }
 
 // WritePlanText writes the plan for an 80-column terminal: per group its
 // branch and title, then per update the object, the move and, indented,
 // where it is written.
-func WritePlanText(w io.Writer, p Plan) error {
-	r := p.Result
+func WritePlanText(w io.Writer, r *pipeline.Result) error {
 	for _, g := range r.Groups {
 		fmt.Fprintf(w, "%s\n", g.Branch)
 		writeWrapped(w, "  ", g.Title)
@@ -198,13 +204,13 @@ func WritePlanText(w io.Writer, p Plan) error {
 			writeWrapped(w, "    ", f.Err.Error())
 		}
 	}
-	if len(p.Errors) > 0 {
+	if errs := fileErrors(r); len(errs) > 0 {
 		fmt.Fprintf(w, "errors\n")
-		for _, e := range p.Errors {
+		for _, e := range errs {
 			writeWrapped(w, "  ", e.String())
 		}
 	}
-	s := PlanJSONOf(p).Summary
+	s := PlanJSONOf(r).Summary
 	_, err := fmt.Fprintf(w, "%s: %s in %s, %d up to date, %d not updated, %d failed\n",
 		count(s.References, "reference"), count(s.Updates, "update"), count(s.Groups, "group"), s.UpToDate, s.Skipped, s.Failed)
 	return err
@@ -253,17 +259,16 @@ func nsName(r chart.Ref) string {
 }
 
 // WritePlanMarkdown writes the whole plan as Markdown (a GitHub job summary).
-func WritePlanMarkdown(w io.Writer, p Plan) error {
-	r := p.Result
-	s := PlanJSONOf(p).Summary
+func WritePlanMarkdown(w io.Writer, r *pipeline.Result) error {
+	s := PlanJSONOf(r).Summary
 	fmt.Fprintf(w, "## bosun plan\n\n%s: **%s in %s**, %d up to date, %d not updated, %d failed.\n\n",
 		count(s.References, "reference"), count(s.Updates, "update"), count(s.Groups, "group"), s.UpToDate, s.Skipped, s.Failed)
 	for _, g := range r.Groups {
 		fmt.Fprintf(w, "### %s\n\nBranch `%s`\n\n", escapeMD(g.Title), g.Branch)
-		writeUpdatesTable(w, g, p.Now)
+		writeUpdatesTable(w, g, r.Now)
 		fmt.Fprintln(w)
 	}
-	writeSkippedFailed(w, p)
+	writeSkippedFailed(w, r)
 	return nil
 }
 
@@ -378,8 +383,7 @@ func changeNotes(g plan.Group) string {
 	return b.String()
 }
 
-func writeSkippedFailed(w io.Writer, p Plan) {
-	r := p.Result
+func writeSkippedFailed(w io.Writer, r *pipeline.Result) {
 	if len(r.Failed) > 0 {
 		fmt.Fprintf(w, "### Failed lookups\n\n| source | chart | references | error |\n|---|---|---|---|\n")
 		for _, f := range r.Failed {
@@ -398,9 +402,9 @@ func writeSkippedFailed(w io.Writer, p Plan) {
 		}
 		fmt.Fprintf(w, "\n</details>\n\n")
 	}
-	if len(p.Errors) > 0 {
+	if errs := fileErrors(r); len(errs) > 0 {
 		fmt.Fprintf(w, "### Files that could not be read\n\n")
-		for _, e := range p.Errors {
+		for _, e := range errs {
 			fmt.Fprintf(w, "- `%s`\n", e)
 		}
 		fmt.Fprintln(w)

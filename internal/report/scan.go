@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/bosunhq/bosun/internal/chart"
+	"github.com/bosunhq/bosun/internal/flux"
 )
 
 // SchemaVersion is the version of every JSON document bosun writes.
@@ -43,6 +44,18 @@ type Encrypted struct {
 	Line int              `json:"line"`
 	Kind string           `json:"kind,omitempty"`
 	Skip chart.SkipReason `json:"skip"`
+}
+
+// ScanOf is the report of what a scan found.
+func ScanOf(res *flux.Result) Scan {
+	s := Scan{Files: res.Files, Refs: res.Refs}
+	for _, e := range res.Errors {
+		s.Errors = append(s.Errors, FileError{File: e.File, Line: e.Line, Message: e.Msg})
+	}
+	for _, e := range res.Encrypted {
+		s.Encrypted = append(s.Encrypted, Encrypted{File: e.File, Doc: e.Doc, Line: e.Line, Kind: e.Kind, Skip: chart.SkipSOPS})
+	}
+	return s
 }
 
 // ScanJSON is the JSON contract of `bosun scan -o json` (schemaVersion 1).
