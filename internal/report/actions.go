@@ -1,6 +1,7 @@
 package report
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -92,4 +93,47 @@ func WriteAnnotations(w io.Writer, as []Annotation) error {
 		}
 	}
 	return nil
+}
+
+// StepOutput is one output of the bosun step.
+type StepOutput struct{ Name, Value string }
+
+// PullRequestOutput is one pull request in the pull-requests step output.
+// Its fields are in the order they have always been written.
+type PullRequestOutput struct {
+	Action string `json:"action"`
+	Branch string `json:"branch"`
+	Number int    `json:"number"`
+	URL    string `json:"url"`
+}
+
+// StepOutputs are the outputs of the bosun step: the JSON plan's path, the
+// number of updates, and the open pull requests of a run as JSON (run is
+// nil for a plan).
+func StepOutputs(planPath string, r *pipeline.Result, run *Run) ([]StepOutput, error) {
+	prs := []PullRequestOutput{}
+	if run != nil {
+		for _, o := range run.Outcomes {
+			if o.Number > 0 && (o.Action == "created" || o.Action == "updated" || o.Action == "unchanged") {
+				prs = append(prs, PullRequestOutput{Action: o.Action, Branch: o.Branch, Number: o.Number, URL: o.URL})
+			}
+		}
+	}
+	prJSON, err := json.Marshal(prs)
+	if err != nil {
+		return nil, fmt.Errorf("step outputs: %w", err)
+	}
+	updates := 0
+	for _, g := range r.Groups {
+		updates += len(g.Updates)
+	}
+	return []StepOutput{{"plan", planPath}, {"updates", fmt.Sprint(updates)}, {"pull-requests", string(prJSON)}}, nil
+}
+
+// WriteSummary writes the job summary of a run, or of a plan when run is nil.
+func WriteSummary(w io.Writer, r *pipeline.Result, run *Run) error {
+	if run != nil {
+		return WriteRunMarkdown(w, *run)
+	}
+	return WritePlanMarkdown(w, r)
 }
