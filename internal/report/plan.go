@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -387,7 +388,7 @@ func writeSkippedFailed(w io.Writer, r *pipeline.Result) {
 	if len(r.Failed) > 0 {
 		fmt.Fprintf(w, "### Failed lookups\n\n| source | chart | references | error |\n|---|---|---|---|\n")
 		for _, f := range r.Failed {
-			fmt.Fprintf(w, "| %s | %s | %d | %s |\n", f.Source.URL, escapeMD(f.Chart), len(f.Refs), escapeMD(f.Err.Error()))
+			fmt.Fprintf(w, "| %s | %s | %d | %s |\n", escapeMD(f.Source.URL), escapeMD(f.Chart), len(f.Refs), escapeMD(f.Err.Error()))
 		}
 		fmt.Fprintln(w)
 	}
@@ -435,8 +436,23 @@ func age(t, now time.Time) string {
 	}
 }
 
-// escapeMD keeps text from breaking a table or injecting markup.
+// escapeMD makes text from registries, repositories or errors safe in
+// Markdown outside code: it cannot break a table or inject markup, and an
+// @mention or #123 reference in it neither notifies anyone nor links an
+// issue (a zero-width joiner follows the @ or #; Renovate does the same with
+// a zero-width space). Code spans and fences need no escaping of mentions;
+// all other text passes here.
 func escapeMD(s string) string {
-	r := strings.NewReplacer("|", `\|`, "\n", " ", "\r", "", "<", "&lt;", ">", "&gt;")
-	return r.Replace(s)
+	s = mdReplacer.Replace(s)
+	return pings.ReplaceAllStringFunc(s, func(m string) string { return m[:1] + zwj + m[1:] })
 }
+
+var (
+	mdReplacer = strings.NewReplacer("|", `\|`, "\n", " ", "\r", "", "<", "&lt;", ">", "&gt;")
+	// pings are what GitHub turns into a notification or an issue link: a
+	// user or team mention, or an issue or pull request number.
+	pings = regexp.MustCompile(`@[0-9A-Za-z]|#[0-9]`)
+)
+
+// zwj is a zero-width joiner: invisible, and it breaks a mention.
+const zwj = "\u200d"
