@@ -73,8 +73,10 @@ func lookupSources(ctx context.Context, refs []chart.Ref, lookup Lookup, opts st
 	forEach(ctx, opts.concurrency, slices.Sorted(maps.Keys(bySource)), func(k string) {
 		r := bySource[k]
 		rels, err := lookup.Releases(ctx, r.Source, r.Chart)
+		// A failure is printed once, by the report of the Result; the
+		// debug log keeps it in order with the requests.
 		if err != nil {
-			opts.log.Warn("lookup failed", "source", r.Source.URL, "chart", r.Chart, "err", err)
+			opts.log.Debug("lookup failed", "source", r.Source.URL, "chart", r.Chart, "err", err)
 		} else {
 			opts.log.Debug("looked up", "source", r.Source.URL, "chart", r.Chart, "releases", len(rels))
 		}

@@ -1,7 +1,10 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -88,5 +91,30 @@ func TestDecideRefs_FailureIsNotNoUpdate(t *testing.T) {
 		if d.Ref.Source == gone && d.Status != policy.StatusFailed {
 			t.Errorf("%s: status %s, want failed (a failed lookup is never \"no update\")", d.Ref.Loc.File, d.Status)
 		}
+	}
+}
+
+// TestDecideRefs_FailureReportedOnce: a failed lookup is in the Result,
+// which the report prints; the log does not print it a second time at the
+// levels shown by default.
+func TestDecideRefs_FailureReportedOnce(t *testing.T) {
+	t.Parallel()
+	hosts := datasource.Hosts{{Match: "https://charts.gone.example", Mirror: "http://127.0.0.1:1"}}
+	client := httpx.New(httpx.Options{MaxAttempts: 1})
+	ds := datasource.New(helmrepo.New(client, helmrepo.Options{Hosts: hosts}), ocirepo.New(ocirepo.Options{Client: client, Hosts: hosts}))
+	rules, err := policy.Compile(policy.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	gone := chart.Source{Kind: chart.SourceHelm, URL: "https://charts.gone.example"}
+	res := decideRefs(context.Background(), []chart.Ref{ref("d.yaml", gone, "vanished", "1.0.0")}, ds, rules,
+		stageOptions{now: time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC), log: log})
+	if len(res.Failed) != 1 {
+		t.Fatalf("Failed = %+v, want the vanished chart", res.Failed)
+	}
+	if out := logs.String(); strings.Contains(out, "vanished") || strings.Contains(out, "level=WARN") {
+		t.Errorf("the lookup failure is logged as well as reported:\n%s", out)
 	}
 }
