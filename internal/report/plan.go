@@ -3,8 +3,9 @@ package report
 import (
 	"fmt"
 	"io"
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -307,11 +308,10 @@ func groupSubject(g plan.Group) string {
 	for _, u := range g.Updates {
 		charts[u.Ref.Chart] = true
 	}
-	names := make([]string, 0, len(charts))
-	for c := range charts {
+	var names []string
+	for _, c := range slices.Sorted(maps.Keys(charts)) {
 		names = append(names, "`"+c+"`")
 	}
-	sort.Strings(names)
 	files := map[string]bool{}
 	for _, u := range g.Updates {
 		files[u.Ref.Loc.File] = true

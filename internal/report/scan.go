@@ -4,7 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/bosunhq/bosun/internal/chart"
@@ -100,17 +101,13 @@ func ScanJSONOf(s Scan) ScanJSON {
 		out.Encrypted = []Encrypted{}
 	}
 	for _, r := range s.Refs {
-		ns := r.Namespaces
-		if ns == nil {
-			ns = []string{}
-		}
 		used := r.UsedBy
 		if used == nil {
 			used = []chart.ObjectKey{}
 		}
 		out.References = append(out.References, ScanRefJSON{
 			File: r.Loc.File, Line: r.Loc.Line, Column: r.Loc.Column,
-			Kind: r.Kind, Name: r.Name, Namespaces: ns, Chart: r.Chart, Source: r.Source,
+			Kind: r.Kind, Name: r.Name, Namespaces: nonNil(r.Namespaces), Chart: r.Chart, Source: r.Source,
 			Field: r.Field, Version: r.Version, Digest: r.Digest, UsedBy: used, Scope: r.Scope,
 			Skip: r.Skip, SkipDetail: r.SkipDetail, Start: r.Loc.Start, End: r.Loc.End,
 		})
@@ -149,11 +146,7 @@ func WriteScanText(w io.Writer, s Scan) error {
 		}
 		groups[k] = append(groups[k], r)
 	}
-	keys := make([]string, 0, len(groups))
-	for k := range groups {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(groups))
 	skipped := 0
 	for _, k := range keys {
 		refs := groups[k]
