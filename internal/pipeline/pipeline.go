@@ -27,7 +27,8 @@ type Decider interface {
 
 // Deps are the seams of a run.
 type Deps struct {
-	// NewLookup builds the release lookup for the loaded config.
+	// NewLookup builds the release lookup for the loaded config; required
+	// by Run.
 	NewLookup func(*config.Config) Lookup
 	// Logger receives the stages' logs; nil discards them.
 	Logger *slog.Logger
@@ -159,6 +160,9 @@ func scan(ctx context.Context, deps Deps, cfg *config.Config, opts Options) (*fl
 // directory or a cancelled context.
 func Run(ctx context.Context, deps Deps, opts Options) (*Result, error) {
 	log := deps.logger()
+	if deps.NewLookup == nil {
+		return nil, errors.New("pipeline: no lookup")
+	}
 	cfg, err := LoadConfig(opts.Dir, opts.ConfigPath, log)
 	if err != nil {
 		return nil, err
