@@ -181,7 +181,7 @@ func titleFunc(tmpl string) (func(plan.Group) (string, error), error) {
 		u := g.Updates[0]
 		data := map[string]any{
 			"Group": g.Name, "Branch": g.Branch, "Type": string(g.Type), "Default": g.Title,
-			"Chart": u.Ref.Chart, "From": u.From, "To": u.To, "Major": g.Type == "major", "Updates": len(g.Updates),
+			"Chart": u.Ref.Chart, "From": u.Ref.Version, "To": u.To.Version, "Major": g.Type == "major", "Updates": len(g.Updates),
 		}
 		if err := t.Execute(&b, data); err != nil {
 			return "", err

@@ -45,7 +45,7 @@ func update(name, from, to string, typ chart.UpdateType) plan.Update {
 			Field: chart.Field("chart.spec.version"), Version: from,
 			Loc: chart.Location{File: filePath(name), Line: 9, Start: start, End: start + len(from)},
 		},
-		From: from, To: to, NewValue: to, Type: typ, Released: now.Add(-48 * time.Hour),
+		To: &chart.Release{Version: to, Created: now.Add(-48 * time.Hour)}, NewValue: to, Type: typ,
 	}
 }
 
@@ -169,7 +169,7 @@ func TestBody_TruncatedKeepsMarker(t *testing.T) {
 	for i := range 400 {
 		u := update(fmt.Sprintf("chart-%03d-%s", i, strings.Repeat("x", 150)), "1.0.0", "1.1.0", chart.UpdateMinor)
 		u.Group = "everything"
-		u.Changes = strings.Repeat("a long release note line ", 20)
+		u.To.Changes = strings.Repeat("a long release note line ", 20)
 		us = append(us, u)
 	}
 	g := groups(us...)[0]
