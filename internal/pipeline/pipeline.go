@@ -20,9 +20,10 @@ type Lookup interface {
 	Describe(ctx context.Context, src chart.Source, name string, r chart.Release) (chart.Release, error)
 }
 
-// Decider applies the update policy to one reference (policy.Rules).
+// Decider applies the update policy to one reference (policy.Rules): one
+// decision per update bucket, the highest first.
 type Decider interface {
-	Decide(ctx context.Context, ref chart.Ref, releases []chart.Release, describe policy.Describer, now time.Time) (policy.Decision, error)
+	DecideBuckets(ctx context.Context, ref chart.Ref, releases []chart.Release, describe policy.Describer, now time.Time) ([]policy.Decision, error)
 }
 
 // Deps are the seams of a run.
