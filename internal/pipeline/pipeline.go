@@ -51,6 +51,8 @@ type Options struct {
 	ConfigPath string
 	// IncludeArchive also scans .archive/ directories.
 	IncludeArchive bool
+	// NoGit reads every YAML file instead of asking git which it tracks.
+	NoGit bool
 	// Now is the time release ages are measured against; zero means the clock.
 	Now time.Time
 }
@@ -148,7 +150,7 @@ func Scan(ctx context.Context, deps Deps, opts Options) (*flux.Result, error) {
 }
 
 func scan(ctx context.Context, deps Deps, cfg *config.Config, opts Options) (*flux.Result, error) {
-	res, err := flux.Scan(ctx, opts.Dir, flux.Options{Ignore: cfg.Ignore, IncludeArchive: opts.IncludeArchive, Logger: deps.Logger})
+	res, err := flux.Scan(ctx, opts.Dir, flux.Options{Ignore: cfg.Ignore, IncludeArchive: opts.IncludeArchive, NoGit: opts.NoGit, Logger: deps.Logger})
 	if err != nil {
 		return nil, fmt.Errorf("scan %s: %w", opts.Dir, err)
 	}
