@@ -22,12 +22,7 @@ import (
 
 	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/datasource"
-)
-
-// Helm OCI media types (helm pkg/registry constants; FACTS §6.8).
-const (
-	HelmConfigMediaType = "application/vnd.cncf.helm.config.v1+json"
-	HelmChartMediaType  = "application/vnd.cncf.helm.chart.content.v1.tar+gzip"
+	"github.com/bosunhq/bosun/internal/versioning"
 )
 
 // Defaults for zero Options fields.
@@ -256,9 +251,9 @@ func releasesFromTags(tags []string) ([]chart.Release, int) {
 	var ps []parsed
 	skipped := 0
 	for _, tag := range tags {
-		ver := strings.ReplaceAll(tag, "_", "+")
-		v, ok := ParseVersion(ver)
-		if !ok {
+		ver := versioning.FromTag(tag)
+		v, err := versioning.Parse(ver)
+		if err != nil {
 			skipped++
 			continue
 		}
@@ -277,20 +272,6 @@ func releasesFromTags(tags []string) ([]chart.Release, int) {
 	return out, skipped
 }
 
-// ParseVersion parses s the way Flux does (fluxcd/pkg/version.ParseVersion):
-// exactly three dot-separated parts, then Masterminds' lenient NewVersion, so
-// "v1.2.3" is accepted and "1.2" is not.
-func ParseVersion(s string) (*semver.Version, bool) {
-	if len(strings.SplitN(s, ".", 3)) != 3 {
-		return nil, false
-	}
-	v, err := semver.NewVersion(s)
-	if err != nil {
-		return nil, false
-	}
-	return v, true
-}
-
 // Describe fetches the manifest of r's tag (never the chart layer) and, when
 // it is a Helm chart, its config blob: Created from the manifest's
 // org.opencontainers.image.created annotation (zero when absent or
@@ -304,7 +285,7 @@ func (s *Source) Describe(ctx context.Context, src chart.Source, name string, r 
 	}
 	tag := r.Tag
 	if tag == "" {
-		tag = strings.ReplaceAll(r.Version, "+", "_")
+		tag = versioning.ToTag(r.Version)
 	}
 	op := "describe " + t.ref.Registry + "/" + t.ref.Repository + ":" + tag
 	if err := (registry.Reference{Registry: t.ref.Registry, Repository: t.ref.Repository, Reference: tag}).ValidateReferenceAsTag(); err != nil {
@@ -358,7 +339,7 @@ func (s *Source) fetchDetails(ctx context.Context, t target, tag string) (chart.
 			d.Created = c.UTC()
 		}
 	}
-	if desc.MediaType == ocispec.MediaTypeImageIndex || m.Config.MediaType != HelmConfigMediaType {
+	if desc.MediaType == ocispec.MediaTypeImageIndex || m.Config.MediaType != versioning.HelmConfigMediaType {
 		d.NotChart = true
 		return d, nil
 	}
