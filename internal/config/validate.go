@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/bosunhq/bosun/internal/chart"
-	"github.com/bosunhq/bosun/internal/datasource"
+	"github.com/bosunhq/bosun/internal/httpx"
 	"github.com/bosunhq/bosun/internal/policy"
 	"github.com/bosunhq/bosun/internal/versioning"
 )
@@ -133,7 +133,7 @@ func (c *Config) validate(p *problems) {
 		case strings.Contains(r.Host, "://"):
 			u, err := url.Parse(r.Host)
 			if err != nil || u.Host == "" || !slices.Contains([]string{"http", "https", "oci"}, u.Scheme) {
-				add(path+".host", "invalid URL prefix %q (want http://, https:// or oci://host/path)", datasource.Redact(r.Host))
+				add(path+".host", "invalid URL prefix %q (want http://, https:// or oci://host/path)", httpx.RedactURL(r.Host))
 			} else if u.User != nil {
 				add(path+".host", "must not contain credentials")
 			}
@@ -148,7 +148,7 @@ func (c *Config) validate(p *problems) {
 			u, err := url.Parse(r.Mirror)
 			switch {
 			case err != nil || u.Host == "" || !slices.Contains([]string{"http", "https", "oci"}, u.Scheme):
-				add(path+".mirror", "invalid URL %q (want http://, https:// or oci://)", datasource.Redact(r.Mirror))
+				add(path+".mirror", "invalid URL %q (want http://, https:// or oci://)", httpx.RedactURL(r.Mirror))
 			case u.User != nil:
 				add(path+".mirror", "must not contain credentials (use a docker config or a token)")
 			}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/bosunhq/bosun/internal/chart"
+	"github.com/bosunhq/bosun/internal/httpx"
 )
 
 // Sentinel errors; implementations wrap them so callers can use errors.Is.
@@ -46,9 +47,9 @@ func (e *Error) Error() string {
 		kind = "transient"
 	}
 	if e.Chart != "" {
-		return fmt.Sprintf("lookup %s %s (%s): %v", Redact(e.Source.URL), e.Chart, kind, e.Err)
+		return fmt.Sprintf("lookup %s %s (%s): %v", httpx.RedactURL(e.Source.URL), e.Chart, kind, e.Err)
 	}
-	return fmt.Sprintf("lookup %s (%s): %v", Redact(e.Source.URL), kind, e.Err)
+	return fmt.Sprintf("lookup %s (%s): %v", httpx.RedactURL(e.Source.URL), kind, e.Err)
 }
 
 func (e *Error) Unwrap() error { return e.Err }

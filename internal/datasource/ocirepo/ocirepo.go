@@ -22,6 +22,7 @@ import (
 
 	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/datasource"
+	"github.com/bosunhq/bosun/internal/httpx"
 	"github.com/bosunhq/bosun/internal/versioning"
 )
 
@@ -144,7 +145,7 @@ func (t target) key() string {
 
 // resolve maps a source through Hosts to the repository to contact.
 func (s *Source) resolve(src chart.Source, name string) (target, error) {
-	clean := chart.Source{Kind: src.Kind, URL: datasource.Redact(src.URL)}
+	clean := chart.Source{Kind: src.Kind, URL: httpx.RedactURL(src.URL)}
 	t := target{src: clean}
 	fail := func(format string, a ...any) (target, error) {
 		return t, &datasource.Error{Source: clean, Chart: name, Err: fmt.Errorf("%w: "+format, append([]any{datasource.ErrUnsupported}, a...)...)}
@@ -169,14 +170,14 @@ func (s *Source) resolve(src chart.Source, name string) (target, error) {
 		host = host[i+1:]
 	}
 	if !ok || host == "" || repo == "" || strings.ContainsAny(repo, "?#@:") {
-		return fail("no repository in %s", datasource.Redact(ep.URL))
+		return fail("no repository in %s", httpx.RedactURL(ep.URL))
 	}
 	t.ref = registry.Reference{Registry: host, Repository: repo}
 	if err := t.ref.ValidateRegistry(); err != nil {
-		return fail("%s: %v", datasource.Redact(ep.URL), err)
+		return fail("%s: %v", httpx.RedactURL(ep.URL), err)
 	}
 	if err := t.ref.ValidateRepository(); err != nil {
-		return fail("%s: %v", datasource.Redact(ep.URL), err)
+		return fail("%s: %v", httpx.RedactURL(ep.URL), err)
 	}
 	t.plain = ep.PlainHTTP
 	t.limit = s.opts.HostConcurrency
