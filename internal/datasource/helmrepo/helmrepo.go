@@ -61,8 +61,6 @@ func New(client *http.Client, opts Options) *Source {
 	return &Source{client: client, opts: opts, log: log}
 }
 
-var _ datasource.Datasource = (*Source)(nil)
-
 // repoIndex is a parsed index and its per-chart release lists.
 type repoIndex struct {
 	base string // endpoint URL that relative chart URLs resolve against

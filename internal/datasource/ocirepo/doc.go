@@ -5,9 +5,10 @@
 //
 // It owns registry access for OCI chart sources: mirror and plain-HTTP
 // resolution through datasource.Hosts, credentials from the Docker config
-// (as `helm registry login` writes it) plus GITHUB_TOKEN for ghcr.io, the
-// per-run memo with singleflight, per-host concurrency limits and the
-// classification of registry failures into datasource.Error.
+// (as `helm registry login` writes it) plus GITHUB_TOKEN for ghcr.io, and
+// the classification of registry failures into datasource.Error. The run's
+// memo is datasource.Memo and the per-host limit is the injected client's
+// (httpx): neither is repeated here.
 //
 // With Options.CacheDir it also owns CacheDir/oci: bearer tokens that are
 // JWTs, kept until their exp claim and keyed by registry, scope and a salted

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/Masterminds/semver/v3"
@@ -28,8 +27,7 @@ import (
 
 // Defaults for zero Options fields.
 const (
-	DefaultHostConcurrency = 4
-	DefaultMaxTagPages     = 1000
+	DefaultMaxTagPages = 1000
 	// maxConfigBytes caps the chart config blob (Chart.yaml as JSON).
 	maxConfigBytes = 1 << 20
 )
@@ -37,8 +35,9 @@ const (
 // Options configures a Source. The zero value works: anonymous access with
 // http.DefaultClient and no environment.
 type Options struct {
-	// Client sends every request (retries and caching are its business);
-	// nil means http.DefaultClient.
+	// Client sends every request (retries, caching and the per-host
+	// concurrency limit are its business: httpx.New); nil means
+	// http.DefaultClient.
 	Client *http.Client
 	// Hosts maps source URLs to mirrors and plain-HTTP endpoints.
 	Hosts datasource.Hosts
@@ -56,9 +55,6 @@ type Options struct {
 	// TagPageSize asks the registry for pages of this many tags (the "n"
 	// parameter); 0 leaves it to the registry.
 	TagPageSize int
-	// HostConcurrency bounds requests in flight per registry host unless the
-	// host's settings say otherwise; 0 means DefaultHostConcurrency.
-	HostConcurrency int
 	// CacheDir, when set, keeps across runs, under CacheDir/oci: bearer
 	// tokens that are JWTs, until their exp (tokens/), and chart config
 	// blobs by digest (blobs/). Manifests and tag lists are revalidated by
@@ -69,31 +65,21 @@ type Options struct {
 	Now func() time.Time
 }
 
-// Source is the OCI datasource. It memoizes listings and descriptions for its
-// lifetime: make one per run. It is safe for concurrent use.
+// Source is the OCI datasource. It memoizes nothing but credentials and
+// tokens (datasource.Memo is the run's memo): make one per run. It is safe
+// for concurrent use.
 type Source struct {
 	opts    Options
 	log     *slog.Logger
 	auth    *auth.Client
 	credErr error
 	blobs   blobCache
-
-	mu   sync.Mutex
-	sems map[string]chan struct{}
-
-	releases memo[[]chart.Release]
-	describe memo[chart.Release]
 }
-
-var _ datasource.Datasource = (*Source)(nil)
 
 // New returns a Source.
 func New(opts Options) *Source {
 	if opts.MaxTagPages <= 0 {
 		opts.MaxTagPages = DefaultMaxTagPages
-	}
-	if opts.HostConcurrency <= 0 {
-		opts.HostConcurrency = DefaultHostConcurrency
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -102,7 +88,7 @@ func New(opts Options) *Source {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Source{opts: opts, log: log, sems: map[string]chan struct{}{}}
+	s := &Source{opts: opts, log: log}
 	cred := opts.Credentials
 	if cred == nil {
 		c, err := DockerCredentials(opts.Getenv)
@@ -132,15 +118,6 @@ type target struct {
 	src   chart.Source // as given, userinfo removed (for errors)
 	ref   registry.Reference
 	plain bool
-	limit int
-}
-
-func (t target) key() string {
-	scheme := "https://"
-	if t.plain {
-		scheme = "http://"
-	}
-	return scheme + t.ref.Registry + "/" + t.ref.Repository
 }
 
 // resolve maps a source through Hosts to the repository to contact.
@@ -180,23 +157,12 @@ func (s *Source) resolve(src chart.Source, name string) (target, error) {
 		return fail("%s: %v", httpx.RedactURL(ep.URL), err)
 	}
 	t.plain = ep.PlainHTTP
-	t.limit = s.opts.HostConcurrency
-	if ep.Host.Concurrency > 0 {
-		t.limit = ep.Host.Concurrency
-	}
 	return t, nil
 }
 
 func (s *Source) repository(t target) *remote.Repository {
-	s.mu.Lock()
-	sem, ok := s.sems[t.ref.Registry]
-	if !ok {
-		sem = make(chan struct{}, t.limit)
-		s.sems[t.ref.Registry] = sem
-	}
-	s.mu.Unlock()
 	return &remote.Repository{
-		Client:          &limitedClient{next: s.auth, sem: sem},
+		Client:          s.auth,
 		Reference:       t.ref,
 		PlainHTTP:       t.plain,
 		TagListPageSize: s.opts.TagPageSize,
@@ -206,19 +172,17 @@ func (s *Source) repository(t target) *remote.Repository {
 
 // Releases lists every tag of the chart's repository that is a Flux version
 // (three dot-separated parts, Masterminds-parsable, after "_"→"+"), newest
-// first. Releases are undescribed. One listing per repository per Source.
+// first. Releases are undescribed.
 func (s *Source) Releases(ctx context.Context, src chart.Source, name string) ([]chart.Release, error) {
 	t, err := s.resolve(src, name)
 	if err != nil {
 		return nil, err
 	}
-	rels, err := s.releases.do(ctx, t.key(), func() ([]chart.Release, error) {
-		return s.list(ctx, t, name)
-	})
+	rels, err := s.list(ctx, t, name)
 	if err != nil {
 		return nil, lookupError(t.src, name, "list tags "+t.ref.Registry+"/"+t.ref.Repository, err)
 	}
-	return slices.Clone(rels), nil
+	return rels, nil
 }
 
 func (s *Source) list(ctx context.Context, t target, name string) ([]chart.Release, error) {
@@ -278,7 +242,7 @@ func releasesFromTags(tags []string) ([]chart.Release, int) {
 // org.opencontainers.image.created annotation (zero when absent or
 // unparsable), AppVersion, KubeVersion, Deprecated and Changes from the chart
 // metadata, Digest = manifest digest. A tag holding anything else (an image)
-// comes back with NotChart set and no error. One fetch per tag per Source.
+// comes back with NotChart set and no error.
 func (s *Source) Describe(ctx context.Context, src chart.Source, name string, r chart.Release) (chart.Release, error) {
 	t, err := s.resolve(src, name)
 	if err != nil {
@@ -292,9 +256,7 @@ func (s *Source) Describe(ctx context.Context, src chart.Source, name string, r 
 	if err := (registry.Reference{Registry: t.ref.Registry, Repository: t.ref.Repository, Reference: tag}).ValidateReferenceAsTag(); err != nil {
 		return r, &datasource.Error{Source: t.src, Chart: name, Err: fmt.Errorf("%s: %w: %v", op, datasource.ErrInvalid, err)}
 	}
-	d, err := s.describe.do(ctx, t.key()+":"+tag, func() (chart.Release, error) {
-		return s.fetchDetails(ctx, t, tag)
-	})
+	d, err := s.fetchDetails(ctx, t, tag)
 	if err != nil {
 		return r, lookupError(t.src, name, op, err)
 	}

@@ -17,6 +17,7 @@ import (
 	helmchart "helm.sh/helm/v3/pkg/chart"
 
 	"github.com/bosunhq/bosun/internal/chart"
+	"github.com/bosunhq/bosun/internal/datasource"
 	"github.com/bosunhq/bosun/internal/datasource/ocirepo"
 	"github.com/bosunhq/bosun/internal/httpx"
 	"github.com/bosunhq/bosun/internal/testutil/ocitest"
@@ -389,7 +390,7 @@ func TestSource_warmRun_concurrent(t *testing.T) {
 	dir := t.TempDir()
 	runAll := func() {
 		client := httpx.New(httpx.Options{CacheDir: dir, MaxAttempts: 1, Transport: r.Client().Transport})
-		s := ocirepo.New(ocirepo.Options{Client: client, Getenv: noEnv, CacheDir: dir})
+		s := datasource.New(nil, ocirepo.New(ocirepo.Options{Client: client, Getenv: noEnv, CacheDir: dir}))
 		var wg sync.WaitGroup
 		for i := range repos * 3 { // each repository from 3 goroutines
 			wg.Go(func() {
