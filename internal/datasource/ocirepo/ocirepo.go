@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"path/filepath"
@@ -28,7 +29,13 @@ import (
 // Defaults for zero Options fields.
 const (
 	DefaultMaxTagPages = 1000
-	// maxConfigBytes caps the chart config blob (Chart.yaml as JSON).
+	// MaxManifestBytes caps an OCI manifest: the distribution spec suggests
+	// 4 MiB as the manifest size registries should accept and clients may
+	// expect, and oras-go caps metadata responses at 4 MiB by default. A
+	// Helm chart's manifest is under 1 KiB.
+	MaxManifestBytes = 4 << 20
+	// maxConfigBytes caps the chart config blob (Chart.yaml as JSON, a few
+	// KiB); source-controller caps a whole chart archive at 10 MiB.
 	maxConfigBytes = 1 << 20
 )
 
@@ -52,6 +59,11 @@ type Options struct {
 	Logger *slog.Logger
 	// MaxTagPages caps tag-list pages per repository; 0 means DefaultMaxTagPages.
 	MaxTagPages int
+	// MaxTags caps the distinct tags kept per repository; 0 means
+	// DefaultMaxTags. A longer list fails with datasource.ErrTooLarge
+	// rather than being cut, since the newest version could be in the part
+	// cut off.
+	MaxTags int
 	// TagPageSize asks the registry for pages of this many tags (the "n"
 	// parameter); 0 leaves it to the registry.
 	TagPageSize int
@@ -80,6 +92,9 @@ type Source struct {
 func New(opts Options) *Source {
 	if opts.MaxTagPages <= 0 {
 		opts.MaxTagPages = DefaultMaxTagPages
+	}
+	if opts.MaxTags <= 0 {
+		opts.MaxTags = DefaultMaxTags
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -162,11 +177,10 @@ func (s *Source) resolve(src chart.Source, name string) (target, error) {
 
 func (s *Source) repository(t target) *remote.Repository {
 	return &remote.Repository{
-		Client:          s.auth,
-		Reference:       t.ref,
-		PlainHTTP:       t.plain,
-		TagListPageSize: s.opts.TagPageSize,
-		TagListMaxPages: s.opts.MaxTagPages,
+		Client:           s.auth,
+		Reference:        t.ref,
+		PlainHTTP:        t.plain,
+		MaxMetadataBytes: MaxManifestBytes,
 	}
 }
 
@@ -186,21 +200,15 @@ func (s *Source) Releases(ctx context.Context, src chart.Source, name string) ([
 }
 
 func (s *Source) list(ctx context.Context, t target, name string) ([]chart.Release, error) {
-	repo := s.repository(t)
 	start := time.Now()
-	var tags []string
-	pages := 0
-	err := repo.Tags(ctx, "", func(page []string) error {
-		pages++
-		tags = append(tags, page...)
-		return nil
-	})
+	l := tagLister{client: s.auth, t: t, pageSize: s.opts.TagPageSize, maxPages: s.opts.MaxTagPages, maxTags: s.opts.MaxTags}
+	tags, pages, dropped, err := l.list(ctx)
 	if err != nil {
 		return nil, err
 	}
 	rels, skipped := releasesFromTags(tags)
 	s.log.Debug("listed oci tags", "source", t.src.URL, "chart", name, "registry", t.ref.Registry,
-		"pages", pages, "tags", len(tags), "versions", len(rels), "ignored", skipped, "took", time.Since(start))
+		"pages", pages, "tags", len(tags), "versions", len(rels), "ignored", skipped+dropped, "took", time.Since(start))
 	return rels, nil
 }
 
@@ -283,8 +291,13 @@ func (s *Source) fetchDetails(ctx context.Context, t target, tag string) (chart.
 	if err != nil {
 		return chart.Release{}, err
 	}
-	body, err := content.ReadAll(rc, desc)
-	rc.Close()
+	defer rc.Close()
+	// oras-go does not cap a manifest whose response carries
+	// Docker-Content-Digest: check the size before reading a byte.
+	if desc.Size > MaxManifestBytes {
+		return chart.Release{}, fmt.Errorf("%w: manifest of %d bytes (cap %d)", datasource.ErrTooLarge, desc.Size, MaxManifestBytes)
+	}
+	body, err := content.ReadAll(io.LimitReader(rc, MaxManifestBytes), desc)
 	if err != nil {
 		return chart.Release{}, fmt.Errorf("read manifest: %w", err)
 	}
