@@ -10,14 +10,14 @@
 // memo is datasource.Memo and the per-host limit is the injected client's
 // (httpx): neither is repeated here.
 //
-// With Options.CacheDir it also owns CacheDir/oci: bearer tokens that are
-// JWTs, kept until their exp claim and keyed by registry, scope and a salted
-// hash of the credential (tokencache.go), and chart config blobs by digest,
-// verified on every read (blobcache.go). Manifests and tag lists are not
-// kept here: the injected client's conditional-request cache (httpx)
+// With Options.CacheDir it also owns CacheDir/oci/blobs: chart config blobs
+// by digest, verified on every read (blobcache.go). Manifests and tag lists
+// are not kept here: the injected client's conditional-request cache (httpx)
 // revalidates them, so a warm run downloads a body only for what changed.
-// Credentials are never written anywhere; tokens are, being short-lived and
-// scoped to one repository's pull.
+// Credentials and registry tokens are never written anywhere: tokens live in
+// memory for one run (one token exchange per repository per run), because
+// the cache directory is saved with actions/cache, which pull-request
+// workflows of the repository, forks included, can restore.
 //
 // It must not download chart layers, send credentials to any host other than
 // the one they are stored for (oras-go scopes them per host and strips

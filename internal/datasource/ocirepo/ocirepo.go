@@ -67,14 +67,12 @@ type Options struct {
 	// TagPageSize asks the registry for pages of this many tags (the "n"
 	// parameter); 0 leaves it to the registry.
 	TagPageSize int
-	// CacheDir, when set, keeps across runs, under CacheDir/oci: bearer
-	// tokens that are JWTs, until their exp (tokens/), and chart config
-	// blobs by digest (blobs/). Manifests and tag lists are revalidated by
-	// the Client's own cache (httpx), not here. "" keeps tokens in memory
-	// for the Source's lifetime and blobs not at all.
+	// CacheDir, when set, keeps chart config blobs by digest across runs
+	// under CacheDir/oci/blobs. Manifests and tag lists are revalidated by
+	// the Client's own cache (httpx), not here. Registry tokens are never
+	// written there (nor anywhere): the directory is saved with
+	// actions/cache, which pull-request runs, forks included, can restore.
 	CacheDir string
-	// Now is the clock token expiry is judged by; nil means time.Now.
-	Now func() time.Time
 }
 
 // Source is the OCI datasource. It memoizes nothing but credentials and
@@ -96,9 +94,6 @@ func New(opts Options) *Source {
 	if opts.MaxTags <= 0 {
 		opts.MaxTags = DefaultMaxTags
 	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -114,16 +109,17 @@ func New(opts Options) *Source {
 		cred = c
 	}
 	cred = memoCredential(cred)
-	tokenDir, blobDir := "", ""
+	blobDir := ""
 	if opts.CacheDir != "" {
-		tokenDir = filepath.Join(opts.CacheDir, "oci", "tokens")
 		blobDir = filepath.Join(opts.CacheDir, "oci", "blobs")
 	}
 	s.blobs = blobCache{dir: blobDir, log: log}
+	// Tokens live in memory for the Source's lifetime (one run): one
+	// token exchange per scope per run.
 	s.auth = &auth.Client{
 		Client:     opts.Client,
 		Credential: cred,
-		Cache:      newTokenCache(tokenDir, cred, opts.Now, log),
+		Cache:      auth.NewCache(),
 	}
 	return s
 }
