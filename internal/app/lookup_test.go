@@ -7,7 +7,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -15,6 +19,7 @@ import (
 	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/config"
 	"github.com/bosunhq/bosun/internal/datasource"
+	"github.com/bosunhq/bosun/internal/testutil/helmrepotest"
 )
 
 // TestNewLookup_timeoutPerSource: lookup.timeout bounds a whole source. A
@@ -69,5 +74,58 @@ func TestNewLookup_timeoutPerSource(t *testing.T) {
 	}
 	if served.Load() != before {
 		t.Errorf("Describe after the deadline reached the registry")
+	}
+}
+
+// TestPlan_credentialsInSourceURL: a HelmRepository URL with userinfo is
+// used to authenticate, and the password appears in no output (plan text,
+// JSON, Markdown, logs).
+func TestPlan_credentialsInSourceURL(t *testing.T) {
+	t.Parallel()
+	const secret = "S3CRETPW"
+	srv := helmrepotest.NewWithOptions(t, helmrepotest.Options{Path: "/charts", Username: "alice", Password: secret},
+		helmrepotest.Chart{Name: "app", Version: "1.0.0"}, helmrepotest.Chart{Name: "app", Version: "1.1.0"})
+	u, _ := url.Parse(srv.URL)
+	u.User = url.UserPassword("alice", secret)
+	dir := t.TempDir()
+	manifest := fmt.Sprintf(`apiVersion: source.toolkit.fluxcd.io/v1
+kind: HelmRepository
+metadata:
+  name: private
+  namespace: flux-system
+spec:
+  url: %s
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: app
+  namespace: default
+spec:
+  chart:
+    spec:
+      chart: app
+      version: 1.0.0
+      sourceRef:
+        kind: HelmRepository
+        name: private
+        namespace: flux-system
+`, u.String())
+	if err := os.WriteFile(filepath.Join(dir, "app.yaml"), []byte(manifest), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"text", "json", "markdown"} {
+		res := runApp(t, nil, "plan", "--no-cache", "-o", format, dir)
+		if res.code != ExitOK {
+			t.Errorf("plan -o %s: exit %d\n%s%s", format, res.code, res.stdout, res.stderr)
+		}
+		if !strings.Contains(res.stdout, "1.1.0") {
+			t.Errorf("plan -o %s found no update (credentials not used?):\n%s", format, res.stdout)
+		}
+		for name, out := range map[string]string{"stdout": res.stdout, "stderr": res.stderr} {
+			if strings.Contains(out, secret) {
+				t.Errorf("plan -o %s: %s shows the password:\n%s", format, name, out)
+			}
+		}
 	}
 }
