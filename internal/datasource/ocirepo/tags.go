@@ -3,7 +3,6 @@ package ocirepo
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -162,92 +161,25 @@ func errorResponse(resp *http.Response) error {
 	return e
 }
 
-// errBadLink reports a Link header that cannot be followed.
-var errBadLink = errors.New("invalid Link header")
-
 // nextPage resolves the rel="next" target of a Link header against the page
 // it came with; nil when there is none. The target must share the
 // registry's origin (scheme and host), so a registry cannot turn a listing
 // into a request to another host.
 func nextPage(origin, page *url.URL, header string) (*url.URL, error) {
-	ref, ok, err := parseNextLink(header)
-	if err != nil || !ok {
-		return nil, err
+	ref, ok, err := httpx.NextLink(header)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", datasource.ErrInvalid, err)
+	}
+	if !ok {
+		return nil, nil
 	}
 	u, err := page.Parse(ref)
 	if err != nil {
-		return nil, fmt.Errorf("%w: next page: %v", datasource.ErrInvalid, errBadLink)
+		return nil, fmt.Errorf("%w: %w: unparsable next page", datasource.ErrInvalid, httpx.ErrBadLink)
 	}
 	if u.Scheme != origin.Scheme || !strings.EqualFold(u.Host, origin.Host) || u.User != nil {
-		return nil, fmt.Errorf("%w: %w: next page %s is not on %s", datasource.ErrInvalid, errBadLink, httpx.RedactURL(u.String()), origin.Host)
+		return nil, fmt.Errorf("%w: %w: next page %s is not on %s", datasource.ErrInvalid, httpx.ErrBadLink, httpx.RedactURL(u.String()), origin.Host)
 	}
 	u.Fragment, u.RawFragment = "", ""
 	return u, nil
-}
-
-// parseNextLink returns the URI reference of the rel="next" link in a Link
-// header (RFC 8288: `<uri>; rel="next"`, several links separated by
-// commas, rel possibly unquoted or holding several space-separated types).
-// ok is false when the header has no next link. A header that is not a
-// list of links is an error.
-func parseNextLink(header string) (ref string, ok bool, err error) {
-	s := header
-	for {
-		s = strings.TrimLeft(s, " \t,")
-		if s == "" {
-			return "", false, nil
-		}
-		if s[0] != '<' {
-			return "", false, fmt.Errorf("%w: %w: missing '<'", datasource.ErrInvalid, errBadLink)
-		}
-		end := strings.IndexByte(s, '>')
-		if end < 0 {
-			return "", false, fmt.Errorf("%w: %w: missing '>'", datasource.ErrInvalid, errBadLink)
-		}
-		target := s[1:end]
-		s = s[end+1:]
-		// Parameters run to the next comma outside a quoted string.
-		params, rest := splitParams(s)
-		s = rest
-		if isNext(params) {
-			if strings.ContainsAny(target, " \t\r\n<>") {
-				return "", false, fmt.Errorf("%w: %w: bad target", datasource.ErrInvalid, errBadLink)
-			}
-			return target, true, nil
-		}
-	}
-}
-
-// splitParams splits `; a=b; rel="x, y"` (up to a comma outside quotes)
-// from what follows it.
-func splitParams(s string) (params, rest string) {
-	quoted := false
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '\\' && quoted:
-			i++
-		case c == '"':
-			quoted = !quoted
-		case c == ',' && !quoted:
-			return s[:i], s[i:]
-		}
-	}
-	return s, ""
-}
-
-// isNext reports whether link parameters hold rel="next" (rel is
-// case-insensitive and may list several relation types).
-func isNext(params string) bool {
-	for p := range strings.SplitSeq(params, ";") {
-		k, v, found := strings.Cut(p, "=")
-		if !found || !strings.EqualFold(strings.TrimSpace(k), "rel") {
-			continue
-		}
-		for typ := range strings.FieldsSeq(strings.Trim(strings.TrimSpace(v), `"`)) {
-			if strings.EqualFold(typ, "next") {
-				return true
-			}
-		}
-	}
-	return false
 }

@@ -7,9 +7,10 @@ import (
 	"testing"
 )
 
-// FuzzTagPage drives the tag-list page decoder and the Link header parser
+// FuzzTagPage drives the tag-list page decoder and the next-page resolution
 // with hostile input: neither may panic, a next page is always on the
-// registry's origin, and decoding never keeps more than the page cap.
+// registry's origin, and decoding never keeps more than it read. (The Link
+// header parser alone is fuzzed in httpx: FuzzNextLink.)
 func FuzzTagPage(f *testing.F) {
 	for _, seed := range []struct{ link, body string }{
 		{`</v2/a/tags/list?n=10&last=1.0.0>; rel="next"`, `{"name":"a","tags":["1.0.0","1.1.0"]}`},
@@ -26,10 +27,6 @@ func FuzzTagPage(f *testing.F) {
 	origin := &url.URL{Scheme: "https", Host: "r.example"}
 	page := origin.JoinPath("v2", "org", "app", "tags", "list")
 	f.Fuzz(func(t *testing.T, link string, body []byte) {
-		ref, ok, err := parseNextLink(link)
-		if ok && (err != nil || strings.ContainsAny(ref, " \t\r\n<>")) {
-			t.Fatalf("parseNextLink(%q) = %q, %v, %v", link, ref, ok, err)
-		}
 		next, err := nextPage(origin, page, link)
 		if next != nil {
 			if err != nil || next.Scheme != origin.Scheme || !strings.EqualFold(next.Host, origin.Host) || next.User != nil {
