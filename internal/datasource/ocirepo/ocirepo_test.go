@@ -329,7 +329,7 @@ func TestSource_errors(t *testing.T) {
 	}{
 		{name: "unknown repository", repo: "nope/nothing", sentinel: datasource.ErrNotFound},
 		{name: "anonymous refused", opts: []ocitest.Option{ocitest.WithAuth(ocitest.AuthRequired)}, repo: "a", sentinel: datasource.ErrUnauthorized},
-		{name: "bad credentials", opts: []ocitest.Option{ocitest.WithAuth(ocitest.AuthRequired), ocitest.WithUser("u", "right")}, repo: "a", cred: ptr(secret), sentinel: datasource.ErrUnauthorized},
+		{name: "bad credentials", opts: []ocitest.Option{ocitest.WithAuth(ocitest.AuthRequired), ocitest.WithUser("u", "right")}, repo: "a", cred: new(secret), sentinel: datasource.ErrUnauthorized},
 		{name: "rate limited", opts: []ocitest.Option{ocitest.WithAuth(ocitest.AuthNone), status(http.StatusTooManyRequests)}, repo: "a", sentinel: datasource.ErrRateLimited, transient: true},
 		{name: "server error", opts: []ocitest.Option{ocitest.WithAuth(ocitest.AuthNone), status(http.StatusInternalServerError)}, repo: "a", transient: true},
 		{name: "bad gateway", opts: []ocitest.Option{ocitest.WithAuth(ocitest.AuthNone), status(http.StatusBadGateway)}, repo: "a", transient: true},
@@ -374,8 +374,6 @@ func TestSource_errors(t *testing.T) {
 		}
 	})
 }
-
-func ptr[T any](v T) *T { return &v }
 
 // dockerConfig writes a config.json in a temp dir and returns the dir (the
 // DOCKER_CONFIG value). With a password, host gets an auths entry; with a
