@@ -1,7 +1,9 @@
-// Package ocirepo lists and describes Helm charts stored in OCI registries
-// with oras-go v2: every page of the tag list (Link pagination), tags that
-// parse as Flux versions with "_" mapped back to "+", and, for candidate
-// versions only, the manifest and the small config blob (chart metadata).
+// Package ocirepo lists and describes Helm charts stored in OCI registries:
+// every page of the tag list (its own pager over oras-go v2's auth.Client,
+// following Link rel="next" with loop detection and size caps, tags.go),
+// tags that parse as Flux versions with "_" mapped back to "+" (versioning),
+// and, for candidate versions only, the manifest (at most 4 MiB) and the
+// small config blob (chart metadata) through oras-go v2.
 //
 // It owns registry access for OCI chart sources: mirror and plain-HTTP
 // resolution through datasource.Hosts, credentials from the Docker config
