@@ -114,6 +114,28 @@ spec:
 	if err := os.WriteFile(filepath.Join(dir, "app.yaml"), []byte(manifest), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	for _, args := range [][]string{{"scan", "-o", "text", dir}, {"scan", "-o", "json", dir}, {"--log-level", "debug", "plan", "--no-cache", dir}} {
+		res := runApp(t, nil, args...)
+		if strings.Contains(res.stdout+res.stderr, secret) {
+			t.Errorf("%v shows the password:\n%s%s", args, res.stdout, res.stderr)
+		}
+	}
+	// A lookup that fails names the source in the report, the annotations
+	// and the logs: redacted too.
+	failing := strings.Replace(manifest, u.Host, "127.0.0.1:1", 1)
+	failDir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(failDir, "app.yaml"), []byte(failing), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"text", "markdown"} {
+		res := runApp(t, nil, "--log-level", "debug", "plan", "--no-cache", "-o", format, failDir)
+		if !strings.Contains(res.stdout+res.stderr, "127.0.0.1:1") {
+			t.Errorf("failing plan -o %s does not name the source:\n%s%s", format, res.stdout, res.stderr)
+		}
+		if strings.Contains(res.stdout+res.stderr, secret) {
+			t.Errorf("failing plan -o %s shows the password:\n%s%s", format, res.stdout, res.stderr)
+		}
+	}
 	for _, format := range []string{"text", "json", "markdown"} {
 		res := runApp(t, nil, "plan", "--no-cache", "-o", format, dir)
 		if res.code != ExitOK {

@@ -78,9 +78,9 @@ func lookupSources(ctx context.Context, refs []chart.Ref, lookup Lookup, opts st
 		// A failure is printed once, by the report of the Result; the
 		// debug log keeps it in order with the requests.
 		if err != nil {
-			opts.log.Debug("lookup failed", "source", r.Source.URL, "chart", r.Chart, "err", err)
+			opts.log.Debug("lookup failed", "source", r.Source.String(), "chart", r.Chart, "err", err)
 		} else {
-			opts.log.Debug("looked up", "source", r.Source.URL, "chart", r.Chart, "releases", len(rels))
+			opts.log.Debug("looked up", "source", r.Source.String(), "chart", r.Chart, "releases", len(rels))
 		}
 		mu.Lock()
 		results[k] = lookupResult{rels, err}

@@ -257,7 +257,7 @@ func slug(s string) string {
 // sourceID names a chart's source without scheme and chart name
 // ("quay.io/cilium/charts", "helm.cilium.io").
 func sourceID(r chart.Ref) string {
-	u := r.Source.URL
+	u := r.Source.String()
 	if i := strings.Index(u, "://"); i >= 0 {
 		u = u[i+3:]
 	}
