@@ -48,22 +48,27 @@ func parseJSON(body []byte) (*Index, error) {
 func fromRaw(raw *rawIndex) *Index {
 	idx := &Index{APIVersion: raw.APIVersion, Entries: make(map[string][]Entry, len(raw.Entries))}
 	for name, es := range raw.Entries {
-		out := make([]Entry, 0, len(es))
-		for _, e := range es {
-			if e == nil || e.Version == "" {
-				continue
-			}
-			urls := e.URLs
-			if len(urls) == 0 {
-				urls = nil
-			}
-			out = append(out, Entry{
-				Name: e.Name, Version: e.Version, AppVersion: e.AppVersion, KubeVersion: e.KubeVersion,
-				Created: e.Created, Deprecated: e.Deprecated, Digest: e.Digest, URLs: urls,
-				Changes: e.Annotations.Changes,
-			})
-		}
-		idx.Entries[name] = out
+		idx.Entries[name] = appendEntries(make([]Entry, 0, len(es)), es)
 	}
 	return idx
+}
+
+// appendEntries appends es to out, dropping null entries and entries
+// without a version.
+func appendEntries(out []Entry, es []*rawEntry) []Entry {
+	for _, e := range es {
+		if e == nil || e.Version == "" {
+			continue
+		}
+		urls := e.URLs
+		if len(urls) == 0 {
+			urls = nil
+		}
+		out = append(out, Entry{
+			Name: e.Name, Version: e.Version, AppVersion: e.AppVersion, KubeVersion: e.KubeVersion,
+			Created: e.Created, Deprecated: e.Deprecated, Digest: e.Digest, URLs: urls,
+			Changes: e.Annotations.Changes,
+		})
+	}
+	return out
 }

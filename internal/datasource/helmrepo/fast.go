@@ -1,9 +1,7 @@
 package helmrepo
 
 import (
-	"bytes"
 	"strings"
-	"unicode/utf8"
 )
 
 // fastParser reads helm's block layout: 2-space indentation, indentless
@@ -11,8 +9,9 @@ import (
 type fastParser struct {
 	s   string
 	pos int // start of the next unread line
-	// the current line
+	// the current line and its offset in s
 	line   string
+	start  int
 	indent int
 	// scratch backs region's result; valid until the next region call.
 	scratch []string
@@ -23,6 +22,7 @@ func (p *fastParser) next() bool {
 	if p.pos >= len(p.s) {
 		return false
 	}
+	p.start = p.pos
 	end := strings.IndexByte(p.s[p.pos:], '\n')
 	if end < 0 {
 		p.line = p.s[p.pos:]
@@ -83,46 +83,6 @@ func (p *fastParser) region(indent int, seq bool) []string {
 	}
 }
 
-func parseFast(body []byte) (*Index, error) {
-	if bytes.IndexByte(body, '\r') >= 0 || bytes.IndexByte(body, '\t') >= 0 || !utf8.Valid(body) {
-		return nil, errFallback
-	}
-	p := &fastParser{s: string(body)}
-	idx := &Index{}
-	var seen []string
-	for p.next() {
-		if strings.TrimSpace(p.line) == "" {
-			continue
-		}
-		if p.indent != 0 {
-			return nil, errFallback
-		}
-		key, rest, ok := splitKey(p.line)
-		if !ok || dup(seen, key) {
-			return nil, errFallback
-		}
-		seen = append(seen, key)
-		switch key {
-		case "apiVersion":
-			v, err := p.scalar(0, rest)
-			if err != nil {
-				return nil, err
-			}
-			idx.APIVersion = v
-		case "entries":
-			if err := p.entries(idx, rest); err != nil {
-				return nil, err
-			}
-		default:
-			p.skip(0, true)
-		}
-	}
-	if idx.Entries == nil {
-		idx.Entries = map[string][]Entry{}
-	}
-	return idx, nil
-}
-
 func dup(seen []string, k string) bool {
 	for _, s := range seen {
 		if s == k {
@@ -130,49 +90,6 @@ func dup(seen []string, k string) bool {
 		}
 	}
 	return false
-}
-
-func (p *fastParser) entries(idx *Index, rest string) error {
-	switch rest {
-	case "":
-	case "{}", "null", "~":
-		return nil
-	default:
-		return errFallback
-	}
-	idx.Entries = map[string][]Entry{}
-	for {
-		in, blank, _, ok := p.peek()
-		if !ok || (!blank && in == 0) {
-			return nil
-		}
-		p.next()
-		if blank {
-			continue
-		}
-		if p.indent != 2 {
-			return errFallback
-		}
-		name, rest, ok := splitKey(p.line[2:])
-		if !ok {
-			return errFallback
-		}
-		if _, exists := idx.Entries[name]; exists {
-			return errFallback
-		}
-		if rest == "[]" || rest == "null" || rest == "~" {
-			idx.Entries[name] = []Entry{}
-			continue
-		}
-		if rest != "" {
-			return errFallback
-		}
-		list, err := p.entryList()
-		if err != nil {
-			return err
-		}
-		idx.Entries[name] = list
-	}
 }
 
 // entryList reads "  - key: value" items and their "    key: value" fields.

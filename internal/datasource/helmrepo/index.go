@@ -1,8 +1,6 @@
 package helmrepo
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 )
 
@@ -28,40 +26,26 @@ type Entry struct {
 
 const changesKey = "artifacthub.io/changes"
 
-// errFallback makes ParseIndex hand the document to yaml.v3.
-var errFallback = errors.New("not helm's block layout")
+// errFallback makes a reader hand its text to yaml.v3 (or encoding/json).
+var errFallback = errors.New("not a layout the fast readers know")
 
 // ParseIndex parses an index.yaml (or index.json) body. JSON is used when the
-// body is valid JSON (as Helm and Flux do); otherwise a line-oriented reader
-// of the exact block layout helm writes runs, and any construct it does not
-// recognise hands the whole document to yaml.v3, which decodes into the same
-// minimal struct. Both paths yield identical results. Strings may share
-// memory with body, which must not be modified afterwards.
+// body is valid JSON (as Helm and Flux do). The document is split into
+// charts by a scan of its text (block style at any indentation, flow style,
+// JSON); each chart's entries are read by a line-oriented reader of the exact
+// block layout helm writes, or else decoded by yaml.v3 (encoding/json) a few
+// entries at a time. Any construct the scan does not recognise hands the
+// whole document to yaml.v3, which decodes into the same minimal struct. All
+// paths yield identical results.
 //
 // A missing apiVersion or malformed document is an error; entries that are
 // null or lack a version are dropped.
 func ParseIndex(body []byte) (*Index, error) {
-	if len(bytes.TrimSpace(body)) == 0 {
-		return nil, errors.New("empty index")
-	}
-	var idx *Index
-	var err error
-	switch {
-	case looksJSON(body) && json.Valid(body):
-		idx, err = parseJSON(body)
-	default:
-		idx, err = parseFast(body)
-		if errors.Is(err, errFallback) {
-			idx, err = parseYAML(body)
-		}
-	}
+	c, err := openCatalog(body)
 	if err != nil {
 		return nil, err
 	}
-	if idx.APIVersion == "" {
-		return nil, errors.New("no apiVersion in index")
-	}
-	return idx, nil
+	return c.index()
 }
 
 func looksJSON(b []byte) bool {

@@ -1,6 +1,7 @@
 package helmrepo
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -137,6 +138,36 @@ func TestParseIndex_FastFallsBack(t *testing.T) {
 			t.Errorf("parseFast(%q) err = %v, want errFallback", body, err)
 		}
 	}
+}
+
+// parseFast reads body with the line reader of helm's layout only:
+// errFallback unless the whole document and every chart's entries are in
+// that layout.
+func parseFast(body []byte) (*Index, error) {
+	if bytes.IndexByte(body, '\t') >= 0 {
+		return nil, errFallback
+	}
+	c, err := splitYAML(string(body))
+	if err != nil {
+		return nil, err
+	}
+	if !c.helm {
+		return nil, errFallback
+	}
+	idx := &Index{APIVersion: c.apiVersion, Entries: map[string][]Entry{}}
+	for name, ct := range c.charts {
+		if ct.text == "" {
+			idx.Entries[name] = []Entry{}
+			continue
+		}
+		p := &fastParser{s: ct.text}
+		list, err := p.entryList()
+		if err != nil || p.pos != len(ct.text) {
+			return nil, errFallback
+		}
+		idx.Entries[name] = list
+	}
+	return idx, nil
 }
 
 func TestResolveReferenceURL(t *testing.T) {
