@@ -129,6 +129,25 @@ func TestParseIndex_Layouts(t *testing.T) {
 	}
 }
 
+// TestParseIndex_EmptyKeys: a line holding only ":" (a null key) once
+// crashed the line reader.
+func TestParseIndex_EmptyKeys(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{
+		":", ":\n", "apiVersion: v1\n:\n", "apiVersion: v1\nentries:\n  :\n", "apiVersion: v1\nentries:\n  a:\n  - :\n    version: 1\n",
+	} {
+		got, err := ParseIndex([]byte(body))
+		want, werr := parseYAML([]byte(body))
+		if werr == nil && want.APIVersion != "" {
+			if err != nil {
+				t.Errorf("ParseIndex(%q) = %v; yaml.v3 accepts it", body, err)
+			} else if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("ParseIndex(%q) differs from yaml.v3 (-yaml +got):\n%s", body, diff)
+			}
+		}
+	}
+}
+
 func TestParseIndex_FastFallsBack(t *testing.T) {
 	t.Parallel()
 	for _, body := range []string{

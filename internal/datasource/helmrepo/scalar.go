@@ -238,7 +238,7 @@ func badPlainKey(k string) bool {
 			return true
 		}
 	}
-	return k[len(k)-1] == ' ' || isNullish(k) || k == "<<"
+	return k == "" || k[len(k)-1] == ' ' || isNullish(k) || k == "<<"
 }
 
 func closingQuote(l string) int {
