@@ -142,7 +142,7 @@ func (c *catalog) decode(ct chartText) ([]Entry, error) {
 		return c.decodeFlow(ct.text)
 	case ct.seq == 2 && strings.IndexByte(ct.text, '\t') < 0:
 		p := &fastParser{s: ct.text}
-		if list, err := p.entryList(); err == nil && p.pos == len(ct.text) {
+		if list, err := p.entryList(); err == nil && strings.TrimLeft(ct.text[p.pos:], " \n") == "" {
 			return list, nil
 		}
 	}

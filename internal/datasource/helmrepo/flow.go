@@ -3,6 +3,7 @@ package helmrepo
 import (
 	"encoding/json"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -83,7 +84,8 @@ func quoteStarts(s string, i int) bool {
 // s[off:] (YAML flow style or, when isJSON, JSON).
 func splitFlowDoc(s string, off int, isJSON bool) (*catalog, error) {
 	c := &catalog{s: s, charts: map[string]chartText{}, json: isJSON}
-	if off < 0 || (!isJSON && !plainText(s)) {
+	// encoding/json turns invalid UTF-8 into U+FFFD; yaml.v3 rejects it.
+	if off < 0 || !utf8.ValidString(s) || (!isJSON && !plainText(s)) {
 		return nil, errFallback
 	}
 	text := s[off:]

@@ -17,7 +17,7 @@ func (p *fastParser) scalar(indent int, rest string) (string, error) {
 	if in, blank, _, ok := p.peek(); !ok || blank || in <= indent {
 		v, ok := inlineScalar(rest)
 		if !ok {
-			return snippet(indent, rest, nil)
+			return p.snippet(indent, rest, nil)
 		}
 		return v, nil
 	}
@@ -34,7 +34,7 @@ func (p *fastParser) scalar(indent int, rest string) (string, error) {
 			return v, nil
 		}
 	}
-	return snippet(indent, rest, lines)
+	return p.snippet(indent, rest, lines)
 }
 
 func plainStart(s string) bool {
@@ -106,19 +106,27 @@ func foldPlain(rest string, lines []string) (string, bool) {
 	return fold(rest, lines, false), true
 }
 
+// noFinalBreak reports whether the input is read to its end and its last
+// line has no line break (a block scalar there has no final break).
+func (p *fastParser) noFinalBreak() bool {
+	return p.pos == len(p.s) && p.s != "" && p.s[len(p.s)-1] != '\n'
+}
+
 // snippet decodes one awkward scalar with yaml.v3: the key line and its
 // continuation lines, dedented, as a one-key document. Failure defers to
 // the whole-document yaml.v3 parse (for its error message).
-func snippet(indent int, rest string, lines []string) (string, error) {
+func (p *fastParser) snippet(indent int, rest string, lines []string) (string, error) {
 	var b strings.Builder
 	b.WriteString("k: ")
 	b.WriteString(rest)
 	b.WriteByte('\n')
-	for _, l := range lines {
+	for i, l := range lines {
 		if len(l) > indent {
 			b.WriteString(l[indent:])
 		}
-		b.WriteByte('\n')
+		if i < len(lines)-1 || !p.noFinalBreak() {
+			b.WriteByte('\n')
+		}
 	}
 	var m map[string]string
 	if err := yaml.Unmarshal([]byte(b.String()), &m); err != nil {
@@ -139,17 +147,20 @@ func (p *fastParser) literal(indent int, header string) (string, error) {
 		case c >= '1' && c <= '9' && ci == 0:
 			ci = indent + int(c-'0')
 		default:
-			return snippet(indent, header, p.region(indent, false))
+			return p.snippet(indent, header, p.region(indent, false))
 		}
 	}
 	lines := p.region(indent, false)
 	if len(lines) == 0 {
 		return "", nil // "|" with no content: yaml.v3 gives ""
 	}
+	if p.noFinalBreak() {
+		return p.snippet(indent, header, lines)
+	}
 	if ci == 0 {
 		// Auto-detected indentation; leading blank lines are left to yaml.v3.
 		if strings.TrimSpace(lines[0]) == "" {
-			return snippet(indent, header, lines)
+			return p.snippet(indent, header, lines)
 		}
 		for ci < len(lines[0]) && lines[0][ci] == ' ' {
 			ci++
@@ -169,7 +180,7 @@ func (p *fastParser) literal(indent int, header string) (string, error) {
 			continue
 		}
 		if len(l) < ci || strings.TrimLeft(l[:ci], " ") != "" {
-			return snippet(indent, header, lines)
+			return p.snippet(indent, header, lines)
 		}
 		for ; breaks > 0; breaks-- {
 			b.WriteByte('\n')
@@ -179,7 +190,7 @@ func (p *fastParser) literal(indent int, header string) (string, error) {
 		content = true
 	}
 	if !content {
-		return snippet(indent, header, lines)
+		return p.snippet(indent, header, lines)
 	}
 	s := b.String()
 	switch chomp {

@@ -43,7 +43,7 @@ func splitYAML(s string) (*catalog, error) {
 		switch key {
 		case "apiVersion":
 			if tabs {
-				c.apiVersion, err = snippet(top, rest, p.region(top, false))
+				c.apiVersion, err = p.snippet(top, rest, p.region(top, false))
 			} else {
 				c.apiVersion, err = p.scalar(top, rest)
 			}
@@ -160,8 +160,8 @@ func (c *catalog) chartValue(p *fastParser, ci int, rest string) (chartText, err
 	switch {
 	case rest == "":
 		p.skip(ci, true)
-		text := trimBlankLines(p.s[from:p.pos])
-		if text == "" {
+		text := p.s[from:p.pos]
+		if strings.TrimSpace(text) == "" {
 			return chartText{}, nil
 		}
 		first := &fastParser{s: text}
@@ -192,20 +192,4 @@ func (c *catalog) chartValue(p *fastParser, ci int, rest string) (chartText, err
 		return chartText{text: text[:end], seq: -1}, nil
 	}
 	return chartText{}, errFallback
-}
-
-// trimBlankLines drops the lines after the last one holding more than
-// spaces, keeping that line's line break.
-func trimBlankLines(s string) string {
-	i := len(s) - 1
-	for i >= 0 && (s[i] == ' ' || s[i] == '\n') {
-		i--
-	}
-	if i < 0 {
-		return ""
-	}
-	if nl := strings.IndexByte(s[i:], '\n'); nl >= 0 {
-		return s[:i+nl+1]
-	}
-	return s
 }
