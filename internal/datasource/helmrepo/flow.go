@@ -171,10 +171,12 @@ func flowPair(item string) (key, val string, ok bool) {
 		after = after[1:]
 	} else {
 		j := 0
-		for j < len(t) && !(t[j] == ':' && (j+1 == len(t) || strings.IndexByte(" \t\n", t[j+1]) >= 0)) {
+		// A plain key ends at ": "; yaml.v3 reads a ':' before a flow
+		// indicator or the item's end as part of the scalar.
+		for j+1 < len(t) && !(t[j] == ':' && strings.IndexByte(" \t\n", t[j+1]) >= 0) {
 			j++
 		}
-		if j == len(t) {
+		if j+1 >= len(t) {
 			return "", "", false
 		}
 		key, after = strings.TrimRight(t[:j], " \t"), t[j+1:]
