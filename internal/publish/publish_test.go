@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"go/build"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -49,6 +50,17 @@ func update(name, from, to string, typ chart.UpdateType) plan.Update {
 	}
 }
 
+// testBody renders what a reviewer reads: one line per update with its
+// release notes, the way report's renderer does it at greater length.
+func testBody(g plan.Group) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "## %s\n\n", g.Title)
+	for _, u := range g.Updates {
+		fmt.Fprintf(&b, "| %s | %s → %s |\n%s\n", u.Ref.Chart, u.From, u.To, u.Changes)
+	}
+	return b.String()
+}
+
 func groups(us ...plan.Update) []plan.Group { return plan.Build(us, plan.Options{}) }
 
 func key(name string) string { return chart.Ref{Source: sourceOf(name), Chart: name}.Key() }
@@ -85,7 +97,7 @@ func newEnv(t *testing.T, charts ...string) *env {
 
 func (e *env) publish(gs []plan.Group, failed map[string]bool, opts Options) []Outcome {
 	e.t.Helper()
-	opts.Now = now
+	opts.Body = testBody
 	opts.Labels = []string{"dependencies"}
 	out, err := Publish(context.Background(), e.forge, gs, failed, opts)
 	if err != nil {
@@ -140,7 +152,7 @@ func TestParseMeta(t *testing.T) {
 		want   meta
 		wantOK bool
 	}{
-		{"bosun body", Body(groups(update("a", "1.0.0", "1.1.0", chart.UpdateMinor))[0], now),
+		{"bosun body", Body(groups(update("a", "1.0.0", "1.1.0", chart.UpdateMinor))[0], testBody),
 			meta{Hash: groups(update("a", "1.0.0", "1.1.0", chart.UpdateMinor))[0].Hash, Keys: []string{key("a")}}, true},
 		{"with head", `text <!-- bosun:meta {"hash":"abc","keys":["k"],"head":"f00"} -->`, meta{Hash: "abc", Keys: []string{"k"}, Head: "f00"}, true},
 		{"last marker wins", "quoted: <!-- bosun:meta {\"hash\":\"old\",\"keys\":[]} -->\n\n<!-- bosun:meta {\"hash\":\"new\",\"keys\":[]} -->", meta{Hash: "new", Keys: []string{}}, true},
@@ -173,7 +185,7 @@ func TestBody_TruncatedKeepsMarker(t *testing.T) {
 		us = append(us, u)
 	}
 	g := groups(us...)[0]
-	b := Body(g, now)
+	b := Body(g, testBody)
 	if len(b) > maxBody {
 		t.Errorf("body is %d bytes, over %d", len(b), maxBody)
 	}
@@ -523,7 +535,7 @@ func TestDryRun(t *testing.T) {
 	e.publish(gs[:1], nil, Options{})
 	writes := e.fake.Writes()
 	var buf bytes.Buffer
-	out, err := Publish(context.Background(), DryRun(e.forge, &buf), gs[1:], nil, Options{Now: now})
+	out, err := Publish(context.Background(), DryRun(e.forge, &buf), gs[1:], nil, Options{Body: testBody})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -540,6 +552,21 @@ func TestDryRun(t *testing.T) {
 	for i, w := range want {
 		if !strings.HasPrefix(lines[i], w) {
 			t.Errorf("line %d = %q, want prefix %q", i, lines[i], w)
+		}
+	}
+}
+
+// TestImports keeps the formatter out of the domain: pull request bodies are
+// rendered by the renderer the caller injects.
+func TestImports(t *testing.T) {
+	t.Parallel()
+	pkg, err := build.ImportDir(".", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, imp := range pkg.Imports {
+		if imp == "github.com/bosunhq/bosun/internal/report" {
+			t.Errorf("publish imports %s", imp)
 		}
 	}
 }
