@@ -16,6 +16,7 @@ import (
 	gh "github.com/google/go-github/v60/github"
 
 	"github.com/bosunhq/bosun/internal/forge"
+	"github.com/bosunhq/bosun/internal/httpx"
 )
 
 // DefaultBaseURL is the github.com API root.
@@ -25,6 +26,8 @@ const DefaultBaseURL = "https://api.github.com"
 const (
 	DefaultMaxWait = 5 * time.Minute
 	DefaultRetries = 3
+	// DefaultTimeout bounds one request attempt, response body included.
+	DefaultTimeout = time.Minute
 )
 
 // Options configures a Client.
@@ -35,9 +38,14 @@ type Options struct {
 	BaseURL string
 	// Token authenticates requests ("Authorization: Bearer …"); empty sends none.
 	Token string
-	// HTTPClient is the client to send requests with (default: a new one).
-	// It is copied, never modified.
+	// HTTPClient is the client to send requests with (default: httpx's
+	// client with connect, TLS and response-header timeouts, and no retries
+	// of its own: Client retries). It is copied, never modified; the copy's
+	// Timeout, when zero, becomes Timeout.
 	HTTPClient *http.Client
+	// Timeout bounds one request attempt end to end, response body
+	// included. 0 means DefaultTimeout; negative sets no bound.
+	Timeout time.Duration
 	// Repo is the repository every call acts on.
 	Repo forge.Repo
 	// Logger receives debug and warning records; nil discards them.
@@ -108,23 +116,39 @@ func New(opts Options) (*Client, error) {
 	if opts.UserAgent == "" {
 		opts.UserAgent = "bosun"
 	}
+	if opts.Timeout == 0 {
+		opts.Timeout = DefaultTimeout
+	}
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	c := &Client{opts: opts, owner: opts.Repo.Owner, repo: opts.Repo.Name, baseURL: base, log: log}
+	c.hc = newHTTPClient(opts, log, &c.writes, base.Host)
+	c.gh = c.newGH()
+	return c, nil
+}
+
+// newHTTPClient returns the client requests go through: opts.HTTPClient or
+// httpx's, with the token, User-Agent and write counting added.
+func newHTTPClient(opts Options, log *slog.Logger, writes *atomic.Int64, host string) *http.Client {
 	hc := &http.Client{}
 	if opts.HTTPClient != nil {
 		*hc = *opts.HTTPClient
+		if hc.Timeout == 0 && opts.Timeout > 0 {
+			hc.Timeout = opts.Timeout
+		}
+	} else {
+		// One attempt per call here: call retries with GitHub's rate-limit
+		// rules, which httpx's generic retries would pre-empt.
+		*hc = *httpx.New(httpx.Options{UserAgent: opts.UserAgent, Timeout: opts.Timeout, MaxAttempts: 1, Logger: log})
 	}
 	next := hc.Transport
 	if next == nil {
 		next = http.DefaultTransport
 	}
-	hc.Transport = &transport{next: next, token: opts.Token, host: base.Host, ua: opts.UserAgent, writes: &c.writes}
-	c.hc = hc
-	c.gh = c.newGH()
-	return c, nil
+	hc.Transport = &transport{next: next, token: opts.Token, host: host, ua: opts.UserAgent, writes: writes}
+	return hc
 }
 
 // newGH builds a go-github client. A fresh one forgets the rate limits the
@@ -196,15 +220,8 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-func redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "<unparsable>"
-	}
-	u.User = nil
-	u.RawQuery = ""
-	return u.String()
-}
+// redact renders a URL for an error message without its credentials.
+func redact(raw string) string { return httpx.RedactString(raw) }
 
 // maxRateWaits bounds how often one call waits for a rate limit, so a server
 // that keeps refusing cannot hold the client forever.

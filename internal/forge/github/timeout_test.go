@@ -1,0 +1,50 @@
+package github
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/bosunhq/bosun/internal/forge"
+	"github.com/bosunhq/bosun/internal/forge/forgetest"
+)
+
+// A GitHub API that accepts the connection and never answers must not hold
+// a call forever: each attempt ends at the timeout, reads are retried, and
+// the call fails as unavailable.
+func TestClient_SilentServer(t *testing.T) {
+	t.Parallel()
+	s := forgetest.NewSilent(t)
+	c, err := New(Options{
+		BaseURL: s.URL, Token: testToken, Repo: forge.Repo{Owner: "octo", Name: "home-ops"},
+		Timeout: 50 * time.Millisecond, Retries: 2,
+		Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.DefaultBranch(context.Background())
+	if !errors.Is(err, forge.ErrUnavailable) {
+		t.Fatalf("DefaultBranch() error = %v, want %v", err, forge.ErrUnavailable)
+	}
+	if got := s.Requests(); got != 3 {
+		t.Errorf("server saw %d requests, want 3 (one try, two retries)", got)
+	}
+}
+
+// A caller's deadline ends a call that waits on a silent server.
+func TestClient_SilentServerDeadline(t *testing.T) {
+	t.Parallel()
+	s := forgetest.NewSilent(t)
+	c, err := New(Options{BaseURL: s.URL, Token: testToken, Repo: forge.Repo{Owner: "octo", Name: "home-ops"}, Timeout: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	_, err = c.BranchSHA(ctx, "main")
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("BranchSHA() error = %v, want %v", err, context.DeadlineExceeded)
+	}
+}
