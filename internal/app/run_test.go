@@ -655,6 +655,8 @@ func TestRun_TokenProblems(t *testing.T) {
 			[]string{"the token needs pull-requests: write", "not attempted"}},
 		{"no contents permission", func(e *runEnv) { e.fake.DenyPermission("contents") }, ExitPartial,
 			[]string{"the token needs contents: write", "not attempted"}},
+		{"Actions may not open pull requests", func(e *runEnv) { e.fake.ForbidActionsPullRequests() }, ExitPartial,
+			[]string{`"Allow GitHub Actions to create and approve pull requests"`, "deleted", "not attempted"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -86,7 +86,8 @@ type Options struct {
 // only when nothing could be done (the base branch or the pull requests
 // could not be read).
 func Publish(ctx context.Context, f Forge, groups []plan.Group, failedKeys map[string]bool, opts Options) ([]Outcome, error) {
-	p := &publisher{f: f, opts: opts, failed: failedKeys}
+	_, dry := f.(*dryRun)
+	p := &publisher{f: f, opts: opts, failed: failedKeys, dry: dry}
 	if p.opts.BranchPrefix == "" {
 		p.opts.BranchPrefix = "bosun/"
 	}
@@ -104,7 +105,7 @@ func Publish(ctx context.Context, f Forge, groups []plan.Group, failedKeys map[s
 // refused the token outright (401) or a read (403).
 func withPermissionHint(err error) error {
 	var fe *forge.Error
-	if !errors.As(err, &fe) || !errors.Is(fe, forge.ErrPermission) {
+	if !errors.As(err, &fe) || !errors.Is(fe, forge.ErrPermission) || fe.Setting != "" {
 		return err
 	}
 	return fmt.Errorf("%w: bosun needs a token with contents: write and pull-requests: write", err)
@@ -116,6 +117,8 @@ type publisher struct {
 	failed  map[string]bool
 	base    string
 	baseSHA string
+	// dry is set when f only prints its writes (DryRun).
+	dry bool
 	// stop is the error that ended the run early (a rate limit, a refused
 	// permission, a cancelled context): later work is left for the next run.
 	stop error
@@ -270,9 +273,20 @@ func (p *publisher) publishGroups(ctx context.Context, groups []plan.Group, open
 }
 
 func (p *publisher) logOutcome(o Outcome) {
+	attrs := []any{"branch", o.Branch}
+	if o.Number > 0 {
+		attrs = append(attrs, "pr", o.Number)
+	}
 	if o.Err != nil {
-		p.opts.Logger.Warn("publish failed", "branch", o.Branch, "pr", o.Number, "err", o.Err)
+		p.opts.Logger.Warn("publish failed", append(attrs, "err", o.Err)...)
 		return
 	}
-	p.opts.Logger.Info("pull request "+string(o.Action), "branch", o.Branch, "pr", o.Number)
+	msg := "pull request " + string(o.Action)
+	if verb, ok := dryVerbs[o.Action]; ok && p.dry {
+		msg = "would " + verb + " pull request"
+	}
+	p.opts.Logger.Info(msg, attrs...)
 }
+
+// dryVerbs name what a dry run did not do, by the outcome it reports.
+var dryVerbs = map[Action]string{ActionCreated: "create", ActionUpdated: "update", ActionClosed: "close"}

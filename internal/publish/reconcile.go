@@ -30,21 +30,21 @@ func (p *publisher) closeStale(ctx context.Context, pr forge.PullRequest) Outcom
 	// commented and then failed to close.
 	comments, err := p.f.ListComments(ctx, pr.Number)
 	if err != nil {
-		o.Action, o.Err = ActionFailed, fmt.Errorf("list comments of #%d: %w", pr.Number, err)
+		o.Action, o.Err = ActionFailed, wrap(err, "list comments on #%d", pr.Number)
 		return o
 	}
 	if !hasMark(comments, markSuperseded) {
 		if err := p.f.Comment(ctx, pr.Number, supersededComment); err != nil {
-			o.Action, o.Err = ActionFailed, fmt.Errorf("comment on #%d: %w", pr.Number, err)
+			o.Action, o.Err = ActionFailed, wrap(err, "comment on #%d", pr.Number)
 			return o
 		}
 	}
 	if err := p.f.ClosePullRequest(ctx, pr.Number, ""); err != nil {
-		o.Action, o.Err = ActionFailed, fmt.Errorf("close #%d: %w", pr.Number, err)
+		o.Action, o.Err = ActionFailed, wrap(err, "close pull request #%d", pr.Number)
 		return o
 	}
 	if err := p.f.DeleteBranch(ctx, pr.Head); err != nil && !errors.Is(err, forge.ErrNotFound) {
-		o.Action, o.Err = ActionFailed, fmt.Errorf("delete branch %s: %w", pr.Head, err)
+		o.Action, o.Err = ActionFailed, wrap(err, "delete branch %s", pr.Head)
 		return o
 	}
 	o.Action, o.Detail = ActionClosed, "no longer needed"
@@ -64,7 +64,7 @@ func (p *publisher) declined(ctx context.Context, g plan.Group, closed []forge.P
 		}
 		comments, err := p.f.ListComments(ctx, pr.Number)
 		if err != nil {
-			return nil, fmt.Errorf("list comments of #%d: %w", pr.Number, err)
+			return nil, wrap(err, "list comments on #%d", pr.Number)
 		}
 		if !hasMark(comments, markSuperseded) && !hasMark(comments, markForeign) {
 			return &pr, nil
@@ -91,7 +91,7 @@ func (p *publisher) create(ctx context.Context, g plan.Group, closed []forge.Pul
 	if _, err := p.f.BranchSHA(ctx, g.Branch); err == nil {
 		commits, err = p.f.ListCommits(ctx, p.base, g.Branch)
 		if err != nil {
-			o.Action, o.Err = ActionFailed, fmt.Errorf("compare %s...%s: %w", p.base, g.Branch, err)
+			o.Action, o.Err = ActionFailed, wrap(err, "compare %s...%s", p.base, g.Branch)
 			return o
 		}
 		if foreign := foreignIn(commits); foreign != "" {
@@ -99,7 +99,7 @@ func (p *publisher) create(ctx context.Context, g plan.Group, closed []forge.Pul
 			return o
 		}
 	} else if !errors.Is(err, forge.ErrNotFound) {
-		o.Action, o.Err = ActionFailed, fmt.Errorf("read branch %s: %w", g.Branch, err)
+		o.Action, o.Err = ActionFailed, wrap(err, "get branch %s", g.Branch)
 		return o
 	}
 	spec, err := p.spec(g)
@@ -123,10 +123,31 @@ func (p *publisher) create(ctx context.Context, g plan.Group, closed []forge.Pul
 	if err != nil {
 		o.Action, o.Number, o.URL = ActionFailed, made.Number, made.URL
 		o.Err = wrap(err, "create pull request for %s", g.Branch)
+		if made.Number == 0 && refusedBySetting(err) {
+			// No pull request can be opened until someone changes the
+			// setting: the branch would only be left behind.
+			o.Err = p.dropBranch(ctx, g.Branch, o.Err)
+		}
 		return o
 	}
 	o.Action, o.Number, o.URL = ActionCreated, made.Number, made.URL
 	return o
+}
+
+// refusedBySetting reports whether the forge refused err's request because of
+// a forge setting rather than the token's permissions.
+func refusedBySetting(err error) bool {
+	var fe *forge.Error
+	return errors.As(err, &fe) && errors.Is(fe, forge.ErrPermission) && fe.Setting != ""
+}
+
+// dropBranch deletes branch, which bosun pushed for a pull request the forge
+// refused to open, and says so in cause.
+func (p *publisher) dropBranch(ctx context.Context, branch string, cause error) error {
+	if err := p.f.DeleteBranch(ctx, branch); err != nil && !errors.Is(err, forge.ErrNotFound) {
+		return fmt.Errorf("%w; %w", cause, wrap(err, "delete branch %s", branch))
+	}
+	return fmt.Errorf("%w; branch %s deleted", cause, branch)
 }
 
 // adopt updates the open pull request of g's branch after creating one
@@ -136,12 +157,12 @@ func (p *publisher) adopt(ctx context.Context, g plan.Group, spec forge.Spec, cr
 	o := Outcome{Branch: g.Branch, Title: spec.Title, Action: ActionFailed}
 	prs, err := p.f.ListPullRequests(ctx, forge.StateOpen, g.Branch)
 	if err != nil {
-		o.Err = fmt.Errorf("create pull request for %s: %w; find it: %w", g.Branch, createErr, err)
+		o.Err = fmt.Errorf("%w; find it: %w", wrap(createErr, "create pull request for %s", g.Branch), err)
 		return o
 	}
 	i := slices.IndexFunc(prs, func(pr forge.PullRequest) bool { return pr.Head == g.Branch })
 	if i < 0 {
-		o.Err = fmt.Errorf("create pull request for %s: %w (and no open pull request found)", g.Branch, createErr)
+		o.Err = fmt.Errorf("%w (and no open pull request found)", wrap(createErr, "create pull request for %s", g.Branch))
 		return o
 	}
 	return p.update(ctx, g, prs[i])
@@ -163,7 +184,7 @@ func (p *publisher) update(ctx context.Context, g plan.Group, pr forge.PullReque
 		var err error
 		commits, err = p.f.ListCommits(ctx, p.base, g.Branch)
 		if err != nil {
-			o.Action, o.Err = ActionFailed, fmt.Errorf("compare %s...%s: %w", p.base, g.Branch, err)
+			o.Action, o.Err = ActionFailed, wrap(err, "compare %s...%s", p.base, g.Branch)
 			return o
 		}
 		if foreign := foreignIn(commits); foreign != "" {
@@ -185,7 +206,7 @@ func (p *publisher) update(ctx context.Context, g plan.Group, pr forge.PullReque
 		// (or editing) the pull request and labelling it.
 		spec.Body = body(g, p.opts.Body, pr.HeadSHA)
 		if err := p.f.UpdatePullRequest(ctx, pr.Number, spec); err != nil {
-			o.Action, o.Err = ActionFailed, fmt.Errorf("update #%d: %w", pr.Number, err)
+			o.Action, o.Err = ActionFailed, wrap(err, "update pull request #%d", pr.Number)
 			return o
 		}
 		o.Action, o.Detail = ActionUpdated, "labels restored"
@@ -198,7 +219,7 @@ func (p *publisher) update(ctx context.Context, g plan.Group, pr forge.PullReque
 	}
 	spec.Body = body(g, p.opts.Body, head)
 	if err := p.f.UpdatePullRequest(ctx, pr.Number, spec); err != nil {
-		o.Action, o.Err = ActionFailed, fmt.Errorf("update #%d: %w", pr.Number, err)
+		o.Action, o.Err = ActionFailed, wrap(err, "update pull request #%d", pr.Number)
 		return o
 	}
 	o.Action = ActionUpdated
@@ -211,12 +232,12 @@ func (p *publisher) foreignPR(ctx context.Context, pr forge.PullRequest, o Outco
 	o.Action, o.Title, o.Detail = ActionForeign, pr.Title, foreign+": no longer updated"
 	comments, err := p.f.ListComments(ctx, pr.Number)
 	if err != nil {
-		o.Action, o.Err = ActionFailed, fmt.Errorf("list comments of #%d: %w", pr.Number, err)
+		o.Action, o.Err = ActionFailed, wrap(err, "list comments on #%d", pr.Number)
 		return o
 	}
 	if !hasMark(comments, markForeign) {
 		if err := p.f.Comment(ctx, pr.Number, foreignComment); err != nil {
-			o.Action, o.Err = ActionFailed, fmt.Errorf("comment on #%d: %w", pr.Number, err)
+			o.Action, o.Err = ActionFailed, wrap(err, "comment on #%d", pr.Number)
 		}
 	}
 	return o

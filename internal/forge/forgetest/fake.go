@@ -43,6 +43,9 @@ type Fake struct {
 
 	token  string
 	denied map[string]bool // "pull-requests", "contents", "issues"
+	// noActionsPulls refuses pull request creation as GitHub does for
+	// Actions tokens when the repository setting does not allow it.
+	noActionsPulls bool
 
 	rateLimit      int
 	rateRemaining  int
@@ -142,6 +145,16 @@ func (f *Fake) DenyPermission(perm string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.denied[perm] = true
+}
+
+// ForbidActionsPullRequests makes creating a pull request fail the way GitHub
+// refuses a GitHub Actions token while the repository setting "Allow GitHub
+// Actions to create and approve pull requests" is off: 403 "GitHub Actions is
+// not permitted to create or approve pull requests." Pushing branches still works.
+func (f *Fake) ForbidActionsPullRequests() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.noActionsPulls = true
 }
 
 // Fault is an injected failure.
@@ -338,6 +351,11 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if perm := permissionOf(r.Method, path); perm != "" && f.denied[perm] {
 		rec.Header().Set("X-Accepted-GitHub-Permissions", strings.ReplaceAll(perm, "-", "_")+"=write")
 		writeError(rec, http.StatusForbidden, "Resource not accessible by integration", "https://docs.github.com/rest")
+		return
+	}
+	if f.noActionsPulls && r.Method == http.MethodPost && f.matches("", "pulls", r.Method, path) {
+		writeError(rec, http.StatusForbidden, "GitHub Actions is not permitted to create or approve pull requests.",
+			"https://docs.github.com/rest/pulls/pulls#create-a-pull-request")
 		return
 	}
 	f.route(rec, r, path, body)

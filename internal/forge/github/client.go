@@ -412,7 +412,9 @@ func classify(resp *gh.Response, err error) error {
 		fe.Message += " (the token is missing, invalid or expired)"
 	case code == http.StatusForbidden:
 		fe.Kind = forge.ErrPermission
-		if req := er.Response.Request; req != nil {
+		if strings.Contains(er.Message, actionsNotPermitted) {
+			fe.Setting = actionsSetting
+		} else if req := er.Response.Request; req != nil {
 			fe.Permission = permissionFor(req.Method, req.URL.Path)
 		}
 	case code == http.StatusUnprocessableEntity:
@@ -425,6 +427,14 @@ func classify(resp *gh.Response, err error) error {
 	}
 	return fe
 }
+
+// actionsNotPermitted is GitHub's 403 message when the repository (or its
+// organization) does not let GitHub Actions tokens open pull requests; no
+// token permission changes that, only actionsSetting does.
+const (
+	actionsNotPermitted = "GitHub Actions is not permitted to create or approve pull requests"
+	actionsSetting      = `the repository setting Settings → Actions → General → "Allow GitHub Actions to create and approve pull requests" (an organization may need to allow it first)`
+)
 
 func alreadyExists(er *gh.ErrorResponse) bool {
 	if strings.Contains(er.Message, "already exists") {
