@@ -26,6 +26,7 @@ type Fake struct {
 
 	t     testing.TB
 	srv   *httptest.Server
+	mux   *http.ServeMux
 	clock *Clock
 	owner string
 	repo  string
@@ -115,6 +116,7 @@ func New(t testing.TB, owner, repo string, opts ...Option) *Fake {
 		f.maxPerPage = 100
 	}
 	f.rateRemaining = f.rateLimit
+	f.mux = f.routes()
 	f.rateReset = f.clock.Now().Add(time.Hour).Truncate(time.Second)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
