@@ -359,7 +359,7 @@ func retryable(resp *gh.Response, err error) bool {
 	if resp == nil || resp.Response == nil {
 		// No response: a network failure. Only reads are safe to resend.
 		var ue *url.Error
-		return errors.As(err, &ue) && ue.Op == "Get"
+		return errors.As(err, &ue) && (ue.Op == "Get" || ue.Op == "Head")
 	}
 	return false
 }

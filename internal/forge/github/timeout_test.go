@@ -3,6 +3,7 @@ package github
 import (
 	"context"
 	"errors"
+	"net/http"
 	"testing"
 	"time"
 
@@ -15,21 +16,33 @@ import (
 // the call fails as unavailable.
 func TestClient_SilentServer(t *testing.T) {
 	t.Parallel()
-	s := forgetest.NewSilent(t)
-	c, err := New(Options{
-		BaseURL: s.URL, Token: testToken, Repo: forge.Repo{Owner: "octo", Name: "home-ops"},
-		Timeout: 50 * time.Millisecond, Retries: 2,
-		Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() },
-	})
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name string
+		hc   *http.Client
+	}{
+		{"default client", nil},
+		{"given client without a timeout", &http.Client{Transport: &http.Transport{}}},
 	}
-	_, err = c.DefaultBranch(context.Background())
-	if !errors.Is(err, forge.ErrUnavailable) {
-		t.Fatalf("DefaultBranch() error = %v, want %v", err, forge.ErrUnavailable)
-	}
-	if got := s.Requests(); got != 3 {
-		t.Errorf("server saw %d requests, want 3 (one try, two retries)", got)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := forgetest.NewSilent(t)
+			c, err := New(Options{
+				BaseURL: s.URL, Token: testToken, Repo: forge.Repo{Owner: "octo", Name: "home-ops"},
+				HTTPClient: tt.hc, Timeout: 50 * time.Millisecond, Retries: 2,
+				Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() },
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = c.DefaultBranch(context.Background())
+			if !errors.Is(err, forge.ErrUnavailable) {
+				t.Fatalf("DefaultBranch() error = %v, want %v", err, forge.ErrUnavailable)
+			}
+			if got := s.Requests(); got != 3 {
+				t.Errorf("server saw %d requests, want 3 (one try, two retries)", got)
+			}
+		})
 	}
 }
 
