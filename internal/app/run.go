@@ -135,15 +135,28 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 		}
 	}
 	if p.failed() || rr.Failed() {
+		if cause := timedOut(ctx); cause != nil {
+			deps.Logger.Warn("run cut short: the rest is left for the next run", "err", cause)
+		}
 		return errPartial
+	}
+	return nil
+}
+
+// timedOut is the cause --timeout gave when it ended ctx, else nil.
+func timedOut(ctx context.Context) error {
+	if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return nil
+	}
+	if cause := context.Cause(ctx); cause != nil && cause != ctx.Err() {
+		return cause
 	}
 	return nil
 }
 
 // withTimeoutCause adds why ctx ended to err when --timeout ended it.
 func withTimeoutCause(ctx context.Context, err error) error {
-	if cause := context.Cause(ctx); cause != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) &&
-		!errors.Is(err, cause) {
+	if cause := timedOut(ctx); cause != nil && !errors.Is(err, cause) {
 		return fmt.Errorf("%w: %w", cause, err)
 	}
 	return err

@@ -738,3 +738,20 @@ func TestRun_TimeoutSilentGitHub(t *testing.T) {
 		t.Errorf("the run never reached the API")
 	}
 }
+
+// A GitHub write that never answers is cut short by --timeout: the run
+// reports what it did, fails partially, and says the timeout stopped it.
+func TestRun_TimeoutHangingWrite(t *testing.T) {
+	t.Parallel()
+	e := newRunEnv(t, prepareDemo(t), allGroups)
+	e.fake.Inject(forgetest.Fault{Method: http.MethodPost, Path: "git/trees", Hang: true})
+	r := e.mustRun(ExitPartial, "--timeout", "10s")
+	for _, want := range []string{"run cut short", "run stopped after --timeout 10s"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if !strings.Contains(r.stdout, "not attempted") {
+		t.Errorf("report does not say the rest was not attempted:\n%s", r.stdout)
+	}
+}

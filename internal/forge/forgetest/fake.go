@@ -172,6 +172,9 @@ type Fault struct {
 	Header http.Header
 	// Times is how many matching requests fail; 0 means 1.
 	Times int
+	// Hang sends no response at all (Status, Body and Header are unused):
+	// the request waits until the client gives up.
+	Hang bool
 }
 
 // FailNext makes the next request matching method and pattern fail once with
@@ -279,7 +282,8 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.writes++
 	}
 	f.requests = append(f.requests, Request{Method: r.Method, Path: path, Query: r.URL.RawQuery, Body: body})
-	defer func() { f.requests[len(f.requests)-1].Status = rec.status }()
+	idx := len(f.requests) - 1
+	defer func() { f.requests[idx].Status = rec.status }()
 
 	now := f.clock.Now()
 	exhausted := f.spendQuota(rec, now)
@@ -301,6 +305,14 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		flt.Times--
 		if flt.Times <= 0 {
 			f.faults = append(f.faults[:i], f.faults[i+1:]...)
+		}
+		if flt.Hang {
+			// Answer nothing until the client gives up; other requests
+			// are served meanwhile.
+			f.mu.Unlock()
+			<-r.Context().Done()
+			f.mu.Lock()
+			return
 		}
 		for k, vs := range flt.Header {
 			rec.Header()[k] = vs
