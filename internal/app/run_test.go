@@ -734,9 +734,6 @@ func TestRun_TimeoutSilentGitHub(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
 		}
 	}
-	if s.Requests() == 0 {
-		t.Errorf("the run never reached the API")
-	}
 }
 
 // A GitHub write that never answers is cut short by --timeout: the run
