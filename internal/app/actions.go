@@ -3,12 +3,12 @@ package app
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/bosunhq/bosun/internal/pipeline"
 	"github.com/bosunhq/bosun/internal/report"
 )
 
@@ -45,11 +45,11 @@ func appendFile(path, content string) error {
 }
 
 // setOutputs writes step outputs in the heredoc form actions/core uses.
-func (a *ghActions) setOutputs(kv [][2]string) error {
+func (a *ghActions) setOutputs(outputs []report.StepOutput) error {
 	var b strings.Builder
-	for _, p := range kv {
+	for _, o := range outputs {
 		delim := "ghadelimiter_" + randomHex()
-		fmt.Fprintf(&b, "%s<<%s\n%s\n%s\n", p[0], delim, p[1], delim)
+		fmt.Fprintf(&b, "%s<<%s\n%s\n%s\n", o.Name, delim, o.Value, delim)
 	}
 	return appendFile(a.output, b.String())
 }
@@ -68,7 +68,7 @@ func (a *ghActions) planFile(flag string) string {
 	return filepath.Join(a.temp, "bosun-plan.json")
 }
 
-func writePlanFile(path string, p report.Plan) error {
+func writePlanFile(path string, p *pipeline.Result) error {
 	if path == "" {
 		return nil
 	}
@@ -88,36 +88,19 @@ func writePlanFile(path string, p report.Plan) error {
 
 // reportToActions writes the job summary, the step outputs and the
 // annotations of a plan (and of the pull requests of a run).
-func (d *Deps) reportToActions(a *ghActions, dir, planPath string, p report.Plan, run *report.Run) error {
+func (d *Deps) reportToActions(a *ghActions, dir, planPath string, p *pipeline.Result, run *report.Run) error {
 	var md strings.Builder
-	var prs []map[string]any
-	if run != nil {
-		if err := report.WriteRunMarkdown(&md, *run); err != nil {
-			return err
-		}
-		for _, o := range run.Outcomes {
-			if o.Number > 0 && (o.Action == "created" || o.Action == "updated" || o.Action == "unchanged") {
-				prs = append(prs, map[string]any{"number": o.Number, "url": o.URL, "branch": o.Branch, "action": o.Action})
-			}
-		}
-	} else if err := report.WritePlanMarkdown(&md, p); err != nil {
+	if err := report.WriteSummary(&md, p, run); err != nil {
 		return err
 	}
 	if err := appendFile(a.summary, md.String()); err != nil {
 		return err
 	}
-	if prs == nil {
-		prs = []map[string]any{}
-	}
-	prJSON, err := json.Marshal(prs)
+	outputs, err := report.StepOutputs(planPath, p, run)
 	if err != nil {
 		return fmt.Errorf("github actions: %w", err)
 	}
-	updates := 0
-	for _, g := range p.Result.Groups {
-		updates += len(g.Updates)
-	}
-	if err := a.setOutputs([][2]string{{"plan", planPath}, {"updates", fmt.Sprint(updates)}, {"pull-requests", string(prJSON)}}); err != nil {
+	if err := a.setOutputs(outputs); err != nil {
 		return err
 	}
 	d.endGroup()

@@ -2,14 +2,12 @@ package app
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"slices"
-	"sort"
 
 	"github.com/spf13/cobra"
 
 	"github.com/bosunhq/bosun/internal/plan"
+	"github.com/bosunhq/bosun/internal/report"
 	"github.com/bosunhq/bosun/internal/rewrite"
 )
 
@@ -69,11 +67,11 @@ func selectGroups(groups []plan.Group, names []string) ([]plan.Group, error) {
 
 func runApply(ctx context.Context, opts *ApplyOptions) error {
 	deps := opts.deps
-	p, err := deps.buildPlan(ctx, opts.Dir, opts.Lookup)
+	res, err := deps.runPipeline(ctx, opts.Dir, opts.Lookup)
 	if err != nil {
 		return err
 	}
-	groups, err := selectGroups(p.result.Groups, opts.Groups)
+	groups, err := selectGroups(res.Groups, opts.Groups)
 	if err != nil {
 		return err
 	}
@@ -82,67 +80,12 @@ func runApply(ctx context.Context, opts *ApplyOptions) error {
 		updates = append(updates, g.Updates...)
 	}
 	results := rewrite.Files(opts.Dir, plan.Edits(updates), rewrite.Options{DryRun: opts.DryRun, Logger: deps.Logger})
-	failed := writeApplySummary(deps.IO.Out, groups, results, opts.DryRun)
-	if opts.Diff {
-		for _, r := range results {
-			if r.Err == nil && r.After != nil {
-				fmt.Fprint(deps.IO.Out, rewrite.UnifiedDiff(r.File, r.Before, r.After))
-			}
-		}
+	a := report.Apply{Groups: groups, Files: results, DryRun: opts.DryRun, Diff: opts.Diff, Failed: res.Failed}
+	if err := report.WriteApplyText(deps.IO.Out, a); err != nil {
+		return err
 	}
-	for _, f := range p.result.Failed {
-		fmt.Fprintf(deps.IO.Out, "lookup failed: %s %s: %v\n", f.Source.URL, f.Chart, f.Err)
-	}
-	if failed || p.failed() {
+	if a.FilesFailed() || res.Partial() {
 		return errPartial
 	}
 	return nil
-}
-
-// writeApplySummary prints files changed per group and every failure; it
-// reports whether any file failed.
-func writeApplySummary(w io.Writer, groups []plan.Group, results []rewrite.FileResult, dryRun bool) bool {
-	byFile := map[string]rewrite.FileResult{}
-	failed := false
-	for _, r := range results {
-		byFile[r.File] = r
-		if r.Err != nil {
-			failed = true
-		}
-	}
-	verb := "changed"
-	if dryRun {
-		verb = "would change"
-	}
-	for _, g := range groups {
-		files := map[string]bool{}
-		for _, u := range g.Updates {
-			files[u.Ref.Loc.File] = true
-		}
-		names := make([]string, 0, len(files))
-		for f := range files {
-			names = append(names, f)
-		}
-		sort.Strings(names)
-		ok := 0
-		for _, f := range names {
-			if r, found := byFile[f]; found && r.Err == nil {
-				ok++
-			}
-		}
-		fmt.Fprintf(w, "%s: %s %d of %d file(s)\n", g.Branch, verb, ok, len(names))
-		for _, f := range names {
-			if r, found := byFile[f]; found && r.Err != nil {
-				fmt.Fprintf(w, "  %s: not changed: %v\n", f, r.Err)
-			}
-		}
-	}
-	bad := 0
-	for _, r := range results {
-		if r.Err != nil {
-			bad++
-		}
-	}
-	fmt.Fprintf(w, "%d group(s): %d file(s) %s, %d failed\n", len(groups), len(results)-bad, verb, bad)
-	return failed
 }

@@ -1,7 +1,8 @@
 // Package app is bosun's command-line interface: the cobra command tree, one
-// Options struct and run function per command, the lazily built dependencies
-// (logger, config, HTTP client, forge) and the single place where errors are
-// mapped to exit codes.
+// Options struct and run function per command (with a runF hook so flag
+// parsing is tested apart), the lazily built dependencies (logger, HTTP
+// client, forge) and the single place where errors are mapped to exit codes.
 //
-// It wires stages together; it holds no scanning, lookup or policy logic.
+// It parses flags, calls pipeline and prints through report; it holds no
+// scanning, lookup, policy or formatting logic.
 package app

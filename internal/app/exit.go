@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/bosunhq/bosun/internal/pipeline"
 )
 
 // Exit codes, mapped in one place (Main).
@@ -33,10 +35,11 @@ var errPending = errors.New("updates pending")
 // exitCode maps an error returned by a command to the process exit code.
 func exitCode(err error) int {
 	var ue *usageError
+	var ce *pipeline.ConfigError
 	switch {
 	case err == nil:
 		return ExitOK
-	case errors.As(err, &ue):
+	case errors.As(err, &ue), errors.As(err, &ce):
 		return ExitUsage
 	case errors.Is(err, errPartial):
 		return ExitPartial

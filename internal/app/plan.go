@@ -2,12 +2,10 @@ package app
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/bosunhq/bosun/internal/config"
-	"github.com/bosunhq/bosun/internal/flux"
 	"github.com/bosunhq/bosun/internal/pipeline"
 	"github.com/bosunhq/bosun/internal/report"
 )
@@ -55,80 +53,65 @@ func addLookupFlags(cmd *cobra.Command, lo *lookupOptions) {
 	cmd.Flags().BoolVar(&lo.NoCache, "no-cache", false, "do not read or write the response cache")
 }
 
-// planRun is one scan + lookup + policy + grouping.
-type planRun struct {
-	cfg    *config.Config
-	scan   *flux.Result
-	result *pipeline.Result
-	report report.Plan
+// runPipeline runs the whole pipeline on dir: config, scan, lookup, policy
+// and grouping.
+func (d *Deps) runPipeline(ctx context.Context, dir string, lo lookupOptions) (*pipeline.Result, error) {
+	return pipeline.Run(ctx, pipeline.Deps{
+		NewLookup: func(cfg *config.Config) pipeline.Lookup { return d.newLookup(cfg, lo) },
+		Logger:    d.Logger,
+	}, pipeline.Options{Dir: dir, ConfigPath: d.global.ConfigPath, Now: d.Now()})
 }
 
-// failed reports whether anything could not be read or looked up.
-func (p *planRun) failed() bool { return len(p.result.Failed) > 0 || len(p.scan.Errors) > 0 }
+// planned is a plan in the shape the run command reads: the config it was
+// made under, the result, and the result as reported.
+type planned struct {
+	cfg    *config.Config
+	result *pipeline.Result
+	report *pipeline.Result
+}
 
-// buildPlan runs the pipeline up to the plan.
-func (d *Deps) buildPlan(ctx context.Context, dir string, lo lookupOptions) (*planRun, error) {
-	cfg, err := d.loadConfig(dir)
+func (p *planned) failed() bool { return p.result.Partial() }
+
+// buildPlan runs the pipeline for the run command.
+func (d *Deps) buildPlan(ctx context.Context, dir string, lo lookupOptions) (*planned, error) {
+	res, err := d.runPipeline(ctx, dir, lo)
 	if err != nil {
 		return nil, err
 	}
-	rules, err := cfg.Policy()
-	if err != nil {
-		return nil, &usageError{fmt.Errorf("config policy: %w", err)}
-	}
-	res, err := flux.Scan(ctx, dir, flux.Options{Ignore: cfg.Ignore, Logger: d.Logger})
-	if err != nil {
-		return nil, fmt.Errorf("scan %s: %w", dir, err)
-	}
-	for _, e := range res.Errors {
-		d.Logger.Warn("file not scanned", "file", e.File, "err", e.Msg)
-	}
-	lookup := d.newLookup(cfg, lo)
-	now := d.Now()
-	result := pipeline.Plan(ctx, res.Refs, lookup, rules, pipeline.Options{
-		Concurrency:  cfg.Lookup.Concurrency,
-		Now:          now,
-		BranchPrefix: cfg.PullRequests.BranchPrefix,
-		Logger:       d.Logger,
-	})
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("plan: %w", err)
-	}
-	rep := report.Plan{Result: result, Refs: len(res.Refs), Errors: scanReport(res).Errors, Now: now}
-	return &planRun{cfg: cfg, scan: res, result: result, report: rep}, nil
+	return &planned{cfg: res.Config, result: res, report: res}, nil
 }
 
 func runPlan(ctx context.Context, opts *PlanOptions) error {
 	deps := opts.deps
-	p, err := deps.buildPlan(ctx, opts.Dir, opts.Lookup)
+	res, err := deps.runPipeline(ctx, opts.Dir, opts.Lookup)
 	if err != nil {
 		return err
 	}
 	switch opts.Output.String() {
 	case "json":
-		err = report.WritePlanJSON(deps.IO.Out, p.report)
+		err = report.WritePlanJSON(deps.IO.Out, res)
 	case "markdown":
-		err = report.WritePlanMarkdown(deps.IO.Out, p.report)
+		err = report.WritePlanMarkdown(deps.IO.Out, res)
 	default:
-		err = report.WritePlanText(deps.IO.Out, p.report)
+		err = report.WritePlanText(deps.IO.Out, res)
 	}
 	if err != nil {
 		return err
 	}
 	gha := deps.githubActions()
 	planPath := gha.planFile(opts.PlanFile)
-	if err := writePlanFile(planPath, p.report); err != nil {
+	if err := writePlanFile(planPath, res); err != nil {
 		return err
 	}
 	if gha != nil {
-		if err := deps.reportToActions(gha, opts.Dir, planPath, p.report, nil); err != nil {
+		if err := deps.reportToActions(gha, opts.Dir, planPath, res, nil); err != nil {
 			return err
 		}
 	}
-	if p.failed() {
+	if res.Partial() {
 		return errPartial
 	}
-	if opts.DetailedExitCode && len(p.result.Groups) > 0 {
+	if opts.DetailedExitCode && len(res.Groups) > 0 {
 		return errPending
 	}
 	return nil

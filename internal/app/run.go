@@ -193,7 +193,7 @@ func newRunClient(opts *RunOptions) (*github.Client, error) {
 
 // publishOptions maps the configuration and flags onto publish's options;
 // pull request bodies are rendered by report.
-func publishOptions(ctx context.Context, opts *RunOptions, p *planRun) (publish.Options, error) {
+func publishOptions(ctx context.Context, opts *RunOptions, p *planned) (publish.Options, error) {
 	deps := opts.deps
 	title, err := titleFunc(p.cfg.PullRequests.TitleTemplate)
 	if err != nil {
@@ -241,7 +241,7 @@ func titleFunc(tmpl string) (func(plan.Group) (string, error), error) {
 		u := g.Updates[0]
 		data := map[string]any{
 			"Group": g.Name, "Branch": g.Branch, "Type": string(g.Type), "Default": g.Title,
-			"Chart": u.Ref.Chart, "From": u.From, "To": u.To, "Major": g.Type == "major", "Updates": len(g.Updates),
+			"Chart": u.Ref.Chart, "From": u.Ref.Version, "To": u.To.Version, "Major": g.Type == "major", "Updates": len(g.Updates),
 		}
 		if err := t.Execute(&b, data); err != nil {
 			return "", err

@@ -1,12 +1,9 @@
 package app
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
 
-	"github.com/bosunhq/bosun/internal/chart"
-	"github.com/bosunhq/bosun/internal/flux"
+	"github.com/bosunhq/bosun/internal/pipeline"
 	"github.com/bosunhq/bosun/internal/report"
 )
 
@@ -45,19 +42,13 @@ References bosun will not update are listed with a skip reason.`,
 
 func runScan(cmd *cobra.Command, opts *ScanOptions) error {
 	deps := opts.deps
-	cfg, err := deps.loadConfig(opts.Dir)
+	res, err := pipeline.Scan(cmd.Context(), pipeline.Deps{Logger: deps.Logger}, pipeline.Options{
+		Dir: opts.Dir, ConfigPath: deps.global.ConfigPath, IncludeArchive: opts.IncludeArchive,
+	})
 	if err != nil {
 		return err
 	}
-	res, err := flux.Scan(cmd.Context(), opts.Dir, flux.Options{
-		Ignore:         cfg.Ignore,
-		IncludeArchive: opts.IncludeArchive,
-		Logger:         deps.Logger,
-	})
-	if err != nil {
-		return fmt.Errorf("scan %s: %w", opts.Dir, err)
-	}
-	s := scanReport(res)
+	s := report.ScanOf(res)
 	switch opts.Output.String() {
 	case "json":
 		err = report.WriteScanJSON(deps.IO.Out, s)
@@ -71,15 +62,4 @@ func runScan(cmd *cobra.Command, opts *ScanOptions) error {
 		return errPartial
 	}
 	return nil
-}
-
-func scanReport(res *flux.Result) report.Scan {
-	s := report.Scan{Files: res.Files, Refs: res.Refs}
-	for _, e := range res.Errors {
-		s.Errors = append(s.Errors, report.FileError{File: e.File, Line: e.Line, Message: e.Msg})
-	}
-	for _, e := range res.Encrypted {
-		s.Encrypted = append(s.Encrypted, report.Encrypted{File: e.File, Doc: e.Doc, Line: e.Line, Kind: e.Kind, Skip: chart.SkipSOPS})
-	}
-	return s
 }

@@ -2,15 +2,13 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"path"
 	"strings"
-	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/bosunhq/bosun/internal/chart"
+	"github.com/bosunhq/bosun/internal/pipeline"
 	"github.com/bosunhq/bosun/internal/report"
 )
 
@@ -78,72 +76,23 @@ func sourceOf(raw, name string) (chart.Source, string, error) {
 	}
 }
 
-type versionJSON struct {
-	Version    string     `json:"version"`
-	Tag        string     `json:"tag,omitempty"`
-	Created    *time.Time `json:"created,omitempty"`
-	AppVersion string     `json:"appVersion,omitempty"`
-	Deprecated bool       `json:"deprecated"`
-	Chart      *bool      `json:"chart,omitempty"`
-	Digest     string     `json:"digest,omitempty"`
-}
-
 func runVersions(ctx context.Context, opts *VersionsOptions) error {
 	deps := opts.deps
 	src, name, err := sourceOf(opts.Source, opts.Chart)
 	if err != nil {
 		return err
 	}
-	cfg, err := deps.loadConfig(".")
+	cfg, err := pipeline.LoadConfig(".", deps.global.ConfigPath, deps.Logger)
 	if err != nil {
 		return err
 	}
-	lookup := deps.newLookup(cfg, opts.Lookup)
-	rels, err := lookup.Releases(ctx, src, name)
+	rels, err := pipeline.Versions(ctx, deps.newLookup(cfg, opts.Lookup), src, name, opts.Limit)
 	if err != nil {
 		return err
 	}
-	out := make([]versionJSON, 0, len(rels))
-	for i, r := range rels {
-		if !r.Described && (opts.Limit == 0 || i < opts.Limit) {
-			d, err := lookup.Describe(ctx, src, name, r)
-			if err != nil {
-				return fmt.Errorf("describe %s: %w", r.Version, err)
-			}
-			r = d
-		}
-		v := versionJSON{Version: r.Version, Tag: r.Tag, AppVersion: r.AppVersion, Deprecated: r.Deprecated, Digest: r.Digest}
-		if !r.Created.IsZero() {
-			t := r.Created.UTC()
-			v.Created = &t
-		}
-		if r.Described {
-			isChart := !r.NotChart
-			v.Chart = &isChart
-		}
-		out = append(out, v)
-	}
+	v := report.Versions{Source: src, Chart: name, Releases: rels}
 	if opts.Output.String() == "json" {
-		return report.WriteJSON(deps.IO.Out, map[string]any{"schemaVersion": report.SchemaVersion, "source": src, "chart": name, "versions": out})
+		return report.WriteVersionsJSON(deps.IO.Out, v)
 	}
-	tw := tabwriter.NewWriter(deps.IO.Out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "VERSION\tCREATED\tAPP VERSION\tDEPRECATED\tCHART")
-	for _, v := range out {
-		created, isChart := "-", "?"
-		if v.Created != nil {
-			created = v.Created.Format(time.RFC3339)
-		}
-		if v.Chart != nil {
-			isChart = fmt.Sprint(*v.Chart)
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%v\t%s\n", v.Version, created, orDash(v.AppVersion), v.Deprecated, isChart)
-	}
-	return tw.Flush()
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
+	return report.WriteVersionsText(deps.IO.Out, v)
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/datasource"
+	"github.com/bosunhq/bosun/internal/glob"
 	"github.com/bosunhq/bosun/internal/policy"
 )
 
@@ -21,7 +22,7 @@ func (c *Config) Hosts() datasource.Hosts {
 // separators) matches the top-level ignore globs.
 func (c *Config) Ignored(file string) bool {
 	for _, g := range c.Ignore {
-		if policy.MatchPath(g, file) {
+		if glob.Match(g, file) {
 			return true
 		}
 	}
@@ -30,7 +31,7 @@ func (c *Config) Ignored(file string) bool {
 
 // PolicyOptions converts defaults and rules into policy options.
 func (c *Config) PolicyOptions() policy.Options {
-	o := policy.Options{Defaults: c.Defaults.policy()}
+	o := policy.Options{Defaults: c.Defaults.policy(), Timezone: c.location()}
 	for _, r := range c.Rules {
 		o.Rules = append(o.Rules, policy.Rule{
 			Name: r.Description,
@@ -63,6 +64,18 @@ func (s Settings) policy() policy.Settings {
 		SeparateMajor:     s.SeparateMajor,
 		Labels:            s.Labels,
 		RangeStrategy:     policy.RangeStrategy(s.RangeStrategy),
+
+		SeparateMinorPatch:    s.SeparateMinorPatch,
+		SeparateMultipleMajor: s.SeparateMultipleMajor,
+		Lifecycle: policy.Lifecycle{
+			Automerge:         s.Automerge,
+			AutomergeStrategy: s.AutomergeStrategy,
+			AutomergeType:     s.AutomergeType,
+			Schedule:          s.Schedule,
+			DashboardApproval: s.DashboardApproval,
+			Reviewers:         s.Reviewers,
+			Assignees:         s.Assignees,
+		},
 	}
 	if s.AllowedVersions != "" {
 		out.AllowedVersions = []string{s.AllowedVersions}
@@ -83,4 +96,17 @@ func types(in []string) []chart.UpdateType {
 		out[i] = chart.UpdateType(t)
 	}
 	return out
+}
+
+// location is the configured timezone; nil (UTC) when unset or unknown
+// (Validate reports an unknown one).
+func (c *Config) location() *time.Location {
+	if c.Timezone == "" {
+		return nil
+	}
+	loc, err := time.LoadLocation(c.Timezone)
+	if err != nil {
+		return nil
+	}
+	return loc
 }

@@ -25,12 +25,18 @@ var ErrNotFound = errors.New("no configuration file")
 // Find returns the path of the configuration file under root: the first of
 // .github/bosun.yaml and bosun.yaml that exists. It returns an error
 // wrapping ErrNotFound when neither does (callers then use Default()).
+// A symbolic link is followed only while it stays inside root: a
+// configuration found by looking must belong to the repository, and one
+// elsewhere must be named explicitly (--config).
 func Find(root string) (string, error) {
 	for _, n := range Names {
 		p := filepath.Join(root, filepath.FromSlash(n))
 		fi, err := os.Stat(p)
 		switch {
 		case err == nil && fi.Mode().IsRegular():
+			if err := insideRoot(root, p); err != nil {
+				return "", fmt.Errorf("find config in %s: %s: %w", root, n, err)
+			}
 			return p, nil
 		case err == nil:
 			return "", fmt.Errorf("find config in %s: %s is not a regular file", root, n)
@@ -39,6 +45,26 @@ func Find(root string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("find config in %s: %w (looked for %s)", root, ErrNotFound, strings.Join(Names, ", "))
+}
+
+// ErrOutsideRepo is returned by Find for a configuration that is a symbolic
+// link leading out of the repository.
+var ErrOutsideRepo = errors.New("is a symbolic link leading outside the repository (name it with --config to read it anyway)")
+
+func insideRoot(root, p string) error {
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return err
+	}
+	real, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return err
+	}
+	rel, err := filepath.Rel(realRoot, real)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
+		return ErrOutsideRepo
+	}
+	return nil
 }
 
 // Load reads, decodes, defaults and validates the file at path. Messages
@@ -69,9 +95,9 @@ func Parse(name string, data []byte) (*Config, error) {
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
 		if l := lineOf(msg); l > 0 {
-			return nil, fmt.Errorf("%s:%d: %s", name, l, stripLine(msg))
+			return nil, fmt.Errorf("%s:%d: %s", name, l, hideSecrets(stripLine(msg)))
 		}
-		return nil, fmt.Errorf("%s: %s", name, msg)
+		return nil, fmt.Errorf("%s: %s", name, hideSecrets(msg))
 	}
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
 		doc := root.Content[0]
@@ -84,7 +110,7 @@ func Parse(name string, data []byte) (*Config, error) {
 		if err := dec.Decode(c); err != nil {
 			var te *yaml.TypeError
 			if !errors.As(err, &te) {
-				return nil, fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
+				return nil, fmt.Errorf("%s: %s", name, hideSecrets(strings.TrimPrefix(err.Error(), "yaml: ")))
 			}
 			for _, m := range te.Errors {
 				if strings.Contains(m, " not found in type ") || strings.Contains(m, " already defined at line ") {
@@ -274,7 +300,7 @@ type problem struct {
 	msg  string
 }
 
-func (p *problems) addLine(line int, msg string) { *p = append(*p, problem{line, msg}) }
+func (p *problems) addLine(line int, msg string) { *p = append(*p, problem{line, hideSecrets(msg)}) }
 
 func (p problems) err(name string) error {
 	if len(p) == 0 {

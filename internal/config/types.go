@@ -27,6 +27,10 @@ type Config struct {
 	Rules []Rule `yaml:"rules" json:"rules"`
 	// PullRequests tunes the pull requests bosun opens.
 	PullRequests PullRequests `yaml:"pullRequests" json:"pullRequests"`
+	// Timezone is the IANA name schedules are read in; "" = UTC.
+	Timezone string `yaml:"timezone,omitempty" json:"timezone,omitempty"`
+	// Dashboard is the issue that lists what bosun holds back and why.
+	Dashboard Dashboard `yaml:"dashboard" json:"dashboard"`
 
 	name      string          // file name used in messages
 	lines     map[string]int  // key path ("rules[2].updateTypes") → line
@@ -85,6 +89,24 @@ type Settings struct {
 	Labels []string `yaml:"labels,omitempty" json:"labels,omitempty"`
 	// RangeStrategy is keep (default), widen or replace, for version ranges.
 	RangeStrategy string `yaml:"rangeStrategy,omitempty" json:"rangeStrategy,omitempty"`
+	// SeparateMinorPatch splits non-major updates into minor and patch pull requests.
+	SeparateMinorPatch *bool `yaml:"separateMinorPatch,omitempty" json:"separateMinorPatch,omitempty"`
+	// SeparateMultipleMajor gives each newer major its own pull request.
+	SeparateMultipleMajor *bool `yaml:"separateMultipleMajor,omitempty" json:"separateMultipleMajor,omitempty"`
+	// Automerge merges the pull request once its checks pass.
+	Automerge *bool `yaml:"automerge,omitempty" json:"automerge,omitempty"`
+	// AutomergeStrategy is squash (default), merge or rebase.
+	AutomergeStrategy string `yaml:"automergeStrategy,omitempty" json:"automergeStrategy,omitempty"`
+	// AutomergeType is pr (bosun merges on green, default) or platform (GitHub's auto-merge).
+	AutomergeType string `yaml:"automergeType,omitempty" json:"automergeType,omitempty"`
+	// Schedule lists cron expressions; new pull requests open only when one matches.
+	Schedule []string `yaml:"schedule,omitempty" json:"schedule,omitempty"`
+	// DashboardApproval makes matching updates wait for a tick on the dashboard.
+	DashboardApproval *bool `yaml:"dashboardApproval,omitempty" json:"dashboardApproval,omitempty"`
+	// Reviewers are requested on the pull request (users, or org/team).
+	Reviewers []string `yaml:"reviewers,omitempty" json:"reviewers,omitempty"`
+	// Assignees are assigned to the pull request.
+	Assignees []string `yaml:"assignees,omitempty" json:"assignees,omitempty"`
 }
 
 // Rule is a match and the settings it applies.
@@ -119,6 +141,16 @@ type PullRequests struct {
 	TitleTemplate string `yaml:"titleTemplate" json:"titleTemplate"`
 	// BranchPrefix prefixes branch names. Default "bosun/".
 	BranchPrefix string `yaml:"branchPrefix" json:"branchPrefix"`
+	// RebaseWhen is auto (default), behind-base, conflicted or never.
+	RebaseWhen string `yaml:"rebaseWhen" json:"rebaseWhen"`
+}
+
+// Dashboard configures the dashboard issue.
+type Dashboard struct {
+	// Enabled keeps one dashboard issue up to date. Default true.
+	Enabled *bool `yaml:"enabled" json:"enabled"`
+	// Title of the issue. Default "bosun dashboard".
+	Title string `yaml:"title" json:"title"`
 }
 
 // Duration is a length of time written as Go durations plus days and weeks:

@@ -11,8 +11,8 @@ import (
 
 	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/datasource"
+	"github.com/bosunhq/bosun/internal/glob"
 	"github.com/bosunhq/bosun/internal/policy"
-	"github.com/bosunhq/bosun/internal/versioning"
 )
 
 // Built-in defaults.
@@ -29,6 +29,9 @@ const (
 
 // DefaultIgnore is the default of the top-level ignore list.
 var DefaultIgnore = []string{".archive/**"}
+
+// DefaultDashboardTitle is the dashboard issue's title.
+const DefaultDashboardTitle = "bosun dashboard"
 
 func (c *Config) applyDefaults() {
 	if c.Ignore == nil {
@@ -72,6 +75,15 @@ func (c *Config) applyDefaults() {
 	if pr.BranchPrefix == "" {
 		pr.BranchPrefix = DefaultBranchPrefix
 	}
+	if pr.RebaseWhen == "" {
+		pr.RebaseWhen = RebaseAuto
+	}
+	if c.Dashboard.Enabled == nil {
+		c.Dashboard.Enabled = ptr(true)
+	}
+	if c.Dashboard.Title == "" {
+		c.Dashboard.Title = DefaultDashboardTitle
+	}
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -107,6 +119,17 @@ var (
 	groupName  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/-]*$`)
 	hostPort   = regexp.MustCompile(`^[A-Za-z0-9.-]+(:[0-9]+)?$`)
 	gitRefSafe = regexp.MustCompile(`^[A-Za-z0-9._/-]+$`)
+	// GitHub logins: alphanumerics and single hyphens, at most 39 characters.
+	login       = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?(\[bot\])?$`)
+	loginOrTeam = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?(/[A-Za-z0-9._-]+)?$`)
+)
+
+// RebaseWhen values.
+const (
+	RebaseAuto       = "auto"
+	RebaseBehindBase = "behind-base"
+	RebaseConflicted = "conflicted"
+	RebaseNever      = "never"
 )
 
 func (c *Config) validate(p *problems) {
@@ -120,10 +143,25 @@ func (c *Config) validate(p *problems) {
 		add("version", "unsupported version %d (this bosun reads version 1)", c.Version)
 	}
 	for i, g := range c.Ignore {
-		if err := policy.ValidateGlob(g); err != nil {
+		if err := glob.Validate(g); err != nil {
 			add(fmt.Sprintf("ignore[%d]", i), "%v", err)
 		}
 	}
+	c.validateRegistries(add)
+	c.validateLookup(add)
+	c.validateSettings("defaults", c.Defaults, add)
+	for i, r := range c.Rules {
+		path := fmt.Sprintf("rules[%d]", i)
+		c.validateMatch(path+".match", r.Match, add)
+		if r.Settings.isZero() && !c.unknownIn[path] {
+			add(path, "sets nothing: add updateTypes, ignore, pin, allowedVersions, prerelease, minimumReleaseAge, group, labels...")
+		}
+		c.validateSettings(path, r.Settings, add)
+	}
+	c.validatePullRequests(add)
+}
+
+func (c *Config) validateRegistries(add adder) {
 	seen := map[string]int{}
 	for i, r := range c.Registries {
 		path := fmt.Sprintf("registries[%d]", i)
@@ -157,6 +195,9 @@ func (c *Config) validate(p *problems) {
 			add(path+".concurrency", "must not be negative")
 		}
 	}
+}
+
+func (c *Config) validateLookup(add adder) {
 	l := c.Lookup
 	if l.Timeout.err != nil {
 		add("lookup.timeout", "%v", l.Timeout.err)
@@ -174,15 +215,9 @@ func (c *Config) validate(p *problems) {
 	if l.Retries != nil && *l.Retries < 0 {
 		add("lookup.retries", "must not be negative")
 	}
-	c.validateSettings("defaults", c.Defaults, add)
-	for i, r := range c.Rules {
-		path := fmt.Sprintf("rules[%d]", i)
-		c.validateMatch(path+".match", r.Match, add)
-		if r.Settings.isZero() && !c.unknownIn[path] {
-			add(path, "sets nothing: add updateTypes, ignore, pin, allowedVersions, prerelease, minimumReleaseAge, group, labels...")
-		}
-		c.validateSettings(path, r.Settings, add)
-	}
+}
+
+func (c *Config) validatePullRequests(add adder) {
 	pr := c.PullRequests
 	if pr.MaxOpen != nil && *pr.MaxOpen < 0 {
 		add("pullRequests.maxOpen", "must not be negative (0 means no limit)")
@@ -197,6 +232,19 @@ func (c *Config) validate(p *problems) {
 		add("pullRequests.branchPrefix", "invalid branch prefix %q", pr.BranchPrefix)
 	}
 	c.validateLabels("pullRequests.labels", pr.Labels, add)
+	switch pr.RebaseWhen {
+	case RebaseAuto, RebaseBehindBase, RebaseConflicted, RebaseNever:
+	default:
+		add("pullRequests.rebaseWhen", "unknown value %q (auto, behind-base, conflicted or never)", pr.RebaseWhen)
+	}
+	if c.Timezone != "" {
+		if _, err := time.LoadLocation(c.Timezone); err != nil {
+			add("timezone", "unknown time zone %q (an IANA name such as \"Europe/Berlin\")", c.Timezone)
+		}
+	}
+	if c.Dashboard.Title == "" || len(c.Dashboard.Title) > 256 {
+		add("dashboard.title", "must be 1 to 256 characters")
+	}
 	if pr.TitleTemplate != "" {
 		if _, err := template.New("title").Parse(pr.TitleTemplate); err != nil {
 			add("pullRequests.titleTemplate", "%v", err)
@@ -213,7 +261,7 @@ func (c *Config) validateMatch(path string, m Match, add adder) {
 	}{{"namespaces", m.Namespaces}, {"charts", m.Charts}, {"sources", m.Sources}, {"paths", m.Paths}, {"kinds", m.Kinds}}
 	for _, l := range lists {
 		for i, g := range l.globs {
-			if err := policy.ValidateGlob(g); err != nil {
+			if err := glob.Validate(g); err != nil {
 				add(fmt.Sprintf("%s.%s[%d]", path, l.key, i), "%v", err)
 			}
 		}
@@ -223,8 +271,8 @@ func (c *Config) validateMatch(path string, m Match, add adder) {
 
 func (c *Config) validateTypes(path string, types []string, add adder) {
 	for i, t := range types {
-		if !policy.ValidUpdateType(chart.UpdateType(t)) {
-			add(fmt.Sprintf("%s[%d]", path, i), "unknown update type %q (major, minor, patch or digest)", t)
+		if err := policy.CheckUpdateType(chart.UpdateType(t)); err != nil {
+			add(fmt.Sprintf("%s[%d]", path, i), "%v", err)
 		}
 	}
 }
@@ -237,42 +285,55 @@ func (c *Config) validateLabels(path string, labels []string, add adder) {
 	}
 }
 
+// validateSettings maps policy's checks of each value to the file's keys;
+// the rules themselves live in policy.
 func (c *Config) validateSettings(path string, s Settings, add adder) {
-	c.validateTypes(path+".updateTypes", s.UpdateTypes, add)
-	if s.AllowedVersions != "" {
-		if _, err := versioning.ParseConstraint(s.AllowedVersions); err != nil {
-			add(path+".allowedVersions", "%v", err)
+	check := func(key string, err error) {
+		if err != nil {
+			add(path+"."+key, "%v", err)
 		}
 	}
-	if s.MinimumReleaseAge != nil && s.MinimumReleaseAge.err != nil {
-		add(path+".minimumReleaseAge", "%v", s.MinimumReleaseAge.err)
+	c.validateTypes(path+".updateTypes", s.UpdateTypes, add)
+	if s.AllowedVersions != "" {
+		check("allowedVersions", policy.CheckAllowedVersions(s.AllowedVersions))
 	}
-	switch policy.AgeUnknown(s.ReleaseAgeUnknown) {
-	case "", policy.AgeUnknownAllow, policy.AgeUnknownHold:
-	default:
-		add(path+".releaseAgeUnknown", "unknown value %q (allow or hold)", s.ReleaseAgeUnknown)
+	if s.MinimumReleaseAge != nil {
+		check("minimumReleaseAge", s.MinimumReleaseAge.err)
 	}
+	check("releaseAgeUnknown", policy.CheckAgeUnknown(policy.AgeUnknown(s.ReleaseAgeUnknown)))
 	if s.Group != "" && !groupName.MatchString(s.Group) {
 		add(path+".group", "invalid group name %q (letters, digits, '.', '_', '-', '/')", s.Group)
 	}
-	switch s.GroupBy {
-	case "", policy.GroupByNamespace:
-	default:
-		add(path+".groupBy", "unknown value %q (namespace)", s.GroupBy)
-	}
+	check("groupBy", policy.CheckGroupBy(s.GroupBy))
 	if s.Group != "" && s.GroupBy != "" {
 		add(path+".groupBy", "set either group or groupBy, not both")
 	}
-	switch policy.RangeStrategy(s.RangeStrategy) {
-	case "", policy.RangeKeep, policy.RangeWiden, policy.RangeReplace:
-	default:
-		add(path+".rangeStrategy", "unknown value %q (keep, widen or replace)", s.RangeStrategy)
-	}
+	check("rangeStrategy", policy.CheckRangeStrategy(policy.RangeStrategy(s.RangeStrategy)))
 	c.validateLabels(path+".labels", s.Labels, add)
+	for i, e := range s.Schedule {
+		if err := policy.CheckSchedule(e); err != nil {
+			add(fmt.Sprintf("%s.schedule[%d]", path, i), "%v", err)
+		}
+	}
+	check("automergeStrategy", policy.CheckAutomergeStrategy(s.AutomergeStrategy))
+	check("automergeType", policy.CheckAutomergeType(s.AutomergeType))
+	for i, r := range s.Reviewers {
+		if !loginOrTeam.MatchString(r) {
+			add(fmt.Sprintf("%s.reviewers[%d]", path, i), "invalid reviewer %q (a login, or org/team)", r)
+		}
+	}
+	for i, a := range s.Assignees {
+		if !login.MatchString(a) {
+			add(fmt.Sprintf("%s.assignees[%d]", path, i), "invalid assignee %q (a login)", a)
+		}
+	}
 }
 
 func (s Settings) isZero() bool {
 	return s.UpdateTypes == nil && s.Ignore == nil && s.Pin == nil && s.AllowedVersions == "" &&
 		s.Prerelease == nil && s.MinimumReleaseAge == nil && s.ReleaseAgeUnknown == "" && s.Group == "" &&
-		s.GroupBy == "" && s.SeparateMajor == nil && s.Labels == nil && s.RangeStrategy == ""
+		s.GroupBy == "" && s.SeparateMajor == nil && s.Labels == nil && s.RangeStrategy == "" &&
+		s.SeparateMinorPatch == nil && s.SeparateMultipleMajor == nil && s.Automerge == nil &&
+		s.AutomergeStrategy == "" && s.AutomergeType == "" && s.Schedule == nil && s.DashboardApproval == nil &&
+		s.Reviewers == nil && s.Assignees == nil
 }

@@ -124,12 +124,14 @@ func Prepare(ctx context.Context, now time.Time) (*Env, error) {
 	_, werr := f.WriteString("# Added by bosun demo: send every source to the in-process registries.\n" + up.RegistriesYAML())
 	if err := f.Close(); werr != nil || err != nil {
 		env.Close()
-		return nil, fmt.Errorf("demo: write mirrors: %w", errorsJoin(werr, err))
+		return nil, fmt.Errorf("demo: write mirrors: %w", firstErr(werr, err))
 	}
 	return env, nil
 }
 
-func errorsJoin(a, b error) error {
+// firstErr returns a if it is not nil, else b: the write error before the
+// close error, since a failed write usually makes the close fail too.
+func firstErr(a, b error) error {
 	if a != nil {
 		return a
 	}

@@ -2,22 +2,35 @@ package docs
 
 import (
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
+
+// binaryDeps returns every package linked into the bosun binary, each with
+// the packages it imports.
+func binaryDeps(t *testing.T) map[string][]string {
+	t.Helper()
+	cmd := exec.Command("go", "list", "-deps", "-f", `{{.ImportPath}} {{join .Imports " "}}`, "./cmd/bosun")
+	cmd.Dir = root(t)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	deps := map[string][]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		f := strings.Fields(line)
+		deps[f[0]] = f[1:]
+	}
+	return deps
+}
 
 // TestDeps_NoClientGo keeps helm's heavy packages out of the binary: only
 // pkg/chart, pkg/chart/loader and pkg/registry may be imported (the rest
 // pulls in client-go: 856 packages, a slow build and a 70 MB binary).
 func TestDeps_NoClientGo(t *testing.T) {
 	t.Parallel()
-	cmd := exec.Command("go", "list", "-deps", "./cmd/bosun")
-	cmd.Dir = root(t)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("go list: %v", err)
-	}
-	for _, p := range strings.Fields(string(out)) {
+	for p := range binaryDeps(t) {
 		if strings.HasPrefix(p, "k8s.io/client-go") || strings.HasPrefix(p, "k8s.io/apimachinery") {
 			t.Errorf("%s is in the bosun binary's dependencies: a helm package other than pkg/chart, pkg/chart/loader or pkg/registry is imported", p)
 		}
@@ -27,6 +40,31 @@ func TestDeps_NoClientGo(t *testing.T) {
 			default:
 				t.Errorf("helm package %s is imported; only pkg/chart, pkg/chart/loader and pkg/registry are allowed", p)
 			}
+		}
+	}
+}
+
+// TestDeps_NoTestSupport keeps test code out of the binary: neither the
+// testing package nor bosun's test helpers (internal/testutil/...) may be
+// linked in, and net/http/httptest only through go-containerregistry's
+// registry, whose TLS helper returns an httptest.Server (the demo runs that
+// registry, and the package cannot be split).
+func TestDeps_NoTestSupport(t *testing.T) {
+	t.Parallel()
+	const module = "github.com/bosunhq/bosun/"
+	httptestOK := []string{
+		"github.com/google/go-containerregistry/pkg/registry",
+		"github.com/google/go-containerregistry/internal/httptest",
+	}
+	for p, imports := range binaryDeps(t) {
+		if p == "testing" || strings.HasPrefix(p, "testing/") {
+			t.Errorf("%s is in the bosun binary's dependencies", p)
+		}
+		if strings.HasPrefix(p, module+"internal/testutil/") {
+			t.Errorf("test helper %s is in the bosun binary's dependencies", p)
+		}
+		if slices.Contains(imports, "net/http/httptest") && !slices.Contains(httptestOK, p) {
+			t.Errorf("%s imports net/http/httptest and is in the bosun binary", p)
 		}
 	}
 }

@@ -42,9 +42,8 @@
 // included through several chains (a shared component) lands in several
 // namespaces; Ref.Namespaces lists them all. Objects nested in a
 // ResourceSet use their own metadata.namespace, else the ResourceSet's.
-// (The issue listed the same three sources in the reverse order; bosun
-// follows the build, because per-namespace policy must apply to the
-// namespace an object really lands in.)
+// This order follows the build, because per-namespace policy must apply to
+// the namespace an object really lands in.
 //
 // # Link scope (clusters)
 //
@@ -72,4 +71,15 @@
 // When several reasons apply, the first of: sops, local-chart,
 // unsupported-source, unknown-source, variable (source), alias, variable
 // (version), digest-only, range, invalid-version.
+//
+// # Files
+//
+// scan.go: Scan, Extract and the Result. objects.go: object recognition.
+// kustomize.go: the kustomization.yaml graph and what a build reads.
+// scope.go: which Flux Kustomizations apply a file, and its clusters.
+// namespaces.go: namespace resolution. variables.go: ${VAR} resolution.
+// links.go: sourceRef and chartRef lookup. fields.go: reading a version
+// field and its location. skip.go: skip reasons, their precedence and
+// version classification. refs.go, oci.go, helmrelease.go, helmcharts.go:
+// the Refs of each kind of version holder.
 package flux

@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/bosunhq/bosun/internal/testutil/golden"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/bosunhq/bosun/internal/testutil/golden"
 
 	"gopkg.in/yaml.v3"
 

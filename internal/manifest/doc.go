@@ -1,12 +1,16 @@
 // Package manifest reads the YAML files of a GitOps repository.
 //
 // It owns the walk (git-tracked files when the root is in a git work tree,
-// a filesystem walk otherwise; ".git/" and, by default, ".archive/" skipped;
-// doublestar ignore globs), the per-file guards (size cap, binary, invalid
-// UTF-8, UTF-16, symlinks that loop or leave the root), the split of a
-// multi-document file into yaml.v3 nodes, and the mapping of a node's
+// and an error, not a silent walk, when git cannot list them; a filesystem
+// walk otherwise or with Options.NoGit; ".git/" and, by default, ".archive/"
+// skipped; ignore globs matched by package glob), the per-file guards (size
+// cap, binary, invalid UTF-8, UTF-16, symlinks that loop; symlinks that
+// leave the root are listed in Repo.Skipped), the split of a multi-document
+// file into yaml.v3 nodes (a document defining a mapping key twice is
+// invalid, as yaml.v3's decoder has it), and the mapping of a node's
 // line/column (columns count runes; a UTF-8 BOM is not counted) to the byte
-// range of its token exactly as written.
+// range of its token exactly as written: Lines, BreakLen and SkipProperties
+// are that one rule, which package rewrite uses too.
 //
 // Every file is read once and parsed once. Problems with one file are
 // reported as FileError values and never stop the walk.

@@ -2,6 +2,8 @@ package manifest
 
 import (
 	"bytes"
+	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -22,14 +24,13 @@ type File struct {
 	// Docs are the documents of the file in order; Docs[i].Index == i.
 	Docs []Document
 
-	bom   int   // length of a leading UTF-8 BOM (0 or 3)
-	lines []int // byte offset of each line start; built on first use
+	pos *Lines
 }
 
 // Document is one YAML document of a file.
 type Document struct {
 	Index int
-	// Root is the document's top node (usually a mapping); nil for an empty document.
+	// Root is the document's top node (usually a mapping); nil for an empty document or one with a duplicate key.
 	Root *yaml.Node
 }
 
@@ -38,19 +39,22 @@ type Span struct {
 	Start, End int
 }
 
-var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
-
 // errLineRE extracts the line from yaml.v3 messages ("yaml: line 4: did not find expected key").
 var errLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // Parse splits data into YAML documents. It never panics: a file that
 // cannot be parsed, entirely or from some document on, yields the documents
-// read so far and a FileError.
+// read so far and a FileError. A document defining a mapping key twice is
+// invalid: it is kept with a nil Root, the others are read, and the first
+// duplicate is the FileError.
 func Parse(path string, data []byte) (*File, *FileError) {
-	f := &File{Path: path, Data: data}
-	if bytes.HasPrefix(data, utf8BOM) {
-		f.bom = len(utf8BOM)
-	}
+	return ParseContext(context.Background(), path, data)
+}
+
+// ParseContext is Parse that stops between documents once ctx ends; the
+// file then has the documents read so far and a FileError.
+func ParseContext(ctx context.Context, path string, data []byte) (*File, *FileError) {
+	f := &File{Path: path, Data: data, pos: NewLines(data)}
 	if bytes.HasPrefix(data, []byte{0xFE, 0xFF}) || bytes.HasPrefix(data, []byte{0xFF, 0xFE}) {
 		return f, &FileError{File: path, Msg: "UTF-16 encoding is not supported"}
 	}
@@ -58,12 +62,12 @@ func Parse(path string, data []byte) (*File, *FileError) {
 		return f, &FileError{File: path, Msg: "binary file"}
 	}
 	if !utf8.Valid(data) {
-		return f, &FileError{File: path, Line: f.lineOf(firstInvalidUTF8(data)), Msg: "invalid UTF-8"}
+		return f, &FileError{File: path, Line: f.pos.Line(firstInvalidUTF8(data)), Msg: "invalid UTF-8"}
 	}
-	return f, f.decode()
+	return f, f.decode(ctx)
 }
 
-func (f *File) decode() (fe *FileError) {
+func (f *File) decode(ctx context.Context) (fe *FileError) {
 	defer func() {
 		if r := recover(); r != nil {
 			fe = &FileError{File: f.Path, Msg: fmt.Sprintf("yaml parser failure: %v", r)}
@@ -71,17 +75,28 @@ func (f *File) decode() (fe *FileError) {
 	}()
 	dec := yaml.NewDecoder(bytes.NewReader(f.Data))
 	for {
+		if ctx.Err() != nil {
+			return cmp.Or(fe, &FileError{File: f.Path, Msg: "parse cancelled"})
+		}
 		var doc yaml.Node
 		err := dec.Decode(&doc)
 		if errors.Is(err, io.EOF) {
-			return nil
+			return fe
 		}
 		if err != nil {
-			return yamlError(f.Path, err)
+			return cmp.Or(fe, yamlError(f.Path, err))
 		}
 		d := Document{Index: len(f.Docs)}
 		if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
 			d.Root = doc.Content[0]
+		}
+		// A document with a duplicate key is invalid: it keeps its index
+		// but not its content, and the documents after it are still read.
+		if dup := CheckKeys(d.Root); dup != nil {
+			d.Root = nil
+			if fe == nil {
+				fe = &FileError{File: f.Path, Line: dup.Line, Msg: dup.Msg()}
+			}
 		}
 		f.Docs = append(f.Docs, d)
 	}
@@ -112,90 +127,19 @@ func firstInvalidUTF8(b []byte) int {
 	return len(b)
 }
 
-// breakLen returns the length of the line break at b[i], 0 if none. Like
-// yaml.v3 it counts CRLF, CR, LF, NEL, LS and PS as breaks.
-func breakLen(b []byte, i int) int {
-	switch b[i] {
-	case '\n':
-		return 1
-	case '\r':
-		if i+1 < len(b) && b[i+1] == '\n' {
-			return 2
-		}
-		return 1
-	case 0xC2:
-		if i+1 < len(b) && b[i+1] == 0x85 {
-			return 2
-		}
-	case 0xE2:
-		if i+2 < len(b) && b[i+1] == 0x80 && (b[i+2] == 0xA8 || b[i+2] == 0xA9) {
-			return 3
-		}
-	}
-	return 0
-}
-
-func (f *File) lineStarts() []int {
-	if f.lines != nil {
-		return f.lines
-	}
-	lines := make([]int, 1, 64)
-	lines[0] = f.bom
-	b := f.Data
-	for i := f.bom; i < len(b); {
-		c := b[i]
-		if c != '\n' && c != '\r' && c != 0xC2 && c != 0xE2 {
-			i++
-			continue
-		}
-		if n := breakLen(b, i); n > 0 {
-			i += n
-			lines = append(lines, i)
-			continue
-		}
-		i++
-	}
-	f.lines = lines
-	return lines
-}
-
-// lineOf returns the 1-based line holding byte offset off.
-func (f *File) lineOf(off int) int {
-	lines := f.lineStarts()
-	lo, hi := 0, len(lines)
-	for lo < hi {
-		m := (lo + hi) / 2
-		if lines[m] <= off {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	return lo
-}
-
 // Offset converts a yaml.v3 1-based line and rune column to a byte offset.
 func (f *File) Offset(line, column int) (int, bool) {
-	lines := f.lineStarts()
-	if line < 1 || line > len(lines) || column < 1 {
-		return 0, false
+	if f.pos == nil {
+		f.pos = NewLines(f.Data)
 	}
-	off := lines[line-1]
-	for c := 1; c < column; c++ {
-		if off >= len(f.Data) || breakLen(f.Data, off) > 0 {
-			return 0, false
-		}
-		_, n := utf8.DecodeRune(f.Data[off:])
-		off += n
-	}
-	return off, true
+	return f.pos.Offset(line, column)
 }
 
 // lineEnd returns the offset of the line break (or EOF) at or after off.
 func (f *File) lineEnd(off int) int {
 	b := f.Data
 	for i := off; i < len(b); i++ {
-		if breakLen(b, i) > 0 {
+		if BreakLen(b, i) > 0 {
 			return i
 		}
 	}
@@ -227,8 +171,8 @@ func (f *File) Span(n, parent *yaml.Node) (Span, error) {
 	if n.Kind != yaml.ScalarNode {
 		return Span{}, fmt.Errorf("line %d: not a scalar", n.Line)
 	}
-	off = f.skipProperties(off)
-	if off >= len(b) {
+	off = SkipProperties(b, off)
+	if off < 0 || off >= len(b) {
 		return Span{}, fmt.Errorf("line %d: scalar not found", n.Line)
 	}
 	indent, flow := -1, false
@@ -265,26 +209,6 @@ func (f *File) Span(n, parent *yaml.Node) (Span, error) {
 	}
 }
 
-// skipProperties moves past "&anchor" and "!tag" properties and the blanks after them.
-func (f *File) skipProperties(off int) int {
-	b := f.Data
-	for off < len(b) && (b[off] == '&' || b[off] == '!') {
-		for off < len(b) && b[off] != ' ' && b[off] != '\t' && breakLen(b, off) == 0 {
-			off++
-		}
-		for off < len(b) {
-			if b[off] == ' ' || b[off] == '\t' {
-				off++
-			} else if n := breakLen(b, off); n > 0 {
-				off += n
-			} else {
-				break
-			}
-		}
-	}
-	return off
-}
-
 // plainEnd finds the end of a plain scalar starting at off, continuation lines included.
 func (f *File) plainEnd(off, indent int, flow bool) int {
 	b := f.Data
@@ -294,7 +218,7 @@ func (f *File) plainEnd(off, indent int, flow bool) int {
 	}
 	// Continuation lines: more indented than the parent, not a comment or a key.
 	for next := f.lineEnd(end); next < len(b); {
-		next += breakLen(b, next)
+		next += BreakLen(b, next)
 		i := next
 		for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
 			i++
@@ -302,7 +226,7 @@ func (f *File) plainEnd(off, indent int, flow bool) int {
 		if i >= len(b) {
 			break
 		}
-		if breakLen(b, i) > 0 { // blank line: may be folded into the scalar
+		if BreakLen(b, i) > 0 { // blank line: may be folded into the scalar
 			next = i
 			continue
 		}
@@ -329,12 +253,12 @@ func (f *File) plainEnd(off, indent int, flow bool) int {
 func (f *File) plainLineEnd(off int, flow bool) int {
 	b := f.Data
 	end := off
-	for i := off; i < len(b) && breakLen(b, i) == 0; i++ {
+	for i := off; i < len(b) && BreakLen(b, i) == 0; i++ {
 		c := b[i]
 		if c == '#' && i > off && (b[i-1] == ' ' || b[i-1] == '\t') {
 			break
 		}
-		if c == ':' && (i+1 == len(b) || b[i+1] == ' ' || b[i+1] == '\t' || breakLen(b, i+1) > 0 || flow && strings.IndexByte(",[]{}", b[i+1]) >= 0) {
+		if c == ':' && (i+1 == len(b) || b[i+1] == ' ' || b[i+1] == '\t' || BreakLen(b, i+1) > 0 || flow && strings.IndexByte(",[]{}", b[i+1]) >= 0) {
 			break
 		}
 		if flow && strings.IndexByte(",[]{}", c) >= 0 {
@@ -351,41 +275,34 @@ func (f *File) plainLineEnd(off int, flow bool) int {
 func (f *File) blockEnd(off, indent int) int {
 	b := f.Data
 	le := f.lineEnd(off)
-	end := le + breakLenAt(b, le)
+	end := le + BreakLen(b, le)
 	for next := end; next < len(b); {
 		i := next
 		for i < len(b) && b[i] == ' ' {
 			i++
 		}
-		blank := i >= len(b) || breakLen(b, i) > 0 || b[i] == '\t' && f.isBlankLine(i)
+		blank := i >= len(b) || BreakLen(b, i) > 0 || b[i] == '\t' && f.isBlankLine(i)
 		if !blank && i-next <= indent {
 			break
 		}
 		e := f.lineEnd(i)
 		if !blank {
-			end = e + breakLenAt(b, e)
+			end = e + BreakLen(b, e)
 		}
 		if e >= len(b) {
 			break
 		}
-		next = e + breakLen(b, e)
+		next = e + BreakLen(b, e)
 	}
 	return end
 }
 
 func (f *File) isBlankLine(i int) bool {
 	b := f.Data
-	for ; i < len(b) && breakLen(b, i) == 0; i++ {
+	for ; i < len(b) && BreakLen(b, i) == 0; i++ {
 		if b[i] != ' ' && b[i] != '\t' {
 			return false
 		}
 	}
 	return true
-}
-
-func breakLenAt(b []byte, i int) int {
-	if i >= len(b) {
-		return 0
-	}
-	return breakLen(b, i)
 }

@@ -1,6 +1,8 @@
 package manifest
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -122,6 +124,10 @@ func TestParse_Problems(t *testing.T) {
 		{"invalid utf8", "a: 1\nb: caf\xe9\n", &FileError{File: "f.yaml", Line: 2, Msg: "invalid UTF-8"}, 0},
 		{"bom", "\ufeffa: 1\n", nil, 1},
 		{"crlf", "a: 1\r\n---\r\nb: 2\r\n", nil, 2},
+		{"duplicate key", "a: 1\n---\nspec: {version: 1.0.0, version: 1.1.0}\n---\nb: 2\n",
+			&FileError{File: "f.yaml", Line: 3, Msg: `mapping key "version" already defined at line 3`}, 2},
+		{"duplicate quoted key", "a:\n  b: 1\n  \"b\": 2\n", &FileError{File: "f.yaml", Line: 3, Msg: `mapping key "b" already defined at line 2`}, 0},
+		{"same key in two mappings", "a: {v: 1}\nb: {v: 1}\n", nil, 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -143,26 +149,39 @@ func TestParse_Problems(t *testing.T) {
 	}
 }
 
+// TestMatchGlob checks what MatchGlob adds to glob.Match; the glob cases
+// themselves are in package glob.
 func TestMatchGlob(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		glob, path string
-		want       bool
-	}{
-		{"**/secret/**", "a/secret/x.yaml", true},
-		{"**/secret/**", "secret/x.yaml", true},
-		{"**/secret/**", "a/secrets/x.yaml", false},
-		{"*.yaml", "x.yaml", true},
-		{"*.yaml", "a/x.yaml", false},
-		{"**/*.enc.yaml", "a/b/x.enc.yaml", true},
-		{"talos/**", "talos/a/b.yaml", true},
-		{"talos/*/b.yaml", "talos/a/b.yaml", true},
-		{"talos/*/b.yaml", "talos/a/c/b.yaml", false},
-		{"a/**/b.yaml", "a/b.yaml", true},
+	if !MatchGlob("/talos/**/", "talos/a/b.yaml") || MatchGlob("/talos/*/", "talos/a/b.yaml") {
+		t.Error("MatchGlob does not ignore the leading and trailing slashes")
 	}
-	for _, tc := range tests {
-		if got := MatchGlob(tc.glob, tc.path); got != tc.want {
-			t.Errorf("MatchGlob(%q, %q) = %v, want %v", tc.glob, tc.path, got, tc.want)
-		}
+}
+
+// TestCheckKeys_Large checks the map-based path for big mappings.
+func TestCheckKeys_Large(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	for i := range 100 {
+		fmt.Fprintf(&b, "k%d: %d\n", i, i)
+	}
+	ok := b.String()
+	if _, fe := Parse("f.yaml", []byte(ok)); fe != nil {
+		t.Fatalf("Parse() = %v, want no error", fe)
+	}
+	_, fe := Parse("f.yaml", []byte(ok+"k42: x\n"))
+	want := &FileError{File: "f.yaml", Line: 101, Msg: `mapping key "k42" already defined at line 43`}
+	if diff := cmp.Diff(want, fe); diff != "" {
+		t.Errorf("Parse() error mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestParseContext_Cancelled(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	f, fe := ParseContext(ctx, "f.yaml", []byte("a: 1\n---\nb: 2\n"))
+	if fe == nil || len(f.Docs) != 0 {
+		t.Errorf("ParseContext(cancelled) = %d docs, %v; want none and an error", len(f.Docs), fe)
 	}
 }

@@ -16,6 +16,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/bosunhq/bosun/internal/glob"
 )
 
 // DefaultMaxFileSize is the size above which a file is reported, not read.
@@ -31,6 +33,10 @@ type Options struct {
 	IncludeArchive bool
 	// MaxFileSize defaults to DefaultMaxFileSize.
 	MaxFileSize int64
+	// NoGit walks the file system even when root is in a git work tree, so
+	// untracked and git-ignored files are read too. Without it, a git work
+	// tree whose files git cannot list is an error, never a silent walk.
+	NoGit bool
 	// Logger may be nil.
 	Logger *slog.Logger
 }
@@ -42,10 +48,31 @@ type Repo struct {
 	Files []*File
 	// Errors lists per-file problems, sorted.
 	Errors []FileError
+	// Skipped lists the YAML files left unread on purpose, sorted by File.
+	Skipped []SkippedFile
+}
+
+// SkippedFile is a YAML file Load did not read, and why.
+type SkippedFile struct {
+	File   string `json:"file"`
+	Reason string `json:"reason"`
+}
+
+// Reasons for SkippedFile.
+const (
+	SkipSymlinkOutside = "symlink leads outside the repository"
+)
+
+// readResult is what reading and parsing one file gave.
+type readResult struct {
+	file *File
+	errs []FileError
+	skip string
 }
 
 // Load lists the YAML files under root, reads and parses each once. The
-// error is only for fatal problems: root unreadable or a bad ignore glob.
+// error is only for fatal problems: root unreadable, a bad ignore glob, git
+// failing to list the files of a work tree, or ctx ending.
 func Load(ctx context.Context, root string, opts Options) (*Repo, error) {
 	log := opts.Logger
 	if log == nil {
@@ -54,63 +81,73 @@ func Load(ctx context.Context, root string, opts Options) (*Repo, error) {
 	if opts.MaxFileSize <= 0 {
 		opts.MaxFileSize = DefaultMaxFileSize
 	}
-	for _, g := range opts.Ignore {
-		if err := validGlob(g); err != nil {
-			return nil, fmt.Errorf("ignore glob %q: %w", g, err)
-		}
-	}
-	fi, err := os.Stat(root)
-	if err != nil {
-		return nil, fmt.Errorf("scan root: %w", err)
-	}
-	if !fi.IsDir() {
-		return nil, fmt.Errorf("scan root %s: not a directory", root)
-	}
-	realRoot, err := filepath.EvalSymlinks(root)
-	if err != nil {
-		return nil, fmt.Errorf("scan root: %w", err)
-	}
-	paths, err := listFiles(ctx, root, log)
+	ignore, err := compileIgnore(opts.Ignore)
 	if err != nil {
 		return nil, err
 	}
-	var todo []string
-	for _, p := range paths {
-		if wanted(p, opts) {
-			todo = append(todo, p)
+	realRoot, err := checkRoot(root)
+	if err != nil {
+		return nil, err
+	}
+	paths, err := listFiles(ctx, root, opts.NoGit, log)
+	if err != nil {
+		return nil, err
+	}
+	todo, err := selectFiles(ctx, paths, ignore, opts.IncludeArchive)
+	if err != nil {
+		return nil, err
+	}
+	results := readAll(ctx, todo, func(p string) readResult {
+		return readOne(ctx, root, realRoot, p, opts.MaxFileSize, log)
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	r := &Repo{}
+	for i, res := range results {
+		if res.file != nil {
+			r.Files = append(r.Files, res.file)
 		}
+		if res.skip != "" {
+			r.Skipped = append(r.Skipped, SkippedFile{File: todo[i], Reason: res.skip})
+		}
+		r.Errors = append(r.Errors, res.errs...)
 	}
-	// Read and parse in parallel (yaml.v3 decoding is most of a scan);
-	// results keep their slot, so the outcome does not depend on timing.
-	type result struct {
-		file *File
-		errs []FileError
+	slices.SortFunc(r.Files, func(a, b *File) int { return strings.Compare(a.Path, b.Path) })
+	slices.SortFunc(r.Errors, CompareFileErrors)
+	slices.SortFunc(r.Skipped, func(a, b SkippedFile) int { return strings.Compare(a.File, b.File) })
+	return r, nil
+}
+
+// checkRoot checks that root is a directory and returns its real path.
+func checkRoot(root string) (string, error) {
+	fi, err := os.Stat(root)
+	if err != nil {
+		return "", fmt.Errorf("scan root: %w", err)
 	}
-	results := make([]result, len(todo))
+	if !fi.IsDir() {
+		return "", fmt.Errorf("scan root %s: not a directory", root)
+	}
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return "", fmt.Errorf("scan root: %w", err)
+	}
+	return realRoot, nil
+}
+
+// readAll runs read on every path, in parallel (yaml.v3 decoding is most
+// of a scan); results keep their slot, so the outcome does not depend on
+// timing. It stops handing out paths once ctx ends.
+func readAll(ctx context.Context, todo []string, read func(string) readResult) []readResult {
+	results := make([]readResult, len(todo))
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range max(1, min(runtime.GOMAXPROCS(0), len(todo))) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for i := range next {
-				p := todo[i]
-				data, ferr := readFile(root, realRoot, p, opts.MaxFileSize, log)
-				if ferr != nil {
-					results[i].errs = append(results[i].errs, *ferr)
-					continue
-				}
-				if data == nil {
-					continue
-				}
-				f, perr := Parse(p, data)
-				if perr != nil {
-					results[i].errs = append(results[i].errs, *perr)
-					log.Debug("parse", "file", p, "err", perr.Msg)
-				}
-				results[i].file = f
+				results[i] = read(todo[i])
 			}
-		}()
+		})
 	}
 	for i := range todo {
 		if ctx.Err() != nil {
@@ -120,59 +157,68 @@ func Load(ctx context.Context, root string, opts Options) (*Repo, error) {
 	}
 	close(next)
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
+	return results
+}
+
+// readOne reads and parses the file at slash path p.
+func readOne(ctx context.Context, root, realRoot, p string, max int64, log *slog.Logger) readResult {
+	data, skip, ferr := readFile(root, realRoot, p, max, log)
+	switch {
+	case ferr != nil:
+		return readResult{errs: []FileError{*ferr}}
+	case skip != "":
+		log.Debug("skip", "file", p, "err", skip)
+		return readResult{skip: skip}
+	case data == nil:
+		return readResult{}
 	}
-	r := &Repo{}
-	for _, res := range results {
-		if res.file != nil {
-			r.Files = append(r.Files, res.file)
+	f, perr := ParseContext(ctx, p, data)
+	if perr != nil {
+		log.Debug("parse", "file", p, "err", perr.Msg)
+		return readResult{file: f, errs: []FileError{*perr}}
+	}
+	return readResult{file: f}
+}
+
+// selectFiles keeps the YAML files to read among the listed paths.
+func selectFiles(ctx context.Context, paths []string, ignore []*glob.Pattern, includeArchive bool) ([]string, error) {
+	var todo []string
+	for i, p := range paths {
+		if i%256 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
 		}
-		r.Errors = append(r.Errors, res.errs...)
+		if wanted(p, ignore, includeArchive) {
+			todo = append(todo, p)
+		}
 	}
-	slices.SortFunc(r.Files, func(a, b *File) int { return strings.Compare(a.Path, b.Path) })
-	slices.SortFunc(r.Errors, CompareFileErrors)
-	return r, nil
+	return todo, nil
 }
 
 // wanted says whether the slash path p is a YAML file to read.
-func wanted(p string, opts Options) bool {
+func wanted(p string, ignore []*glob.Pattern, includeArchive bool) bool {
 	ext := strings.ToLower(path.Ext(p))
 	if ext != ".yaml" && ext != ".yml" {
 		return false
 	}
 	for _, seg := range strings.Split(path.Dir(p), "/") {
-		if seg == ".git" || seg == ".archive" && !opts.IncludeArchive {
+		if seg == ".git" || seg == ".archive" && !includeArchive {
 			return false
 		}
 	}
-	for _, g := range opts.Ignore {
-		if MatchGlob(g, p) {
-			return false
-		}
-	}
-	return true
+	return !slices.ContainsFunc(ignore, func(g *glob.Pattern) bool { return g.Match(p) })
 }
 
-// listFiles returns candidate slash paths relative to root: git-tracked
-// files when root is in a git work tree and git runs, else every file.
-func listFiles(ctx context.Context, root string, log *slog.Logger) ([]string, error) {
-	if inGitWorkTree(root) {
-		out, err := exec.CommandContext(ctx, "git", "-C", root, "ls-files", "-z", "--cached").Output()
-		if err == nil {
-			var paths []string
-			for _, p := range bytes.Split(out, []byte{0}) {
-				if len(p) > 0 {
-					paths = append(paths, string(p))
-				}
-			}
-			slices.Sort(paths)
-			return slices.Compact(paths), nil
-		}
-		log.Debug("git ls-files failed, walking the file system", "err", err)
+// listFiles returns candidate slash paths relative to root: the files git
+// tracks when root is in a git work tree (unless noGit), else every file.
+func listFiles(ctx context.Context, root string, noGit bool, log *slog.Logger) ([]string, error) {
+	if !noGit && inGitWorkTree(root) {
+		return gitFiles(ctx, root)
 	}
 	var paths []string
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if cerr := ctx.Err(); cerr != nil {
+			return cerr
+		}
 		if err != nil {
 			if p == root {
 				return err
@@ -194,18 +240,71 @@ func listFiles(ctx context.Context, root string, log *slog.Logger) ([]string, er
 		return nil
 	})
 	if err != nil {
+		if cerr := ctx.Err(); cerr != nil {
+			return nil, cerr
+		}
 		return nil, fmt.Errorf("walk %s: %w", root, err)
 	}
 	return paths, nil
 }
 
+// gitFiles lists the files git tracks below root.
+func gitFiles(ctx context.Context, root string) ([]string, error) {
+	out, err := exec.CommandContext(ctx, "git", "-C", root, "ls-files", "-z", "--cached").Output()
+	if err != nil {
+		if cerr := ctx.Err(); cerr != nil {
+			return nil, cerr
+		}
+		return nil, gitError(root, err)
+	}
+	var paths []string
+	for _, p := range bytes.Split(out, []byte{0}) {
+		if len(p) > 0 {
+			paths = append(paths, string(p))
+		}
+	}
+	slices.Sort(paths)
+	return slices.Compact(paths), nil
+}
+
+// maxGitMessage caps how much of git's error output an error repeats.
+const maxGitMessage = 2 << 10
+
+// gitError explains why git could not list the files of a work tree, and
+// the two ways out.
+func gitError(root string, err error) error {
+	msg := err.Error()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		if s := strings.TrimSpace(string(ee.Stderr)); s != "" {
+			msg = s
+		}
+	}
+	if len(msg) > maxGitMessage {
+		msg = msg[:maxGitMessage] + "…"
+	}
+	hint := "fix what git reports (for \"dubious ownership\", run the \"git config --global --add safe.directory\" command it suggests)"
+	if errors.Is(err, exec.ErrNotFound) {
+		hint = "install git"
+	}
+	return fmt.Errorf("%s is in a git work tree, but git cannot list its files: %s\n"+
+		"bosun reads only the files git tracks: %s, or read every file below the root with --no-git: %w",
+		root, msg, hint, ErrGit)
+}
+
+// ErrGit marks the failure of git to list the files of a work tree.
+var ErrGit = errors.New("git ls-files failed")
+
+// inGitWorkTree reports whether root or a parent holds a ".git" that git
+// would use: a directory with a HEAD file, or a "gitdir:" file (a worktree
+// or submodule).
 func inGitWorkTree(root string) bool {
 	dir, err := filepath.Abs(root)
 	if err != nil {
 		return false
 	}
 	for {
-		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
+		if isGitDir(filepath.Join(dir, ".git")) {
 			return true
 		}
 		parent := filepath.Dir(dir)
@@ -216,35 +315,54 @@ func inGitWorkTree(root string) bool {
 	}
 }
 
-// readFile reads one file. It returns (nil, nil) for entries to skip
-// silently (directories, symlinks leaving the root, vanished files).
-func readFile(root, realRoot, p string, max int64, log *slog.Logger) ([]byte, *FileError) {
+func isGitDir(p string) bool {
+	fi, err := os.Stat(p)
+	switch {
+	case err != nil:
+		return false
+	case fi.IsDir():
+		_, err := os.Stat(filepath.Join(p, "HEAD"))
+		return err == nil
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, len("gitdir:"))
+	_, err = io.ReadFull(f, head)
+	return err == nil && string(head) == "gitdir:"
+}
+
+// readFile reads one file. It returns no data and no error for entries to
+// pass over (directories, vanished files), and a skip reason for a symlink
+// leading outside the root.
+func readFile(root, realRoot, p string, max int64, log *slog.Logger) (data []byte, skip string, ferr *FileError) {
 	full := filepath.Join(root, filepath.FromSlash(p))
 	fi, err := os.Lstat(full)
 	if err != nil {
 		log.Debug("skip unreadable entry", "file", p, "err", err)
-		return nil, nil
+		return nil, "", nil
 	}
 	if fi.Mode()&fs.ModeSymlink != 0 {
 		target, err := filepath.EvalSymlinks(full)
 		if err != nil {
-			return nil, &FileError{File: p, Msg: "symlink cannot be resolved (broken or looping)"}
+			return nil, "", &FileError{File: p, Msg: "symlink cannot be resolved (broken or looping)"}
 		}
 		rel, err := filepath.Rel(realRoot, target)
 		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
-			log.Debug("skip symlink leaving the root", "file", p)
-			return nil, nil
+			return nil, SkipSymlinkOutside, nil
 		}
 		full = target
 		if fi, err = os.Stat(full); err != nil {
-			return nil, &FileError{File: p, Msg: "symlink cannot be resolved (broken or looping)"}
+			return nil, "", &FileError{File: p, Msg: "symlink cannot be resolved (broken or looping)"}
 		}
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, nil
+		return nil, "", nil
 	}
 	if fi.Size() > max {
-		return nil, &FileError{File: p, Msg: fmt.Sprintf("file too large: %d bytes, limit %d", fi.Size(), max)}
+		return nil, "", &FileError{File: p, Msg: fmt.Sprintf("file too large: %d bytes, limit %d", fi.Size(), max)}
 	}
 	fh, err := os.Open(full)
 	if err != nil {
@@ -253,56 +371,34 @@ func readFile(root, realRoot, p string, max int64, log *slog.Logger) ([]byte, *F
 		if errors.As(err, &pe) {
 			msg += ": " + pe.Err.Error()
 		}
-		return nil, &FileError{File: p, Msg: msg}
+		return nil, "", &FileError{File: p, Msg: msg}
 	}
 	defer fh.Close()
-	data, err := io.ReadAll(io.LimitReader(fh, max+1))
+	data, err = io.ReadAll(io.LimitReader(fh, max+1))
 	if err != nil {
-		return nil, &FileError{File: p, Msg: "cannot read file"}
+		return nil, "", &FileError{File: p, Msg: "cannot read file"}
 	}
 	if int64(len(data)) > max {
-		return nil, &FileError{File: p, Msg: fmt.Sprintf("file too large: over %d bytes", max)}
+		return nil, "", &FileError{File: p, Msg: fmt.Sprintf("file too large: over %d bytes", max)}
 	}
-	return data, nil
+	return data, "", nil
 }
 
-// MatchGlob reports whether the slash path p matches the doublestar glob g.
+// MatchGlob reports whether the slash path p matches the doublestar glob g;
+// leading and trailing "/" of g are ignored.
 func MatchGlob(g, p string) bool {
-	return matchSegs(strings.Split(strings.Trim(g, "/"), "/"), strings.Split(p, "/"))
+	return glob.Match(strings.Trim(g, "/"), p)
 }
 
-func matchSegs(g, p []string) bool {
-	for len(g) > 0 {
-		if g[0] == "**" {
-			for len(g) > 1 && g[1] == "**" {
-				g = g[1:]
-			}
-			if len(g) == 1 {
-				return true
-			}
-			for i := 0; i <= len(p); i++ {
-				if matchSegs(g[1:], p[i:]) {
-					return true
-				}
-			}
-			return false
+// compileIgnore compiles the ignore globs, leading and trailing "/" trimmed.
+func compileIgnore(globs []string) ([]*glob.Pattern, error) {
+	out := make([]*glob.Pattern, 0, len(globs))
+	for _, g := range globs {
+		p, err := glob.Compile(strings.Trim(g, "/"))
+		if err != nil {
+			return nil, fmt.Errorf("ignore glob: %w", err)
 		}
-		if len(p) == 0 {
-			return false
-		}
-		if ok, _ := path.Match(g[0], p[0]); !ok {
-			return false
-		}
-		g, p = g[1:], p[1:]
+		out = append(out, p)
 	}
-	return len(p) == 0
-}
-
-func validGlob(g string) error {
-	for _, seg := range strings.Split(g, "/") {
-		if _, err := path.Match(seg, ""); err != nil {
-			return err
-		}
-	}
-	return nil
+	return out, nil
 }

@@ -2,9 +2,11 @@ package manifest
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -162,6 +164,85 @@ func TestLoad_Git(t *testing.T) {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff([]string{"sub/tracked.yaml", "tracked.yaml"}, paths(r)); diff != "" {
+		t.Errorf("files mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestLoad_GitFails checks that a work tree git cannot list is an error
+// that says what git said, never a silent walk of untracked files, and that
+// NoGit walks the file system on request.
+func TestLoad_GitFails(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	root := t.TempDir()
+	// A worktree whose repository is gone: git refuses it, as it refuses a
+	// repository with "dubious ownership".
+	write(t, root, ".git", []byte("gitdir: "+filepath.Join(root, "missing")+"\n"))
+	write(t, root, "untracked.yaml", []byte("a: 1\n"))
+	r, err := Load(context.Background(), root, Options{})
+	if err == nil {
+		t.Fatalf("Load() read %v, want an error", paths(r))
+	}
+	if !errors.Is(err, ErrGit) || !strings.Contains(err.Error(), "not a git repository") || !strings.Contains(err.Error(), "--no-git") {
+		t.Errorf("Load() error = %v, want ErrGit with git's message and the --no-git hint", err)
+	}
+	r, err = Load(context.Background(), root, Options{NoGit: true})
+	if err != nil {
+		t.Fatalf("Load(NoGit): %v", err)
+	}
+	if diff := cmp.Diff([]string{"untracked.yaml"}, paths(r)); diff != "" {
+		t.Errorf("Load(NoGit) files mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestLoad_SymlinkOutside checks that a YAML symlink leading out of the
+// root is not read and is listed as skipped, with the reason.
+func TestLoad_SymlinkOutside(t *testing.T) {
+	t.Parallel()
+	root, outside := t.TempDir(), t.TempDir()
+	write(t, outside, "secret.yaml", []byte("a: 1\n"))
+	write(t, root, "good.yaml", []byte("a: 1\n"))
+	mustSymlink(t, filepath.Join(outside, "secret.yaml"), filepath.Join(root, "escape.yaml"))
+	mustSymlink(t, "good.yaml", filepath.Join(root, "inside.yaml"))
+	r, err := Load(context.Background(), root, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"good.yaml", "inside.yaml"}, paths(r)); diff != "" {
+		t.Errorf("files mismatch (-want +got):\n%s", diff)
+	}
+	want := []SkippedFile{{File: "escape.yaml", Reason: SkipSymlinkOutside}}
+	if diff := cmp.Diff(want, r.Skipped); diff != "" {
+		t.Errorf("skipped mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestLoad_Cancelled checks that a cancelled context stops Load.
+func TestLoad_Cancelled(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	write(t, root, "a.yaml", []byte("a: 1\n"))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Load(ctx, root, Options{NoGit: true}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Load(cancelled) error = %v, want context.Canceled", err)
+	}
+}
+
+// TestLoad_HostileIgnore checks that an ignore glob that makes a
+// backtracking matcher run for hours is matched at once.
+func TestLoad_HostileIgnore(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	deep := strings.Repeat("a/", 39) + "x.yaml"
+	write(t, root, deep, []byte("a: 1\n"))
+	r, err := Load(context.Background(), root, Options{Ignore: []string{strings.Repeat("**/a/", 10) + "b"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{deep}, paths(r)); diff != "" {
 		t.Errorf("files mismatch (-want +got):\n%s", diff)
 	}
 }

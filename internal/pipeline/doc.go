@@ -1,8 +1,11 @@
-// Package pipeline wires bosun's stages together for one run: the references
-// found by the scanner are looked up (each chart source once, in parallel,
-// bounded), decided by the policy, and grouped into a plan. Failures of one
-// source are collected and never read as "no update"; everything else goes on.
+// Package pipeline is bosun's whole pipeline for one run: it loads the
+// config, scans the repository, looks up every chart source once (in
+// parallel, bounded), applies the policy to each reference and groups the
+// updates into a plan. Failures of one source are collected in the Result
+// and never read as "no update"; everything else goes on.
 //
-// It owns no stage logic of its own: scanning, lookup, policy and grouping
-// live in their packages, which it reaches through small interfaces.
+// It owns the order of the stages, not their logic: scanning, lookup,
+// policy and grouping live in their packages, and lookups are reached
+// through the Lookup interface declared here. It prints nothing; app
+// parses flags and report formats the Result.
 package pipeline

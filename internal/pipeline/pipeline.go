@@ -3,15 +3,13 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
-	"maps"
-	"slices"
-	"sort"
-	"sync"
 	"time"
 
 	"github.com/bosunhq/bosun/internal/chart"
-	"github.com/bosunhq/bosun/internal/datasource"
+	"github.com/bosunhq/bosun/internal/config"
+	"github.com/bosunhq/bosun/internal/flux"
 	"github.com/bosunhq/bosun/internal/plan"
 	"github.com/bosunhq/bosun/internal/policy"
 )
@@ -27,15 +25,40 @@ type Decider interface {
 	Decide(ctx context.Context, ref chart.Ref, releases []chart.Release, describe policy.Describer, now time.Time) (policy.Decision, error)
 }
 
-// Options tune a run.
-type Options struct {
-	// Concurrency bounds parallel lookups and decisions; default 8.
-	Concurrency int
-	// Now is the time release ages are measured against.
-	Now          time.Time
-	BranchPrefix string
-	Logger       *slog.Logger
+// Deps are the seams of a run.
+type Deps struct {
+	// NewLookup builds the release lookup for the loaded config; required
+	// by Run.
+	NewLookup func(*config.Config) Lookup
+	// Logger receives the stages' logs; nil discards them.
+	Logger *slog.Logger
 }
+
+func (d Deps) logger() *slog.Logger {
+	if d.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return d.Logger
+}
+
+// Options say what a run works on.
+type Options struct {
+	// Dir is the repository (or the part of it) to scan.
+	Dir string
+	// ConfigPath is the config file; "" finds .github/bosun.yaml, then
+	// bosun.yaml in Dir, else uses the defaults.
+	ConfigPath string
+	// IncludeArchive also scans .archive/ directories.
+	IncludeArchive bool
+	// Now is the time release ages are measured against; zero means the clock.
+	Now time.Time
+}
+
+// ConfigError is a config file that cannot be found, read or compiled.
+type ConfigError struct{ Err error }
+
+func (e *ConfigError) Error() string { return e.Err.Error() }
+func (e *ConfigError) Unwrap() error { return e.Err }
 
 // Skipped is a reference that gets no update, with the reason.
 type Skipped struct {
@@ -53,8 +76,14 @@ type Failed struct {
 	Refs      []chart.Ref
 }
 
-// Result is a complete plan.
+// Result is a complete plan: what was read, and what should change.
 type Result struct {
+	// Config is the configuration the plan was made under.
+	Config *config.Config
+	// Scan is what the repository holds, file errors included.
+	Scan *flux.Result
+	// Now is the time release ages were measured against.
+	Now       time.Time
 	Decisions []policy.Decision
 	Groups    []plan.Group
 	Skipped   []Skipped
@@ -74,173 +103,93 @@ func (r *Result) FailedKeys() map[string]bool {
 	return m
 }
 
-type lookupResult struct {
-	releases []chart.Release
-	err      error
+// Partial reports whether a file could not be read or a lookup failed.
+func (r *Result) Partial() bool {
+	return len(r.Failed) > 0 || (r.Scan != nil && len(r.Scan.Errors) > 0)
 }
 
-// needsLookup reports whether a reference is looked up: clean references,
-// and Flux ranges (to say what Flux will deploy).
-func needsLookup(r chart.Ref) bool {
-	if r.Source.URL == "" || r.Chart == "" {
-		return false
+// LoadConfig reads path, else dir's .github/bosun.yaml or bosun.yaml, else
+// returns the defaults. Problems are *ConfigError.
+func LoadConfig(dir, path string, log *slog.Logger) (*config.Config, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
 	}
-	return r.Skip == "" || r.Skip == chart.SkipRange
+	if path == "" {
+		p, err := config.Find(dir)
+		switch {
+		case errors.Is(err, config.ErrNotFound):
+		case err != nil:
+			return nil, &ConfigError{err}
+		default:
+			path = p
+		}
+	}
+	if path == "" {
+		log.Debug("no config file, using defaults")
+		return config.Default(), nil
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		return nil, &ConfigError{err}
+	}
+	log.Debug("config loaded", "file", path)
+	return cfg, nil
 }
 
-// Plan looks up, decides and groups refs.
-func Plan(ctx context.Context, refs []chart.Ref, lookup Lookup, rules Decider, opts Options) *Result {
-	if opts.Concurrency <= 0 {
-		opts.Concurrency = 8
+// Scan loads the config and scans opts.Dir: every reference, with its skip
+// reason, and every file that could not be read.
+func Scan(ctx context.Context, deps Deps, opts Options) (*flux.Result, error) {
+	cfg, err := LoadConfig(opts.Dir, opts.ConfigPath, deps.Logger)
+	if err != nil {
+		return nil, err
 	}
-	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.DiscardHandler)
+	return scan(ctx, deps, cfg, opts)
+}
+
+func scan(ctx context.Context, deps Deps, cfg *config.Config, opts Options) (*flux.Result, error) {
+	res, err := flux.Scan(ctx, opts.Dir, flux.Options{Ignore: cfg.Ignore, IncludeArchive: opts.IncludeArchive, Logger: deps.Logger})
+	if err != nil {
+		return nil, fmt.Errorf("scan %s: %w", opts.Dir, err)
+	}
+	return res, nil
+}
+
+// Run is the whole pipeline: config, scan, lookup (each chart source once),
+// policy and grouping. A failed lookup or unreadable file is part of the
+// Result, never an error; the error is for a bad config, an unreadable
+// directory or a cancelled context.
+func Run(ctx context.Context, deps Deps, opts Options) (*Result, error) {
+	log := deps.logger()
+	if deps.NewLookup == nil {
+		return nil, errors.New("pipeline: no lookup")
+	}
+	cfg, err := LoadConfig(opts.Dir, opts.ConfigPath, log)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := cfg.Policy()
+	if err != nil {
+		return nil, &ConfigError{fmt.Errorf("config policy: %w", err)}
+	}
+	scanned, err := scan(ctx, deps, cfg, opts)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range scanned.Errors {
+		log.Warn("file not scanned", "file", e.File, "err", e.Msg)
 	}
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
-	log := opts.Logger
-
-	// 1. One lookup per chart source, in parallel.
-	type key = string
-	bySource := map[key]chart.Ref{}
-	for _, r := range refs {
-		if needsLookup(r) {
-			if _, ok := bySource[r.Key()]; !ok {
-				bySource[r.Key()] = r
-			}
-		}
-	}
-	results := make(map[key]lookupResult, len(bySource))
-	var mu sync.Mutex
-	forEach(ctx, opts.Concurrency, slices.Sorted(maps.Keys(bySource)), func(k key) {
-		r := bySource[k]
-		rels, err := lookup.Releases(ctx, r.Source, r.Chart)
-		if err != nil {
-			log.Warn("lookup failed", "source", r.Source.URL, "chart", r.Chart, "err", err)
-		} else {
-			log.Debug("looked up", "source", r.Source.URL, "chart", r.Chart, "releases", len(rels))
-		}
-		mu.Lock()
-		results[k] = lookupResult{rels, err}
-		mu.Unlock()
+	res := decideRefs(ctx, scanned.Refs, deps.NewLookup(cfg), rules, stageOptions{
+		concurrency:  cfg.Lookup.Concurrency,
+		now:          opts.Now,
+		branchPrefix: cfg.PullRequests.BranchPrefix,
+		log:          log,
 	})
-
-	// 2. Decide each reference.
-	res := &Result{}
-	decisions := make([]policy.Decision, len(refs))
-	errs := make([]error, len(refs))
-	idx := make([]int, len(refs))
-	for i := range refs {
-		idx[i] = i
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
 	}
-	forEach(ctx, opts.Concurrency, idx, func(i int) {
-		ref := refs[i]
-		lr, looked := results[ref.Key()]
-		if !needsLookup(ref) {
-			lr, looked = lookupResult{}, false
-		}
-		if looked && lr.err != nil {
-			errs[i] = lr.err
-			decisions[i] = policy.Decision{Ref: ref, Status: policy.StatusFailed, Reason: lr.err.Error()}
-			return
-		}
-		describe := func(ctx context.Context, r chart.Release) (chart.Release, error) {
-			return lookup.Describe(ctx, ref.Source, ref.Chart, r)
-		}
-		d, err := rules.Decide(ctx, ref, lr.releases, describe, opts.Now)
-		if err != nil {
-			errs[i] = err
-			d = policy.Decision{Ref: ref, Status: policy.StatusFailed, Reason: err.Error()}
-		}
-		decisions[i] = d
-	})
-	res.Decisions = decisions
-
-	// 3. Sort the outcome into updates, skips and failures.
-	failed := map[string]*Failed{}
-	var updates []plan.Update
-	for i, d := range decisions {
-		ref := refs[i]
-		switch {
-		case errs[i] != nil:
-			f := failed[ref.Key()]
-			if f == nil {
-				f = &Failed{Source: ref.Source, Chart: ref.Chart, Err: errs[i], Transient: isTransient(errs[i])}
-				failed[ref.Key()] = f
-			}
-			f.Refs = append(f.Refs, ref)
-		case d.Status == policy.StatusUpdate && d.To != nil:
-			updates = append(updates, toUpdate(d))
-		case d.Status == policy.StatusUpToDate:
-			res.UpToDate++
-		default:
-			reason, detail := string(d.Status), d.Reason
-			if d.Status == policy.StatusSkipped && ref.Skip != "" {
-				reason, detail = string(ref.Skip), ref.SkipDetail
-			} else if d.Restrictive != "" {
-				detail += "; " + d.Restrictive
-			}
-			res.Skipped = append(res.Skipped, Skipped{Ref: ref, Reason: reason, Detail: detail})
-		}
-	}
-	for _, f := range failed {
-		res.Failed = append(res.Failed, *f)
-	}
-	sort.Slice(res.Failed, func(i, j int) bool {
-		a, b := res.Failed[i], res.Failed[j]
-		if a.Source.URL != b.Source.URL {
-			return a.Source.URL < b.Source.URL
-		}
-		return a.Chart < b.Chart
-	})
-	res.Groups = plan.Build(updates, plan.Options{BranchPrefix: opts.BranchPrefix})
-	log.Info("plan done", "refs", len(refs), "sources", len(bySource), "groups", len(res.Groups),
-		"updates", len(updates), "skipped", len(res.Skipped), "failed", len(res.Failed))
-	return res
-}
-
-func toUpdate(d policy.Decision) plan.Update {
-	u := plan.Update{
-		Ref:           d.Ref,
-		From:          d.Ref.Version,
-		To:            d.To.Version,
-		NewValue:      d.NewValue,
-		FromDigest:    d.Ref.Digest,
-		ToDigest:      d.NewDigest,
-		Type:          d.Type,
-		AppTo:         d.To.AppVersion,
-		Released:      d.To.Created,
-		Changes:       d.To.Changes,
-		Group:         d.Group,
-		GroupBy:       d.GroupBy,
-		SeparateMajor: d.SeparateMajor,
-		Labels:        d.Labels,
-		Reason:        d.Reason,
-		Restrictive:   d.Restrictive,
-	}
-	if d.From != nil {
-		u.AppFrom = d.From.AppVersion
-	}
-	return u
-}
-
-func isTransient(err error) bool {
-	var de *datasource.Error
-	return errors.As(err, &de) && de.Transient
-}
-
-// forEach runs fn for every item with at most n in flight.
-func forEach[T any](ctx context.Context, n int, items []T, fn func(T)) {
-	sem := make(chan struct{}, n)
-	var wg sync.WaitGroup
-	for _, it := range items {
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			fn(it)
-		}()
-	}
-	wg.Wait()
+	res.Config, res.Scan, res.Now = cfg, scanned, opts.Now
+	return res, nil
 }

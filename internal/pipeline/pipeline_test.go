@@ -1,7 +1,10 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -31,10 +34,10 @@ func ref(file string, src chart.Source, name, version string) chart.Ref {
 		Field: chart.FieldTag, Version: version, Loc: chart.Location{File: file, Line: 1, Start: 0, End: len(version)}}
 }
 
-// TestPlan_FailureIsNotNoUpdate: a source whose lookup fails is reported as
+// TestDecideRefs_FailureIsNotNoUpdate: a source whose lookup fails is reported as
 // failed, with every reference using it, while the others are planned; each
 // source is looked up once however many references use it.
-func TestPlan_FailureIsNotNoUpdate(t *testing.T) {
+func TestDecideRefs_FailureIsNotNoUpdate(t *testing.T) {
 	t.Parallel()
 	up, err := upstream.Start()
 	if err != nil {
@@ -65,7 +68,7 @@ func TestPlan_FailureIsNotNoUpdate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := Plan(ctx, refs, ds, rules, Options{Now: now, Concurrency: 4})
+	res := decideRefs(ctx, refs, ds, rules, stageOptions{now: now, concurrency: 4})
 	if got := ds.calls.Load(); got != 2 {
 		t.Errorf("Releases called %d times, want 2 (one per source)", got)
 	}
@@ -75,7 +78,7 @@ func TestPlan_FailureIsNotNoUpdate(t *testing.T) {
 	if keys := res.FailedKeys(); !keys[refs[3].Key()] || keys[refs[0].Key()] {
 		t.Errorf("FailedKeys = %v", keys)
 	}
-	if len(res.Groups) != 1 || len(res.Groups[0].Updates) != 2 || res.Groups[0].Updates[0].To != "4.1.0" {
+	if len(res.Groups) != 1 || len(res.Groups[0].Updates) != 2 || res.Groups[0].Updates[0].To.Version != "4.1.0" {
 		t.Errorf("Groups = %+v, want one group moving a.yaml and b.yaml to 4.1.0", res.Groups)
 	}
 	if res.UpToDate != 1 {
@@ -88,5 +91,30 @@ func TestPlan_FailureIsNotNoUpdate(t *testing.T) {
 		if d.Ref.Source == gone && d.Status != policy.StatusFailed {
 			t.Errorf("%s: status %s, want failed (a failed lookup is never \"no update\")", d.Ref.Loc.File, d.Status)
 		}
+	}
+}
+
+// TestDecideRefs_FailureReportedOnce: a failed lookup is in the Result,
+// which the report prints; the log does not print it a second time at the
+// levels shown by default.
+func TestDecideRefs_FailureReportedOnce(t *testing.T) {
+	t.Parallel()
+	hosts := datasource.Hosts{{Match: "https://charts.gone.example", Mirror: "http://127.0.0.1:1"}}
+	client := httpx.New(httpx.Options{MaxAttempts: 1})
+	ds := datasource.New(helmrepo.New(client, helmrepo.Options{Hosts: hosts}), ocirepo.New(ocirepo.Options{Client: client, Hosts: hosts}))
+	rules, err := policy.Compile(policy.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	gone := chart.Source{Kind: chart.SourceHelm, URL: "https://charts.gone.example"}
+	res := decideRefs(context.Background(), []chart.Ref{ref("d.yaml", gone, "vanished", "1.0.0")}, ds, rules,
+		stageOptions{now: time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC), log: log})
+	if len(res.Failed) != 1 {
+		t.Fatalf("Failed = %+v, want the vanished chart", res.Failed)
+	}
+	if out := logs.String(); strings.Contains(out, "vanished") || strings.Contains(out, "level=WARN") {
+		t.Errorf("the lookup failure is logged as well as reported:\n%s", out)
 	}
 }

@@ -14,10 +14,10 @@ func Edits(us []Update) []rewrite.Edit {
 				Old: u.Ref.Version, New: u.NewValue, Line: u.Ref.Loc.Line,
 			})
 		}
-		if d := u.Ref.DigestLoc; d != nil && u.ToDigest != "" && u.ToDigest != u.Ref.Digest {
+		if d := u.Ref.DigestLoc; d != nil && u.NewDigest != "" && u.NewDigest != u.Ref.Digest {
 			out = append(out, rewrite.Edit{
 				File: d.File, Start: d.Start, End: d.End,
-				Old: u.Ref.Digest, New: u.ToDigest, Line: d.Line,
+				Old: u.Ref.Digest, New: u.NewDigest, Line: d.Line,
 			})
 		}
 	}

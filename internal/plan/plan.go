@@ -4,39 +4,23 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/Masterminds/semver/v3"
 
 	"github.com/bosunhq/bosun/internal/chart"
+	"github.com/bosunhq/bosun/internal/policy"
 )
 
-// Update is one version field to change.
-type Update struct {
-	Ref chart.Ref
-	// From and To are versions as written and as published; NewValue is the
-	// exact string to write (To, or a new range).
-	From, To, NewValue string
-	// FromDigest/ToDigest are set for tag+digest references.
-	FromDigest, ToDigest string
-	Type                 chart.UpdateType
-	AppFrom, AppTo       string
-	Released             time.Time
-	Changes              string
-	// Grouping settings from the policy.
-	Group         string
-	GroupBy       string // "" or "namespace"
-	SeparateMajor bool
-	Labels        []string
-	Reason        string
-	// Restrictive explains, for an object landing in several namespaces,
-	// that the most restrictive of their policies was applied.
-	Restrictive string
-}
+// Update is one version field to change: a policy decision whose Status
+// is update. The version as written is Ref.Version, the release moved to is
+// To, the exact string to write is NewValue; for references pinning a
+// digest, Ref.Digest moves to NewDigest.
+type Update = policy.Decision
 
 // Group is one branch and pull request.
 type Group struct {
@@ -61,6 +45,7 @@ type Options struct {
 }
 
 // Build groups updates deterministically; the result is sorted by branch.
+// An update without a release To move to is ignored.
 func Build(updates []Update, opts Options) []Group {
 	prefix := opts.BranchPrefix
 	if prefix == "" {
@@ -73,6 +58,9 @@ func Build(updates []Update, opts Options) []Group {
 	byKey := map[key]*Group{}
 	majors := map[*Group]bool{}
 	for _, u := range updates {
+		if u.To == nil {
+			continue
+		}
 		var k key
 		named := false
 		switch {
@@ -161,12 +149,7 @@ func labels(g *Group) []string {
 			set[l] = true
 		}
 	}
-	out := make([]string, 0, len(set))
-	for l := range set {
-		out = append(out, l)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(set))
 }
 
 // title follows the conventional-commit style home-ops users already use.
@@ -192,16 +175,16 @@ func title(g *Group) string {
 	u := g.Updates[0]
 	from := lowestFrom(g.Updates)
 	if g.Type == chart.UpdateDigest {
-		return fmt.Sprintf("%s: update chart %s digest ( %s → %s )", prefix, u.Ref.Chart, shortDigest(u.FromDigest), shortDigest(u.ToDigest))
+		return fmt.Sprintf("%s: update chart %s digest ( %s → %s )", prefix, u.Ref.Chart, shortDigest(u.Ref.Digest), shortDigest(u.NewDigest))
 	}
 	// The newest target, as written in the files (a tag keeps its "_", a
 	// range stays a range), like the from side.
-	to := slices.MaxFunc(g.Updates, func(a, b Update) int { return compareVersions(a.To, b.To) }).NewValue
+	to := slices.MaxFunc(g.Updates, func(a, b Update) int { return compareVersions(a.To.Version, b.To.Version) }).NewValue
 	return fmt.Sprintf("%s: update chart %s ( %s → %s )", prefix, u.Ref.Chart, from, to)
 }
 
 func lowestFrom(us []Update) string {
-	return slices.MinFunc(us, func(a, b Update) int { return compareVersions(a.From, b.From) }).From
+	return slices.MinFunc(us, func(a, b Update) int { return compareVersions(a.Ref.Version, b.Ref.Version) }).Ref.Version
 }
 
 // compareVersions orders versions by semver, falling back to the strings.
@@ -228,7 +211,7 @@ func Hash(us []Update) string {
 	for _, u := range us {
 		lines = append(lines, strings.Join([]string{
 			u.Ref.Loc.File, fmt.Sprint(u.Ref.Loc.Start), string(u.Ref.Field),
-			u.From, u.NewValue, u.FromDigest, u.ToDigest,
+			u.Ref.Version, u.NewValue, u.Ref.Digest, u.NewDigest,
 		}, "\x00"))
 	}
 	sort.Strings(lines)

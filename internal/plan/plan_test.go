@@ -2,12 +2,13 @@ package plan
 
 import (
 	"fmt"
-	"github.com/bosunhq/bosun/internal/testutil/golden"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/bosunhq/bosun/internal/chart"
+	"github.com/bosunhq/bosun/internal/policy"
+	"github.com/bosunhq/bosun/internal/testutil/golden"
 )
 
 var appTemplate = chart.Source{Kind: chart.SourceOCI, URL: "oci://ghcr.io/bjw-s-labs/helm/app-template"}
@@ -16,7 +17,7 @@ func upd(file, ns, chartName string, src chart.Source, from, to string, typ char
 	return Update{
 		Ref: chart.Ref{Kind: "OCIRepository", Name: filepath.Base(filepath.Dir(file)), Namespaces: []string{ns}, Chart: chartName, Source: src,
 			Field: chart.FieldTag, Version: from, Loc: chart.Location{File: file, Line: 12, Start: 300, End: 300 + len(from)}},
-		From: from, To: to, NewValue: to, Type: typ, SeparateMajor: true,
+		Status: policy.StatusUpdate, To: &chart.Release{Version: to}, NewValue: to, Type: typ, SeparateMajor: true,
 	}
 }
 
@@ -25,7 +26,7 @@ func describe(gs []Group) string {
 	for _, g := range gs {
 		fmt.Fprintf(&b, "%s\n  title: %s\n  labels: %s\n  hash: %s\n", g.Branch, g.Title, strings.Join(g.Labels, ","), g.Hash)
 		for _, u := range g.Updates {
-			fmt.Fprintf(&b, "  - %s %s/%s %s %s → %s (%s)\n", u.Ref.Loc.File, strings.Join(u.Ref.Namespaces, ","), u.Ref.Name, u.Ref.Chart, u.From, u.To, u.Type)
+			fmt.Fprintf(&b, "  - %s %s/%s %s %s → %s (%s)\n", u.Ref.Loc.File, strings.Join(u.Ref.Namespaces, ","), u.Ref.Name, u.Ref.Chart, u.Ref.Version, u.To.Version, u.Type)
 		}
 	}
 	return b.String()
@@ -41,7 +42,7 @@ func TestBuild_Golden(t *testing.T) {
 	byNS := func(u Update) Update { u.GroupBy = "namespace"; return u }
 	noSep := func(u Update) Update { u.SeparateMajor = false; return u }
 	withDigest := func(u Update) Update {
-		u.FromDigest, u.ToDigest = "sha256:aaaaaaaaaaaa1111", "sha256:bbbbbbbbbbbb2222"
+		u.Ref.Digest, u.NewDigest = "sha256:aaaaaaaaaaaa1111", "sha256:bbbbbbbbbbbb2222"
 		return u
 	}
 	cases := map[string][]Update{

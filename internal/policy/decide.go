@@ -57,6 +57,18 @@ type Decision struct {
 	// Restrictive is non-empty when the ref lands in several namespaces
 	// whose policies differ and the most restrictive merge was taken.
 	Restrictive string
+	// Bucket names the update's bucket when updates are separated
+	// (non-major, major, minor, patch or v<N>); "" when they are not.
+	Bucket string
+	// The pull request's lifecycle, from the rules for the update's type.
+	Automerge         bool
+	AutomergeStrategy string
+	AutomergeType     string
+	DashboardApproval bool
+	Reviewers         []string
+	Assignees         []string
+	// OutsideSchedule says why a new pull request must wait, or is "".
+	OutsideSchedule string
 }
 
 // Describer fills in details of a release (Created, Digest, NotChart...).
@@ -79,6 +91,11 @@ type candidate struct {
 // are already described. An error is returned, with a failed Decision, only
 // when describe fails or the ref's own version cannot be read.
 func (r *Rules) Decide(ctx context.Context, ref chart.Ref, releases []chart.Release, describe Describer, now time.Time) (Decision, error) {
+	return r.decide(ctx, ref, releases, describe, now, nil)
+}
+
+// decide is Decide among the candidates only admits (nil: all).
+func (r *Rules) decide(ctx context.Context, ref chart.Ref, releases []chart.Release, describe Describer, now time.Time, only func(candidate) bool) (Decision, error) {
 	base, restrictive := r.effective(ref, "")
 	d := Decision{
 		Ref:           ref,
@@ -109,11 +126,19 @@ func (r *Rules) Decide(ctx context.Context, ref chart.Ref, releases []chart.Rele
 		return d, nil
 	}
 	cands := parseReleases(releases)
-	e := &evaluation{r: r, ref: ref, describe: describe, now: now, cands: cands}
+	e := &evaluation{r: r, ref: ref, describe: describe, now: now, cands: cands, only: only}
 	if isRange {
-		return e.decideRange(ctx, d)
+		d, err := e.decideRange(ctx, d)
+		if d.Status == StatusUpdate {
+			r.setLifecycle(&d, now)
+		}
+		return d, err
 	}
-	return e.decideExact(ctx, d)
+	d, err := e.decideExact(ctx, d)
+	if d.Status == StatusUpdate {
+		r.setLifecycle(&d, now)
+	}
+	return d, err
 }
 
 type evaluation struct {
@@ -124,6 +149,8 @@ type evaluation struct {
 	cands    []candidate // every parseable release, newest first
 	// cheap skips describing candidates and the age check (report-only choice).
 	cheap bool
+	// only, when set, admits the candidates of one bucket.
+	only func(candidate) bool
 }
 
 // parseReleases keeps the releases whose version Flux can parse, sorted
@@ -320,7 +347,9 @@ func (e *evaluation) decideExact(ctx context.Context, d Decision) (Decision, err
 	if n := e.deprecatedNote(); n != "" {
 		notes = append(notes, n)
 	}
-	best, typ, passed, held, err := e.choose(ctx, cur, curPre, func(c candidate) bool { return c.v.GreaterThan(cur) })
+	best, typ, passed, held, err := e.choose(ctx, cur, curPre, func(c candidate) bool {
+		return c.v.GreaterThan(cur) && (e.only == nil || e.only(c))
+	})
 	if err != nil {
 		return e.fail(d, err)
 	}
@@ -333,6 +362,7 @@ func (e *evaluation) decideExact(ctx context.Context, d Decision) (Decision, err
 			d.NewDigest = best.rel.Digest
 		}
 		e.describeFrom(ctx, &d)
+		d.Bucket = bucketOf(cur, best.v, d.Effective)
 		d.Reason = join(fmt.Sprintf("%s update %s → %s", typ, e.ref.Version, d.NewValue), passedNote(passed), notes)
 		return d, nil
 	}

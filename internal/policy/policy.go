@@ -4,13 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/Masterminds/semver/v3"
 
 	"github.com/bosunhq/bosun/internal/chart"
+	"github.com/bosunhq/bosun/internal/glob"
 	"github.com/bosunhq/bosun/internal/versioning"
 )
 
@@ -75,6 +74,12 @@ type Settings struct {
 	Labels []string `json:"labels,omitempty"`
 	// RangeStrategy applies to version ranges; "" = keep.
 	RangeStrategy RangeStrategy `json:"rangeStrategy,omitempty"`
+	// SeparateMinorPatch splits non-major updates into a minor and a patch
+	// bucket; SeparateMultipleMajor gives each newer major its own bucket.
+	SeparateMinorPatch    *bool `json:"separateMinorPatch,omitempty"`
+	SeparateMultipleMajor *bool `json:"separateMultipleMajor,omitempty"`
+
+	Lifecycle
 }
 
 // Match selects refs. Every non-empty list must match (AND across keys); a
@@ -109,12 +114,15 @@ type Rule struct {
 type Options struct {
 	Defaults Settings
 	Rules    []Rule
+	// Timezone is where schedules are read; nil means UTC.
+	Timezone *time.Location
 }
 
 // Rules is a compiled policy. It is safe for concurrent use.
 type Rules struct {
 	defaults Settings
 	rules    []compiledRule
+	loc      *time.Location
 }
 
 type compiledRule struct {
@@ -127,7 +135,10 @@ type compiledRule struct {
 // problem is reported, joined.
 func Compile(o Options) (*Rules, error) {
 	var errs []error
-	r := &Rules{defaults: cloneSettings(o.Defaults)}
+	r := &Rules{defaults: cloneSettings(o.Defaults), loc: o.Timezone}
+	if r.loc == nil {
+		r.loc = time.UTC
+	}
 	for _, err := range validateSettings(o.Defaults) {
 		errs = append(errs, fmt.Errorf("defaults: %w", err))
 	}
@@ -157,14 +168,14 @@ func validateMatch(m Match) []error {
 	var errs []error
 	for _, l := range [][]string{m.Namespaces, m.Charts, m.Kinds, m.Sources, m.Paths} {
 		for _, g := range l {
-			if err := ValidateGlob(g); err != nil {
+			if err := glob.Validate(g); err != nil {
 				errs = append(errs, err)
 			}
 		}
 	}
 	for _, t := range m.UpdateTypes {
-		if !ValidUpdateType(t) {
-			errs = append(errs, fmt.Errorf("unknown update type %q", t))
+		if err := CheckUpdateType(t); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	return errs
@@ -172,35 +183,24 @@ func validateMatch(m Match) []error {
 
 func validateSettings(s Settings) []error {
 	var errs []error
-	for _, t := range s.UpdateTypes {
-		if !ValidUpdateType(t) {
-			errs = append(errs, fmt.Errorf("updateTypes: unknown update type %q", t))
+	check := func(field string, err error) {
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", field, err))
 		}
+	}
+	for _, t := range s.UpdateTypes {
+		check("updateTypes", CheckUpdateType(t))
 	}
 	for _, c := range s.AllowedVersions {
-		if _, err := versioning.ParseConstraint(c); err != nil {
-			errs = append(errs, fmt.Errorf("allowedVersions: %w", err))
-		}
+		check("allowedVersions", CheckAllowedVersions(c))
 	}
 	if s.MinimumReleaseAge != nil && *s.MinimumReleaseAge < 0 {
-		errs = append(errs, fmt.Errorf("minimumReleaseAge: negative"))
+		check("minimumReleaseAge", errors.New("negative"))
 	}
-	switch s.ReleaseAgeUnknown {
-	case "", AgeUnknownHold, AgeUnknownAllow:
-	default:
-		errs = append(errs, fmt.Errorf("releaseAgeUnknown: unknown value %q (allow or hold)", s.ReleaseAgeUnknown))
-	}
-	switch s.RangeStrategy {
-	case "", RangeKeep, RangeWiden, RangeReplace:
-	default:
-		errs = append(errs, fmt.Errorf("rangeStrategy: unknown value %q (keep, widen or replace)", s.RangeStrategy))
-	}
-	switch s.GroupBy {
-	case "", GroupByNamespace:
-	default:
-		errs = append(errs, fmt.Errorf("groupBy: unknown value %q (namespace)", s.GroupBy))
-	}
-	return errs
+	check("releaseAgeUnknown", CheckAgeUnknown(s.ReleaseAgeUnknown))
+	check("rangeStrategy", CheckRangeStrategy(s.RangeStrategy))
+	check("groupBy", CheckGroupBy(s.GroupBy))
+	return append(errs, validateLifecycle(s.Lifecycle)...)
 }
 
 // resolved is a merged Settings plus, per field, which rule set it.
@@ -208,6 +208,9 @@ type resolved struct {
 	s   Settings
 	src map[string]string
 	ns  string
+	// schedules holds every namespace's schedule after a merge: an update
+	// waits unless each of them admits the time.
+	schedules []nsSchedule
 }
 
 func (r *Rules) base() resolved {
@@ -267,6 +270,15 @@ func (res *resolved) apply(o Settings, label string) {
 		res.s.RangeStrategy = o.RangeStrategy
 		set("rangeStrategy")
 	}
+	if o.SeparateMinorPatch != nil {
+		res.s.SeparateMinorPatch = ptr(*o.SeparateMinorPatch)
+		set("separateMinorPatch")
+	}
+	if o.SeparateMultipleMajor != nil {
+		res.s.SeparateMultipleMajor = ptr(*o.SeparateMultipleMajor)
+		set("separateMultipleMajor")
+	}
+	res.applyLifecycle(o.Lifecycle, set)
 }
 
 // why names the rule that set field, with the namespace when known:
@@ -305,11 +317,11 @@ func (m Match) matches(ref chart.Ref, ns string, t chart.UpdateType) bool {
 }
 
 func anyName(globs []string, s string) bool {
-	return slices.ContainsFunc(globs, func(g string) bool { return MatchName(g, s) })
+	return slices.ContainsFunc(globs, func(g string) bool { return glob.MatchName(g, s) })
 }
 
 func anyPath(globs []string, s string) bool {
-	return slices.ContainsFunc(globs, func(g string) bool { return MatchPath(g, s) })
+	return slices.ContainsFunc(globs, func(g string) bool { return glob.Match(g, s) })
 }
 
 // forNamespace merges defaults and every rule matching ref in namespace ns
@@ -343,107 +355,6 @@ func (r *Rules) effective(ref chart.Ref, t chart.UpdateType) (res resolved, rest
 	return mergeRestrictive(per)
 }
 
-// mergeRestrictive combines per-namespace policies: the intersection of
-// update types, ignore or pin if any namespace says so, every
-// allowedVersions constraint, pre-releases only if every namespace allows
-// them, the largest minimum age, hold if any holds, separate majors if any,
-// keep if namespaces disagree on the range strategy, the union of labels,
-// and group settings of the first namespace that sets them.
-func mergeRestrictive(per []resolved) (resolved, string) {
-	out := resolved{s: cloneSettings(per[0].s), src: map[string]string{}, ns: per[0].ns}
-	for k, v := range per[0].src {
-		out.src[k] = v + ", namespace " + per[0].ns
-	}
-	var notes []string
-	note := func(field string, winner resolved) {
-		out.src[field] = winner.why(field)
-		notes = append(notes, fmt.Sprintf("%s from namespace %s", field, winner.ns))
-	}
-	for _, p := range per[1:] {
-		s := p.s
-		// update types: intersection.
-		a, b := typesOrAll(out.s.UpdateTypes), typesOrAll(s.UpdateTypes)
-		var inter []chart.UpdateType
-		for _, t := range a {
-			if slices.Contains(b, t) {
-				inter = append(inter, t)
-			}
-		}
-		if len(inter) < len(a) {
-			note("updateTypes", p)
-		}
-		if out.s.UpdateTypes != nil || s.UpdateTypes != nil {
-			if inter == nil {
-				inter = []chart.UpdateType{}
-			}
-			out.s.UpdateTypes = inter
-		}
-		if isTrue(s.Ignore) && !isTrue(out.s.Ignore) {
-			out.s.Ignore = ptr(true)
-			note("ignore", p)
-		}
-		if isTrue(s.Pin) && !isTrue(out.s.Pin) {
-			out.s.Pin = ptr(true)
-			note("pin", p)
-		}
-		for _, c := range s.AllowedVersions {
-			if !slices.Contains(out.s.AllowedVersions, c) {
-				out.s.AllowedVersions = append(out.s.AllowedVersions, c)
-				note("allowedVersions", p)
-			}
-		}
-		// prerelease: false beats unset beats true.
-		if rank(s.Prerelease) < rank(out.s.Prerelease) {
-			out.s.Prerelease = s.Prerelease
-			note("prerelease", p)
-		}
-		if s.MinimumReleaseAge != nil && (out.s.MinimumReleaseAge == nil || *s.MinimumReleaseAge > *out.s.MinimumReleaseAge) {
-			out.s.MinimumReleaseAge = ptr(*s.MinimumReleaseAge)
-			note("minimumReleaseAge", p)
-		}
-		if ageUnknown(s.ReleaseAgeUnknown) == AgeUnknownHold && ageUnknown(out.s.ReleaseAgeUnknown) != AgeUnknownHold {
-			out.s.ReleaseAgeUnknown = AgeUnknownHold
-			note("releaseAgeUnknown", p)
-		}
-		if separateMajor(s.SeparateMajor) && !separateMajor(out.s.SeparateMajor) {
-			out.s.SeparateMajor = ptr(true)
-		}
-		if rangeStrategy(s.RangeStrategy) != rangeStrategy(out.s.RangeStrategy) && rangeStrategy(out.s.RangeStrategy) != RangeKeep {
-			out.s.RangeStrategy = RangeKeep
-			note("rangeStrategy", p)
-		}
-		if out.s.Group == "" && out.s.GroupBy == "" && (s.Group != "" || s.GroupBy != "") {
-			out.s.Group, out.s.GroupBy = s.Group, s.GroupBy
-		}
-		for _, l := range s.Labels {
-			if !slices.Contains(out.s.Labels, l) {
-				out.s.Labels = append(out.s.Labels, l)
-			}
-		}
-	}
-	sort.Strings(out.s.Labels)
-	out.ns = ""
-	if len(notes) == 0 {
-		return out, ""
-	}
-	notes = uniq(notes)
-	nss := make([]string, len(per))
-	for i, p := range per {
-		nss[i] = p.ns
-	}
-	return out, fmt.Sprintf("in namespaces %s the most restrictive policy applies: %s", strings.Join(nss, ", "), strings.Join(notes, "; "))
-}
-
-func uniq(s []string) []string {
-	var out []string
-	for _, x := range s {
-		if !slices.Contains(out, x) {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
 // For returns the effective settings of ref, ignoring rules that match on
 // update types: defaults and matching rules merged in order, and, for a ref
 // landing in several namespaces, the most restrictive merge across them.
@@ -454,44 +365,6 @@ func (r *Rules) For(ref chart.Ref) Settings {
 	res, _ := r.effective(ref, "")
 	return res.s
 }
-
-func typesOrAll(t []chart.UpdateType) []chart.UpdateType {
-	if t == nil {
-		return AllUpdateTypes
-	}
-	return t
-}
-
-func rank(b *bool) int {
-	switch {
-	case b == nil:
-		return 1
-	case *b:
-		return 2
-	default:
-		return 0
-	}
-}
-
-func isTrue(b *bool) bool { return b != nil && *b }
-
-func ageUnknown(a AgeUnknown) AgeUnknown {
-	if a == "" {
-		return AgeUnknownHold
-	}
-	return a
-}
-
-func separateMajor(b *bool) bool { return b == nil || *b }
-
-func rangeStrategy(s RangeStrategy) RangeStrategy {
-	if s == "" {
-		return RangeKeep
-	}
-	return s
-}
-
-func ptr[T any](v T) *T { return &v }
 
 func cloneSettings(s Settings) Settings {
 	c := s
@@ -513,6 +386,13 @@ func cloneSettings(s Settings) Settings {
 	if s.SeparateMajor != nil {
 		c.SeparateMajor = ptr(*s.SeparateMajor)
 	}
+	if s.SeparateMinorPatch != nil {
+		c.SeparateMinorPatch = ptr(*s.SeparateMinorPatch)
+	}
+	if s.SeparateMultipleMajor != nil {
+		c.SeparateMultipleMajor = ptr(*s.SeparateMultipleMajor)
+	}
+	c.Lifecycle = s.Lifecycle.clone()
 	return c
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/bosunhq/bosun/internal/chart"
+	"github.com/bosunhq/bosun/internal/glob"
 	"github.com/bosunhq/bosun/internal/versioning"
 )
 
@@ -100,11 +101,11 @@ func TestMatchPath(t *testing.T) {
 		{"[a", "[a", false},
 	}
 	for _, tt := range tests {
-		if got := MatchPath(tt.pattern, tt.name); got != tt.want {
+		if got := glob.Match(tt.pattern, tt.name); got != tt.want {
 			t.Errorf("MatchPath(%q, %q) = %v, want %v", tt.pattern, tt.name, got, tt.want)
 		}
 	}
-	if !MatchName("dev-*", "dev-alice") || MatchName("dev-*", "prod") || MatchName("[", "[") {
+	if !glob.MatchName("dev-*", "dev-alice") || glob.MatchName("dev-*", "prod") || glob.MatchName("[", "[") {
 		t.Error("MatchName mismatch")
 	}
 }

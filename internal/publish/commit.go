@@ -73,7 +73,7 @@ func commitMessage(g plan.Group, title string) string {
 	b.WriteString(title)
 	b.WriteString("\n\n")
 	for _, u := range g.Updates {
-		fmt.Fprintf(&b, "- %s: %s %s → %s\n", u.Ref.Loc.File, u.Ref.Chart, u.From, u.NewValue)
+		fmt.Fprintf(&b, "- %s: %s %s → %s\n", u.Ref.Loc.File, u.Ref.Chart, u.Ref.Version, u.NewValue)
 	}
 	fmt.Fprintf(&b, "\n%s %s\n", Trailer, g.Hash)
 	return b.String()

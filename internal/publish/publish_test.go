@@ -46,7 +46,7 @@ func update(name, from, to string, typ chart.UpdateType) plan.Update {
 			Field: chart.Field("chart.spec.version"), Version: from,
 			Loc: chart.Location{File: filePath(name), Line: 9, Start: start, End: start + len(from)},
 		},
-		From: from, To: to, NewValue: to, Type: typ, Released: now.Add(-48 * time.Hour),
+		To: &chart.Release{Version: to, Created: now.Add(-48 * time.Hour)}, NewValue: to, Type: typ,
 	}
 }
 
@@ -56,7 +56,7 @@ func testBody(g plan.Group) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## %s\n\n", g.Title)
 	for _, u := range g.Updates {
-		fmt.Fprintf(&b, "| %s | %s → %s |\n%s\n", u.Ref.Chart, u.From, u.To, u.Changes)
+		fmt.Fprintf(&b, "| %s | %s → %s |\n%s\n", u.Ref.Chart, u.Ref.Version, u.To.Version, u.To.Changes)
 	}
 	return b.String()
 }
@@ -181,7 +181,7 @@ func TestBody_TruncatedKeepsMarker(t *testing.T) {
 	for i := range 400 {
 		u := update(fmt.Sprintf("chart-%03d-%s", i, strings.Repeat("x", 150)), "1.0.0", "1.1.0", chart.UpdateMinor)
 		u.Group = "everything"
-		u.Changes = strings.Repeat("a long release note line ", 20)
+		u.To.Changes = strings.Repeat("a long release note line ", 20)
 		us = append(us, u)
 	}
 	g := groups(us...)[0]

@@ -1,9 +1,12 @@
 package report
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/bosunhq/bosun/internal/pipeline"
 )
 
 // Annotation is a GitHub Actions workflow command that marks a file line.
@@ -48,7 +51,7 @@ func escapeProperty(s string) string {
 // PlanAnnotations returns one warning per failed lookup reference and per
 // skipped reference, failures first; prefix is the scanned directory's path
 // in the repository.
-func PlanAnnotations(p Plan, prefix string) []Annotation {
+func PlanAnnotations(r *pipeline.Result, prefix string) []Annotation {
 	var out []Annotation
 	join := func(f string) string {
 		if prefix == "" {
@@ -56,14 +59,14 @@ func PlanAnnotations(p Plan, prefix string) []Annotation {
 		}
 		return strings.TrimSuffix(prefix, "/") + "/" + f
 	}
-	for _, f := range p.Result.Failed {
+	for _, f := range r.Failed {
 		for _, r := range f.Refs {
 			out = append(out, Annotation{Level: "warning", File: join(r.Loc.File), Line: r.Loc.Line,
 				Title:   "bosun: lookup failed",
 				Message: fmt.Sprintf("%s %s: %v", f.Source.URL, f.Chart, f.Err)})
 		}
 	}
-	for _, s := range p.Result.Skipped {
+	for _, s := range r.Skipped {
 		msg := fmt.Sprintf("%s %s not updated: %s", s.Ref.Kind, nsName(s.Ref), s.Reason)
 		if s.Detail != "" {
 			msg += ": " + s.Detail
@@ -71,7 +74,7 @@ func PlanAnnotations(p Plan, prefix string) []Annotation {
 		out = append(out, Annotation{Level: "warning", File: join(s.Ref.Loc.File), Line: s.Ref.Loc.Line,
 			Title: "bosun: " + s.Reason, Message: msg})
 	}
-	for _, e := range p.Errors {
+	for _, e := range fileErrors(r) {
 		out = append(out, Annotation{Level: "warning", File: join(e.File), Line: e.Line, Title: "bosun: file not read", Message: e.Message})
 	}
 	return out
@@ -90,4 +93,47 @@ func WriteAnnotations(w io.Writer, as []Annotation) error {
 		}
 	}
 	return nil
+}
+
+// StepOutput is one output of the bosun step.
+type StepOutput struct{ Name, Value string }
+
+// PullRequestOutput is one pull request in the pull-requests step output.
+// Its fields are in the order they have always been written.
+type PullRequestOutput struct {
+	Action string `json:"action"`
+	Branch string `json:"branch"`
+	Number int    `json:"number"`
+	URL    string `json:"url"`
+}
+
+// StepOutputs are the outputs of the bosun step: the JSON plan's path, the
+// number of updates, and the open pull requests of a run as JSON (run is
+// nil for a plan).
+func StepOutputs(planPath string, r *pipeline.Result, run *Run) ([]StepOutput, error) {
+	prs := []PullRequestOutput{}
+	if run != nil {
+		for _, o := range run.Outcomes {
+			if o.Number > 0 && (o.Action == "created" || o.Action == "updated" || o.Action == "unchanged") {
+				prs = append(prs, PullRequestOutput{Action: o.Action, Branch: o.Branch, Number: o.Number, URL: o.URL})
+			}
+		}
+	}
+	prJSON, err := json.Marshal(prs)
+	if err != nil {
+		return nil, fmt.Errorf("step outputs: %w", err)
+	}
+	updates := 0
+	for _, g := range r.Groups {
+		updates += len(g.Updates)
+	}
+	return []StepOutput{{"plan", planPath}, {"updates", fmt.Sprint(updates)}, {"pull-requests", string(prJSON)}}, nil
+}
+
+// WriteSummary writes the job summary of a run, or of a plan when run is nil.
+func WriteSummary(w io.Writer, r *pipeline.Result, run *Run) error {
+	if run != nil {
+		return WriteRunMarkdown(w, *run)
+	}
+	return WritePlanMarkdown(w, r)
 }

@@ -2,9 +2,12 @@ package report
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestAnnotation_String(t *testing.T) {
@@ -29,5 +32,40 @@ func TestWriteAnnotations_Capped(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
 	if len(lines) != MaxAnnotations+1 || !strings.HasPrefix(lines[MaxAnnotations], "::notice") || !strings.Contains(lines[MaxAnnotations], "3 more") {
 		t.Errorf("want %d warnings then a notice about 3 more, got:\n%s", MaxAnnotations, b.String())
+	}
+}
+
+// TestStepOutputs_SameBytesAsAMap: the pull-requests output is written
+// exactly as the maps bosun wrote before it had a type.
+func TestStepOutputs_SameBytesAsAMap(t *testing.T) {
+	t.Parallel()
+	p := samplePlan()
+	run := Run{Plan: p, Outcomes: []Outcome{
+		{Branch: "bosun/a", Action: "created", Number: 3, URL: "https://github.com/o/r/pull/3"},
+		{Branch: "bosun/b", Action: "closed", Number: 2},
+		{Branch: "bosun/c", Action: "unchanged", Number: 1},
+		{Branch: "bosun/d", Action: "limited"},
+	}}
+	got, err := StepOutputs("/tmp/plan.json", p, &run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prs, err := json.Marshal([]map[string]any{
+		{"number": 3, "url": "https://github.com/o/r/pull/3", "branch": "bosun/a", "action": "created"},
+		{"number": 1, "url": "", "branch": "bosun/c", "action": "unchanged"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []StepOutput{{"plan", "/tmp/plan.json"}, {"updates", "1"}, {"pull-requests", string(prs)}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("StepOutputs mismatch (-want +got):\n%s", diff)
+	}
+	plan, err := StepOutputs("", p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan[2].Value != "[]" {
+		t.Errorf("pull-requests of a plan = %s, want []", plan[2].Value)
 	}
 }

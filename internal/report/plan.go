@@ -3,7 +3,9 @@ package report
 import (
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -94,18 +96,9 @@ type FailedJSON struct {
 	References int          `json:"references"`
 }
 
-// Plan is what plan reports render.
-type Plan struct {
-	Result *pipeline.Result
-	Refs   int
-	Errors []FileError
-	Now    time.Time
-}
-
 // PlanJSONOf converts a plan into its JSON document.
-func PlanJSONOf(p Plan) PlanJSON {
-	r := p.Result
-	out := PlanJSON{SchemaVersion: SchemaVersion, Groups: []GroupJSON{}, Skipped: []SkippedJSON{}, Failed: []FailedJSON{}, Errors: p.Errors}
+func PlanJSONOf(r *pipeline.Result) PlanJSON {
+	out := PlanJSON{SchemaVersion: SchemaVersion, Groups: []GroupJSON{}, Skipped: []SkippedJSON{}, Failed: []FailedJSON{}, Errors: fileErrors(r)}
 	if out.Errors == nil {
 		out.Errors = []FileError{}
 	}
@@ -126,25 +119,41 @@ func PlanJSONOf(p Plan) PlanJSON {
 	for _, f := range r.Failed {
 		out.Failed = append(out.Failed, FailedJSON{Source: f.Source, Chart: f.Chart, Error: f.Err.Error(), Transient: f.Transient, References: len(f.Refs)})
 	}
-	out.Summary = PlanSummary{References: p.Refs, Updates: updates, Groups: len(r.Groups), UpToDate: r.UpToDate, Skipped: len(r.Skipped), Failed: len(r.Failed)}
+	out.Summary = PlanSummary{References: refCount(r), Updates: updates, Groups: len(r.Groups), UpToDate: r.UpToDate, Skipped: len(r.Skipped), Failed: len(r.Failed)}
 	return out
 }
 
 func updateJSON(u plan.Update) UpdateJSON {
 	uj := UpdateJSON{
 		RefJSON: refJSON(u.Ref),
-		From:    u.From, To: u.To, NewValue: u.NewValue, Digest: u.ToDigest, FromDigest: u.FromDigest,
-		Type: string(u.Type), AppVersionFrom: u.AppFrom, AppVersionTo: u.AppTo, Reason: u.Reason,
+		From:    u.Ref.Version, To: u.To.Version, NewValue: u.NewValue, Digest: u.NewDigest, FromDigest: u.Ref.Digest,
+		Type: string(u.Type), AppVersionFrom: appVersionFrom(u), AppVersionTo: u.To.AppVersion, Reason: u.Reason,
 		Restrictive: u.Restrictive,
 	}
-	if !u.Released.IsZero() {
-		t := u.Released.UTC()
+	if !u.To.Created.IsZero() {
+		t := u.To.Created.UTC()
 		uj.Released = &t
 	}
 	for _, k := range u.Ref.UsedBy {
 		uj.UsedBy = append(uj.UsedBy, k.String())
 	}
 	return uj
+}
+
+// refCount is how many references the plan's scan found.
+func refCount(r *pipeline.Result) int {
+	if r.Scan == nil {
+		return 0
+	}
+	return len(r.Scan.Refs)
+}
+
+// fileErrors are the files the plan's scan could not read.
+func fileErrors(r *pipeline.Result) []FileError {
+	if r.Scan == nil {
+		return nil
+	}
+	return ScanOf(r.Scan).Errors
 }
 
 func nonNil(s []string) []string {
@@ -155,13 +164,12 @@ func nonNil(s []string) []string {
 }
 
 // WritePlanJSON writes the plan as indented JSON.
-func WritePlanJSON(w io.Writer, p Plan) error { return writeJSON(w, PlanJSONOf(p)) }
+func WritePlanJSON(w io.Writer, r *pipeline.Result) error { return writeJSON(w, PlanJSONOf(r)) }
 
 // WritePlanText writes the plan for an 80-column terminal: per group its
 // branch and title, then per update the object, the move and, indented,
 // where it is written.
-func WritePlanText(w io.Writer, p Plan) error {
-	r := p.Result
+func WritePlanText(w io.Writer, r *pipeline.Result) error {
 	for _, g := range r.Groups {
 		fmt.Fprintf(w, "%s\n", g.Branch)
 		writeWrapped(w, "  ", g.Title)
@@ -171,10 +179,10 @@ func WritePlanText(w io.Writer, p Plan) error {
 		}
 		for _, u := range g.Updates {
 			to := u.NewValue
-			if u.ToDigest != "" && u.ToDigest != u.FromDigest {
-				to += "@" + shortDigest(u.ToDigest)
+			if digestMoves(u) {
+				to += "@" + shortDigest(u.NewDigest)
 			}
-			fmt.Fprintf(w, "  - %-*s  %s → %s  %s\n", width, nsName(u.Ref), u.From, to, u.Type)
+			fmt.Fprintf(w, "  - %-*s  %s → %s  %s\n", width, nsName(u.Ref), u.Ref.Version, to, u.Type)
 			fmt.Fprintf(w, "    %s:%d\n", u.Ref.Loc.File, u.Ref.Loc.Line)
 		}
 		for _, note := range groupNotes(g) {
@@ -198,13 +206,13 @@ func WritePlanText(w io.Writer, p Plan) error {
 			writeWrapped(w, "    ", f.Err.Error())
 		}
 	}
-	if len(p.Errors) > 0 {
+	if errs := fileErrors(r); len(errs) > 0 {
 		fmt.Fprintf(w, "errors\n")
-		for _, e := range p.Errors {
+		for _, e := range errs {
 			writeWrapped(w, "  ", e.String())
 		}
 	}
-	s := PlanJSONOf(p).Summary
+	s := PlanJSONOf(r).Summary
 	_, err := fmt.Fprintf(w, "%s: %s in %s, %d up to date, %d not updated, %d failed\n",
 		count(s.References, "reference"), count(s.Updates, "update"), count(s.Groups, "group"), s.UpToDate, s.Skipped, s.Failed)
 	return err
@@ -253,17 +261,16 @@ func nsName(r chart.Ref) string {
 }
 
 // WritePlanMarkdown writes the whole plan as Markdown (a GitHub job summary).
-func WritePlanMarkdown(w io.Writer, p Plan) error {
-	r := p.Result
-	s := PlanJSONOf(p).Summary
+func WritePlanMarkdown(w io.Writer, r *pipeline.Result) error {
+	s := PlanJSONOf(r).Summary
 	fmt.Fprintf(w, "## bosun plan\n\n%s: **%s in %s**, %d up to date, %d not updated, %d failed.\n\n",
 		count(s.References, "reference"), count(s.Updates, "update"), count(s.Groups, "group"), s.UpToDate, s.Skipped, s.Failed)
 	for _, g := range r.Groups {
 		fmt.Fprintf(w, "### %s\n\nBranch `%s`\n\n", escapeMD(g.Title), g.Branch)
-		writeUpdatesTable(w, g, p.Now)
+		writeUpdatesTable(w, g, r.Now)
 		fmt.Fprintln(w)
 	}
-	writeSkippedFailed(w, p)
+	writeSkippedFailed(w, r)
 	return nil
 }
 
@@ -301,11 +308,10 @@ func groupSubject(g plan.Group) string {
 	for _, u := range g.Updates {
 		charts[u.Ref.Chart] = true
 	}
-	names := make([]string, 0, len(charts))
-	for c := range charts {
+	var names []string
+	for _, c := range slices.Sorted(maps.Keys(charts)) {
 		names = append(names, "`"+c+"`")
 	}
-	sort.Strings(names)
 	files := map[string]bool{}
 	for _, u := range g.Updates {
 		files[u.Ref.Loc.File] = true
@@ -339,40 +345,50 @@ func writeUpdatesTable(w io.Writer, g plan.Group, now time.Time) {
 	fmt.Fprintf(w, "| chart | namespaces | file | from → to | type | appVersion | released |\n|---|---|---|---|---|---|---|\n")
 	for _, u := range g.Updates {
 		to := u.NewValue
-		from := u.From
-		if u.ToDigest != "" && u.ToDigest != u.FromDigest {
-			from += "@" + shortDigest(u.FromDigest)
-			to += "@" + shortDigest(u.ToDigest)
+		from := u.Ref.Version
+		if digestMoves(u) {
+			from += "@" + shortDigest(u.Ref.Digest)
+			to += "@" + shortDigest(u.NewDigest)
 		}
 		app := ""
-		if u.AppFrom != "" || u.AppTo != "" {
-			app = fmt.Sprintf("%s → %s", orDash(u.AppFrom), orDash(u.AppTo))
+		if appFrom := appVersionFrom(u); appFrom != "" || u.To.AppVersion != "" {
+			app = fmt.Sprintf("%s → %s", orDash(appFrom), orDash(u.To.AppVersion))
 		}
 		fmt.Fprintf(w, "| %s | %s | `%s:%d` | `%s` → `%s` | %s | %s | %s |\n",
 			escapeMD(u.Ref.Chart), escapeMD(orDash(strings.Join(u.Ref.Namespaces, ", "))), u.Ref.Loc.File, u.Ref.Loc.Line,
-			from, to, u.Type, escapeMD(app), age(u.Released, now))
+			from, to, u.Type, escapeMD(app), age(u.To.Created, now))
 	}
+}
+
+// digestMoves reports whether an update moves a pinned digest.
+func digestMoves(u plan.Update) bool { return u.NewDigest != "" && u.NewDigest != u.Ref.Digest }
+
+// appVersionFrom is the appVersion of the current release, when published.
+func appVersionFrom(u plan.Update) string {
+	if u.From == nil {
+		return ""
+	}
+	return u.From.AppVersion
 }
 
 func changeNotes(g plan.Group) string {
 	seen := map[string]bool{}
 	var b strings.Builder
 	for _, u := range g.Updates {
-		if u.Changes == "" || seen[u.Ref.Chart+u.To] {
+		if u.To.Changes == "" || seen[u.Ref.Chart+u.To.Version] {
 			continue
 		}
-		seen[u.Ref.Chart+u.To] = true
-		fmt.Fprintf(&b, "**%s %s**\n\n```yaml\n%s\n```\n", escapeMD(u.Ref.Chart), escapeMD(u.To), strings.TrimSpace(strings.ReplaceAll(u.Changes, "```", "'''")))
+		seen[u.Ref.Chart+u.To.Version] = true
+		fmt.Fprintf(&b, "**%s %s**\n\n```yaml\n%s\n```\n", escapeMD(u.Ref.Chart), escapeMD(u.To.Version), strings.TrimSpace(strings.ReplaceAll(u.To.Changes, "```", "'''")))
 	}
 	return b.String()
 }
 
-func writeSkippedFailed(w io.Writer, p Plan) {
-	r := p.Result
+func writeSkippedFailed(w io.Writer, r *pipeline.Result) {
 	if len(r.Failed) > 0 {
 		fmt.Fprintf(w, "### Failed lookups\n\n| source | chart | references | error |\n|---|---|---|---|\n")
 		for _, f := range r.Failed {
-			fmt.Fprintf(w, "| %s | %s | %d | %s |\n", f.Source.URL, escapeMD(f.Chart), len(f.Refs), escapeMD(f.Err.Error()))
+			fmt.Fprintf(w, "| %s | %s | %d | %s |\n", escapeMD(f.Source.URL), escapeMD(f.Chart), len(f.Refs), escapeMD(f.Err.Error()))
 		}
 		fmt.Fprintln(w)
 	}
@@ -387,9 +403,9 @@ func writeSkippedFailed(w io.Writer, p Plan) {
 		}
 		fmt.Fprintf(w, "\n</details>\n\n")
 	}
-	if len(p.Errors) > 0 {
+	if errs := fileErrors(r); len(errs) > 0 {
 		fmt.Fprintf(w, "### Files that could not be read\n\n")
-		for _, e := range p.Errors {
+		for _, e := range errs {
 			fmt.Fprintf(w, "- `%s`\n", e)
 		}
 		fmt.Fprintln(w)
@@ -420,8 +436,23 @@ func age(t, now time.Time) string {
 	}
 }
 
-// escapeMD keeps text from breaking a table or injecting markup.
+// escapeMD makes text from registries, repositories or errors safe in
+// Markdown outside code: it cannot break a table or inject markup, and an
+// @mention or #123 reference in it neither notifies anyone nor links an
+// issue (a zero-width joiner follows the @ or #; Renovate does the same with
+// a zero-width space). Code spans and fences need no escaping of mentions;
+// all other text passes here.
 func escapeMD(s string) string {
-	r := strings.NewReplacer("|", `\|`, "\n", " ", "\r", "", "<", "&lt;", ">", "&gt;")
-	return r.Replace(s)
+	s = mdReplacer.Replace(s)
+	return pings.ReplaceAllStringFunc(s, func(m string) string { return m[:1] + zwj + m[1:] })
 }
+
+var (
+	mdReplacer = strings.NewReplacer("|", `\|`, "\n", " ", "\r", "", "<", "&lt;", ">", "&gt;")
+	// pings are what GitHub turns into a notification or an issue link: a
+	// user or team mention, or an issue or pull request number.
+	pings = regexp.MustCompile(`@[0-9A-Za-z]|#[0-9]`)
+)
+
+// zwj is a zero-width joiner: invisible, and it breaks a mention.
+const zwj = "\u200d"

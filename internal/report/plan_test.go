@@ -9,28 +9,34 @@ import (
 
 	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/datasource"
+	"github.com/bosunhq/bosun/internal/flux"
 	"github.com/bosunhq/bosun/internal/pipeline"
 	"github.com/bosunhq/bosun/internal/plan"
+	"github.com/bosunhq/bosun/internal/policy"
 )
 
-func samplePlan() Plan {
+func samplePlan() *pipeline.Result {
 	shared := chart.Ref{Kind: "OCIRepository", Name: "app-template", Namespaces: []string{"kube-system", "media"}, Chart: "app-template",
 		Source: chart.Source{Kind: chart.SourceOCI, URL: "oci://ghcr.io/bjw-s-labs/helm/app-template"}, Field: chart.FieldTag, Version: "4.1.0",
 		Loc: chart.Location{File: "kubernetes/flux/repositories/oci/app-template.yaml", Line: 9, Start: 100, End: 105}}
 	now := time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)
-	u := plan.Update{Ref: shared, From: "4.1.0", To: "4.1.1", NewValue: "4.1.1", Type: chart.UpdatePatch, SeparateMajor: true,
-		Released: now.Add(-72 * time.Hour), Reason: "4.2.0 passed over: minor not allowed",
+	u := plan.Update{Ref: shared, Status: policy.StatusUpdate, To: &chart.Release{Version: "4.1.1", Created: now.Add(-72 * time.Hour)},
+		NewValue: "4.1.1", Type: chart.UpdatePatch, SeparateMajor: true, Reason: "4.2.0 passed over: minor not allowed",
 		Restrictive: "in namespaces kube-system, media the most restrictive policy applies: updateTypes from kube-system"}
 	failedRef := chart.Ref{Kind: "HelmRelease", Name: "x", Chart: "x", Source: chart.Source{Kind: chart.SourceHelm, URL: "https://charts.example.com"},
 		Loc: chart.Location{File: "apps/x.yaml", Line: 3}}
+	// The scan found three references: the updated one, the skipped one and
+	// the one whose lookup failed.
 	res := &pipeline.Result{
+		Scan:   &flux.Result{Refs: make([]chart.Ref, 3)},
+		Now:    now,
 		Groups: plan.Build([]plan.Update{u}, plan.Options{}),
 		Skipped: []pipeline.Skipped{{Ref: chart.Ref{Kind: "HelmRelease", Name: "vault", Namespaces: []string{"security"}, Version: "${VAULT_VERSION}",
 			Loc: chart.Location{File: "apps/vault.yaml", Line: 12}}, Reason: "variable", Detail: "VAULT_VERSION comes from a ConfigMap"}},
 		Failed: []pipeline.Failed{{Source: failedRef.Source, Chart: "x", Refs: []chart.Ref{failedRef},
 			Err: &datasource.Error{Source: failedRef.Source, Chart: "x", Transient: true, Err: errors.New("503 Service Unavailable")}, Transient: true}},
 	}
-	return Plan{Result: res, Refs: 3, Now: now}
+	return res
 }
 
 func TestWritePlanText(t *testing.T) {
@@ -63,7 +69,7 @@ func TestWriteGroupMarkdown(t *testing.T) {
 	t.Parallel()
 	p := samplePlan()
 	var b bytes.Buffer
-	WriteGroupMarkdown(&b, p.Result.Groups[0], p.Now)
+	WriteGroupMarkdown(&b, p.Groups[0], p.Now)
 	out := b.String()
 	for _, want := range []string{
 		"This pull request updates `app-template` in 1 file.",

@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"io"
 	"text/tabwriter"
+
+	"github.com/bosunhq/bosun/internal/pipeline"
 )
 
 // Run is what `bosun run` reports: the plan and what happened on the forge.
 type Run struct {
-	Plan     Plan
+	Plan     *pipeline.Result
 	Outcomes []Outcome
 	DryRun   bool
 }

@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/bosunhq/bosun/internal/chart"
+	"github.com/bosunhq/bosun/internal/flux"
 )
 
 // SchemaVersion is the version of every JSON document bosun writes.
@@ -43,6 +45,18 @@ type Encrypted struct {
 	Line int              `json:"line"`
 	Kind string           `json:"kind,omitempty"`
 	Skip chart.SkipReason `json:"skip"`
+}
+
+// ScanOf is the report of what a scan found.
+func ScanOf(res *flux.Result) Scan {
+	s := Scan{Files: res.Files, Refs: res.Refs}
+	for _, e := range res.Errors {
+		s.Errors = append(s.Errors, FileError{File: e.File, Line: e.Line, Message: e.Msg})
+	}
+	for _, e := range res.Encrypted {
+		s.Encrypted = append(s.Encrypted, Encrypted{File: e.File, Doc: e.Doc, Line: e.Line, Kind: e.Kind, Skip: chart.SkipSOPS})
+	}
+	return s
 }
 
 // ScanJSON is the JSON contract of `bosun scan -o json` (schemaVersion 1).
@@ -87,17 +101,13 @@ func ScanJSONOf(s Scan) ScanJSON {
 		out.Encrypted = []Encrypted{}
 	}
 	for _, r := range s.Refs {
-		ns := r.Namespaces
-		if ns == nil {
-			ns = []string{}
-		}
 		used := r.UsedBy
 		if used == nil {
 			used = []chart.ObjectKey{}
 		}
 		out.References = append(out.References, ScanRefJSON{
 			File: r.Loc.File, Line: r.Loc.Line, Column: r.Loc.Column,
-			Kind: r.Kind, Name: r.Name, Namespaces: ns, Chart: r.Chart, Source: r.Source,
+			Kind: r.Kind, Name: r.Name, Namespaces: nonNil(r.Namespaces), Chart: r.Chart, Source: r.Source,
 			Field: r.Field, Version: r.Version, Digest: r.Digest, UsedBy: used, Scope: r.Scope,
 			Skip: r.Skip, SkipDetail: r.SkipDetail, Start: r.Loc.Start, End: r.Loc.End,
 		})
@@ -136,11 +146,7 @@ func WriteScanText(w io.Writer, s Scan) error {
 		}
 		groups[k] = append(groups[k], r)
 	}
-	keys := make([]string, 0, len(groups))
-	for k := range groups {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(groups))
 	skipped := 0
 	for _, k := range keys {
 		refs := groups[k]

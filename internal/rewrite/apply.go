@@ -200,7 +200,7 @@ func (p *parsed) check(x *index, t *target, checkOld bool) error {
 		return fmt.Errorf("range outside the file (%d bytes): %w", len(p.src), ErrInvalidEdit)
 	}
 	if t.Line == 0 {
-		t.Line = p.lines.line(t.Start)
+		t.Line = p.lines.Line(t.Start)
 	}
 	tok := string(p.src[t.Start:t.End])
 	switch tok[0] {
@@ -217,6 +217,9 @@ func (p *parsed) check(x *index, t *target, checkOld bool) error {
 		return fmt.Errorf("value is an alias: %w", ErrAlias)
 	}
 	if x.isKey[n] {
+		if checkOld && n.Value != t.Old {
+			return fmt.Errorf("the range holds the mapping key %q, not a value %q: the file changed since it was read: %w", n.Value, t.Old, ErrMismatch)
+		}
 		return fmt.Errorf("scalar %q is a mapping key: %w", n.Value, ErrNotEditable)
 	}
 	s, err := nodeStyle(n)

@@ -64,38 +64,6 @@ func TestPlainSafe(t *testing.T) {
 	}
 }
 
-func TestLineIndex_Offset(t *testing.T) {
-	t.Parallel()
-	src := []byte("\ufeffé: a\r\nb\rc\u0085d\u2028e\n🚀x")
-	x := newLineIndex(src)
-	tests := []struct {
-		line, col, want int
-	}{
-		{1, 1, 3},  // after the BOM
-		{1, 2, 5},  // after é (2 bytes)
-		{1, 5, 8},  // at the CR
-		{1, 6, -1}, // past the line end
-		{2, 1, 10},
-		{3, 1, 12},
-		{4, 1, 15}, // after NEL (2 bytes)
-		{5, 1, 19}, // after LS (3 bytes)
-		{6, 1, 21},
-		{6, 2, 25}, // after 🚀 (4 bytes)
-		{6, 3, 26}, // end of file
-		{6, 4, -1},
-		{7, 1, -1},
-		{0, 1, -1},
-	}
-	for _, tt := range tests {
-		if got := x.offset(tt.line, tt.col); got != tt.want {
-			t.Errorf("offset(%d, %d) = %d, want %d", tt.line, tt.col, got, tt.want)
-		}
-	}
-	if got := x.line(21); got != 6 {
-		t.Errorf("line(21) = %d, want 6", got)
-	}
-}
-
 func TestApply_Invalid(t *testing.T) {
 	t.Parallel()
 	src := "a: 1.2.3\nb: [x, y]\n"

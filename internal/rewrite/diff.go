@@ -144,22 +144,25 @@ func diffLines(a, b []string) []op {
 	return ops
 }
 
+// replaceAll is the edit script that deletes all n old lines and inserts
+// all m new ones.
+func replaceAll(n, m int) []op {
+	var ops []op
+	for i := 0; i < n; i++ {
+		ops = append(ops, op{opDelete, i, 0})
+	}
+	for j := 0; j < m; j++ {
+		ops = append(ops, op{opInsert, n, j})
+	}
+	return ops
+}
+
 // myers is the greedy O(ND) shortest edit script, keeping each round's
 // frontier for the backtrack.
 func myers(a, b []string) []op {
 	n, m := len(a), len(b)
-	replace := func() []op {
-		var ops []op
-		for i := 0; i < n; i++ {
-			ops = append(ops, op{opDelete, i, 0})
-		}
-		for j := 0; j < m; j++ {
-			ops = append(ops, op{opInsert, n, j})
-		}
-		return ops
-	}
 	if n == 0 || m == 0 {
-		return replace()
+		return replaceAll(n, m)
 	}
 	offset := n + m
 	v := make([]int, 2*offset+2)
@@ -189,7 +192,7 @@ func myers(a, b []string) []op {
 		}
 	}
 	if !found {
-		return replace()
+		return replaceAll(n, m)
 	}
 	// Backtrack from (n, m) through the saved frontiers.
 	var rev []op

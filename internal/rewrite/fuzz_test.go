@@ -10,6 +10,8 @@ import (
 
 	"github.com/rogpeppe/go-internal/txtar"
 	"gopkg.in/yaml.v3"
+
+	"github.com/bosunhq/bosun/internal/manifest"
 )
 
 // corpusDir returns the shared corpus of real repositories:
@@ -150,7 +152,7 @@ func checkApply(t *testing.T, src []byte, pick int, newValue string) {
 func scanToken(src []byte, start int, value string) int {
 	line := src[start:]
 	for i := range line {
-		if breakWidth(line[i:]) > 0 {
+		if manifest.BreakLen(line, i) > 0 {
 			line = line[:i]
 			break
 		}

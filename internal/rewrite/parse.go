@@ -5,22 +5,22 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
-)
 
-var bom = []byte("\ufeff")
+	"github.com/bosunhq/bosun/internal/manifest"
+)
 
 // parsed is a YAML file read with yaml.v3, all documents, plus what is needed
 // to turn node positions into byte offsets.
 type parsed struct {
 	src   []byte
 	docs  []*yaml.Node
-	lines *lineIndex
+	lines *manifest.Lines
 }
 
-// parse decodes every document of src. yaml.v3 panics on a few malformed
+// parse decodes every document of src. A duplicate mapping key is an error,
+// as when yaml.v3 decodes into Go values. yaml.v3 panics on a few malformed
 // inputs; those become errors.
 func parse(src []byte) (p *parsed, err error) {
 	if bytes.HasPrefix(src, []byte{0xfe, 0xff}) || bytes.HasPrefix(src, []byte{0xff, 0xfe}) {
@@ -31,7 +31,7 @@ func parse(src []byte) (p *parsed, err error) {
 			p, err = nil, fmt.Errorf("parse yaml: %v", r)
 		}
 	}()
-	p = &parsed{src: src, lines: newLineIndex(src)}
+	p = &parsed{src: src, lines: manifest.NewLines(src)}
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	for {
 		var n yaml.Node
@@ -41,133 +41,12 @@ func parse(src []byte) (p *parsed, err error) {
 			}
 			return nil, fmt.Errorf("parse yaml: %w", err)
 		}
+		if dup := manifest.CheckKeys(&n); dup != nil {
+			return nil, fmt.Errorf("parse yaml: document %d: %w", len(p.docs)+1, dup)
+		}
 		p.docs = append(p.docs, &n)
 	}
 	return p, nil
-}
-
-// lineIndex maps yaml.v3 positions (1-based line, 1-based column counted in
-// characters, BOM not counted) to byte offsets. Line breaks are those yaml.v3
-// counts: CRLF, CR, LF, NEL, LS and PS.
-type lineIndex struct {
-	src    []byte
-	starts []int // byte offset of each line's first character
-	ends   []int // byte offset of each line's break (or the end of the text)
-	// nonASCII holds the lines with multi-byte characters, each with its
-	// character offsets once computed.
-	nonASCII map[int][]int
-}
-
-func newLineIndex(src []byte) *lineIndex {
-	first := 0
-	if bytes.HasPrefix(src, bom) {
-		first = len(bom)
-	}
-	starts, ends := []int{first}, []int(nil)
-	for i := first; i < len(src); {
-		if w := breakWidth(src[i:]); w > 0 {
-			ends = append(ends, i)
-			i += w
-			starts = append(starts, i)
-			continue
-		}
-		i++
-	}
-	ends = append(ends, len(src))
-	return &lineIndex{src: src, starts: starts, ends: ends}
-}
-
-// breakWidth returns the byte length of the line break at the start of b, or 0.
-func breakWidth(b []byte) int {
-	if len(b) == 0 {
-		return 0
-	}
-	switch b[0] {
-	case '\n':
-		return 1
-	case '\r':
-		if len(b) > 1 && b[1] == '\n' {
-			return 2
-		}
-		return 1
-	case 0xc2: // NEL U+0085
-		if len(b) > 1 && b[1] == 0x85 {
-			return 2
-		}
-	case 0xe2: // LS U+2028, PS U+2029
-		if len(b) > 2 && b[1] == 0x80 && (b[2] == 0xa8 || b[2] == 0xa9) {
-			return 3
-		}
-	}
-	return 0
-}
-
-// offset returns the byte offset of a yaml.v3 position, or -1 when the
-// position is not inside the text (past the end of its line or of the file).
-func (x *lineIndex) offset(line, col int) int {
-	if line < 1 || line > len(x.starts) || col < 1 {
-		return -1
-	}
-	start, end := x.starts[line-1], x.ends[line-1]
-	if x.ascii(line) {
-		if o := start + col - 1; o <= end {
-			return o
-		}
-		return -1
-	}
-	runes := x.runeStarts(line, start, end)
-	if col-1 < len(runes) {
-		return runes[col-1]
-	}
-	return -1
-}
-
-// ascii reports whether line holds only single-byte characters.
-func (x *lineIndex) ascii(line int) bool {
-	if x.nonASCII == nil {
-		x.nonASCII = map[int][]int{}
-		for i, c := range x.src {
-			if c >= utf8.RuneSelf {
-				l := x.line(i)
-				if _, ok := x.nonASCII[l]; !ok {
-					x.nonASCII[l] = nil
-				}
-			}
-		}
-	}
-	_, ok := x.nonASCII[line]
-	return !ok
-}
-
-// runeStarts returns, for a line with multi-byte characters, the byte offset
-// of each character plus the end of the line; it is computed once per line.
-func (x *lineIndex) runeStarts(line, start, end int) []int {
-	if r := x.nonASCII[line]; r != nil {
-		return r
-	}
-	var r []int
-	for o := start; o < end; {
-		r = append(r, o)
-		_, w := utf8.DecodeRune(x.src[o:end])
-		o += w
-	}
-	r = append(r, end)
-	x.nonASCII[line] = r
-	return r
-}
-
-// line returns the 1-based line holding byte offset o.
-func (x *lineIndex) line(o int) int {
-	lo, hi := 0, len(x.starts)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if x.starts[m] <= o {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	return lo
 }
 
 // tokenStart returns the byte offset where the token of node n begins: its
@@ -175,44 +54,22 @@ func (x *lineIndex) line(o int) int {
 // comments between them and the content. It returns -1 when the position is
 // unknown.
 func (p *parsed) tokenStart(n *yaml.Node) int {
-	o := p.lines.offset(n.Line, n.Column)
-	if o < 0 || n.Kind != yaml.ScalarNode {
+	o, ok := p.lines.Offset(n.Line, n.Column)
+	if !ok {
+		return -1
+	}
+	if n.Kind != yaml.ScalarNode {
 		return o
 	}
-	src := p.src
-	for o < len(src) && (src[o] == '&' || src[o] == '!') {
-		if bytes.HasPrefix(src[o:], []byte("!<")) { // verbatim tag
-			end := bytes.IndexByte(src[o:], '>')
-			if end < 0 {
-				return -1
-			}
-			o += end + 1
-		}
-		for o < len(src) && !isBlank(src[o]) && breakWidth(src[o:]) == 0 && !isFlowIndicator(src[o]) {
-			o++
-		}
-		o = skipSpace(src, o)
-	}
-	return o
+	return manifest.SkipProperties(p.src, o)
 }
 
-// skipSpace skips blanks, line breaks and comments from o.
-func skipSpace(src []byte, o int) int {
-	for o < len(src) {
-		switch {
-		case isBlank(src[o]):
-			o++
-		case breakWidth(src[o:]) > 0:
-			o += breakWidth(src[o:])
-		case src[o] == '#':
-			for o < len(src) && breakWidth(src[o:]) == 0 {
-				o++
-			}
-		default:
-			return o
-		}
+// offset returns the byte offset of a yaml.v3 position, or -1.
+func (p *parsed) offset(line, column int) int {
+	if o, ok := p.lines.Offset(line, column); ok {
+		return o
 	}
-	return o
+	return -1
 }
 
 func isBlank(c byte) bool { return c == ' ' || c == '\t' }
@@ -223,7 +80,7 @@ func isFlowIndicator(c byte) bool {
 
 func hasBreak(b []byte) bool {
 	for i := range b {
-		if breakWidth(b[i:]) > 0 {
+		if manifest.BreakLen(b, i) > 0 {
 			return true
 		}
 	}

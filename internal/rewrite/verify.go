@@ -135,7 +135,7 @@ func (c *comparer) compare(a, b *yaml.Node) error {
 	if a.Kind != b.Kind {
 		return fmt.Errorf("%s: node kind %d became %d", at(), a.Kind, b.Kind)
 	}
-	oa, ob := c.old.lines.offset(a.Line, a.Column), c.new.lines.offset(b.Line, b.Column)
+	oa, ob := c.old.offset(a.Line, a.Column), c.new.offset(b.Line, b.Column)
 	if oa < 0 || ob < 0 {
 		return fmt.Errorf("%s: position outside the text", at())
 	}
@@ -165,8 +165,8 @@ func (c *comparer) compare(a, b *yaml.Node) error {
 		return fmt.Errorf("%s: alias changed", at())
 	}
 	if a.Alias != nil {
-		pa := c.old.lines.offset(a.Alias.Line, a.Alias.Column)
-		pb := c.new.lines.offset(b.Alias.Line, b.Alias.Column)
+		pa := c.old.offset(a.Alias.Line, a.Alias.Column)
+		pb := c.new.offset(b.Alias.Line, b.Alias.Column)
 		if pa < 0 || c.shift(pa) != pb {
 			return fmt.Errorf("%s: alias *%s points elsewhere", at(), a.Value)
 		}

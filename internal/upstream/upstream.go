@@ -1,11 +1,9 @@
 package upstream
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log"
@@ -17,20 +15,12 @@ import (
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/registry"
-	"github.com/opencontainers/go-digest"
-	specs "github.com/opencontainers/image-spec/specs-go"
-	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 	"oras.land/oras-go/v2/registry/remote"
 
 	"github.com/bosunhq/bosun/internal/chart"
+	"github.com/bosunhq/bosun/internal/chartbuild"
 	"github.com/bosunhq/bosun/internal/datasource"
-	"github.com/bosunhq/bosun/internal/testutil/helmrepotest"
-)
-
-// Helm OCI media types (helm.sh/helm/v3/pkg/registry).
-const (
-	ConfigMediaType = "application/vnd.cncf.helm.config.v1+json"
-	ChartMediaType  = "application/vnd.cncf.helm.chart.content.v1.tar+gzip"
+	"github.com/bosunhq/bosun/internal/versioning"
 )
 
 // Release is one chart version to publish.
@@ -48,22 +38,22 @@ type Upstream struct {
 	ociAddr, helmAddr string
 
 	mu        sync.Mutex
-	ociHosts  map[string]bool                 // real hosts published to
-	helmRepos map[string][]helmrepotest.Chart // repo key → charts
-	helmURLs  map[string]string               // repo key → real URL
-	indexes   map[string][]byte               // repo key → rendered index
-	archives  map[string][]byte               // "/key/charts/x.tgz" → bytes
+	ociHosts  map[string]bool               // real hosts published to
+	helmRepos map[string][]chartbuild.Chart // repo key → charts
+	helmURLs  map[string]string             // repo key → real URL
+	indexes   map[string][]byte             // repo key → rendered index
+	archives  map[string][]byte             // "/key/charts/x.tgz" → bytes
 }
 
 // Start starts the servers on 127.0.0.1.
 func Start() (*Upstream, error) {
 	u := &Upstream{
-		ociHosts: map[string]bool{}, helmRepos: map[string][]helmrepotest.Chart{},
+		ociHosts: map[string]bool{}, helmRepos: map[string][]chartbuild.Chart{},
 		helmURLs: map[string]string{}, indexes: map[string][]byte{}, archives: map[string][]byte{},
 	}
 	// go-containerregistry's registry: a complete in-memory implementation
-	// of the distribution API, a fraction of distribution's binary weight
-	// (tests use distribution itself, with token auth, in ocitest).
+	// of the distribution API, light enough for the binary. Tests run the
+	// same registry behind a token-auth middleware (internal/testutil/ocitest).
 	app := registry.New(registry.Logger(log.New(io.Discard, "", 0)))
 
 	ociL, err := net.Listen("tcp", "127.0.0.1:0")
@@ -113,9 +103,9 @@ func ociRepo(url string) (host, repo string, err error) {
 // Publish makes release r of chart name available at src (a Helm
 // repository URL, or the OCI repository of the chart itself).
 func (u *Upstream) Publish(ctx context.Context, src chart.Source, name string, r Release) (digest string, err error) {
-	c := helmrepotest.Chart{Name: name, Version: r.Version, AppVersion: r.AppVersion, Created: r.Created, Deprecated: r.Deprecated, Changes: r.Changes}
+	c := chartbuild.Chart{Name: name, Version: r.Version, AppVersion: r.AppVersion, Created: r.Created, Deprecated: r.Deprecated, Changes: r.Changes}
 	if c.Created.IsZero() {
-		c.Created = helmrepotest.DefaultCreated
+		c.Created = chartbuild.DefaultCreated
 	}
 	switch src.Kind {
 	case chart.SourceHelm:
@@ -127,9 +117,9 @@ func (u *Upstream) Publish(ctx context.Context, src chart.Source, name string, r
 	}
 }
 
-func (u *Upstream) publishHelm(url string, c helmrepotest.Chart) error {
+func (u *Upstream) publishHelm(url string, c chartbuild.Chart) error {
 	key := helmKey(url)
-	arch, err := helmrepotest.Archive(c)
+	arch, err := chartbuild.Archive(c)
 	if err != nil {
 		return fmt.Errorf("publish %s %s: %w", url, c.Name, err)
 	}
@@ -143,14 +133,14 @@ func (u *Upstream) publishHelm(url string, c helmrepotest.Chart) error {
 		}
 	}
 	charts = append(charts, c)
-	idx, err := helmrepotest.IndexYAML("", charts...)
+	idx, err := chartbuild.IndexYAML("", charts...)
 	if err != nil {
 		return fmt.Errorf("publish %s: %w", url, err)
 	}
 	u.helmRepos[key] = charts
 	u.helmURLs[key] = strings.TrimSuffix(url, "/")
 	u.indexes[key] = idx
-	u.archives["/"+key+"/charts/"+c.Name+"-"+c.Version+".tgz"] = arch
+	u.archives["/"+key+"/charts/"+c.ArchiveName()] = arch
 	return nil
 }
 
@@ -182,26 +172,12 @@ func (u *Upstream) serveHelm(w http.ResponseWriter, r *http.Request) {
 	w.Write(body) //nolint:errcheck // client went away
 }
 
-func (u *Upstream) publishOCI(ctx context.Context, url string, c helmrepotest.Chart) (string, error) {
+func (u *Upstream) publishOCI(ctx context.Context, url string, c chartbuild.Chart) (string, error) {
 	host, repoPath, err := ociRepo(url)
 	if err != nil {
 		return "", err
 	}
-	arch, err := helmrepotest.Archive(c)
-	if err != nil {
-		return "", fmt.Errorf("publish %s: %w", url, err)
-	}
-	meta := map[string]any{"apiVersion": "v2", "name": c.Name, "version": c.Version, "type": "application"}
-	if c.AppVersion != "" {
-		meta["appVersion"] = c.AppVersion
-	}
-	if c.Deprecated {
-		meta["deprecated"] = true
-	}
-	if c.Changes != "" {
-		meta["annotations"] = map[string]string{"artifacthub.io/changes": c.Changes}
-	}
-	cfgBytes, err := json.Marshal(meta)
+	art, err := chartbuild.HelmArtifact(c)
 	if err != nil {
 		return "", fmt.Errorf("publish %s: %w", url, err)
 	}
@@ -210,44 +186,14 @@ func (u *Upstream) publishOCI(ctx context.Context, url string, c helmrepotest.Ch
 		return "", fmt.Errorf("publish %s: %w", url, err)
 	}
 	repo.PlainHTTP = true
-	cfgDesc := desc(ConfigMediaType, cfgBytes)
-	layerDesc := desc(ChartMediaType, arch)
-	for _, b := range []struct {
-		d ocispec.Descriptor
-		c []byte
-	}{{cfgDesc, cfgBytes}, {layerDesc, arch}} {
-		if err := repo.Push(ctx, b.d, bytes.NewReader(b.c)); err != nil {
-			return "", fmt.Errorf("publish %s: push blob: %w", url, err)
-		}
-	}
-	m := ocispec.Manifest{
-		Versioned: specs.Versioned{SchemaVersion: 2},
-		MediaType: ocispec.MediaTypeImageManifest,
-		Config:    cfgDesc,
-		Layers:    []ocispec.Descriptor{layerDesc},
-		Annotations: map[string]string{
-			ocispec.AnnotationCreated: c.Created.UTC().Format(time.RFC3339),
-			ocispec.AnnotationTitle:   c.Name,
-			ocispec.AnnotationVersion: c.Version,
-		},
-	}
-	mb, err := json.Marshal(m)
+	md, err := chartbuild.Push(ctx, repo, versioning.ToTag(c.Version), art)
 	if err != nil {
 		return "", fmt.Errorf("publish %s: %w", url, err)
-	}
-	md := desc(ocispec.MediaTypeImageManifest, mb)
-	tag := strings.ReplaceAll(c.Version, "+", "_")
-	if err := repo.PushReference(ctx, md, bytes.NewReader(mb), tag); err != nil {
-		return "", fmt.Errorf("publish %s:%s: %w", url, tag, err)
 	}
 	u.mu.Lock()
 	u.ociHosts[host] = true
 	u.mu.Unlock()
 	return md.Digest.String(), nil
-}
-
-func desc(mediaType string, b []byte) ocispec.Descriptor {
-	return ocispec.Descriptor{MediaType: mediaType, Digest: digest.FromBytes(b), Size: int64(len(b))}
 }
 
 // Hosts returns the mirrors that send every published source here.

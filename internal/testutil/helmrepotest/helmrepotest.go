@@ -1,7 +1,6 @@
 package helmrepotest
 
 import (
-	"archive/tar"
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
@@ -9,40 +8,19 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/Masterminds/semver/v3"
-	"helm.sh/helm/v3/pkg/chart"
-	"sigs.k8s.io/yaml"
+	"github.com/bosunhq/bosun/internal/chartbuild"
 )
 
 // Chart is one published chart version.
-type Chart struct {
-	Name, Version, AppVersion string
-	// Created defaults to 2024-01-01T00:00:00Z.
-	Created    time.Time
-	Deprecated bool
-
-	KubeVersion string
-	Description string
-	// Changes becomes the artifacthub.io/changes annotation.
-	Changes     string
-	Annotations map[string]string
-	Home        string
-	Sources     []string
-	Keywords    []string
-	// URL overrides the download URL written in the index.
-	URL string
-}
+type Chart = chartbuild.Chart
 
 // DefaultCreated is the Created time of a Chart that sets none.
-var DefaultCreated = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+var DefaultCreated = chartbuild.DefaultCreated
 
 // Options shape the served repository.
 type Options struct {
@@ -232,7 +210,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(p, "/charts/") && strings.HasSuffix(p, ".tgz"):
 		file := strings.TrimPrefix(p, "/charts/")
 		for _, c := range charts {
-			if archiveName(c) == file {
+			if c.ArchiveName() == file {
 				b, err := Archive(c)
 				if err != nil {
 					http.Error(cw, err.Error(), http.StatusInternalServerError)
@@ -278,157 +256,17 @@ func (w *countWriter) Flush() {
 	}
 }
 
-func archiveName(c Chart) string { return c.Name + "-" + c.Version + ".tgz" }
-
-func created(c Chart) time.Time {
-	if c.Created.IsZero() {
-		return DefaultCreated
-	}
-	return c.Created
-}
-
-func metadata(c Chart) *chart.Metadata {
-	md := &chart.Metadata{
-		APIVersion:  chart.APIVersionV2,
-		Name:        c.Name,
-		Version:     c.Version,
-		AppVersion:  c.AppVersion,
-		Deprecated:  c.Deprecated,
-		KubeVersion: c.KubeVersion,
-		Description: c.Description,
-		Home:        c.Home,
-		Sources:     c.Sources,
-		Keywords:    c.Keywords,
-		Type:        "application",
-	}
-	if c.Changes != "" || len(c.Annotations) > 0 {
-		md.Annotations = map[string]string{}
-		for k, v := range c.Annotations {
-			md.Annotations[k] = v
-		}
-		if c.Changes != "" {
-			md.Annotations["artifacthub.io/changes"] = c.Changes
-		}
-	}
-	return md
-}
-
 // Archive builds the chart's .tgz: Chart.yaml, values.yaml and one
 // template, deterministic (fixed mtimes, no gzip timestamp).
-func Archive(c Chart) ([]byte, error) {
-	chartYAML, err := yaml.Marshal(metadata(c))
-	if err != nil {
-		return nil, fmt.Errorf("marshal Chart.yaml %s: %w", c.Name, err)
-	}
-	files := []struct {
-		name string
-		body []byte
-	}{
-		{"Chart.yaml", chartYAML},
-		{"values.yaml", []byte("replicaCount: 1\n")},
-		{"templates/configmap.yaml", []byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n  replicas: {{ .Values.replicaCount | quote }}\n")},
-	}
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	tw := tar.NewWriter(zw)
-	mt := created(c)
-	for _, f := range files {
-		hdr := &tar.Header{Name: c.Name + "/" + f.name, Mode: 0o644, Size: int64(len(f.body)), ModTime: mt, Typeflag: tar.TypeReg}
-		if err := tw.WriteHeader(hdr); err != nil {
-			return nil, fmt.Errorf("archive %s: %w", c.Name, err)
-		}
-		if _, err := tw.Write(f.body); err != nil {
-			return nil, fmt.Errorf("archive %s: %w", c.Name, err)
-		}
-	}
-	if err := tw.Close(); err != nil {
-		return nil, fmt.Errorf("archive %s: %w", c.Name, err)
-	}
-	if err := zw.Close(); err != nil {
-		return nil, fmt.Errorf("archive %s: %w", c.Name, err)
-	}
-	return buf.Bytes(), nil
-}
+func Archive(c Chart) ([]byte, error) { return chartbuild.Archive(c) }
 
-// The index types mirror helm's repo.IndexFile / repo.ChartVersion JSON
-// shape (pkg/repo pulls in client-go, so it is not imported here).
-type indexFile struct {
-	APIVersion string                     `json:"apiVersion"`
-	Entries    map[string][]*chartVersion `json:"entries"`
-	Generated  time.Time                  `json:"generated"`
-}
-
-type chartVersion struct {
-	*chart.Metadata
-	URLs    []string  `json:"urls"`
-	Created time.Time `json:"created,omitempty"`
-	Digest  string    `json:"digest,omitempty"`
-}
-
-// IndexYAML renders index.yaml for charts the way helm writes it
-// (yaml.Marshal of the IndexFile via sigs.k8s.io/yaml, entries sorted by
-// descending version). baseURL "" writes relative URLs
+// IndexYAML renders index.yaml for charts the way helm writes it (entries
+// sorted by descending version). baseURL "" writes relative URLs
 // ("charts/<name>-<version>.tgz"); otherwise URLs are baseURL + "/charts/…".
 func IndexYAML(baseURL string, charts ...Chart) ([]byte, error) {
-	idx := indexFile{APIVersion: "v1", Entries: map[string][]*chartVersion{}, Generated: DefaultCreated}
-	for _, c := range charts {
-		u := "charts/" + archiveName(c)
-		if baseURL != "" {
-			u = strings.TrimSuffix(baseURL, "/") + "/" + u
-		}
-		if c.URL != "" {
-			u = c.URL
-		}
-		b, err := Archive(c)
-		if err != nil {
-			return nil, err
-		}
-		sum := sha256.Sum256(b)
-		idx.Entries[c.Name] = append(idx.Entries[c.Name], &chartVersion{
-			Metadata: metadata(c), URLs: []string{u}, Created: created(c), Digest: hex.EncodeToString(sum[:]),
-		})
-		if created(c).After(idx.Generated) {
-			idx.Generated = created(c)
-		}
-	}
-	for _, vs := range idx.Entries {
-		sort.SliceStable(vs, func(i, j int) bool {
-			a, errA := semver.NewVersion(vs[i].Version)
-			b, errB := semver.NewVersion(vs[j].Version)
-			if errA != nil || errB != nil {
-				return errA == nil && errB != nil
-			}
-			return b.LessThan(a)
-		})
-	}
-	out, err := yaml.Marshal(idx)
-	if err != nil {
-		return nil, fmt.Errorf("marshal index: %w", err)
-	}
-	return out, nil
+	return chartbuild.IndexYAML(baseURL, charts...)
 }
 
 // WriteRepo writes a static repository to dir: index.yaml (relative URLs)
 // and charts/<name>-<version>.tgz, as served by New.
-func WriteRepo(dir string, charts ...Chart) error {
-	idx, err := IndexYAML("", charts...)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Join(dir, "charts"), 0o755); err != nil {
-		return fmt.Errorf("write repo %s: %w", dir, err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "index.yaml"), idx, 0o644); err != nil {
-		return fmt.Errorf("write repo %s: %w", dir, err)
-	}
-	for _, c := range charts {
-		b, err := Archive(c)
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(dir, "charts", archiveName(c)), b, 0o644); err != nil {
-			return fmt.Errorf("write repo %s: %w", dir, err)
-		}
-	}
-	return nil
-}
+func WriteRepo(dir string, charts ...Chart) error { return chartbuild.WriteRepo(dir, charts...) }

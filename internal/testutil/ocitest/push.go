@@ -1,39 +1,33 @@
 package ocitest
 
 import (
-	"archive/tar"
-	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"net/http"
-	"slices"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/opencontainers/go-digest"
-	specs "github.com/opencontainers/image-spec/specs-go"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 	"gopkg.in/yaml.v3"
 	"helm.sh/helm/v3/pkg/chart"
 	"oras.land/oras-go/v2/registry/remote"
 	"oras.land/oras-go/v2/registry/remote/auth"
+
+	"github.com/bosunhq/bosun/internal/chartbuild"
+	"github.com/bosunhq/bosun/internal/versioning"
 )
 
-// Helm OCI media types (helm pkg/registry constants, kept here so this
-// package does not pull in helm's path helpers and their client-go import).
+// The Helm OCI media types, under the names tests use.
 const (
-	HelmConfigMediaType = "application/vnd.cncf.helm.config.v1+json"
-	HelmChartMediaType  = "application/vnd.cncf.helm.chart.content.v1.tar+gzip"
+	HelmConfigMediaType = versioning.HelmConfigMediaType
+	HelmChartMediaType  = versioning.HelmChartMediaType
 )
 
-// PushChart pushes a Helm chart artifact exactly as `helm push` lays it out
-// (FACTS §6.9-11): a config blob of media type
-// application/vnd.cncf.helm.config.v1+json holding the Chart.yaml metadata as
-// JSON, one application/vnd.cncf.helm.chart.content.v1.tar+gzip layer holding
-// a real chart archive, and the org.opencontainers.image.{created,title,version}
-// manifest annotations. The tag is version with "+" replaced by "_". A zero
+// PushChart pushes a Helm chart artifact exactly as `helm push` lays it out:
+// a config blob of media type HelmConfigMediaType holding the Chart.yaml
+// metadata as JSON, one HelmChartMediaType layer holding a real chart
+// archive, and the org.opencontainers.image.{created,title,version} manifest
+// annotations. The tag is version with "+" replaced by "_". A zero
 // created omits the created annotation. It returns the manifest digest.
 func (r *Registry) PushChart(t testing.TB, repo, name, version string, created time.Time, appVersion string) string {
 	t.Helper()
@@ -74,8 +68,11 @@ func (r *Registry) PushChartMeta(t testing.TB, repo string, meta *chart.Metadata
 	if !created.IsZero() {
 		ann[ocispec.AnnotationCreated] = created.UTC().Format(time.RFC3339)
 	}
-	tag := strings.ReplaceAll(meta.Version, "+", "_")
-	return r.push(t, repo, tag, HelmConfigMediaType, cfg, HelmChartMediaType, tgz, ann)
+	return r.push(t, repo, versioning.ToTag(meta.Version), chartbuild.Artifact{
+		ConfigMediaType: HelmConfigMediaType, Config: cfg,
+		LayerMediaType: HelmChartMediaType, Layer: tgz,
+		Annotations: ann,
+	})
 }
 
 // PushImage pushes a small container image manifest (config media type
@@ -88,12 +85,18 @@ func (r *Registry) PushImage(t testing.TB, repo, tag string) string {
 	if err != nil {
 		t.Fatalf("ocitest: image layer: %v", err)
 	}
-	return r.push(t, repo, tag, ocispec.MediaTypeImageConfig, cfg, ocispec.MediaTypeImageLayerGzip, layer, nil)
+	// Images carry the manifest media type field, as docker and oras write them.
+	return r.push(t, repo, tag, chartbuild.Artifact{
+		ConfigMediaType: ocispec.MediaTypeImageConfig, Config: cfg,
+		LayerMediaType: ocispec.MediaTypeImageLayerGzip, Layer: layer,
+		ManifestMediaType: ocispec.MediaTypeImageManifest,
+	})
 }
 
-func (r *Registry) push(t testing.TB, repo, tag, cfgType string, cfg []byte, layerType string, layer []byte, ann map[string]string) string {
+// push pushes artifact a to repo under tag as the registry's admin user,
+// bypassing fault injection and request accounting.
+func (r *Registry) push(t testing.TB, repo, tag string, a chartbuild.Artifact) string {
 	t.Helper()
-	ctx := context.Background()
 	rp, err := remote.NewRepository(r.Ref(repo))
 	if err != nil {
 		t.Fatalf("ocitest: repository %s: %v", repo, err)
@@ -105,38 +108,11 @@ func (r *Registry) push(t testing.TB, repo, tag, cfgType string, cfg []byte, lay
 		Credential: auth.StaticCredential(r.Host(), auth.Credential{Username: r.adminUser, Password: r.adminPass}),
 		Cache:      auth.NewCache(),
 	}
-	cfgDesc := descriptor(cfgType, cfg)
-	layerDesc := descriptor(layerType, layer)
-	for _, b := range []struct {
-		d ocispec.Descriptor
-		c []byte
-	}{{cfgDesc, cfg}, {layerDesc, layer}} {
-		if err := rp.Push(ctx, b.d, bytes.NewReader(b.c)); err != nil {
-			t.Fatalf("ocitest: push blob %s to %s: %v", b.d.MediaType, repo, err)
-		}
-	}
-	m := ocispec.Manifest{
-		Versioned:   specs.Versioned{SchemaVersion: 2},
-		Config:      cfgDesc,
-		Layers:      []ocispec.Descriptor{layerDesc},
-		Annotations: ann,
-	}
-	if ann == nil { // images carry the media type field, as docker and oras write them
-		m.MediaType = ocispec.MediaTypeImageManifest
-	}
-	mb, err := json.Marshal(m)
+	md, err := chartbuild.Push(context.Background(), rp, tag, a)
 	if err != nil {
-		t.Fatalf("ocitest: manifest: %v", err)
-	}
-	md := descriptor(ocispec.MediaTypeImageManifest, mb)
-	if err := rp.PushReference(ctx, md, bytes.NewReader(mb), tag); err != nil {
-		t.Fatalf("ocitest: push manifest %s:%s: %v", repo, tag, err)
+		t.Fatalf("ocitest: push %s:%s: %v", repo, tag, err)
 	}
 	return md.Digest.String()
-}
-
-func descriptor(mediaType string, b []byte) ocispec.Descriptor {
-	return ocispec.Descriptor{MediaType: mediaType, Digest: digest.FromBytes(b), Size: int64(len(b))}
 }
 
 // chartArchive builds a minimal valid chart .tgz: Chart.yaml, values.yaml and
@@ -165,29 +141,5 @@ func chartArchive(meta *chart.Metadata) ([]byte, error) {
 
 // targz writes files (sorted by name, fixed mode and time) to a gzipped tar.
 func targz(files map[string]string) ([]byte, error) {
-	names := make([]string, 0, len(files))
-	for n := range files {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	tw := tar.NewWriter(zw)
-	for _, n := range names {
-		body := files[n]
-		hdr := &tar.Header{Name: n, Mode: 0o644, Size: int64(len(body)), ModTime: time.Unix(0, 0), Typeflag: tar.TypeReg}
-		if err := tw.WriteHeader(hdr); err != nil {
-			return nil, err
-		}
-		if _, err := tw.Write([]byte(body)); err != nil {
-			return nil, err
-		}
-	}
-	if err := tw.Close(); err != nil {
-		return nil, err
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return chartbuild.TarGz(chartbuild.SortedFiles(files), time.Unix(0, 0))
 }

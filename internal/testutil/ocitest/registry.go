@@ -1,28 +1,18 @@
 package ocitest
 
 import (
-	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/distribution/distribution/v3/configuration"
-	"github.com/distribution/distribution/v3/registry/handlers"
-	"github.com/go-jose/go-jose/v4"
-	"github.com/sirupsen/logrus"
-
-	// Registered by init: the token access controller and the storage driver.
-	_ "github.com/distribution/distribution/v3/registry/auth/token"
-	_ "github.com/distribution/distribution/v3/registry/storage/driver/inmemory"
+	"github.com/google/go-containerregistry/pkg/registry"
 )
 
 // Service is the token service name the registry and token server agree on.
@@ -80,8 +70,8 @@ func WithMiddleware(mw func(http.Handler) http.Handler) Option {
 
 // WithTagListValidators makes tag-list responses carry a strong ETag (the
 // quoted sha256 of the body) and answers a matching If-None-Match with 304,
-// as some hosted registries do; distribution itself sends no validators on
-// tags/list. The 304 carries the ETag only, no Link (RFC 9110 §15.4.5 does
+// as some hosted registries do; the registry itself, like distribution, sends
+// none on tags/list. The 304 carries the ETag only, no Link (RFC 9110 §15.4.5 does
 // not require it), so clients must keep the Link of the stored response.
 func WithTagListValidators() Option { return func(c *config) { c.tagValidators = true } }
 
@@ -96,6 +86,7 @@ type Registry struct {
 	users map[string]string
 	key   ed25519.PrivateKey
 	kid   string
+	realm string // the token endpoint's URL
 
 	// admin is the internal pusher's identity.
 	adminUser, adminPass string
@@ -108,15 +99,9 @@ type Registry struct {
 	revoked  map[string]bool
 }
 
-var silenceOnce sync.Once
-
 // New starts a registry on 127.0.0.1 and stops it when the test ends.
 func New(t testing.TB, opts ...Option) *Registry {
 	t.Helper()
-	silenceOnce.Do(func() {
-		logrus.SetOutput(io.Discard)
-		logrus.SetLevel(logrus.PanicLevel)
-	})
 	c := &config{users: map[string]string{}, tokenTTL: DefaultTokenLifetime}
 	for _, o := range opts {
 		o(c)
@@ -125,53 +110,20 @@ func New(t testing.TB, opts ...Option) *Registry {
 		mode: c.mode, users: c.users, adminUser: "ocitest-admin", adminPass: randHex(t, 16),
 		tokenTTL: c.tokenTTL, issued: map[string]bool{}, revoked: map[string]bool{},
 	}
-
 	r.srv = httptest.NewUnstartedServer(nil)
-	host := r.srv.Listener.Addr().String()
-
-	cfg := &configuration.Configuration{
-		Storage: configuration.Storage{
-			"inmemory": configuration.Parameters{},
-			"maintenance": configuration.Parameters{
-				"uploadpurging": map[any]any{"enabled": false},
-			},
-		},
-	}
-	cfg.HTTP.Secret = randHex(t, 16)
-	cfg.Log.AccessLog.Disabled = true
-	cfg.Log.Level = "error"
+	var app http.Handler = distributionCompat(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	mux := http.NewServeMux()
 	if c.mode != AuthNone {
 		_, priv, err := ed25519.GenerateKey(rand.Reader)
 		if err != nil {
 			t.Fatalf("ocitest: generate key: %v", err)
 		}
-		r.key = priv
-		r.kid = randHex(t, 8)
-		jwks := jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{
-			Key: priv.Public(), KeyID: r.kid, Algorithm: string(jose.EdDSA), Use: "sig",
-		}}}
-		b, err := json.Marshal(jwks)
-		if err != nil {
-			t.Fatalf("ocitest: marshal jwks: %v", err)
-		}
-		path := filepath.Join(t.TempDir(), "jwks.json")
-		if err := os.WriteFile(path, b, 0o600); err != nil {
-			t.Fatalf("ocitest: write jwks: %v", err)
-		}
-		cfg.Auth = configuration.Auth{"token": configuration.Parameters{
-			"realm":   "http://" + host + TokenPath,
-			"service": Service,
-			"issuer":  Service,
-			"jwks":    path,
-		}}
-	}
-	app := handlers.NewApp(context.Background(), cfg)
-
-	mux := http.NewServeMux()
-	mux.Handle("/v2/", app)
-	if c.mode != AuthNone {
+		r.key, r.kid = priv, randHex(t, 8)
+		r.realm = "http://" + r.srv.Listener.Addr().String() + TokenPath
+		app = r.requireToken(app)
 		mux.HandleFunc(TokenPath, r.serveToken)
 	}
+	mux.Handle("/v2/", app)
 	var h http.Handler = mux
 	if c.tagValidators {
 		h = tagValidators(h)

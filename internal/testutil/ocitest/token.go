@@ -8,10 +8,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-
-	"github.com/distribution/distribution/v3/registry/auth/token"
-	"github.com/go-jose/go-jose/v4"
-	"github.com/go-jose/go-jose/v4/jwt"
 )
 
 // DefaultTokenLifetime is how long issued tokens live unless
@@ -46,52 +42,20 @@ func (r *Registry) serveToken(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 
-	var access []*token.ResourceActions
-	for _, s := range q["scope"] {
-		for _, one := range strings.Fields(s) {
-			typ, rest, ok := strings.Cut(one, ":")
-			if !ok || typ != "repository" {
-				continue
-			}
-			i := strings.LastIndex(rest, ":")
-			if i < 0 {
-				continue
-			}
-			name, actions := rest[:i], rest[i+1:]
-			var granted []string
-			for _, a := range strings.Split(actions, ",") {
-				if allowed[a] {
-					granted = append(granted, a)
-				}
-			}
-			if len(granted) > 0 {
-				access = append(access, &token.ResourceActions{Type: "repository", Name: name, Actions: granted})
-			}
-		}
-	}
-
+	access := grant(q["scope"], allowed)
 	now := time.Now()
 	jti := make([]byte, 8)
 	_, _ = rand.Read(jti)
-	claims := token.ClaimSet{
+	raw, err := r.sign(claimSet{
 		Issuer:     Service,
 		Subject:    subject,
-		Audience:   token.AudienceList{Service},
+		Audience:   []string{Service},
 		Expiration: now.Add(r.tokenTTL).Unix(),
 		NotBefore:  now.Add(-time.Minute).Unix(),
 		IssuedAt:   now.Unix(),
 		JWTID:      hex.EncodeToString(jti),
 		Access:     access,
-	}
-	signer, err := jose.NewSigner(
-		jose.SigningKey{Algorithm: jose.EdDSA, Key: jose.JSONWebKey{Key: r.key, KeyID: r.kid}},
-		(&jose.SignerOptions{}).WithType("JWT"),
-	)
-	if err != nil {
-		writeTokenError(w, http.StatusInternalServerError, "signer: "+err.Error())
-		return
-	}
-	raw, err := jwt.Signed(signer).Claims(claims).Serialize()
+	})
 	if err != nil {
 		writeTokenError(w, http.StatusInternalServerError, "sign: "+err.Error())
 		return
@@ -108,6 +72,34 @@ func (r *Registry) serveToken(w http.ResponseWriter, req *http.Request) {
 		"expires_in":   int(r.tokenTTL / time.Second),
 		"issued_at":    now.UTC().Format(time.RFC3339),
 	})
+}
+
+// grant is the access a token gets for the requested scopes: for each
+// repository scope ("repository:<name>:<actions>", several per parameter
+// separated by spaces), the requested actions that are allowed. Other
+// scopes and repositories with no allowed action are left out; a partial
+// grant is not an error.
+func grant(scopes []string, allowed map[string]bool) []resourceActions {
+	var access []resourceActions
+	for _, s := range scopes {
+		for _, one := range strings.Fields(s) {
+			typ, rest, ok := strings.Cut(one, ":")
+			i := strings.LastIndex(rest, ":")
+			if !ok || typ != "repository" || i < 0 {
+				continue
+			}
+			var granted []string
+			for _, a := range strings.Split(rest[i+1:], ",") {
+				if allowed[a] {
+					granted = append(granted, a)
+				}
+			}
+			if len(granted) > 0 {
+				access = append(access, resourceActions{Type: "repository", Name: rest[:i], Actions: granted})
+			}
+		}
+	}
+	return access
 }
 
 func (r *Registry) checkUser(user, pass string) bool {

@@ -1,0 +1,117 @@
+package chartbuild_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+	helmchart "helm.sh/helm/v3/pkg/chart"
+	"helm.sh/helm/v3/pkg/chart/loader"
+	"helm.sh/helm/v3/pkg/registry"
+	"sigs.k8s.io/yaml"
+
+	"github.com/bosunhq/bosun/internal/chartbuild"
+)
+
+var full = chartbuild.Chart{
+	Name: "podinfo", Version: "6.5.0+up1", AppVersion: "6.5.0", Created: time.Date(2024, 2, 1, 10, 0, 0, 0, time.UTC),
+	Deprecated: true, KubeVersion: ">=1.23.0-0", Description: "Podinfo", Changes: "- fixed a bug\n",
+	Annotations: map[string]string{"a": "b"}, Home: "https://example.com", Sources: []string{"https://src"}, Keywords: []string{"k"},
+}
+
+// Metadata must marshal exactly as helm's chart.Metadata with the same
+// values: Chart.yaml and index entries are built from it.
+func TestMetadata_matchesHelm(t *testing.T) {
+	t.Parallel()
+	md := full.Metadata()
+	helm := &helmchart.Metadata{
+		APIVersion: md.APIVersion, Name: md.Name, Version: md.Version, AppVersion: md.AppVersion, Deprecated: md.Deprecated,
+		KubeVersion: md.KubeVersion, Description: md.Description, Home: md.Home, Sources: md.Sources, Keywords: md.Keywords,
+		Type: md.Type, Annotations: md.Annotations,
+	}
+	for name, marshal := range map[string]func(any) ([]byte, error){"json": json.Marshal, "yaml": yaml.Marshal} {
+		got, err := marshal(md)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := marshal(helm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(string(want), string(got)); diff != "" {
+			t.Errorf("%s mismatch (-helm +chartbuild):\n%s", name, diff)
+		}
+	}
+	if err := helm.Validate(); err != nil {
+		t.Errorf("helm rejects the metadata: %v", err)
+	}
+}
+
+// memTarget keeps what Push stores.
+type memTarget struct {
+	blobs map[string][]byte
+	tags  map[string]ocispec.Descriptor
+}
+
+func (m *memTarget) Push(_ context.Context, d ocispec.Descriptor, r io.Reader) error {
+	b, err := io.ReadAll(r)
+	m.blobs[d.Digest.String()] = b
+	return err
+}
+
+func (m *memTarget) PushReference(ctx context.Context, d ocispec.Descriptor, r io.Reader, ref string) error {
+	m.tags[ref] = d
+	return m.Push(ctx, d, r)
+}
+
+func TestHelmArtifact_Push(t *testing.T) {
+	t.Parallel()
+	art, err := chartbuild.HelmArtifact(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := &memTarget{blobs: map[string][]byte{}, tags: map[string]ocispec.Descriptor{}}
+	md, err := chartbuild.Push(context.Background(), target, "6.5.0_up1", art)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if target.tags["6.5.0_up1"].Digest != md.Digest {
+		t.Fatalf("tag points at %v, want %v", target.tags["6.5.0_up1"], md)
+	}
+	var m ocispec.Manifest
+	if err := json.Unmarshal(target.blobs[md.Digest.String()], &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Config.MediaType != registry.ConfigMediaType || len(m.Layers) != 1 || m.Layers[0].MediaType != registry.ChartLayerMediaType {
+		t.Fatalf("manifest layout = %+v", m)
+	}
+	wantAnn := map[string]string{
+		ocispec.AnnotationCreated: "2024-02-01T10:00:00Z", ocispec.AnnotationTitle: "podinfo", ocispec.AnnotationVersion: "6.5.0+up1",
+	}
+	if diff := cmp.Diff(wantAnn, m.Annotations); diff != "" {
+		t.Errorf("annotations mismatch (-want +got):\n%s", diff)
+	}
+	var cfg helmchart.Metadata
+	if err := json.Unmarshal(target.blobs[m.Config.Digest.String()], &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Version != full.Version || cfg.AppVersion != full.AppVersion || !cfg.Deprecated || cfg.Annotations["artifacthub.io/changes"] != full.Changes {
+		t.Errorf("config = %+v", cfg)
+	}
+	ch, err := loader.LoadArchive(bytes.NewReader(target.blobs[m.Layers[0].Digest.String()]))
+	if err != nil {
+		t.Fatalf("layer is not a chart: %v", err)
+	}
+	if ch.Metadata.Name != "podinfo" || ch.Metadata.Version != full.Version {
+		t.Errorf("loaded %+v", ch.Metadata)
+	}
+	again, _ := chartbuild.HelmArtifact(full)
+	if !bytes.Equal(again.Layer, art.Layer) || !bytes.Equal(again.Config, art.Config) {
+		t.Error("HelmArtifact is not deterministic")
+	}
+}

@@ -1,0 +1,232 @@
+package flux
+
+import (
+	"log/slog"
+	"path"
+	"slices"
+	"sort"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/bosunhq/bosun/internal/manifest"
+)
+
+// doc is one YAML document.
+type doc struct {
+	file    *manifest.File
+	index   int
+	root    *yaml.Node
+	sops    bool
+	aliased map[*yaml.Node]bool // anchored nodes some alias points at; built on first use
+}
+
+func (d *doc) isAliased(n *yaml.Node) bool {
+	if n.Anchor == "" {
+		return false
+	}
+	if d.aliased == nil {
+		d.aliased = map[*yaml.Node]bool{}
+		var walk func(*yaml.Node)
+		walk = func(n *yaml.Node) {
+			if n.Kind == yaml.AliasNode && n.Alias != nil {
+				d.aliased[n.Alias] = true
+				return
+			}
+			for _, c := range n.Content {
+				walk(c)
+			}
+		}
+		walk(d.root)
+	}
+	return d.aliased[n]
+}
+
+// object is a recognised Flux object.
+type object struct {
+	doc        *doc
+	node       *yaml.Node
+	group      string
+	kind       string
+	name       string
+	namespace  string  // metadata.namespace as written
+	parent     *object // ResourceSet holding it
+	namespaces []string
+	clusters   []string
+	ks         *fluxKS
+}
+
+func (o *object) file() string { return o.doc.file.Path }
+
+// kust is a kustomize kustomization file (or a kustomize.config.k8s.io document elsewhere).
+type kust struct {
+	doc       *doc
+	node      *yaml.Node
+	dir       string
+	namespace string
+	entries   []string // resources, components, bases as written
+	parents   []*kust
+	ksRoot    bool // built directly by a Flux Kustomization
+	eff       []string
+	state     int
+}
+
+// fluxKS is a kustomize.toolkit.fluxcd.io Kustomization.
+type fluxKS struct {
+	obj       *object
+	key       string
+	dir       string
+	dirOK     bool
+	targetNS  string
+	subst     *yaml.Node // postBuild.substitute mapping
+	substFrom bool
+	comps     []string
+	owners    []*fluxKS
+	depth     int
+	state     int
+	roots     []string
+}
+
+type scanner struct {
+	log        *slog.Logger
+	repo       *manifest.Repo
+	files      map[string]*manifest.File
+	paths      []string
+	dirs       map[string]bool
+	objects    []*object
+	kusts      []*kust
+	kustByDir  map[string]*kust
+	fileKusts  map[string][]*kust
+	fileDirect map[string]bool // file reached by a KS build without a kustomization listing it
+	ks         []*fluxKS
+	owners     map[string][]*fluxKS
+}
+
+func newScanner(repo *manifest.Repo, log *slog.Logger) *scanner {
+	s := &scanner{
+		log: log, repo: repo,
+		files:      map[string]*manifest.File{},
+		dirs:       map[string]bool{"": true},
+		kustByDir:  map[string]*kust{},
+		fileKusts:  map[string][]*kust{},
+		fileDirect: map[string]bool{},
+		owners:     map[string][]*fluxKS{},
+	}
+	for _, f := range repo.Files {
+		s.files[f.Path] = f
+		s.paths = append(s.paths, f.Path)
+		for d := path.Dir(f.Path); d != "." && !s.dirs[d]; d = path.Dir(d) {
+			s.dirs[d] = true
+		}
+	}
+	sort.Strings(s.paths)
+	return s
+}
+
+var fluxKinds = map[string][]string{
+	"helm.toolkit.fluxcd.io":      {"HelmRelease"},
+	"source.toolkit.fluxcd.io":    {"HelmRepository", "OCIRepository", "HelmChart", "GitRepository", "Bucket"},
+	"kustomize.toolkit.fluxcd.io": {"Kustomization"},
+	"fluxcd.controlplane.io":      {"ResourceSet"},
+}
+
+func isKustFileName(p string) bool {
+	b := path.Base(p)
+	return b == "kustomization.yaml" || b == "kustomization.yml"
+}
+
+func (s *scanner) collect() {
+	for _, f := range s.repo.Files {
+		for _, d := range f.Docs {
+			if d.Root == nil || d.Root.Kind != yaml.MappingNode {
+				continue
+			}
+			dd := &doc{file: f, index: d.Index, root: d.Root, sops: field(d.Root, "sops") != nil}
+			s.addObject(dd, d.Root, nil, 0)
+		}
+	}
+}
+
+func (s *scanner) addObject(d *doc, m *yaml.Node, parent *object, depth int) {
+	m = deref(m)
+	if m == nil || m.Kind != yaml.MappingNode {
+		return
+	}
+	av, kind := str(field(m, "apiVersion")), str(field(m, "kind"))
+	group, _ := splitAPIVersion(av)
+	if parent == nil && (group == "kustomize.config.k8s.io" && (kind == "Kustomization" || kind == "Component") ||
+		av == "" && isKustFileName(d.file.Path)) {
+		s.addKust(d, m)
+		return
+	}
+	if !slices.Contains(fluxKinds[group], kind) {
+		return
+	}
+	o := &object{
+		doc: d, node: m, group: group, kind: kind, parent: parent,
+		name:      str(at(m, "metadata", "name")),
+		namespace: str(at(m, "metadata", "namespace")),
+	}
+	s.objects = append(s.objects, o)
+	switch kind {
+	case "ResourceSet":
+		if depth >= 4 {
+			return
+		}
+		if res := deref(at(m, "spec", "resources")); res != nil && res.Kind == yaml.SequenceNode {
+			for _, item := range res.Content {
+				s.addObject(d, item, o, depth+1)
+			}
+		}
+	case "Kustomization":
+		ks := &fluxKS{obj: o, targetNS: str(at(m, "spec", "targetNamespace"))}
+		if sub := deref(at(m, "spec", "postBuild", "substitute")); sub != nil && sub.Kind == yaml.MappingNode {
+			ks.subst = sub
+		}
+		if sf := deref(at(m, "spec", "postBuild", "substituteFrom")); sf != nil && len(sf.Content) > 0 {
+			ks.substFrom = true
+		}
+		for _, c := range seqStrings(at(m, "spec", "components")) {
+			ks.comps = append(ks.comps, c)
+		}
+		ks.dir, ks.dirOK = s.resolveKSPath(str(at(m, "spec", "path")), d.file.Path)
+		if !ks.dirOK {
+			s.log.Debug("flux kustomization path not found in the repository", "file", d.file.Path, "path", str(at(m, "spec", "path")))
+		}
+		o.ks = ks
+		if parent == nil { // a KS in a ResourceSet is built from templates; its file ownership is not modelled
+			s.ks = append(s.ks, ks)
+		}
+	}
+}
+
+func seqStrings(n *yaml.Node) []string {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	var out []string
+	for _, c := range n.Content {
+		if v := str(c); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func (s *scanner) addKust(d *doc, m *yaml.Node) {
+	k := &kust{doc: d, node: m, dir: dirOf(d.file.Path), namespace: str(field(m, "namespace"))}
+	for _, key := range []string{"resources", "components", "bases"} {
+		k.entries = append(k.entries, seqStrings(field(m, key))...)
+	}
+	s.kusts = append(s.kusts, k)
+	if isKustFileName(d.file.Path) && s.kustByDir[k.dir] == nil {
+		s.kustByDir[k.dir] = k
+	}
+}
+
+func objectKey(o *object) string {
+	if len(o.namespaces) == 0 {
+		return o.name
+	}
+	return o.namespaces[0] + "/" + o.name
+}

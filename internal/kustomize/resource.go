@@ -1,0 +1,160 @@
+package kustomize
+
+import (
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Resource is one Kubernetes object being built: its mapping node and the
+// name and namespace it had before any transformer ran (kustomize selects
+// by either).
+type Resource struct {
+	Node          *yaml.Node // a MappingNode
+	OrigName      string
+	OrigNamespace string
+	// File is the file the object was written in, relative to the
+	// repository root ("" when unknown); nodes Origins does not name come
+	// from it.
+	File string
+}
+
+// NewResource wraps a mapping node, remembering its current name and
+// namespace as the original ones.
+func NewResource(n *yaml.Node) *Resource {
+	r := &Resource{Node: n}
+	r.OrigName, r.OrigNamespace = r.Name(), r.Namespace()
+	return r
+}
+
+// Kind returns the object's kind.
+func (r *Resource) Kind() string { return scalarAt(r.Node, "kind") }
+
+// APIVersion returns the object's apiVersion.
+func (r *Resource) APIVersion() string { return scalarAt(r.Node, "apiVersion") }
+
+// Name returns metadata.name.
+func (r *Resource) Name() string { return scalarAt(r.Node, "metadata", "name") }
+
+// Namespace returns metadata.namespace.
+func (r *Resource) Namespace() string { return scalarAt(r.Node, "metadata", "namespace") }
+
+// GroupVersion splits apiVersion: "apps/v1" → ("apps", "v1"), "v1" → ("", "v1").
+func (r *Resource) GroupVersion() (group, version string) {
+	av := r.APIVersion()
+	if i := strings.LastIndex(av, "/"); i >= 0 {
+		return av[:i], av[i+1:]
+	}
+	return "", av
+}
+
+// Labels returns metadata.labels as a map (string values only).
+func (r *Resource) Labels() map[string]string { return stringMap(child(r.Node, "metadata", "labels")) }
+
+// Annotations returns metadata.annotations as a map (string values only).
+func (r *Resource) Annotations() map[string]string {
+	return stringMap(child(r.Node, "metadata", "annotations"))
+}
+
+// child walks mapping keys; nil when a key is missing or a node is not a
+// mapping.
+func child(n *yaml.Node, keys ...string) *yaml.Node {
+	for _, k := range keys {
+		n = mapValue(n, k)
+		if n == nil {
+			return nil
+		}
+	}
+	return n
+}
+
+// mapValue returns the value of key in mapping m, or nil.
+func mapValue(m *yaml.Node, key string) *yaml.Node {
+	m = deref(m)
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return deref(m.Content[i+1])
+		}
+	}
+	return nil
+}
+
+func deref(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n != nil && n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
+		return deref(n.Content[0])
+	}
+	return n
+}
+
+func scalarAt(n *yaml.Node, keys ...string) string {
+	v := child(n, keys...)
+	if v == nil || v.Kind != yaml.ScalarNode || v.Tag == "!!null" {
+		return ""
+	}
+	return v.Value
+}
+
+func stringMap(m *yaml.Node) map[string]string {
+	out := map[string]string{}
+	if m == nil || m.Kind != yaml.MappingNode {
+		return out
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if v := deref(m.Content[i+1]); v != nil && v.Kind == yaml.ScalarNode {
+			out[m.Content[i].Value] = v.Value
+		}
+	}
+	return out
+}
+
+// setMapValue sets key in mapping m to v, adding the key when missing.
+func setMapValue(m *yaml.Node, key string, v *yaml.Node) {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			m.Content[i+1] = v
+			return
+		}
+	}
+	m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}, v)
+}
+
+// cloneNode deep-copies n, keeping positions.
+func cloneNode(n *yaml.Node) *yaml.Node {
+	if n == nil {
+		return nil
+	}
+	c := *n
+	c.Content = make([]*yaml.Node, len(n.Content))
+	for i, x := range n.Content {
+		c.Content[i] = cloneNode(x)
+	}
+	return &c
+}
+
+// Get walks mapping keys from n (aliases followed); nil when a key is
+// missing.
+func Get(n *yaml.Node, keys ...string) *yaml.Node { return child(n, keys...) }
+
+// GetString returns the scalar at keys, "" when missing or not a scalar.
+func GetString(n *yaml.Node, keys ...string) string { return scalarAt(n, keys...) }
+
+// GetStrings returns the scalars of the sequence at keys.
+func GetStrings(n *yaml.Node, keys ...string) []string {
+	s := child(n, keys...)
+	if s == nil || s.Kind != yaml.SequenceNode {
+		return nil
+	}
+	var out []string
+	for _, e := range s.Content {
+		if e = deref(e); e != nil && e.Kind == yaml.ScalarNode {
+			out = append(out, e.Value)
+		}
+	}
+	return out
+}

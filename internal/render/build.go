@@ -1,0 +1,308 @@
+package render
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/bosunhq/bosun/internal/kustomize"
+)
+
+// Problem is something the renderer could not do, or that Flux would
+// refuse, at a place in the repository.
+type Problem struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (p Problem) String() string {
+	if p.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg)
+	}
+	return p.File + ": " + p.Msg
+}
+
+// maxDepth bounds nested kustomizations and Flux Kustomizations.
+const maxDepth = 32
+
+// builder runs kustomize builds over the tree.
+type builder struct {
+	t        *Tree
+	origins  kustomize.Origins
+	problems *[]Problem
+	stack    []string
+	// touched, when set, collects every file a build reads.
+	touched map[string]bool
+}
+
+func (b *builder) problem(file string, line int, format string, args ...any) {
+	*b.problems = append(*b.problems, Problem{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
+}
+
+// fluxExtra is what a Flux Kustomization adds to the build of its path:
+// targetNamespace overrides the namespace, its patches run after the
+// kustomization's own, its components are appended.
+type fluxExtra struct {
+	namespace  *yaml.Node
+	patches    []kustomize.Patch
+	components []string // repository paths
+	file       string   // the Kustomization's file, for problems
+}
+
+// build runs the kustomize build of dir.
+func (b *builder) build(dir string, extra *fluxExtra) []*kustomize.Resource {
+	for _, d := range b.stack {
+		if d == dir {
+			b.problem(dir, 0, "kustomization cycle through %s", strings.Join(append(b.stack, dir), " → "))
+			return nil
+		}
+	}
+	if len(b.stack) >= maxDepth {
+		b.problem(dir, 0, "kustomizations nested deeper than %d", maxDepth)
+		return nil
+	}
+	b.stack = append(b.stack, dir)
+	defer func() { b.stack = b.stack[:len(b.stack)-1] }()
+	kf, ok := b.t.kustFile(dir)
+	if !ok {
+		return b.generated(dir, extra)
+	}
+	b.touch(kf)
+	k := b.kustRoot(kf)
+	var acc []*kustomize.Resource
+	b.assemble(dir, kf, k, &acc, extra)
+	b.transform(dir, kf, k, acc, extra)
+	return acc
+}
+
+func (b *builder) touch(p string) {
+	if b.touched != nil {
+		b.touched[p] = true
+	}
+}
+
+// kustRoot is the mapping of a kustomization file (nil when empty).
+func (b *builder) kustRoot(kf string) *yaml.Node {
+	f, _ := b.t.File(kf)
+	for _, d := range f.Docs {
+		if d.Root != nil && d.Root.Kind == yaml.MappingNode {
+			return d.Root
+		}
+	}
+	return nil
+}
+
+// generated is the kustomization Flux writes for a path without one: every
+// YAML file below it, except below a directory that has its own
+// kustomization file, which is built as one resource.
+func (b *builder) generated(dir string, extra *fluxExtra) []*kustomize.Resource {
+	var acc []*kustomize.Resource
+	built := map[string]bool{}
+	for _, p := range b.t.under(dir) {
+		if sub := b.nearestKust(dir, path.Dir(p)); sub != "" {
+			if !built[sub] {
+				built[sub] = true
+				acc = append(acc, b.build(sub, nil)...)
+			}
+			continue
+		}
+		b.touch(p)
+		acc = append(acc, b.t.objects(p)...)
+	}
+	if extra != nil {
+		for _, c := range extra.components {
+			b.component(c, extra.file, &acc)
+		}
+	}
+	b.transform(dir, "", nil, acc, extra)
+	return acc
+}
+
+// nearestKust returns the highest directory strictly below root, on the
+// way to dir, that has a kustomization file.
+func (b *builder) nearestKust(root, dir string) string {
+	if dir == root || !strings.HasPrefix(dir, strings.TrimPrefix(root+"/", "./")) && root != "." {
+		return ""
+	}
+	rel := dir
+	if root != "." {
+		rel = strings.TrimPrefix(dir, root+"/")
+	}
+	cur := root
+	for _, seg := range strings.Split(rel, "/") {
+		cur = join(cur, seg)
+		if _, ok := b.t.kustFile(cur); ok {
+			return cur
+		}
+	}
+	return ""
+}
+
+// assemble adds a kustomization's resources, generated objects and
+// components to acc.
+func (b *builder) assemble(dir, kf string, k *yaml.Node, acc *[]*kustomize.Resource, extra *fluxExtra) {
+	for _, r := range kustomize.GetStrings(k, "resources") {
+		b.resource(dir, kf, r, acc)
+	}
+	*acc = append(*acc, b.generators(dir, kf, k)...)
+	comps := kustomize.GetStrings(k, "components")
+	for i := range comps {
+		comps[i] = join(dir, comps[i])
+	}
+	if extra != nil {
+		comps = append(comps, extra.components...)
+	}
+	for _, c := range comps {
+		b.component(c, kf, acc)
+	}
+}
+
+func (b *builder) resource(dir, kf, r string, acc *[]*kustomize.Resource) {
+	if strings.Contains(r, "://") || strings.HasPrefix(r, "github.com/") || strings.Contains(r, "?ref=") {
+		b.problem(kf, 0, "remote resource %s is not read", r)
+		return
+	}
+	p := join(dir, r)
+	switch {
+	case !inRepo(p):
+		b.problem(kf, 0, "resource %s leaves the repository", r)
+	case isYAML(p) && b.t.files[p] != nil:
+		b.touch(p)
+		*acc = append(*acc, b.t.objects(p)...)
+	case b.t.isDir(p):
+		*acc = append(*acc, b.build(p, nil)...)
+	default:
+		b.problem(kf, 0, "resource %s not found (kustomize build fails)", r)
+	}
+}
+
+// component adds a Component's objects to acc and runs its transformers
+// over all of acc, before the including kustomization's own.
+func (b *builder) component(dir, from string, acc *[]*kustomize.Resource) {
+	kf, ok := b.t.kustFile(dir)
+	if !ok {
+		b.problem(from, 0, "component %s has no kustomization file", dir)
+		return
+	}
+	b.touch(kf)
+	k := b.kustRoot(kf)
+	b.assemble(dir, kf, k, acc, nil)
+	b.transform(dir, kf, k, *acc, nil)
+}
+
+// transform runs a kustomization's transformers in kustomize's order:
+// patchesStrategicMerge, patches (the Flux Kustomization's after the
+// file's), namespace (targetNamespace first), name prefix and suffix,
+// patchesJson6902, replacements.
+func (b *builder) transform(dir, kf string, k *yaml.Node, acc []*kustomize.Resource, extra *fluxExtra) {
+	load := b.loader(dir)
+	var patches []kustomize.Patch
+	for _, p := range kustomize.GetStrings(k, "patchesStrategicMerge") {
+		if data, err := load(p); err == nil {
+			patches = append(patches, kustomize.Patch{File: join(dir, p), Text: data})
+		} else {
+			patches = append(patches, kustomize.Patch{Text: []byte(p)})
+		}
+	}
+	ps, err := kustomize.LoadPatches(kustomize.Get(k, "patches"), load)
+	if err != nil {
+		b.problem(kf, 0, "%v", err)
+	}
+	patches = append(patches, ps...)
+	if extra != nil {
+		patches = append(patches, extra.patches...)
+	}
+	if err := kustomize.ApplyPatches(acc, patches, b.origins); err != nil {
+		b.problem(orFile(kf, extra), 0, "%v", err)
+	}
+	ns := kustomize.Get(k, "namespace")
+	if extra != nil && extra.namespace != nil {
+		ns = extra.namespace
+	}
+	if ns != nil {
+		b.origins.Record(ns, orFile(kf, extra))
+	}
+	kustomize.SetNamespace(acc, ns, b.origins)
+	b.affix(k, acc)
+	b.json6902(dir, kf, k, acc)
+	reps, err := kustomize.LoadReplacements(kustomize.Get(k, "replacements"), load)
+	if err == nil {
+		err = kustomize.ApplyReplacements(acc, reps, b.origins)
+	}
+	if err != nil {
+		b.problem(kf, 0, "%v", err)
+	}
+}
+
+func orFile(kf string, extra *fluxExtra) string {
+	if extra != nil && extra.namespace != nil {
+		return extra.file
+	}
+	return kf
+}
+
+// affix applies namePrefix and nameSuffix to every object's name but
+// Namespaces' and CustomResourceDefinitions'.
+func (b *builder) affix(k *yaml.Node, acc []*kustomize.Resource) {
+	pre, suf := kustomize.GetString(k, "namePrefix"), kustomize.GetString(k, "nameSuffix")
+	if pre == "" && suf == "" {
+		return
+	}
+	for _, r := range acc {
+		if kind := r.Kind(); kind == "Namespace" || kind == "CustomResourceDefinition" {
+			continue
+		}
+		if n := kustomize.Get(r.Node, "metadata", "name"); n != nil && n.Kind == yaml.ScalarNode {
+			n.Value = pre + n.Value + suf
+		}
+	}
+}
+
+func (b *builder) json6902(dir, kf string, k *yaml.Node, acc []*kustomize.Resource) {
+	list := kustomize.Get(k, "patchesJson6902")
+	if list == nil || list.Kind != yaml.SequenceNode {
+		return
+	}
+	load := b.loader(dir)
+	for _, e := range list.Content {
+		var p kustomize.Patch
+		p.Target = &kustomize.Selector{}
+		if t := kustomize.Get(e, "target"); t != nil {
+			_ = t.Decode(p.Target)
+		}
+		if f := kustomize.GetString(e, "path"); f != "" {
+			data, err := load(f)
+			if err != nil {
+				b.problem(kf, e.Line, "%v", err)
+				continue
+			}
+			p.File, p.Text = join(dir, f), data
+		} else {
+			p.Text = []byte(kustomize.GetString(e, "patch"))
+		}
+		if err := kustomize.ApplyPatches(acc, []kustomize.Patch{p}, b.origins); err != nil {
+			b.problem(kf, e.Line, "%v", err)
+		}
+	}
+}
+
+// loader reads files relative to dir.
+func (b *builder) loader(dir string) kustomize.Loader {
+	return func(p string) ([]byte, error) {
+		full := join(dir, p)
+		if !inRepo(full) {
+			return nil, fmt.Errorf("%s leaves the repository", p)
+		}
+		b.touch(full)
+		if f, ok := b.t.File(full); ok {
+			return f.Data, nil
+		}
+		if b.t.Read != nil {
+			return b.t.Read(full)
+		}
+		return nil, fmt.Errorf("%s: not found", full)
+	}
+}

@@ -1,0 +1,19 @@
+// Package render builds a repository the way Flux builds it, to learn where
+// each object lands and what its fields say once rendered.
+//
+// From every root Flux Kustomization (one that no other Kustomization of
+// the repository applies, or that applies itself, as bootstrap does) it
+// runs the kustomize build of spec.path (kustomization files, or the one
+// Flux generates), with the Kustomization's targetNamespace, patches and
+// components added as Flux adds them, then substitutes postBuild variables
+// in each rendered object, and recurses into the Flux Kustomizations the
+// build produced, which carry the parent's variables in their specs.
+//
+// Rendered objects are copies: the repository's parsed files are never
+// changed, and every rendered value keeps its line and column and, through
+// Origins, its file, so callers can edit the bytes a value came from. What
+// cannot be known (a variable from a SOPS-encrypted Secret, a source in
+// another repository, a remote resource) is reported, never guessed.
+//
+// It owns no chart semantics and no I/O beyond the Tree it is given.
+package render

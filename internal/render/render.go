@@ -1,0 +1,158 @@
+package render
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/bosunhq/bosun/internal/kustomize"
+)
+
+// Object is one object as a Flux Kustomization applies it.
+type Object struct {
+	*kustomize.Resource
+	// Cluster is the root Kustomization's path ("clusters/staging").
+	Cluster string
+	// Kustomization is the Flux Kustomization applying the object
+	// ("flux-system/apps").
+	Kustomization string
+	// Chain lists the Flux Kustomizations from the root to Kustomization.
+	Chain []string
+	// Vars are the variables its Kustomization substitutes (nil: none).
+	Vars *Vars
+}
+
+// Result is a rendered repository.
+type Result struct {
+	Objects []*Object
+	// Origins names the file of rendered nodes that come from another file
+	// than their object's (patches, replacements, namespaces).
+	Origins kustomize.Origins
+	// Subst records each substituted scalar.
+	Subst map[*yaml.Node]*Substitution
+	// Roots are the root Kustomizations' keys, sorted.
+	Roots    []string
+	Problems []Problem
+}
+
+// FileOf is the file a rendered node of o was written in.
+func (r *Result) FileOf(n *yaml.Node, o *Object) string { return r.Origins.FileOf(n, o.Resource) }
+
+const fluxKSGroup = "kustomize.toolkit.fluxcd.io/"
+
+func isFluxKS(r *kustomize.Resource) bool {
+	return r.Kind() == "Kustomization" && strings.HasPrefix(r.APIVersion(), fluxKSGroup)
+}
+
+// key names an object "namespace/name".
+func key(r *kustomize.Resource) string { return r.Namespace() + "/" + r.Name() }
+
+// Render renders every root Flux Kustomization of the tree.
+func Render(ctx context.Context, t *Tree) *Result {
+	res := &Result{Origins: kustomize.Origins{}, Subst: map[*yaml.Node]*Substitution{}}
+	rd := &renderer{t: t, res: res}
+	roots := rd.roots()
+	for _, root := range roots {
+		p := repoPath(kustomize.GetString(root.Node, "spec", "path"))
+		rd.rootDirs = append(rd.rootDirs, rootDir(root, join(rd.t.sourceRoot(root.File, p), p)))
+	}
+	for _, root := range roots {
+		if ctx.Err() != nil {
+			res.Problems = append(res.Problems, Problem{Msg: "rendering stopped: " + ctx.Err().Error()})
+			break
+		}
+		rd.renderCluster(ctx, root)
+	}
+	sort.Strings(res.Roots)
+	return res
+}
+
+type renderer struct {
+	t    *Tree
+	res  *Result
+	gens []*kustomize.Resource
+	raw  map[string][]*kustomize.Resource // ConfigMaps and Secrets by "Kind/name"
+	// rootDirs are the directories of every root (see rootDir).
+	rootDirs []string
+}
+
+func (rd *renderer) builder(touched map[string]bool) *builder {
+	return &builder{t: rd.t, origins: rd.res.Origins, problems: &rd.res.Problems, touched: touched}
+}
+
+// allKS returns a copy of every Flux Kustomization written in the tree.
+func (rd *renderer) allKS() []*kustomize.Resource {
+	var out []*kustomize.Resource
+	for _, p := range rd.t.paths {
+		for _, r := range rd.t.objects(p) {
+			if isFluxKS(r) {
+				out = append(out, r)
+			}
+		}
+	}
+	return out
+}
+
+// roots are the Flux Kustomizations that no other one applies (bootstrap's
+// flux-system applies itself, which does not count). A Kustomization whose path has a variable cannot be a
+// root: its path is known only once a parent substitutes it.
+func (rd *renderer) roots() []*kustomize.Resource {
+	all := rd.allKS()
+	reach := make([]map[string]bool, len(all))
+	for i, ks := range all {
+		p := kustomize.GetString(ks.Node, "spec", "path")
+		if strings.Contains(p, "${") {
+			continue
+		}
+		reach[i] = map[string]bool{}
+		rd.reach(join(rd.t.sourceRoot(ks.File, repoPath(p)), repoPath(p)), reach[i], 0)
+	}
+	var roots []*kustomize.Resource
+	for i, ks := range all {
+		if reach[i] == nil {
+			continue
+		}
+		root := true
+		for j := range all {
+			if j != i && reach[j] != nil && reach[j][ks.File] && !reach[i][all[j].File] {
+				root = false
+				break
+			}
+		}
+		if root {
+			roots = append(roots, ks)
+		}
+	}
+	return roots
+}
+
+// reach collects the files a build of dir reads, without building.
+func (rd *renderer) reach(dir string, seen map[string]bool, depth int) {
+	if depth > maxDepth || seen["dir:"+dir] {
+		return
+	}
+	seen["dir:"+dir] = true
+	kf, ok := rd.t.kustFile(dir)
+	if !ok {
+		for _, p := range rd.t.under(dir) {
+			seen[p] = true
+		}
+		return
+	}
+	seen[kf] = true
+	f, _ := rd.t.File(kf)
+	for _, d := range f.Docs {
+		for _, key := range []string{"resources", "components", "patchesStrategicMerge"} {
+			for _, e := range kustomize.GetStrings(d.Root, key) {
+				p := join(dir, e)
+				if _, ok := rd.t.File(p); ok {
+					seen[p] = true
+				} else if rd.t.isDir(p) {
+					rd.reach(p, seen, depth+1)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,151 @@
+package render
+
+import (
+	"path"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/bosunhq/bosun/internal/kustomize"
+	"github.com/bosunhq/bosun/internal/manifest"
+)
+
+// Tree is the repository as the renderer reads it: parsed YAML files by
+// path (relative to the root, "/" separators), and a reader for the other
+// files generators name.
+type Tree struct {
+	files map[string]*manifest.File
+	paths []string // sorted
+	// Read returns a non-YAML file's content (configMapGenerator files and
+	// envs); nil reads nothing.
+	Read func(path string) ([]byte, error)
+}
+
+// NewTree indexes files.
+func NewTree(files []*manifest.File, read func(string) ([]byte, error)) *Tree {
+	t := &Tree{files: make(map[string]*manifest.File, len(files)), Read: read}
+	for _, f := range files {
+		t.files[f.Path] = f
+		t.paths = append(t.paths, f.Path)
+	}
+	sort.Strings(t.paths)
+	return t
+}
+
+// File returns the parsed file at p.
+func (t *Tree) File(p string) (*manifest.File, bool) {
+	f, ok := t.files[p]
+	return f, ok
+}
+
+// isDir reports whether some file lies under dir.
+func (t *Tree) isDir(dir string) bool {
+	prefix := dir + "/"
+	if dir == "." || dir == "" {
+		return len(t.paths) > 0
+	}
+	i := sort.SearchStrings(t.paths, prefix)
+	return i < len(t.paths) && strings.HasPrefix(t.paths[i], prefix)
+}
+
+// under lists the YAML files below dir, sorted.
+func (t *Tree) under(dir string) []string {
+	if dir == "." || dir == "" {
+		return t.paths
+	}
+	prefix := dir + "/"
+	var out []string
+	for i := sort.SearchStrings(t.paths, prefix); i < len(t.paths) && strings.HasPrefix(t.paths[i], prefix); i++ {
+		out = append(out, t.paths[i])
+	}
+	return out
+}
+
+// kustFile returns the kustomization file of dir, if any.
+func (t *Tree) kustFile(dir string) (string, bool) {
+	for _, n := range []string{"kustomization.yaml", "kustomization.yml", "Kustomization"} {
+		p := join(dir, n)
+		if _, ok := t.files[p]; ok {
+			return p, true
+		}
+	}
+	return "", false
+}
+
+// objects returns copies of the Kubernetes objects of file p (mapping
+// documents with a kind).
+func (t *Tree) objects(p string) []*kustomize.Resource {
+	f, ok := t.files[p]
+	if !ok {
+		return nil
+	}
+	var out []*kustomize.Resource
+	for _, d := range f.Docs {
+		if d.Root == nil || d.Root.Kind != yaml.MappingNode {
+			continue
+		}
+		r := kustomize.NewResource(cloneNode(d.Root))
+		if r.Kind() == "" {
+			continue
+		}
+		r.File = p
+		out = append(out, r)
+	}
+	return out
+}
+
+// join resolves rel against dir, cleaned; ok is false when it leaves the
+// repository.
+func join(dir, rel string) string {
+	if strings.HasPrefix(rel, "/") {
+		return path.Clean(strings.TrimPrefix(rel, "/"))
+	}
+	return path.Clean(path.Join(dir, rel))
+}
+
+func inRepo(p string) bool { return p != ".." && !strings.HasPrefix(p, "../") }
+
+// repoPath reads a Flux spec.path: relative to the repository root,
+// whatever its leading "./" or "/"; ".." cannot leave the root.
+func repoPath(p string) string {
+	p = path.Clean("/" + strings.TrimSpace(p))
+	p = strings.TrimPrefix(p, "/")
+	if p == "" {
+		return "."
+	}
+	return p
+}
+
+func cloneNode(n *yaml.Node) *yaml.Node {
+	if n == nil {
+		return nil
+	}
+	c := *n
+	c.Content = make([]*yaml.Node, len(n.Content))
+	for i, x := range n.Content {
+		c.Content[i] = cloneNode(x)
+	}
+	return &c
+}
+
+func isYAML(p string) bool {
+	return strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")
+}
+
+// sourceRoot is the directory of the repository that a Kustomization
+// written in file sees as its source's root: the repository root when p
+// exists there, else the deepest directory holding file under which p
+// exists (a source built from a subdirectory, such as an OCI artifact
+// pushed from "kubernetes/"). It is "." when p exists nowhere.
+func (t *Tree) sourceRoot(file, p string) string {
+	if p == "." || t.isDir(p) {
+		return "."
+	}
+	for d := path.Dir(file); d != "." && d != "/"; d = path.Dir(d) {
+		if t.isDir(join(d, p)) {
+			return d
+		}
+	}
+	return "."
+}
