@@ -60,7 +60,8 @@ type Options struct {
 	// forge.ErrRateLimited instead. 0 means DefaultMaxWait; negative never waits.
 	MaxWait time.Duration
 	// Retries bounds the retries of a request that met a server error (5xx)
-	// or, for reads, a network error. 0 means DefaultRetries; negative never retries.
+	// or, for reads (GET, HEAD), a network error or an attempt that hit
+	// Timeout. Waits double from 1s. 0 means DefaultRetries; negative never retries.
 	Retries int
 	// UserAgent defaults to "bosun".
 	UserAgent string
