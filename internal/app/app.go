@@ -29,6 +29,7 @@ type globalOptions struct {
 	LogLevel   *enumFlag
 	LogFormat  *enumFlag
 	Quiet      bool
+	NoGit      bool
 }
 
 // Deps are the dependencies commands share, built lazily so that flag
@@ -126,6 +127,7 @@ grouped pull requests.`,
 	f.Var(g.LogLevel, "log-level", "log level: debug, info, warn or error")
 	f.Var(g.LogFormat, "log-format", "log format: text or json")
 	f.BoolVarP(&g.Quiet, "quiet", "q", false, "log errors only")
+	f.BoolVar(&g.NoGit, "no-git", false, "read every YAML file under the directory instead of the files git tracks")
 
 	cmd.AddCommand(
 		newVersionCmd(deps, nil),

@@ -17,7 +17,10 @@ type lookupOptions struct {
 }
 
 // newLookup builds the datasources for one run from the config.
-func (d *Deps) newLookup(cfg *config.Config, lo lookupOptions) datasource.Datasource {
+// lookup.timeout is a deadline per source (token exchange, every page,
+// manifests, retries), not per request: a registry answering each request
+// just in time cannot stretch a run.
+func (d *Deps) newLookup(cfg *config.Config, lo lookupOptions) *datasource.Memo {
 	hosts := cfg.Hosts()
 	cacheDir := lo.CacheDir
 	if cacheDir == "" {
@@ -36,7 +39,6 @@ func (d *Deps) newLookup(cfg *config.Config, lo lookupOptions) datasource.Dataso
 	}
 	client := httpx.New(httpx.Options{
 		UserAgent:   buildinfo.UserAgent(),
-		Timeout:     cfg.Lookup.Timeout.Duration(),
 		MaxAttempts: retries + 1,
 		CacheDir:    cacheDir,
 		Logger:      d.Logger,
@@ -57,7 +59,7 @@ func (d *Deps) newLookup(cfg *config.Config, lo lookupOptions) datasource.Dataso
 		CacheDir: cacheDir,
 	})
 	d.Logger.Debug("lookup ready", "cache", cacheDir != "")
-	return datasource.New(helm, oci)
+	return datasource.New(helm, oci, datasource.WithSourceTimeout(cfg.Lookup.Timeout.Duration()))
 }
 
 // hostLimits maps registries[].concurrency to the host actually contacted:

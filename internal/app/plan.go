@@ -59,7 +59,7 @@ func (d *Deps) runPipeline(ctx context.Context, dir string, lo lookupOptions) (*
 	return pipeline.Run(ctx, pipeline.Deps{
 		NewLookup: func(cfg *config.Config) pipeline.Lookup { return d.newLookup(cfg, lo) },
 		Logger:    d.Logger,
-	}, pipeline.Options{Dir: dir, ConfigPath: d.global.ConfigPath, Now: d.Now()})
+	}, pipeline.Options{Dir: dir, ConfigPath: d.global.ConfigPath, NoGit: d.global.NoGit, Now: d.Now()})
 }
 
 // planned is a plan in the shape the run command reads: the config it was

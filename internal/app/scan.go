@@ -43,7 +43,7 @@ References bosun will not update are listed with a skip reason.`,
 func runScan(cmd *cobra.Command, opts *ScanOptions) error {
 	deps := opts.deps
 	res, err := pipeline.Scan(cmd.Context(), pipeline.Deps{Logger: deps.Logger}, pipeline.Options{
-		Dir: opts.Dir, ConfigPath: deps.global.ConfigPath, IncludeArchive: opts.IncludeArchive,
+		Dir: opts.Dir, ConfigPath: deps.global.ConfigPath, IncludeArchive: opts.IncludeArchive, NoGit: deps.global.NoGit,
 	})
 	if err != nil {
 		return err

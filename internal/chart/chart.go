@@ -1,9 +1,12 @@
 package chart
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/bosunhq/bosun/internal/httpx"
 )
 
 // SourceKind tells how a chart source is queried.
@@ -25,12 +28,24 @@ const (
 // included and without tag or trailing slash ("oci://ghcr.io/bjw-s-labs/helm/app-template"):
 // an OCIRepository's spec.url as written, or an oci HelmRepository's URL joined
 // with the chart name.
+//
+// URL is kept as written, credentials included ("http://alice:pw@host/charts"),
+// because the lookup authenticates with them; everything that shows or keys
+// a source uses String, MarshalJSON or Ref.Key, which redact it.
 type Source struct {
 	Kind SourceKind `json:"type"`
 	URL  string     `json:"url"`
 }
 
-func (s Source) String() string { return s.URL }
+// String returns the URL redacted by httpx.RedactURL.
+func (s Source) String() string { return httpx.RedactURL(s.URL) }
+
+// MarshalJSON writes the source with its URL redacted (httpx.RedactURL):
+// plan JSON, reports and PR bodies never carry its credentials.
+func (s Source) MarshalJSON() ([]byte, error) {
+	type plain Source
+	return json.Marshal(plain{Kind: s.Kind, URL: httpx.RedactURL(s.URL)})
+}
 
 // Host returns the registry or web host of the source ("ghcr.io", "charts.example.com:8443").
 func (s Source) Host() string {
@@ -135,8 +150,11 @@ type Ref struct {
 	SkipDetail string     `json:"skipDetail,omitempty"`
 }
 
-// Key identifies the chart a Ref follows: one lookup per key per run.
-func (r Ref) Key() string { return string(r.Source.Kind) + " " + r.Source.URL + " " + r.Chart }
+// Key identifies the chart a Ref follows: one lookup per key per run. It
+// holds the source URL redacted (httpx.RedactURL), since keys end up in
+// reports and PR-body markers; sources differing only in credentials share
+// a key.
+func (r Ref) Key() string { return string(r.Source.Kind) + " " + r.Source.String() + " " + r.Chart }
 
 // Release is one published version of a chart.
 type Release struct {

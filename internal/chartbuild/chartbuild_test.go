@@ -115,3 +115,26 @@ func TestHelmArtifact_Push(t *testing.T) {
 		t.Error("HelmArtifact is not deterministic")
 	}
 }
+
+// Manifest is exactly what Push stores under the tag: a registry serving
+// Manifest's bytes reports the digest Push returned.
+func TestArtifact_ManifestIsPushed(t *testing.T) {
+	t.Parallel()
+	a, err := chartbuild.HelmArtifact(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := &memTarget{blobs: map[string][]byte{}, tags: map[string]ocispec.Descriptor{}}
+	md, err := chartbuild.Push(context.Background(), target, "6.5.0_up1", a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := a.Manifest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := target.blobs[target.tags["6.5.0_up1"].Digest.String()]
+	if !bytes.Equal(got, want) || md.Digest != chartbuild.Descriptor(md.MediaType, want).Digest {
+		t.Errorf("pushed manifest %s (%s), Manifest() %s", got, md.Digest, want)
+	}
+}

@@ -53,22 +53,33 @@ func Push(ctx context.Context, t Target, tag string, a Artifact) (ocispec.Descri
 			return ocispec.Descriptor{}, fmt.Errorf("push blob %s: %w", b.d.MediaType, err)
 		}
 	}
-	m := ocispec.Manifest{
-		Versioned:   specs.Versioned{SchemaVersion: 2},
-		MediaType:   a.ManifestMediaType,
-		Config:      cfg,
-		Layers:      []ocispec.Descriptor{layer},
-		Annotations: a.Annotations,
-	}
-	mb, err := json.Marshal(m)
+	mb, err := a.Manifest()
 	if err != nil {
-		return ocispec.Descriptor{}, fmt.Errorf("marshal manifest: %w", err)
+		return ocispec.Descriptor{}, err
 	}
 	md := Descriptor(ocispec.MediaTypeImageManifest, mb)
 	if err := t.PushReference(ctx, md, bytes.NewReader(mb), tag); err != nil {
 		return ocispec.Descriptor{}, fmt.Errorf("push manifest %s: %w", tag, err)
 	}
 	return md, nil
+}
+
+// Manifest returns the artifact's image manifest as pushed: the config
+// blob and the one layer, with the artifact's annotations. Its sha256 is
+// the manifest digest a registry reports for it.
+func (a Artifact) Manifest() ([]byte, error) {
+	m := ocispec.Manifest{
+		Versioned:   specs.Versioned{SchemaVersion: 2},
+		MediaType:   a.ManifestMediaType,
+		Config:      Descriptor(a.ConfigMediaType, a.Config),
+		Layers:      []ocispec.Descriptor{Descriptor(a.LayerMediaType, a.Layer)},
+		Annotations: a.Annotations,
+	}
+	mb, err := json.Marshal(m)
+	if err != nil {
+		return nil, fmt.Errorf("marshal manifest: %w", err)
+	}
+	return mb, nil
 }
 
 // HelmArtifact lays chart c out as a Helm OCI artifact: a config blob

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/bosunhq/bosun/internal/chart"
-	"github.com/bosunhq/bosun/internal/datasource"
 	"github.com/bosunhq/bosun/internal/glob"
+	"github.com/bosunhq/bosun/internal/httpx"
 	"github.com/bosunhq/bosun/internal/policy"
 )
 
@@ -171,7 +171,7 @@ func (c *Config) validateRegistries(add adder) {
 		case strings.Contains(r.Host, "://"):
 			u, err := url.Parse(r.Host)
 			if err != nil || u.Host == "" || !slices.Contains([]string{"http", "https", "oci"}, u.Scheme) {
-				add(path+".host", "invalid URL prefix %q (want http://, https:// or oci://host/path)", datasource.Redact(r.Host))
+				add(path+".host", "invalid URL prefix %q (want http://, https:// or oci://host/path)", httpx.RedactURL(r.Host))
 			} else if u.User != nil {
 				add(path+".host", "must not contain credentials")
 			}
@@ -186,7 +186,7 @@ func (c *Config) validateRegistries(add adder) {
 			u, err := url.Parse(r.Mirror)
 			switch {
 			case err != nil || u.Host == "" || !slices.Contains([]string{"http", "https", "oci"}, u.Scheme):
-				add(path+".mirror", "invalid URL %q (want http://, https:// or oci://)", datasource.Redact(r.Mirror))
+				add(path+".mirror", "invalid URL %q (want http://, https:// or oci://)", httpx.RedactURL(r.Mirror))
 			case u.User != nil:
 				add(path+".mirror", "must not contain credentials (use a docker config or a token)")
 			}

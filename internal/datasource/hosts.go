@@ -2,7 +2,6 @@ package datasource
 
 import (
 	"net"
-	"net/url"
 	"strings"
 )
 
@@ -131,14 +130,4 @@ func IsLoopback(hostport string) bool {
 	}
 	ip := net.ParseIP(h)
 	return ip != nil && ip.IsLoopback()
-}
-
-// Redact removes userinfo and query secrets from a URL for logs and errors.
-func Redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return raw
-	}
-	u.User = nil
-	return u.String()
 }

@@ -32,10 +32,3 @@ func TestHosts_Resolve(t *testing.T) {
 		})
 	}
 }
-
-func TestRedact(t *testing.T) {
-	t.Parallel()
-	if got := Redact("https://user:secret@charts.example.com/x"); got != "https://charts.example.com/x" {
-		t.Errorf("Redact = %q", got)
-	}
-}

@@ -2,8 +2,11 @@ package datasource
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/bosunhq/bosun/internal/chart"
 )
@@ -80,23 +83,48 @@ type describeKey struct {
 	version, tag string
 }
 
-// Memo is a per-run memo over a Datasource: Releases is computed once per
-// (source, chart) and Describe once per (source, chart, version, tag),
-// concurrent callers sharing one call. Errors are memoized too, so a failing
-// source is queried (and fails) once per run. Create one per run.
+// Option configures a Memo.
+type Option func(*Memo)
+
+// WithSourceTimeout bounds everything done for one source in a run by one
+// deadline, set when the source is first used: the token exchange, every
+// tag or index page, every manifest and config blob of Describe, and every
+// retry and backoff wait. Once it has passed, the source's remaining calls
+// fail at once. d <= 0 means no deadline.
+func WithSourceTimeout(d time.Duration) Option { return func(m *Memo) { m.timeout = d } }
+
+// Memo is a per-run memo over a chart source implementation: Releases is
+// computed once per (source, chart) and Describe once per (source, chart,
+// version, tag), concurrent callers sharing one call. Errors are memoized
+// too, so a failing source is queried (and fails) once per run. Create one
+// per run.
 type Memo struct {
-	next      Datasource
+	next      lister
+	timeout   time.Duration
 	releases  OnceMap[releasesKey, []chart.Release]
 	describes OnceMap[describeKey, chart.Release]
+
+	mu        sync.Mutex
+	deadlines map[chart.Source]time.Time
 }
 
 // NewMemo wraps next.
-func NewMemo(next Datasource) *Memo { return &Memo{next: next} }
+func NewMemo(next lister, opts ...Option) *Memo {
+	m := &Memo{next: next, deadlines: map[chart.Source]time.Time{}}
+	for _, o := range opts {
+		o(m)
+	}
+	return m
+}
 
-// Releases implements Datasource. The returned slice is the caller's own.
+// Releases lists the releases of name in src, once per run. The returned
+// slice is the caller's own.
 func (m *Memo) Releases(ctx context.Context, src chart.Source, name string) ([]chart.Release, error) {
 	rs, err := m.releases.Do(ctx, releasesKey{src, name}, func(ctx context.Context) ([]chart.Release, error) {
-		return m.next.Releases(ctx, src, name)
+		ctx, cancel := m.bound(ctx, src)
+		defer cancel()
+		rs, err := m.next.Releases(ctx, src, name)
+		return rs, m.timedOut(ctx, src, name, err)
 	})
 	if err != nil {
 		return nil, err
@@ -104,13 +132,45 @@ func (m *Memo) Releases(ctx context.Context, src chart.Source, name string) ([]c
 	return slices.Clone(rs), nil
 }
 
-// Describe implements Datasource; a release already described is returned
-// as is.
+// Describe describes r, once per run; a release already described is
+// returned as is.
 func (m *Memo) Describe(ctx context.Context, src chart.Source, name string, r chart.Release) (chart.Release, error) {
 	if r.Described {
 		return r, nil
 	}
 	return m.describes.Do(ctx, describeKey{src, name, r.Version, r.Tag}, func(ctx context.Context) (chart.Release, error) {
-		return m.next.Describe(ctx, src, name, r)
+		ctx, cancel := m.bound(ctx, src)
+		defer cancel()
+		d, err := m.next.Describe(ctx, src, name, r)
+		return d, m.timedOut(ctx, src, name, err)
 	})
+}
+
+// bound applies src's deadline, starting it on first use.
+func (m *Memo) bound(ctx context.Context, src chart.Source) (context.Context, context.CancelFunc) {
+	if m.timeout <= 0 {
+		return ctx, func() {}
+	}
+	m.mu.Lock()
+	d, ok := m.deadlines[src]
+	if !ok {
+		d = time.Now().Add(m.timeout)
+		m.deadlines[src] = d
+	}
+	m.mu.Unlock()
+	return context.WithDeadline(ctx, d)
+}
+
+// timedOut says so when err is the source's own deadline passing (rather
+// than the caller's context ending), as a transient *Error.
+func (m *Memo) timedOut(ctx context.Context, src chart.Source, name string, err error) error {
+	if err == nil || m.timeout <= 0 || !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return err
+	}
+	var de *Error
+	if errors.As(err, &de) {
+		err = de.Err // one "lookup <source>" prefix, not two
+	}
+	return &Error{Source: src, Chart: name, Transient: true,
+		Err: fmt.Errorf("%w: source not done within %s: %w", ErrTimeout, m.timeout, err)}
 }

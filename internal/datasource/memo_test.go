@@ -14,7 +14,7 @@ import (
 	"github.com/bosunhq/bosun/internal/chart"
 )
 
-// counting is a Datasource that counts calls and can block them.
+// counting is a chart source that counts calls and can block them.
 type counting struct {
 	releases, describes atomic.Int32
 	gate                chan struct{} // when non-nil, Releases waits for it
@@ -149,5 +149,52 @@ func TestMulti_Unsupported(t *testing.T) {
 		if !errors.Is(err, ErrUnsupported) || !errors.As(err, &de) || de.Transient {
 			t.Errorf("%v: err = %v, want permanent ErrUnsupported", src, err)
 		}
+	}
+}
+
+func TestOnceMap_Do(t *testing.T) {
+	t.Parallel()
+	var m OnceMap[string, int]
+	calls := 0
+	fn := func(context.Context) (int, error) { calls++; return calls, nil }
+	for range 3 {
+		if v, err := m.Do(t.Context(), "k", fn); v != 1 || err != nil {
+			t.Fatalf("Do() = %d, %v; want 1, nil", v, err)
+		}
+	}
+	if v, _ := m.Do(t.Context(), "other", fn); v != 2 {
+		t.Errorf("second key = %d, want 2", v)
+	}
+}
+
+func TestOnceMap_leaderCancelled(t *testing.T) {
+	t.Parallel()
+	var m OnceMap[string, string]
+	leaderCtx, cancel := context.WithCancel(t.Context())
+	started := make(chan struct{})
+	var wg sync.WaitGroup
+	var leaderErr error
+	wg.Go(func() {
+		_, leaderErr = m.Do(leaderCtx, "k", func(ctx context.Context) (string, error) {
+			close(started)
+			<-ctx.Done()
+			return "", ctx.Err()
+		})
+	})
+	<-started
+	// A waiter that joins now shares the leader's call; once the leader is
+	// cancelled it runs fn itself.
+	var got string
+	var err error
+	wg.Go(func() {
+		got, err = m.Do(t.Context(), "k", func(context.Context) (string, error) { return "fresh", nil })
+	})
+	cancel()
+	wg.Wait()
+	if !errors.Is(leaderErr, context.Canceled) {
+		t.Errorf("leader error = %v, want context.Canceled", leaderErr)
+	}
+	if got != "fresh" || err != nil {
+		t.Errorf("waiter got %q, %v; want fresh, nil", got, err)
 	}
 }

@@ -7,18 +7,34 @@ import (
 	"github.com/bosunhq/bosun/internal/chart"
 )
 
+// lister is what Multi and Memo need of a chart source implementation
+// (helmrepo.Source, ocirepo.Source): the consumer's view, declared here.
+type lister interface {
+	// Releases lists every published version of chart name in src. It may
+	// return releases with Described=false when details cost a request each
+	// (OCI); Describe fills them in.
+	Releases(ctx context.Context, src chart.Source, name string) ([]chart.Release, error)
+	// Describe returns r with its details filled in (Created, AppVersion,
+	// Digest, NotChart...). It is called only for candidate versions.
+	Describe(ctx context.Context, src chart.Source, name string, r chart.Release) (chart.Release, error)
+}
+
 // Multi dispatches by Source.Kind. A nil or unknown kind yields a permanent
 // *Error wrapping ErrUnsupported.
 type Multi struct {
-	Helm Datasource
-	OCI  Datasource
+	Helm lister
+	OCI  lister
 }
 
-// New returns the per-run datasource: dispatch by kind behind a Memo.
-func New(helm, oci Datasource) Datasource { return NewMemo(Multi{Helm: helm, OCI: oci}) }
+// New returns the per-run lookup: dispatch by kind behind a Memo, which is
+// the only memo of a run (the implementations memoize nothing but what they
+// share between sources, such as a Helm index serving many charts).
+func New(helm, oci lister, opts ...Option) *Memo {
+	return NewMemo(Multi{Helm: helm, OCI: oci}, opts...)
+}
 
-func (m Multi) pick(src chart.Source, name string) (Datasource, error) {
-	var d Datasource
+func (m Multi) pick(src chart.Source, name string) (lister, error) {
+	var d lister
 	switch src.Kind {
 	case chart.SourceHelm:
 		d = m.Helm
@@ -31,7 +47,8 @@ func (m Multi) pick(src chart.Source, name string) (Datasource, error) {
 	return d, nil
 }
 
-// Releases implements Datasource.
+// Releases lists the releases of name in src with the implementation for
+// src.Kind.
 func (m Multi) Releases(ctx context.Context, src chart.Source, name string) ([]chart.Release, error) {
 	d, err := m.pick(src, name)
 	if err != nil {
@@ -40,7 +57,7 @@ func (m Multi) Releases(ctx context.Context, src chart.Source, name string) ([]c
 	return d.Releases(ctx, src, name)
 }
 
-// Describe implements Datasource.
+// Describe describes r with the implementation for src.Kind.
 func (m Multi) Describe(ctx context.Context, src chart.Source, name string, r chart.Release) (chart.Release, error) {
 	d, err := m.pick(src, name)
 	if err != nil {

@@ -45,26 +45,25 @@ func TestDeps_NoClientGo(t *testing.T) {
 }
 
 // TestDeps_NoTestSupport keeps test code out of the binary: neither the
-// testing package nor bosun's test helpers (internal/testutil/...) may be
-// linked in, and net/http/httptest only through go-containerregistry's
-// registry, whose TLS helper returns an httptest.Server (the demo runs that
-// registry, and the package cannot be split).
+// testing package, nor net/http/httptest, nor bosun's test helpers
+// (internal/testutil/...) may be linked in.
 func TestDeps_NoTestSupport(t *testing.T) {
 	t.Parallel()
 	const module = "github.com/bosunhq/bosun/"
-	httptestOK := []string{
-		"github.com/google/go-containerregistry/pkg/registry",
-		"github.com/google/go-containerregistry/internal/httptest",
-	}
 	for p, imports := range binaryDeps(t) {
 		if p == "testing" || strings.HasPrefix(p, "testing/") {
+			t.Errorf("%s is in the bosun binary's dependencies", p)
+		}
+		if p == "net/http/httptest" {
 			t.Errorf("%s is in the bosun binary's dependencies", p)
 		}
 		if strings.HasPrefix(p, module+"internal/testutil/") {
 			t.Errorf("test helper %s is in the bosun binary's dependencies", p)
 		}
-		if slices.Contains(imports, "net/http/httptest") && !slices.Contains(httptestOK, p) {
-			t.Errorf("%s imports net/http/httptest and is in the bosun binary", p)
+		for _, forbidden := range []string{"testing", "net/http/httptest"} {
+			if slices.Contains(imports, forbidden) {
+				t.Errorf("%s imports %s and is in the bosun binary", p, forbidden)
+			}
 		}
 	}
 }

@@ -41,19 +41,39 @@ func TestPlan_Corpus(t *testing.T) {
 	}
 }
 
-// wantPlan computes, per ref ID, the update each clean ref should get; refs
-// absent from the map are up to date.
+// wantPlan computes the updates each clean ref should get, keyed by
+// bucketKey: its newest allowed release and, when that is a major update,
+// also its newest allowed non-major release (each in its own bucket, as
+// Renovate proposes them). Refs absent from the map are up to date.
 func wantPlan(fx *fixture, pc policyCase) map[string]expected {
 	want := map[string]expected{}
 	for _, ref := range fx.refs {
 		if ref.Skip != "" {
 			continue
 		}
-		if e, ok := expect(ref, fx.published[ref.Key()], pc.allowedFor(ref)); ok {
-			want[idOf(ref)] = e
+		allowed := pc.allowedFor(ref)
+		e, ok := expect(ref, fx.published[ref.Key()], allowed)
+		if !ok {
+			continue
+		}
+		want[bucketKey(idOf(ref), string(e.typ))] = e
+		if e.typ == chart.UpdateMajor {
+			minor := slices.DeleteFunc(slices.Clone(allowed), func(t chart.UpdateType) bool { return t == chart.UpdateMajor })
+			if n, ok := expect(ref, fx.published[ref.Key()], minor); ok {
+				want[bucketKey(idOf(ref), string(n.typ))] = n
+			}
 		}
 	}
 	return want
+}
+
+// bucketKey names one update of a ref: majors and non-majors are proposed
+// apart.
+func bucketKey(id, typ string) string {
+	if typ == string(chart.UpdateMajor) {
+		return id + " (major)"
+	}
+	return id + " (non-major)"
 }
 
 func checkPlan(t *testing.T, fx *fixture, pc policyCase, doc planDoc, r runResult) {
@@ -82,8 +102,9 @@ func checkPlan(t *testing.T, fx *fixture, pc policyCase, doc planDoc, r runResul
 		refs[id] = ref
 	}
 
-	// Every update names a scanned ref, once.
+	// Every update names a scanned ref, once per bucket.
 	updated := map[string]updateJSON{}
+	updatedRefs := map[string]bool{}
 	branchOf := map[string]string{}
 	for _, g := range doc.Groups {
 		for _, u := range g.Updates {
@@ -92,11 +113,12 @@ func checkPlan(t *testing.T, fx *fixture, pc policyCase, doc planDoc, r runResul
 				t.Errorf("group %s updates %s, which the scan did not find", g.Branch, id)
 				continue
 			}
-			if _, dup := updated[id]; dup {
-				t.Errorf("%s is updated twice (again in %s)", id, g.Branch)
+			k := bucketKey(id, u.Type)
+			if _, dup := updated[k]; dup {
+				t.Errorf("%s is updated twice (again in %s)", k, g.Branch)
 			}
-			updated[id] = u
-			branchOf[id] = g.Branch
+			updated[k], updatedRefs[id] = u, true
+			branchOf[k] = g.Branch
 		}
 	}
 	// Every skip names a scanned ref, has a reason, is not also updated, and
@@ -113,7 +135,7 @@ func checkPlan(t *testing.T, fx *fixture, pc policyCase, doc planDoc, r runResul
 		case ref.Skip == "":
 			t.Errorf("clean ref %s skipped: %s: %s", id, s.Reason, s.Detail)
 		}
-		if _, both := updated[id]; both {
+		if updatedRefs[id] {
 			t.Errorf("%s is both updated and skipped", id)
 		}
 		if skipped[id] {
@@ -122,7 +144,7 @@ func checkPlan(t *testing.T, fx *fixture, pc policyCase, doc planDoc, r runResul
 		skipped[id] = true
 	}
 
-	// Exactly the expected version for every clean ref.
+	// Exactly the expected versions for every clean ref, per bucket.
 	upToDate := 0
 	for id, ref := range refs {
 		if ref.Skip != "" {
@@ -131,25 +153,29 @@ func checkPlan(t *testing.T, fx *fixture, pc policyCase, doc planDoc, r runResul
 			}
 			continue
 		}
-		e, wantUpdate := want[id]
-		u, gotUpdate := updated[id]
-		switch {
-		case !wantUpdate && gotUpdate:
-			t.Errorf("%s (%s %s in %v): got update to %s (%s), want none (published %v)", id, ref.Chart, ref.Version, ref.Namespaces, u.To, u.Type, fx.published[ref.Key()])
-		case !wantUpdate:
+		if !updatedRefs[id] && want[bucketKey(id, "major")] == (expected{}) && want[bucketKey(id, "minor")] == (expected{}) {
 			upToDate++
-		case !gotUpdate:
-			t.Errorf("%s (%s %s in %v): no update, want %s (%s)", id, ref.Chart, ref.Version, ref.Namespaces, e.to, e.typ)
-		default:
-			got := updateJSON{From: u.From, To: u.To, NewValue: u.NewValue, Type: u.Type, Chart: u.Chart, Source: u.Source, Namespaces: u.Namespaces}
-			wantU := updateJSON{From: ref.Version, To: e.to, NewValue: newValueOf(ref, e.to), Type: string(e.typ), Chart: ref.Chart, Source: ref.Source, Namespaces: nonNil(ref.Namespaces)}
-			if diff := cmp.Diff(wantU, got); diff != "" {
-				t.Errorf("%s update mismatch (-want +got):\n%s", id, diff)
+		}
+		for _, k := range []string{bucketKey(id, "major"), bucketKey(id, "minor")} {
+			e, wantUpdate := want[k]
+			u, gotUpdate := updated[k]
+			switch {
+			case !wantUpdate && gotUpdate:
+				t.Errorf("%s (%s %s in %v): got update to %s (%s), want none (published %v)", k, ref.Chart, ref.Version, ref.Namespaces, u.To, u.Type, fx.published[ref.Key()])
+			case !wantUpdate:
+			case !gotUpdate:
+				t.Errorf("%s (%s %s in %v): no update, want %s (%s)", k, ref.Chart, ref.Version, ref.Namespaces, e.to, e.typ)
+			default:
+				got := updateJSON{From: u.From, To: u.To, NewValue: u.NewValue, Type: u.Type, Chart: u.Chart, Source: u.Source, Namespaces: u.Namespaces}
+				wantU := updateJSON{From: ref.Version, To: e.to, NewValue: newValueOf(ref, e.to), Type: string(e.typ), Chart: ref.Chart, Source: ref.Source, Namespaces: nonNil(ref.Namespaces)}
+				if diff := cmp.Diff(wantU, got); diff != "" {
+					t.Errorf("%s update mismatch (-want +got):\n%s", k, diff)
+				}
 			}
 		}
 	}
-	if got, want := len(updated)+len(skipped)+doc.Summary.UpToDate, len(fx.refs); got != want {
-		t.Errorf("updates %d + skipped %d + up to date %d = %d, want the %d scanned refs", len(updated), len(skipped), doc.Summary.UpToDate, got, want)
+	if got, want := len(updatedRefs)+len(skipped)+doc.Summary.UpToDate, len(fx.refs); got != want {
+		t.Errorf("updated %d + skipped %d + up to date %d = %d, want the %d scanned refs", len(updatedRefs), len(skipped), doc.Summary.UpToDate, got, want)
 	}
 	if doc.Summary.References != len(fx.refs) || doc.Summary.UpToDate != upToDate || doc.Summary.Updates != len(want) || doc.Summary.Groups != len(doc.Groups) {
 		t.Errorf("summary = %+v, want %d references, %d updates, %d up to date, %d groups", doc.Summary, len(fx.refs), len(want), upToDate, len(doc.Groups))
@@ -215,8 +241,8 @@ func checkGroups(t *testing.T, doc planDoc, refs map[string]chart.Ref, want map[
 		sources[ref.Chart][ref.Key()] = true
 	}
 	wantBranch, gotBranch := map[string]int{}, map[string]int{}
-	for id, e := range want {
-		ref := refs[id]
+	for k, e := range want {
+		ref := refs[strings.TrimSuffix(strings.TrimSuffix(k, " (major)"), " (non-major)")]
 		if len(sources[ref.Chart]) != 1 {
 			continue
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/datasource"
+	"github.com/bosunhq/bosun/internal/httpx"
 	"github.com/bosunhq/bosun/internal/versioning"
 )
 
@@ -119,7 +120,7 @@ func (f *Fetcher) Archive(ctx context.Context, src chart.Source, name string, re
 		return f.fetch(ctx, src, name, rel)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("chart archive %s %s from %s: %w", name, rel.Version, datasource.Redact(src.URL), err)
+		return nil, fmt.Errorf("chart archive %s %s from %s: %w", name, rel.Version, httpx.RedactURL(src.URL), err)
 	}
 	return b, nil
 }
@@ -168,7 +169,7 @@ func (f *Fetcher) fetchHelm(ctx context.Context, src chart.Source, rel chart.Rel
 	if want != "" && got != want {
 		return nil, fmt.Errorf("%w: archive digest %s, index says %s", datasource.ErrInvalid, got, want)
 	}
-	f.log.Debug("chart archive downloaded", "source", datasource.Redact(src.URL), "bytes", len(b))
+	f.log.Debug("chart archive downloaded", "source", httpx.RedactURL(src.URL), "bytes", len(b))
 	f.cache.put(got, b)
 	return b, nil
 }
@@ -217,7 +218,7 @@ func (f *Fetcher) fetchOCI(ctx context.Context, src chart.Source, name string, r
 	if err != nil {
 		return nil, err
 	}
-	f.log.Debug("chart layer downloaded", "source", datasource.Redact(src.URL), "chart", name, "bytes", len(b))
+	f.log.Debug("chart layer downloaded", "source", httpx.RedactURL(src.URL), "chart", name, "bytes", len(b))
 	f.cache.put(layer.Digest.String(), b)
 	return b, nil
 }

@@ -27,7 +27,7 @@ type helmRemote struct {
 // repository go only to the host the repository is fetched from.
 func (h *helmRemote) download(ctx context.Context, src chart.Source, rawURL string, max int64) ([]byte, error) {
 	target := h.hosts.Resolve(rawURL).URL
-	redacted := httpx.RedactString(target)
+	redacted := httpx.RedactURL(target)
 	u, err := url.Parse(target)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("%w: archive url %s", datasource.ErrUnsupported, redacted)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/datasource"
+	"github.com/bosunhq/bosun/internal/httpx"
 	"github.com/bosunhq/bosun/internal/versioning"
 )
 
@@ -48,7 +49,7 @@ type ociTarget struct {
 // resolve maps an oci:// source through the host settings to the
 // repository to contact.
 func (o *ociRemote) resolve(src chart.Source) (ociTarget, error) {
-	clean := datasource.Redact(src.URL)
+	clean := httpx.RedactURL(src.URL)
 	if src.Kind != chart.SourceOCI || !strings.HasPrefix(src.URL, "oci://") {
 		return ociTarget{}, fmt.Errorf("%w: not an oci:// source: %s", datasource.ErrUnsupported, clean)
 	}
@@ -66,7 +67,7 @@ func (o *ociRemote) resolve(src chart.Source) (ociTarget, error) {
 	}
 	t := ociTarget{ref: registry.Reference{Registry: host, Repository: repo}, plain: ep.PlainHTTP}
 	if !ok || t.ref.ValidateRegistry() != nil || t.ref.ValidateRepository() != nil {
-		return ociTarget{}, fmt.Errorf("%w: no repository in %s", datasource.ErrUnsupported, datasource.Redact(ep.URL))
+		return ociTarget{}, fmt.Errorf("%w: no repository in %s", datasource.ErrUnsupported, httpx.RedactURL(ep.URL))
 	}
 	return t, nil
 }

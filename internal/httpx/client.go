@@ -157,11 +157,11 @@ var ErrRedirectLoop = errors.New("redirect loop")
 // (stricter than net/http, which keeps them for subdomains).
 func checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) >= maxRedirects {
-		return fmt.Errorf("stopped after %d redirects at %s", maxRedirects, RedactURL(req.URL))
+		return fmt.Errorf("stopped after %d redirects at %s", maxRedirects, redactURL(req.URL))
 	}
 	for _, v := range via {
 		if v.URL.String() == req.URL.String() {
-			return fmt.Errorf("%w at %s", ErrRedirectLoop, RedactURL(req.URL))
+			return fmt.Errorf("%w at %s", ErrRedirectLoop, redactURL(req.URL))
 		}
 	}
 	orig := via[0].URL

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"syscall"
@@ -45,7 +44,7 @@ func CheckResponse(resp *http.Response) error {
 	}
 	u := ""
 	if resp.Request != nil && resp.Request.URL != nil {
-		u = RedactURL(resp.Request.URL)
+		u = redactURL(resp.Request.URL)
 	}
 	return &StatusError{
 		StatusCode: resp.StatusCode,
@@ -119,40 +118,4 @@ func IsTransient(err error) bool {
 		return true
 	}
 	return false
-}
-
-// RedactURL renders u without userinfo and with every query value replaced
-// by "REDACTED" (signed URLs carry tokens there).
-func RedactURL(u *url.URL) string {
-	if u == nil {
-		return ""
-	}
-	c := *u
-	c.User = nil
-	if c.RawQuery != "" {
-		q, err := url.ParseQuery(c.RawQuery)
-		if err != nil {
-			c.RawQuery = "REDACTED"
-		} else {
-			for k, vs := range q {
-				for i := range vs {
-					vs[i] = "REDACTED"
-				}
-				q[k] = vs
-			}
-			c.RawQuery = q.Encode()
-		}
-	}
-	c.Fragment = ""
-	return c.String()
-}
-
-// RedactString is RedactURL for a raw string; unparsable input is replaced
-// by a placeholder rather than echoed.
-func RedactString(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "<unparsable url>"
-	}
-	return RedactURL(u)
 }

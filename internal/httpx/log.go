@@ -26,13 +26,13 @@ func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := t.next.RoundTrip(req)
 	if err != nil {
 		t.log.LogAttrs(ctx, slog.LevelDebug, "http request",
-			slog.String("method", req.Method), slog.String("url", RedactURL(req.URL)),
+			slog.String("method", req.Method), slog.String("url", redactURL(req.URL)),
 			slog.Duration("duration", time.Since(start)), slog.String("err", redactErr(err, req)))
 		return nil, err
 	}
 	resp.Body = &countBody{ReadCloser: resp.Body, done: func(n int64, rerr error) {
 		attrs := []slog.Attr{
-			slog.String("method", req.Method), slog.String("url", RedactURL(req.URL)),
+			slog.String("method", req.Method), slog.String("url", redactURL(req.URL)),
 			slog.Int("status", resp.StatusCode), slog.Duration("duration", time.Since(start)),
 			slog.Int64("bytes", n),
 		}
@@ -49,7 +49,7 @@ func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 func redactErr(err error, req *http.Request) string {
 	s := err.Error()
 	if req.URL != nil && req.URL.User != nil {
-		s = strings.ReplaceAll(s, req.URL.String(), RedactURL(req.URL))
+		s = strings.ReplaceAll(s, req.URL.String(), redactURL(req.URL))
 		s = strings.ReplaceAll(s, req.URL.User.String(), "REDACTED")
 	}
 	return s

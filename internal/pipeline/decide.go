@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"maps"
 	"slices"
@@ -51,8 +52,9 @@ func decideRefs(ctx context.Context, refs []chart.Ref, lookup Lookup, rules Deci
 		opts.now = time.Now()
 	}
 	looked := lookupSources(ctx, refs, lookup, opts)
-	decisions, errs := decideEach(ctx, refs, looked, lookup, rules, opts)
+	decisions, lower, errs := decideEach(ctx, refs, looked, lookup, rules, opts)
 	res := sortOut(refs, decisions, errs)
+	res.updates = append(res.updates, lower...)
 	res.Groups = plan.Build(res.updates, plan.Options{BranchPrefix: opts.branchPrefix})
 	opts.log.Info("plan done", "refs", len(refs), "sources", len(looked), "groups", len(res.Groups),
 		"updates", len(res.updates), "skipped", len(res.Skipped), "failed", len(res.Failed))
@@ -76,9 +78,9 @@ func lookupSources(ctx context.Context, refs []chart.Ref, lookup Lookup, opts st
 		// A failure is printed once, by the report of the Result; the
 		// debug log keeps it in order with the requests.
 		if err != nil {
-			opts.log.Debug("lookup failed", "source", r.Source.URL, "chart", r.Chart, "err", err)
+			opts.log.Debug("lookup failed", "source", r.Source.String(), "chart", r.Chart, "err", err)
 		} else {
-			opts.log.Debug("looked up", "source", r.Source.URL, "chart", r.Chart, "releases", len(rels))
+			opts.log.Debug("looked up", "source", r.Source.String(), "chart", r.Chart, "releases", len(rels))
 		}
 		mu.Lock()
 		results[k] = lookupResult{rels, err}
@@ -87,11 +89,14 @@ func lookupSources(ctx context.Context, refs []chart.Ref, lookup Lookup, opts st
 	return results
 }
 
-// decideEach applies the policy to every reference; errs[i] is set when
+// decideEach applies the policy to every reference: decisions[i] is refs[i]'s
+// decision (its highest bucket), lower holds the updates of its lower
+// buckets (a non-major update next to a major one), and errs[i] is set when
 // refs[i] could not be decided (its lookup failed, or describing failed).
-func decideEach(ctx context.Context, refs []chart.Ref, looked map[string]lookupResult, lookup Lookup, rules Decider, opts stageOptions) ([]policy.Decision, []error) {
-	decisions := make([]policy.Decision, len(refs))
-	errs := make([]error, len(refs))
+func decideEach(ctx context.Context, refs []chart.Ref, looked map[string]lookupResult, lookup Lookup, rules Decider, opts stageOptions) (decisions, lower []policy.Decision, errs []error) {
+	decisions = make([]policy.Decision, len(refs))
+	lowers := make([][]policy.Decision, len(refs))
+	errs = make([]error, len(refs))
 	forEach(ctx, opts.concurrency, indexes(len(refs)), func(i int) {
 		ref := refs[i]
 		var lr lookupResult
@@ -106,14 +111,18 @@ func decideEach(ctx context.Context, refs []chart.Ref, looked map[string]lookupR
 		describe := func(ctx context.Context, r chart.Release) (chart.Release, error) {
 			return lookup.Describe(ctx, ref.Source, ref.Chart, r)
 		}
-		d, err := rules.Decide(ctx, ref, lr.releases, describe, opts.now)
-		if err != nil {
+		ds, err := rules.DecideBuckets(ctx, ref, lr.releases, describe, opts.now)
+		if err != nil || len(ds) == 0 {
 			errs[i] = err
-			d = policy.Decision{Ref: ref, Status: policy.StatusFailed, Reason: err.Error()}
+			decisions[i] = policy.Decision{Ref: ref, Status: policy.StatusFailed, Reason: fmt.Sprint(err)}
+			return
 		}
-		decisions[i] = d
+		decisions[i], lowers[i] = ds[0], ds[1:]
 	})
-	return decisions, errs
+	for _, l := range lowers {
+		lower = append(lower, l...)
+	}
+	return decisions, lower, errs
 }
 
 // sorted is a Result in the making, with the updates still ungrouped.

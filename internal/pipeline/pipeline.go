@@ -20,9 +20,10 @@ type Lookup interface {
 	Describe(ctx context.Context, src chart.Source, name string, r chart.Release) (chart.Release, error)
 }
 
-// Decider applies the update policy to one reference (policy.Rules).
+// Decider applies the update policy to one reference (policy.Rules): one
+// decision per update bucket, the highest first.
 type Decider interface {
-	Decide(ctx context.Context, ref chart.Ref, releases []chart.Release, describe policy.Describer, now time.Time) (policy.Decision, error)
+	DecideBuckets(ctx context.Context, ref chart.Ref, releases []chart.Release, describe policy.Describer, now time.Time) ([]policy.Decision, error)
 }
 
 // Deps are the seams of a run.
@@ -50,6 +51,8 @@ type Options struct {
 	ConfigPath string
 	// IncludeArchive also scans .archive/ directories.
 	IncludeArchive bool
+	// NoGit reads every YAML file instead of asking git which it tracks.
+	NoGit bool
 	// Now is the time release ages are measured against; zero means the clock.
 	Now time.Time
 }
@@ -147,7 +150,7 @@ func Scan(ctx context.Context, deps Deps, opts Options) (*flux.Result, error) {
 }
 
 func scan(ctx context.Context, deps Deps, cfg *config.Config, opts Options) (*flux.Result, error) {
-	res, err := flux.Scan(ctx, opts.Dir, flux.Options{Ignore: cfg.Ignore, IncludeArchive: opts.IncludeArchive, Logger: deps.Logger})
+	res, err := flux.Scan(ctx, opts.Dir, flux.Options{Ignore: cfg.Ignore, IncludeArchive: opts.IncludeArchive, NoGit: opts.NoGit, Logger: deps.Logger})
 	if err != nil {
 		return nil, fmt.Errorf("scan %s: %w", opts.Dir, err)
 	}

@@ -36,6 +36,9 @@ type Group struct {
 	Labels    []string
 	Updates   []Update
 	Hash      string
+	// Bucket is the update bucket of the group's updates when updates
+	// are separated ("non-major", "major", "minor", "patch", "v<N>").
+	Bucket string
 }
 
 // Options shape branch names and titles.
@@ -53,10 +56,10 @@ func Build(updates []Update, opts Options) []Group {
 	}
 	type key struct {
 		name, chartKey, namespace string
-		major                     bool
+		suffix                    string
 	}
 	byKey := map[key]*Group{}
-	majors := map[*Group]bool{}
+	suffixes := map[*Group]string{}
 	for _, u := range updates {
 		if u.To == nil {
 			continue
@@ -76,12 +79,12 @@ func Build(updates []Update, opts Options) []Group {
 			k.name = slug(u.Ref.Chart)
 			k.chartKey = u.Ref.Source.URL + " " + u.Ref.Chart
 		}
-		k.major = u.Type == chart.UpdateMajor && u.SeparateMajor
+		k.suffix = BucketSuffix(u)
 		g := byKey[k]
 		if g == nil {
-			g = &Group{Name: k.name, Named: named, Namespace: k.namespace}
+			g = &Group{Name: k.name, Named: named, Namespace: k.namespace, Bucket: u.Bucket}
 			byKey[k] = g
-			majors[g] = k.major
+			suffixes[g] = k.suffix
 		}
 		g.Updates = append(g.Updates, u)
 	}
@@ -101,9 +104,7 @@ func Build(updates []Update, opts Options) []Group {
 		if k.chartKey != "" && len(sources[k.name]) > 1 {
 			g.Name += "-" + slug(sourceID(g.Updates[0].Ref))
 		}
-		if majors[g] {
-			g.Name += "-major"
-		}
+		g.Name += suffixes[g]
 		groups = append(groups, g)
 	}
 	out := make([]Group, 0, len(groups))
@@ -118,6 +119,25 @@ func Build(updates []Update, opts Options) []Group {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Branch < out[j].Branch })
 	return out
+}
+
+// BucketSuffix is what an update's bucket adds to its group's name, so
+// that each bucket has a branch of its own that stays stable: "-major",
+// "-v<N>" (one per major), "-patch" (patches apart from minors), nothing
+// for the non-major or minor bucket, and "-major" for a major update of a
+// range when majors are separated.
+func BucketSuffix(u Update) string {
+	switch {
+	case u.Bucket == policy.BucketMajor:
+		return "-major"
+	case u.Bucket == policy.BucketPatch:
+		return "-patch"
+	case strings.HasPrefix(u.Bucket, "v"):
+		return "-" + u.Bucket
+	case u.Bucket == "" && u.Type == chart.UpdateMajor && u.SeparateMajor:
+		return "-major"
+	}
+	return ""
 }
 
 func sortUpdates(us []Update) {
@@ -170,7 +190,7 @@ func title(g *Group) string {
 		if g.Namespace != "" {
 			return fmt.Sprintf("%s: update charts in namespace %s", prefix, g.Namespace)
 		}
-		return fmt.Sprintf("%s: update %s group", prefix, strings.TrimSuffix(g.Name, "-major"))
+		return fmt.Sprintf("%s: update %s group", prefix, strings.TrimSuffix(g.Name, BucketSuffix(g.Updates[0])))
 	}
 	u := g.Updates[0]
 	from := lowestFrom(g.Updates)
@@ -237,7 +257,7 @@ func slug(s string) string {
 // sourceID names a chart's source without scheme and chart name
 // ("quay.io/cilium/charts", "helm.cilium.io").
 func sourceID(r chart.Ref) string {
-	u := r.Source.URL
+	u := r.Source.String()
 	if i := strings.Index(u, "://"); i >= 0 {
 		u = u[i+3:]
 	}

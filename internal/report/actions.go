@@ -63,7 +63,7 @@ func PlanAnnotations(r *pipeline.Result, prefix string) []Annotation {
 		for _, r := range f.Refs {
 			out = append(out, Annotation{Level: "warning", File: join(r.Loc.File), Line: r.Loc.Line,
 				Title:   "bosun: lookup failed",
-				Message: fmt.Sprintf("%s %s: %v", f.Source.URL, f.Chart, f.Err)})
+				Message: fmt.Sprintf("%s %s: %v", f.Source, f.Chart, f.Err)})
 		}
 	}
 	for _, s := range r.Skipped {

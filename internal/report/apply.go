@@ -72,7 +72,7 @@ func WriteApplyText(w io.Writer, a Apply) error {
 		}
 	}
 	for _, f := range a.Failed {
-		if _, err := fmt.Fprintf(w, "lookup failed: %s %s: %v\n", f.Source.URL, f.Chart, f.Err); err != nil {
+		if _, err := fmt.Fprintf(w, "lookup failed: %s %s: %v\n", f.Source, f.Chart, f.Err); err != nil {
 			return err
 		}
 	}

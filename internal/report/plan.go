@@ -202,7 +202,7 @@ func WritePlanText(w io.Writer, r *pipeline.Result) error {
 	if len(r.Failed) > 0 {
 		fmt.Fprintf(w, "failed\n")
 		for _, f := range r.Failed {
-			fmt.Fprintf(w, "  - %s %s (%d references)\n", f.Source.URL, f.Chart, len(f.Refs))
+			fmt.Fprintf(w, "  - %s %s (%d references)\n", f.Source, f.Chart, len(f.Refs))
 			writeWrapped(w, "    ", f.Err.Error())
 		}
 	}
@@ -388,7 +388,7 @@ func writeSkippedFailed(w io.Writer, r *pipeline.Result) {
 	if len(r.Failed) > 0 {
 		fmt.Fprintf(w, "### Failed lookups\n\n| source | chart | references | error |\n|---|---|---|---|\n")
 		for _, f := range r.Failed {
-			fmt.Fprintf(w, "| %s | %s | %d | %s |\n", escapeMD(f.Source.URL), escapeMD(f.Chart), len(f.Refs), escapeMD(f.Err.Error()))
+			fmt.Fprintf(w, "| %s | %s | %d | %s |\n", escapeMD(f.Source.String()), escapeMD(f.Chart), len(f.Refs), escapeMD(f.Err.Error()))
 		}
 		fmt.Fprintln(w)
 	}

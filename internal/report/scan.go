@@ -140,7 +140,7 @@ func writeJSON(w io.Writer, v any) error {
 func WriteScanText(w io.Writer, s Scan) error {
 	groups := map[string][]chart.Ref{}
 	for _, r := range s.Refs {
-		k := r.Source.URL
+		k := r.Source.String()
 		if k == "" {
 			k = "(no source)"
 		}

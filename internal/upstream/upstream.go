@@ -5,17 +5,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
-	"log"
 	"net"
 	"net/http"
 	"sort"
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/google/go-containerregistry/pkg/registry"
-	"oras.land/oras-go/v2/registry/remote"
 
 	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/chartbuild"
@@ -36,6 +31,7 @@ type Release struct {
 type Upstream struct {
 	oci, helm         *http.Server
 	ociAddr, helmAddr string
+	registry          *registry
 
 	mu        sync.Mutex
 	ociHosts  map[string]bool               // real hosts published to
@@ -50,11 +46,8 @@ func Start() (*Upstream, error) {
 	u := &Upstream{
 		ociHosts: map[string]bool{}, helmRepos: map[string][]chartbuild.Chart{},
 		helmURLs: map[string]string{}, indexes: map[string][]byte{}, archives: map[string][]byte{},
+		registry: newRegistry(),
 	}
-	// go-containerregistry's registry: a complete in-memory implementation
-	// of the distribution API, light enough for the binary. Tests run the
-	// same registry behind a token-auth middleware (internal/testutil/ocitest).
-	app := registry.New(registry.Logger(log.New(io.Discard, "", 0)))
 
 	ociL, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -66,7 +59,7 @@ func Start() (*Upstream, error) {
 		return nil, fmt.Errorf("upstream: listen: %w", err)
 	}
 	u.ociAddr, u.helmAddr = ociL.Addr().String(), helmL.Addr().String()
-	u.oci = &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second}
+	u.oci = &http.Server{Handler: u.registry, ReadHeaderTimeout: 10 * time.Second}
 	u.helm = &http.Server{Handler: http.HandlerFunc(u.serveHelm), ReadHeaderTimeout: 10 * time.Second}
 	go u.oci.Serve(ociL)   //nolint:errcheck // ends with Close
 	go u.helm.Serve(helmL) //nolint:errcheck // ends with Close
@@ -173,6 +166,9 @@ func (u *Upstream) serveHelm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (u *Upstream) publishOCI(ctx context.Context, url string, c chartbuild.Chart) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", fmt.Errorf("publish %s: %w", url, err)
+	}
 	host, repoPath, err := ociRepo(url)
 	if err != nil {
 		return "", err
@@ -181,19 +177,14 @@ func (u *Upstream) publishOCI(ctx context.Context, url string, c chartbuild.Char
 	if err != nil {
 		return "", fmt.Errorf("publish %s: %w", url, err)
 	}
-	repo, err := remote.NewRepository(u.ociAddr + "/" + repoPath)
-	if err != nil {
-		return "", fmt.Errorf("publish %s: %w", url, err)
-	}
-	repo.PlainHTTP = true
-	md, err := chartbuild.Push(ctx, repo, versioning.ToTag(c.Version), art)
+	md, err := u.registry.put(repoPath, versioning.ToTag(c.Version), art)
 	if err != nil {
 		return "", fmt.Errorf("publish %s: %w", url, err)
 	}
 	u.mu.Lock()
 	u.ociHosts[host] = true
 	u.mu.Unlock()
-	return md.Digest.String(), nil
+	return md.String(), nil
 }
 
 // Hosts returns the mirrors that send every published source here.

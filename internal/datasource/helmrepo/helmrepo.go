@@ -61,8 +61,6 @@ func New(client *http.Client, opts Options) *Source {
 	return &Source{client: client, opts: opts, log: log}
 }
 
-var _ datasource.Datasource = (*Source)(nil)
-
 // repoIndex is a parsed index and its per-chart release lists.
 type repoIndex struct {
 	base string // endpoint URL that relative chart URLs resolve against
@@ -85,7 +83,7 @@ func (s *Source) Releases(ctx context.Context, src chart.Source, name string) ([
 	ep := s.opts.Hosts.Resolve(src.URL)
 	indexURL, err := ResolveReferenceURL(ep.URL, "index.yaml")
 	if err != nil || !(strings.HasPrefix(indexURL, "http://") || strings.HasPrefix(indexURL, "https://")) {
-		return nil, fail(fmt.Errorf("%w: not an http(s) repository url %s", datasource.ErrUnsupported, httpx.RedactString(ep.URL)))
+		return nil, fail(fmt.Errorf("%w: not an http(s) repository url %s", datasource.ErrUnsupported, httpx.RedactURL(ep.URL)))
 	}
 	ri, err := s.indexes.Do(ctx, indexURL, func(ctx context.Context) (*repoIndex, error) {
 		return s.fetch(ctx, src, ep.URL, indexURL)
@@ -95,7 +93,7 @@ func (s *Source) Releases(ctx context.Context, src chart.Source, name string) ([
 	}
 	rs, ok := ri.get(name)
 	if !ok {
-		return nil, fail(fmt.Errorf("chart %q in index %s: %w", name, httpx.RedactString(indexURL), datasource.ErrNotFound))
+		return nil, fail(fmt.Errorf("chart %q in index %s: %w", name, httpx.RedactURL(indexURL), datasource.ErrNotFound))
 	}
 	return rs, nil
 }
@@ -117,7 +115,7 @@ func transient(err error) bool {
 }
 
 func (s *Source) fetch(ctx context.Context, src chart.Source, base, indexURL string) (*repoIndex, error) {
-	redacted := httpx.RedactString(indexURL)
+	redacted := httpx.RedactURL(indexURL)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, indexURL, nil)
 	if err != nil {
 		return nil, fmt.Errorf("fetch index %s: %w", redacted, datasource.ErrInvalid)
@@ -157,7 +155,7 @@ func (s *Source) fetch(ctx context.Context, src chart.Source, base, indexURL str
 	if err != nil {
 		return nil, fmt.Errorf("index %s: %w: %w", redacted, datasource.ErrInvalid, err)
 	}
-	s.log.Debug("helm index loaded", slog.String("source", datasource.Redact(src.URL)),
+	s.log.Debug("helm index loaded", slog.String("source", httpx.RedactURL(src.URL)),
 		slog.Int("charts", len(idx.Entries)), slog.Int("bytes", len(body)),
 		slog.Bool("revalidated", resp.Header.Get(httpx.CacheHeader) == httpx.CacheRevalidated),
 		slog.Duration("duration", time.Since(start)))

@@ -53,7 +53,7 @@ func classify(err error) (transient bool, kind error) {
 		return false, datasource.ErrNotFound
 	case errors.Is(err, errdef.ErrSizeExceedsLimit), errors.Is(err, errdef.ErrTooManyPages):
 		return false, datasource.ErrTooLarge
-	case errors.Is(err, datasource.ErrTooLarge), errors.Is(err, datasource.ErrInvalid):
+	case errors.Is(err, datasource.ErrTooLarge), errors.Is(err, datasource.ErrInvalid), errors.Is(err, datasource.ErrPagingLoop):
 		return false, nil
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return true, nil

@@ -5,12 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/Masterminds/semver/v3"
@@ -22,27 +22,29 @@ import (
 
 	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/datasource"
-)
-
-// Helm OCI media types (helm pkg/registry constants; FACTS §6.8).
-const (
-	HelmConfigMediaType = "application/vnd.cncf.helm.config.v1+json"
-	HelmChartMediaType  = "application/vnd.cncf.helm.chart.content.v1.tar+gzip"
+	"github.com/bosunhq/bosun/internal/httpx"
+	"github.com/bosunhq/bosun/internal/versioning"
 )
 
 // Defaults for zero Options fields.
 const (
-	DefaultHostConcurrency = 4
-	DefaultMaxTagPages     = 1000
-	// maxConfigBytes caps the chart config blob (Chart.yaml as JSON).
+	DefaultMaxTagPages = 1000
+	// MaxManifestBytes caps an OCI manifest: the distribution spec suggests
+	// 4 MiB as the manifest size registries should accept and clients may
+	// expect, and oras-go caps metadata responses at 4 MiB by default. A
+	// Helm chart's manifest is under 1 KiB.
+	MaxManifestBytes = 4 << 20
+	// maxConfigBytes caps the chart config blob (Chart.yaml as JSON, a few
+	// KiB); source-controller caps a whole chart archive at 10 MiB.
 	maxConfigBytes = 1 << 20
 )
 
 // Options configures a Source. The zero value works: anonymous access with
 // http.DefaultClient and no environment.
 type Options struct {
-	// Client sends every request (retries and caching are its business);
-	// nil means http.DefaultClient.
+	// Client sends every request (retries, caching and the per-host
+	// concurrency limit are its business: httpx.New); nil means
+	// http.DefaultClient.
 	Client *http.Client
 	// Hosts maps source URLs to mirrors and plain-HTTP endpoints.
 	Hosts datasource.Hosts
@@ -57,56 +59,46 @@ type Options struct {
 	Logger *slog.Logger
 	// MaxTagPages caps tag-list pages per repository; 0 means DefaultMaxTagPages.
 	MaxTagPages int
+	// MaxTags caps the distinct tags kept per repository; 0 means
+	// DefaultMaxTags. A longer list fails with datasource.ErrTooLarge
+	// rather than being cut, since the newest version could be in the part
+	// cut off.
+	MaxTags int
 	// TagPageSize asks the registry for pages of this many tags (the "n"
 	// parameter); 0 leaves it to the registry.
 	TagPageSize int
-	// HostConcurrency bounds requests in flight per registry host unless the
-	// host's settings say otherwise; 0 means DefaultHostConcurrency.
-	HostConcurrency int
-	// CacheDir, when set, keeps across runs, under CacheDir/oci: bearer
-	// tokens that are JWTs, until their exp (tokens/), and chart config
-	// blobs by digest (blobs/). Manifests and tag lists are revalidated by
-	// the Client's own cache (httpx), not here. "" keeps tokens in memory
-	// for the Source's lifetime and blobs not at all.
+	// CacheDir, when set, keeps chart config blobs by digest across runs
+	// under CacheDir/oci/blobs. Manifests and tag lists are revalidated by
+	// the Client's own cache (httpx), not here. Registry tokens are never
+	// written there (nor anywhere): the directory is saved with
+	// actions/cache, which pull-request runs, forks included, can restore.
 	CacheDir string
-	// Now is the clock token expiry is judged by; nil means time.Now.
-	Now func() time.Time
 }
 
-// Source is the OCI datasource. It memoizes listings and descriptions for its
-// lifetime: make one per run. It is safe for concurrent use.
+// Source is the OCI datasource. It memoizes nothing but credentials and
+// tokens (datasource.Memo is the run's memo): make one per run. It is safe
+// for concurrent use.
 type Source struct {
 	opts    Options
 	log     *slog.Logger
 	auth    *auth.Client
 	credErr error
 	blobs   blobCache
-
-	mu   sync.Mutex
-	sems map[string]chan struct{}
-
-	releases memo[[]chart.Release]
-	describe memo[chart.Release]
 }
-
-var _ datasource.Datasource = (*Source)(nil)
 
 // New returns a Source.
 func New(opts Options) *Source {
 	if opts.MaxTagPages <= 0 {
 		opts.MaxTagPages = DefaultMaxTagPages
 	}
-	if opts.HostConcurrency <= 0 {
-		opts.HostConcurrency = DefaultHostConcurrency
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
+	if opts.MaxTags <= 0 {
+		opts.MaxTags = DefaultMaxTags
 	}
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Source{opts: opts, log: log, sems: map[string]chan struct{}{}}
+	s := &Source{opts: opts, log: log}
 	cred := opts.Credentials
 	if cred == nil {
 		c, err := DockerCredentials(opts.Getenv)
@@ -117,16 +109,17 @@ func New(opts Options) *Source {
 		cred = c
 	}
 	cred = memoCredential(cred)
-	tokenDir, blobDir := "", ""
+	blobDir := ""
 	if opts.CacheDir != "" {
-		tokenDir = filepath.Join(opts.CacheDir, "oci", "tokens")
 		blobDir = filepath.Join(opts.CacheDir, "oci", "blobs")
 	}
 	s.blobs = blobCache{dir: blobDir, log: log}
+	// Tokens live in memory for the Source's lifetime (one run): one
+	// token exchange per scope per run.
 	s.auth = &auth.Client{
 		Client:     opts.Client,
 		Credential: cred,
-		Cache:      newTokenCache(tokenDir, cred, opts.Now, log),
+		Cache:      auth.NewCache(),
 	}
 	return s
 }
@@ -136,20 +129,11 @@ type target struct {
 	src   chart.Source // as given, userinfo removed (for errors)
 	ref   registry.Reference
 	plain bool
-	limit int
-}
-
-func (t target) key() string {
-	scheme := "https://"
-	if t.plain {
-		scheme = "http://"
-	}
-	return scheme + t.ref.Registry + "/" + t.ref.Repository
 }
 
 // resolve maps a source through Hosts to the repository to contact.
 func (s *Source) resolve(src chart.Source, name string) (target, error) {
-	clean := chart.Source{Kind: src.Kind, URL: datasource.Redact(src.URL)}
+	clean := chart.Source{Kind: src.Kind, URL: httpx.RedactURL(src.URL)}
 	t := target{src: clean}
 	fail := func(format string, a ...any) (target, error) {
 		return t, &datasource.Error{Source: clean, Chart: name, Err: fmt.Errorf("%w: "+format, append([]any{datasource.ErrUnsupported}, a...)...)}
@@ -174,73 +158,53 @@ func (s *Source) resolve(src chart.Source, name string) (target, error) {
 		host = host[i+1:]
 	}
 	if !ok || host == "" || repo == "" || strings.ContainsAny(repo, "?#@:") {
-		return fail("no repository in %s", datasource.Redact(ep.URL))
+		return fail("no repository in %s", httpx.RedactURL(ep.URL))
 	}
 	t.ref = registry.Reference{Registry: host, Repository: repo}
 	if err := t.ref.ValidateRegistry(); err != nil {
-		return fail("%s: %v", datasource.Redact(ep.URL), err)
+		return fail("%s: %v", httpx.RedactURL(ep.URL), err)
 	}
 	if err := t.ref.ValidateRepository(); err != nil {
-		return fail("%s: %v", datasource.Redact(ep.URL), err)
+		return fail("%s: %v", httpx.RedactURL(ep.URL), err)
 	}
 	t.plain = ep.PlainHTTP
-	t.limit = s.opts.HostConcurrency
-	if ep.Host.Concurrency > 0 {
-		t.limit = ep.Host.Concurrency
-	}
 	return t, nil
 }
 
 func (s *Source) repository(t target) *remote.Repository {
-	s.mu.Lock()
-	sem, ok := s.sems[t.ref.Registry]
-	if !ok {
-		sem = make(chan struct{}, t.limit)
-		s.sems[t.ref.Registry] = sem
-	}
-	s.mu.Unlock()
 	return &remote.Repository{
-		Client:          &limitedClient{next: s.auth, sem: sem},
-		Reference:       t.ref,
-		PlainHTTP:       t.plain,
-		TagListPageSize: s.opts.TagPageSize,
-		TagListMaxPages: s.opts.MaxTagPages,
+		Client:           s.auth,
+		Reference:        t.ref,
+		PlainHTTP:        t.plain,
+		MaxMetadataBytes: MaxManifestBytes,
 	}
 }
 
 // Releases lists every tag of the chart's repository that is a Flux version
 // (three dot-separated parts, Masterminds-parsable, after "_"→"+"), newest
-// first. Releases are undescribed. One listing per repository per Source.
+// first. Releases are undescribed.
 func (s *Source) Releases(ctx context.Context, src chart.Source, name string) ([]chart.Release, error) {
 	t, err := s.resolve(src, name)
 	if err != nil {
 		return nil, err
 	}
-	rels, err := s.releases.do(ctx, t.key(), func() ([]chart.Release, error) {
-		return s.list(ctx, t, name)
-	})
+	rels, err := s.list(ctx, t, name)
 	if err != nil {
 		return nil, lookupError(t.src, name, "list tags "+t.ref.Registry+"/"+t.ref.Repository, err)
 	}
-	return slices.Clone(rels), nil
+	return rels, nil
 }
 
 func (s *Source) list(ctx context.Context, t target, name string) ([]chart.Release, error) {
-	repo := s.repository(t)
 	start := time.Now()
-	var tags []string
-	pages := 0
-	err := repo.Tags(ctx, "", func(page []string) error {
-		pages++
-		tags = append(tags, page...)
-		return nil
-	})
+	l := tagLister{client: s.auth, t: t, pageSize: s.opts.TagPageSize, maxPages: s.opts.MaxTagPages, maxTags: s.opts.MaxTags}
+	tags, pages, dropped, err := l.list(ctx)
 	if err != nil {
 		return nil, err
 	}
 	rels, skipped := releasesFromTags(tags)
 	s.log.Debug("listed oci tags", "source", t.src.URL, "chart", name, "registry", t.ref.Registry,
-		"pages", pages, "tags", len(tags), "versions", len(rels), "ignored", skipped, "took", time.Since(start))
+		"pages", pages, "tags", len(tags), "versions", len(rels), "ignored", skipped+dropped, "took", time.Since(start))
 	return rels, nil
 }
 
@@ -256,9 +220,9 @@ func releasesFromTags(tags []string) ([]chart.Release, int) {
 	var ps []parsed
 	skipped := 0
 	for _, tag := range tags {
-		ver := strings.ReplaceAll(tag, "_", "+")
-		v, ok := ParseVersion(ver)
-		if !ok {
+		ver := versioning.FromTag(tag)
+		v, err := versioning.Parse(ver)
+		if err != nil {
 			skipped++
 			continue
 		}
@@ -277,26 +241,12 @@ func releasesFromTags(tags []string) ([]chart.Release, int) {
 	return out, skipped
 }
 
-// ParseVersion parses s the way Flux does (fluxcd/pkg/version.ParseVersion):
-// exactly three dot-separated parts, then Masterminds' lenient NewVersion, so
-// "v1.2.3" is accepted and "1.2" is not.
-func ParseVersion(s string) (*semver.Version, bool) {
-	if len(strings.SplitN(s, ".", 3)) != 3 {
-		return nil, false
-	}
-	v, err := semver.NewVersion(s)
-	if err != nil {
-		return nil, false
-	}
-	return v, true
-}
-
 // Describe fetches the manifest of r's tag (never the chart layer) and, when
 // it is a Helm chart, its config blob: Created from the manifest's
 // org.opencontainers.image.created annotation (zero when absent or
 // unparsable), AppVersion, KubeVersion, Deprecated and Changes from the chart
 // metadata, Digest = manifest digest. A tag holding anything else (an image)
-// comes back with NotChart set and no error. One fetch per tag per Source.
+// comes back with NotChart set and no error.
 func (s *Source) Describe(ctx context.Context, src chart.Source, name string, r chart.Release) (chart.Release, error) {
 	t, err := s.resolve(src, name)
 	if err != nil {
@@ -304,15 +254,13 @@ func (s *Source) Describe(ctx context.Context, src chart.Source, name string, r 
 	}
 	tag := r.Tag
 	if tag == "" {
-		tag = strings.ReplaceAll(r.Version, "+", "_")
+		tag = versioning.ToTag(r.Version)
 	}
 	op := "describe " + t.ref.Registry + "/" + t.ref.Repository + ":" + tag
 	if err := (registry.Reference{Registry: t.ref.Registry, Repository: t.ref.Repository, Reference: tag}).ValidateReferenceAsTag(); err != nil {
 		return r, &datasource.Error{Source: t.src, Chart: name, Err: fmt.Errorf("%s: %w: %v", op, datasource.ErrInvalid, err)}
 	}
-	d, err := s.describe.do(ctx, t.key()+":"+tag, func() (chart.Release, error) {
-		return s.fetchDetails(ctx, t, tag)
-	})
+	d, err := s.fetchDetails(ctx, t, tag)
 	if err != nil {
 		return r, lookupError(t.src, name, op, err)
 	}
@@ -339,8 +287,13 @@ func (s *Source) fetchDetails(ctx context.Context, t target, tag string) (chart.
 	if err != nil {
 		return chart.Release{}, err
 	}
-	body, err := content.ReadAll(rc, desc)
-	rc.Close()
+	defer rc.Close()
+	// oras-go does not cap a manifest whose response carries
+	// Docker-Content-Digest: check the size before reading a byte.
+	if desc.Size > MaxManifestBytes {
+		return chart.Release{}, fmt.Errorf("%w: manifest of %d bytes (cap %d)", datasource.ErrTooLarge, desc.Size, MaxManifestBytes)
+	}
+	body, err := content.ReadAll(io.LimitReader(rc, MaxManifestBytes), desc)
 	if err != nil {
 		return chart.Release{}, fmt.Errorf("read manifest: %w", err)
 	}
@@ -358,7 +311,7 @@ func (s *Source) fetchDetails(ctx context.Context, t target, tag string) (chart.
 			d.Created = c.UTC()
 		}
 	}
-	if desc.MediaType == ocispec.MediaTypeImageIndex || m.Config.MediaType != HelmConfigMediaType {
+	if desc.MediaType == ocispec.MediaTypeImageIndex || m.Config.MediaType != versioning.HelmConfigMediaType {
 		d.NotChart = true
 		return d, nil
 	}

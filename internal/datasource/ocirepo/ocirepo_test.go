@@ -26,6 +26,7 @@ import (
 	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/datasource"
 	"github.com/bosunhq/bosun/internal/datasource/ocirepo"
+	"github.com/bosunhq/bosun/internal/httpx"
 	"github.com/bosunhq/bosun/internal/testutil/ocitest"
 )
 
@@ -206,7 +207,8 @@ func TestSource_requestAccounting(t *testing.T) {
 	for i := range 25 {
 		r.PushChart(t, "org/charts/app", "app", fmt.Sprintf("0.%d.0", i), t0.Add(time.Duration(i)*time.Hour), "1.0")
 	}
-	s := newSource(r, ocirepo.Options{TagPageSize: 10})
+	// The run's lookup, as the pipeline gets it: datasource.Memo is the memo.
+	s := datasource.New(nil, newSource(r, ocirepo.Options{TagPageSize: 10}))
 	ctx := context.Background()
 	rels, err := s.Releases(ctx, src(r, "org/charts/app"), "app")
 	if err != nil {
@@ -327,7 +329,7 @@ func TestSource_errors(t *testing.T) {
 	}{
 		{name: "unknown repository", repo: "nope/nothing", sentinel: datasource.ErrNotFound},
 		{name: "anonymous refused", opts: []ocitest.Option{ocitest.WithAuth(ocitest.AuthRequired)}, repo: "a", sentinel: datasource.ErrUnauthorized},
-		{name: "bad credentials", opts: []ocitest.Option{ocitest.WithAuth(ocitest.AuthRequired), ocitest.WithUser("u", "right")}, repo: "a", cred: ptr(secret), sentinel: datasource.ErrUnauthorized},
+		{name: "bad credentials", opts: []ocitest.Option{ocitest.WithAuth(ocitest.AuthRequired), ocitest.WithUser("u", "right")}, repo: "a", cred: new(secret), sentinel: datasource.ErrUnauthorized},
 		{name: "rate limited", opts: []ocitest.Option{ocitest.WithAuth(ocitest.AuthNone), status(http.StatusTooManyRequests)}, repo: "a", sentinel: datasource.ErrRateLimited, transient: true},
 		{name: "server error", opts: []ocitest.Option{ocitest.WithAuth(ocitest.AuthNone), status(http.StatusInternalServerError)}, repo: "a", transient: true},
 		{name: "bad gateway", opts: []ocitest.Option{ocitest.WithAuth(ocitest.AuthNone), status(http.StatusBadGateway)}, repo: "a", transient: true},
@@ -372,8 +374,6 @@ func TestSource_errors(t *testing.T) {
 		}
 	})
 }
-
-func ptr[T any](v T) *T { return &v }
 
 // dockerConfig writes a config.json in a temp dir and returns the dir (the
 // DOCKER_CONFIG value). With a password, host gets an auths entry; with a
@@ -658,7 +658,7 @@ func TestSource_singleflight(t *testing.T) {
 	t.Parallel()
 	r := ocitest.New(t)
 	r.PushChart(t, "a", "a", "1.0.0", time.Time{}, "")
-	s := newSource(r, ocirepo.Options{})
+	s := datasource.New(nil, newSource(r, ocirepo.Options{}))
 	var wg sync.WaitGroup
 	results := make([][]chart.Release, 8)
 	for i := range results {
@@ -708,18 +708,26 @@ func TestSource_hostConcurrency(t *testing.T) {
 	for i := range repos {
 		r.PushChart(t, fmt.Sprintf("c%d", i), "c", "1.0.0", time.Time{}, "")
 	}
+	// The limit is the client's (httpx, the one limiter of a run): the app
+	// maps registries[].concurrency onto it per contacted host.
 	tests := []struct {
 		name  string
-		opts  ocirepo.Options
-		limit int32
+		limit func(host string) int
+		want  int32
 	}{
-		{"option", ocirepo.Options{HostConcurrency: 2}, 2},
-		{"host setting", ocirepo.Options{Hosts: datasource.Hosts{{Match: r.Host(), Concurrency: 1}}}, 1},
+		{"every host", func(string) int { return 2 }, 2},
+		{"this host", func(h string) int {
+			if h == r.Host() {
+				return 1
+			}
+			return 0
+		}, 1},
 	}
 	for _, tt := range tests { // sequential: they share the peak counter
 		t.Run(tt.name, func(t *testing.T) {
 			peak.Store(0)
-			s := newSource(r, tt.opts)
+			client := httpx.New(httpx.Options{HostConcurrency: tt.limit, MaxAttempts: 1, Transport: r.Client().Transport})
+			s := newSource(r, ocirepo.Options{Client: client})
 			var wg sync.WaitGroup
 			for i := range repos {
 				wg.Go(func() {
@@ -729,8 +737,8 @@ func TestSource_hostConcurrency(t *testing.T) {
 				})
 			}
 			wg.Wait()
-			if p := peak.Load(); p > tt.limit {
-				t.Errorf("peak requests in flight = %d, want <= %d", p, tt.limit)
+			if p := peak.Load(); p > tt.want {
+				t.Errorf("peak requests in flight = %d, want <= %d", p, tt.want)
 			}
 		})
 	}
@@ -740,7 +748,7 @@ func TestSource_contextCancelNotMemoized(t *testing.T) {
 	t.Parallel()
 	r := ocitest.New(t)
 	r.PushChart(t, "a", "a", "1.0.0", time.Time{}, "")
-	s := newSource(r, ocirepo.Options{})
+	s := datasource.New(nil, newSource(r, ocirepo.Options{}))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, err := s.Releases(ctx, src(r, "a"), "a")
@@ -768,7 +776,7 @@ func BenchmarkReleases150(b *testing.B) {
 	client := r.Client()
 	b.ResetTimer()
 	for b.Loop() {
-		s := ocirepo.New(ocirepo.Options{Client: client, Getenv: noEnv}) // cold memo and token cache
+		s := ocirepo.New(ocirepo.Options{Client: client, Getenv: noEnv}) // cold token cache
 		var wg sync.WaitGroup
 		for i := range repos {
 			wg.Go(func() {

@@ -94,7 +94,7 @@ func New(opts Options) (*Client, error) {
 	}
 	base, err := url.Parse(strings.TrimSuffix(opts.BaseURL, "/") + "/")
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
-		return nil, fmt.Errorf("github client: invalid base URL %q", redact(opts.BaseURL))
+		return nil, fmt.Errorf("github client: invalid base URL %q", httpx.RedactURL(opts.BaseURL))
 	}
 	if base.User != nil {
 		return nil, fmt.Errorf("github client: base URL must not carry credentials")
@@ -220,9 +220,6 @@ func sleep(ctx context.Context, d time.Duration) error {
 		return nil
 	}
 }
-
-// redact renders a URL for an error message without its credentials.
-func redact(raw string) string { return httpx.RedactString(raw) }
 
 // maxRateWaits bounds how often one call waits for a rate limit, so a server
 // that keeps refusing cannot hold the client forever.

@@ -1,5 +1,5 @@
 // Package ocitest runs a real OCI registry on 127.0.0.1 for tests:
-// go-containerregistry's in-memory registry (the one the demo runs too),
+// go-containerregistry's in-memory registry (the demo serves its own read-only one),
 // with distribution's paged tag lists and manifest ETags, behind a token
 // access controller that gives the real 401 → Bearer challenge → token flow
 // of the distribution token spec, anonymous or with username/password
