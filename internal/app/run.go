@@ -110,11 +110,7 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 	if err != nil {
 		return withTimeoutCause(ctx, err)
 	}
-	rr := report.Run{Plan: p.report, DryRun: opts.DryRun}
-	for _, o := range outcomes {
-		rr.Outcomes = append(rr.Outcomes, report.Outcome{Branch: o.Branch, Title: o.Title, Action: string(o.Action),
-			Number: o.Number, URL: o.URL, Detail: o.Detail, Err: o.Err})
-	}
+	rr := report.Run{Plan: p.report, DryRun: opts.DryRun, Outcomes: outcomes}
 	switch opts.Output.String() {
 	case "json":
 		err = report.WriteRunJSON(deps.IO.Out, rr)
