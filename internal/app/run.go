@@ -16,6 +16,7 @@ import (
 	"github.com/bosunhq/bosun/internal/buildinfo"
 	"github.com/bosunhq/bosun/internal/forge"
 	"github.com/bosunhq/bosun/internal/forge/github"
+	"github.com/bosunhq/bosun/internal/pipeline"
 	"github.com/bosunhq/bosun/internal/plan"
 	"github.com/bosunhq/bosun/internal/publish"
 	"github.com/bosunhq/bosun/internal/report"
@@ -94,7 +95,7 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 	if err != nil {
 		return err
 	}
-	p, err := deps.buildPlan(ctx, opts.Dir, opts.Lookup)
+	p, err := deps.runPipeline(ctx, opts.Dir, opts.Lookup)
 	if err != nil {
 		return withTimeoutCause(ctx, err)
 	}
@@ -106,11 +107,11 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 	if err != nil {
 		return err
 	}
-	outcomes, err := publish.Publish(ctx, f, p.result.Groups, p.result.FailedKeys(), pub)
+	outcomes, err := publish.Publish(ctx, f, p.Groups, p.FailedKeys(), pub)
 	if err != nil {
 		return withTimeoutCause(ctx, err)
 	}
-	rr := report.Run{Plan: p.report, DryRun: opts.DryRun, Outcomes: outcomes}
+	rr := report.Run{Plan: p, DryRun: opts.DryRun, Outcomes: outcomes}
 	switch opts.Output.String() {
 	case "json":
 		err = report.WriteRunJSON(deps.IO.Out, rr)
@@ -122,15 +123,15 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 	}
 	gha := deps.githubActions()
 	planPath := gha.planFile(opts.PlanFile)
-	if err := writePlanFile(planPath, p.report); err != nil {
+	if err := writePlanFile(planPath, p); err != nil {
 		return err
 	}
 	if gha != nil {
-		if err := deps.reportToActions(gha, opts.Dir, planPath, p.report, &rr); err != nil {
+		if err := deps.reportToActions(gha, opts.Dir, planPath, p, &rr); err != nil {
 			return err
 		}
 	}
-	if p.failed() || rr.Failed() {
+	if p.Partial() || rr.Failed() {
 		if cause := timedOut(ctx); cause != nil {
 			deps.Logger.Warn("run cut short: the rest is left for the next run", "err", cause)
 		}
@@ -189,21 +190,21 @@ func newRunClient(opts *RunOptions) (*github.Client, error) {
 
 // publishOptions maps the configuration and flags onto publish's options;
 // pull request bodies are rendered by report.
-func publishOptions(ctx context.Context, opts *RunOptions, p *planned) (publish.Options, error) {
+func publishOptions(ctx context.Context, opts *RunOptions, p *pipeline.Result) (publish.Options, error) {
 	deps := opts.deps
-	title, err := titleFunc(p.cfg.PullRequests.TitleTemplate)
+	title, err := titleFunc(p.Config.PullRequests.TitleTemplate)
 	if err != nil {
 		return publish.Options{}, &usageError{err}
 	}
 	base := opts.BaseBranch
 	if base == "" {
-		base = p.cfg.PullRequests.BaseBranch
+		base = p.Config.PullRequests.BaseBranch
 	}
 	now := deps.Now()
 	pub := publish.Options{
 		Base:         base,
-		BranchPrefix: p.cfg.PullRequests.BranchPrefix,
-		Labels:       p.cfg.PullRequests.Labels,
+		BranchPrefix: p.Config.PullRequests.BranchPrefix,
+		Labels:       p.Config.PullRequests.Labels,
 		Title:        title,
 		Local:        localContent(ctx, opts.Dir),
 		PathPrefix:   gitPrefixOf(opts.Dir),
@@ -214,10 +215,10 @@ func publishOptions(ctx context.Context, opts *RunOptions, p *planned) (publish.
 		},
 		Logger: deps.Logger,
 	}
-	if v := p.cfg.PullRequests.MaxOpen; v != nil {
+	if v := p.Config.PullRequests.MaxOpen; v != nil {
 		pub.MaxOpen = *v
 	}
-	if v := p.cfg.PullRequests.MaxNewPerRun; v != nil {
+	if v := p.Config.PullRequests.MaxNewPerRun; v != nil {
 		pub.MaxNew = *v
 	}
 	return pub, nil
