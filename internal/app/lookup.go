@@ -46,18 +46,28 @@ func (d *Deps) newLookup(cfg *config.Config, lo lookupOptions) *datasource.Memo 
 			return perHost[host]
 		},
 	})
-	helm := helmrepo.New(client, helmrepo.Options{
+	helmOpts := helmrepo.Options{
 		Hosts:        hosts,
 		MaxIndexSize: cfg.Lookup.MaxIndexSize.Bytes(),
 		Logger:       d.Logger,
-	})
-	oci := ocirepo.New(ocirepo.Options{
+	}
+	ociOpts := ocirepo.Options{
 		Client:   client,
 		Hosts:    hosts,
 		Getenv:   d.Getenv,
 		Logger:   d.Logger,
 		CacheDir: cacheDir,
-	})
+	}
+	if logins := newRegistryLogins(cfg); !logins.empty() {
+		helmOpts.Credentials = logins.helm(d.Getenv)
+		docker, err := ocirepo.DockerCredentials(d.Getenv)
+		if err != nil {
+			d.Logger.Warn("docker config not read", "err", err)
+		}
+		ociOpts.Credentials = logins.oci(d.Getenv, docker)
+	}
+	helm := helmrepo.New(client, helmOpts)
+	oci := ocirepo.New(ociOpts)
 	d.Logger.Debug("lookup ready", "cache", cacheDir != "")
 	return datasource.New(helm, oci, datasource.WithSourceTimeout(cfg.Lookup.Timeout.Duration()))
 }
