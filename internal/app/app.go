@@ -136,6 +136,7 @@ grouped pull requests.`,
 		newVersionsCmd(deps, nil),
 		newConfigCmd(deps),
 		newDemoCmd(deps, nil),
+		newMigrateCmd(deps, nil),
 	)
 	return cmd
 }
