@@ -121,6 +121,7 @@ grouped pull requests.`,
 		},
 	}
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
+	addVersionFlag(cmd)
 	f := cmd.PersistentFlags()
 	f.StringVar(&g.ConfigPath, "config", "", "config file (default: .github/bosun.yaml, then bosun.yaml in the repository)")
 	f.Var(g.LogLevel, "log-level", "log level: debug, info, warn or error")
