@@ -139,7 +139,7 @@ func TestAction_Metadata(t *testing.T) {
 	}
 }
 
-// TestAction_Lint runs actionlint on the example workflows, and on a
+// TestAction_Lint runs actionlint on the example workflows (docs/examples), and on a
 // workflow that uses the action from this checkout, so that actionlint
 // also checks the inputs against action.yml.
 func TestAction_Lint(t *testing.T) {
@@ -152,7 +152,7 @@ func TestAction_Lint(t *testing.T) {
 	if err := os.MkdirAll(wf, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	examples, _ := filepath.Glob(filepath.Join(root(t), "testdata", "workflows", "*.yaml"))
+	examples, _ := filepath.Glob(filepath.Join(root(t), "docs", "examples", "*.yaml"))
 	for _, f := range examples {
 		b, err := os.ReadFile(f)
 		if err != nil {
