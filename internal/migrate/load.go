@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -52,8 +51,8 @@ type File struct {
 // returned as notes.
 func Load(root, name string) (files []File, notes []Item, err error) {
 	seen := map[string]bool{}
-	var visit func(name string, depth int) error
-	visit = func(name string, depth int) error {
+	var visit func(name string) error
+	visit = func(name string) error {
 		if seen[name] {
 			return nil
 		}
@@ -79,7 +78,7 @@ func Load(root, name string) (files []File, notes []Item, err error) {
 						Reason: fmt.Sprintf("preset %q is not a file in this repository: its rules were not read", it.Str)})
 					continue
 				}
-				if err := visit(local, depth+1); err != nil {
+				if err := visit(local); err != nil {
 					return err
 				}
 			}
@@ -87,7 +86,7 @@ func Load(root, name string) (files []File, notes []Item, err error) {
 		files = append(files, File{Name: name, Root: v})
 		return nil
 	}
-	if err := visit(filepath.ToSlash(name), 0); err != nil {
+	if err := visit(filepath.ToSlash(name)); err != nil {
 		return nil, nil, err
 	}
 	return files, notes, nil
@@ -146,9 +145,6 @@ func localPreset(root, preset string) (string, bool) {
 	}
 	fi, err := os.Stat(filepath.Join(root, filepath.FromSlash(file)))
 	if err != nil || !fi.Mode().IsRegular() {
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return "", false
-		}
 		return "", false
 	}
 	return file, true
