@@ -174,6 +174,24 @@ func TestDocs_CronJob(t *testing.T) {
 		t.Errorf("bosun scans %s, which the clone does not fill", repoDir)
 	}
 
+	// The clone script, against a local repository, fills the directory bosun scans.
+	upstream := t.TempDir()
+	for _, args := range [][]string{{"init", "-q", "-b", "main"}, {"-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "init"}} {
+		if out, err := exec.Command("git", append([]string{"-C", upstream}, args...)...).CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	mnt := t.TempDir()
+	script := strings.ReplaceAll(pod.InitContainers[0].Args[0], mounts["repo"]+"/", mnt+"/")
+	clone := exec.Command("sh", "-c", script)
+	clone.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "REPO_URL=file://" + upstream, "GITHUB_TOKEN=ghs_cloneToken"}
+	if out, err := clone.CombinedOutput(); err != nil || strings.Contains(string(out), "ghs_cloneToken") {
+		t.Errorf("clone script: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(mnt, strings.TrimPrefix(repoDir, mounts["repo"]+"/"), ".git")); err != nil {
+		t.Errorf("the clone did not fill %s: %v", repoDir, err)
+	}
+
 	// The container's arguments, with the volumes mapped to the sandbox.
 	bin := buildBosun(t)
 	sb := newSandbox(t)
