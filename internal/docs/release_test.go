@@ -1,9 +1,12 @@
 package docs
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -132,14 +135,39 @@ func TestGoreleaser_Stamp(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
+	want := "bosun v9.8.7\ncommit: 0123456789abcdef0123456789abcdef01234567\ndate: 2026-12-01T10:00:00Z\n"
 	for _, args := range [][]string{{"version"}, {"--version"}} {
 		out, err := exec.Command(bin, args...).Output()
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := "bosun v9.8.7\ncommit: 0123456789abcdef0123456789abcdef01234567\ndate: 2026-12-01T10:00:00Z\n"
 		if !strings.HasPrefix(string(out), want) {
 			t.Errorf("bosun %s = %q, want prefix %q", args[0], out, want)
 		}
+	}
+
+	// Packaged as .goreleaser.yaml names it, with checksums.txt, and served
+	// as a release: the Action's install step picks it, and it runs.
+	if runtime.GOOS != "linux" || (runtime.GOARCH != "amd64" && runtime.GOARCH != "arm64") {
+		t.Skipf("the install step runs here for linux runners only (host %s/%s)", runtime.GOOS, runtime.GOARCH)
+	}
+	exe, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := strings.NewReplacer("{{ .Os }}", runtime.GOOS, "{{ .Arch }}", runtime.GOARCH).Replace(g.Archives[0].NameTemplate) + ".tar.gz"
+	archive := tarGz(t, "bosun", string(exe))
+	sum := sha256.Sum256(archive)
+	rs := newReleaseServer(t)
+	rs.files["/bosunhq/bosun/releases/download/v9.8.7/"+name] = archive
+	rs.files["/bosunhq/bosun/releases/download/v9.8.7/"+g.Checksum.NameTemplate] = []byte(hex.EncodeToString(sum[:]) + "  " + name + "\n")
+	arch := map[string]string{"amd64": "X64", "arm64": "ARM64"}[runtime.GOARCH]
+	out, log, err := install(t, loadAction(t), rs, t.TempDir(), "v9.8.7", "Linux", arch)
+	if err != nil {
+		t.Fatalf("install: %v\n%s", err, log)
+	}
+	got, err := exec.Command(out["bin"], "version").Output()
+	if err != nil || !strings.HasPrefix(string(got), want) {
+		t.Errorf("installed bosun version = %q (%v), want prefix %q", got, err, want)
 	}
 }
