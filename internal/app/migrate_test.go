@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/bosunhq/bosun/internal/config"
+	"github.com/bosunhq/bosun/internal/testutil/corpus"
 )
 
 // TestMigrateRenovate_Corpus migrates the Renovate configs of two real
@@ -18,7 +19,7 @@ func TestMigrateRenovate_Corpus(t *testing.T) {
 	for _, name := range []string{"onedr0p__home-ops", "xunholy__k8s-gitops"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			dir := corpusDir(t, name)
+			dir := corpus.Repo(t, name)
 			r := runApp(t, nil, "-q", "migrate", "renovate", "--dir", dir)
 			if r.code != ExitOK {
 				t.Fatalf("exit %d: %s", r.code, r.stderr)
@@ -58,25 +59,5 @@ func TestMigrateRenovate_Write(t *testing.T) {
 	}
 	if r := runApp(t, nil, "migrate", "renovate", "--dir", t.TempDir()); r.code != ExitUsage || !strings.Contains(r.stderr, "no Renovate config") {
 		t.Errorf("no config: exit %d, stderr %s", r.code, r.stderr)
-	}
-}
-
-// corpusDir finds shared/corpus/<name> beside the repository or beside one
-// of its parent directories (a git worktree sits deeper than the clone).
-func corpusDir(t *testing.T, name string) string {
-	t.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for d := wd; ; d = filepath.Dir(d) {
-		p := filepath.Join(d, "shared", "corpus", name)
-		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
-			return p
-		}
-		if filepath.Dir(d) == d {
-			t.Skipf("corpus %s not found beside the repository: skipped", name)
-			return ""
-		}
 	}
 }

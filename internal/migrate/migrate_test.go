@@ -1,34 +1,14 @@
 package migrate
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/bosunhq/bosun/internal/config"
+	"github.com/bosunhq/bosun/internal/testutil/corpus"
 	"github.com/bosunhq/bosun/internal/testutil/golden"
 )
-
-// corpusDir finds shared/corpus/<name> beside the repository or beside one
-// of its parent directories (a git worktree sits deeper than the clone).
-func corpusDir(t *testing.T, name string) string {
-	t.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for d := wd; ; d = filepath.Dir(d) {
-		p := filepath.Join(d, "shared", "corpus", name)
-		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
-			return p
-		}
-		if filepath.Dir(d) == d {
-			t.Skipf("corpus %s not found beside the repository: skipped", name)
-			return ""
-		}
-	}
-}
 
 func items(list []Item) []byte {
 	var b strings.Builder
@@ -45,7 +25,7 @@ func TestConvert_Corpus(t *testing.T) {
 	for _, name := range []string{"onedr0p__home-ops", "xunholy__k8s-gitops"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			dir := corpusDir(t, name)
+			dir := corpus.Repo(t, name)
 			file, err := Find(dir)
 			if err != nil {
 				t.Fatal(err)
