@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bosunhq/bosun/internal/policy"
 	"github.com/bosunhq/bosun/internal/versioning"
 )
 
@@ -141,18 +142,27 @@ func (c *converter) top(f File) {
 			}
 		case "$schema", "extends": // presets are read by Load
 		case "ignorePaths":
-			if ss, ok := v.Strings(); ok {
-				c.ignore = append(c.ignore, ss...)
-			} else {
+			ss, ok := v.Strings()
+			if !ok {
 				c.miss(f, m.Line, m.Key, "not a list of strings")
 			}
-		case "labels", "addLabels":
-			if ss, ok := v.Strings(); ok {
-				c.prLabels = append(c.prLabels, ss...)
-				if m.Key == "labels" {
-					c.prLabels = ss
+			for _, g := range ss {
+				if err := policy.ValidateGlob(g); err != nil {
+					c.miss(f, m.Line, m.Key, "%v", err)
+					continue
 				}
+				c.ignore = append(c.ignore, g)
 			}
+		case "labels", "addLabels":
+			ss, err := labels(v)
+			if err != nil {
+				c.miss(f, m.Line, m.Key, "%v", err)
+				continue
+			}
+			if m.Key == "labels" {
+				c.prLabels = nil
+			}
+			c.prLabels = append(c.prLabels, ss...)
 		case "prConcurrentLimit":
 			c.maxOpen = intValue(v)
 		case "prHourlyLimit":
@@ -267,6 +277,12 @@ func (c *converter) packageRule(f File, v *Value, i int) {
 			if !ok {
 				c.miss(f, m.Line, m.Key, "not a list of strings; the rule is left out")
 				return
+			}
+			for _, g := range ss {
+				if err := policy.ValidateGlob(g); err != nil {
+					c.miss(f, m.Line, m.Key, "%v; the rule is left out", err)
+					return
+				}
 			}
 			r.paths = append(r.paths, ss...)
 		case "matchUpdateTypes":
@@ -386,6 +402,10 @@ func (c *converter) setting(f File, m Member, s *settings, rule string) {
 	case "groupName", "groupSlug":
 		if v.Kind == String {
 			g := strings.Trim(slugRE.ReplaceAllString(strings.ToLower(v.Str), "-"), "-./_")
+			if g == "" {
+				c.miss(f, m.Line, key, "%q has no letters or digits for a group name", v.Str)
+				return
+			}
 			if m.Key == "groupSlug" || s.group == "" {
 				s.group = g
 			}
@@ -406,13 +426,16 @@ func (c *converter) setting(f File, m Member, s *settings, rule string) {
 			return
 		}
 	case "labels", "addLabels":
-		if ss, ok := v.Strings(); ok {
-			s.labels = append(s.labels, ss...)
-			if m.Key == "addLabels" {
-				c.note(f, m.Line, key, "mapped to labels: a later bosun rule's labels replace these instead of adding to them")
-			}
+		ss, err := labels(v)
+		if err != nil {
+			c.miss(f, m.Line, key, "%v", err)
 			return
 		}
+		s.labels = append(s.labels, ss...)
+		if m.Key == "addLabels" {
+			c.note(f, m.Line, key, "mapped to labels: a later bosun rule's labels replace these instead of adding to them")
+		}
+		return
 	default:
 		if reason, ok := unsupported[m.Key]; ok {
 			c.miss(f, m.Line, key, "%s", reason)
@@ -440,4 +463,22 @@ func renovateDuration(v *Value) (string, error) {
 		return "", fmt.Errorf("duration %q is not of the form \"3 days\"", v.Str)
 	}
 	return m[1] + string(m[2][0]), nil
+}
+
+// labels reads a list of labels; a label holding a Renovate template or
+// longer than GitHub's 50 characters is refused.
+func labels(v *Value) ([]string, error) {
+	ss, ok := v.Strings()
+	if !ok {
+		return nil, fmt.Errorf("not a list of strings")
+	}
+	for _, l := range ss {
+		switch {
+		case strings.TrimSpace(l) == "" || len(l) > 50:
+			return nil, fmt.Errorf("label %q: a label is 1 to 50 characters", l)
+		case strings.Contains(l, "{{"):
+			return nil, fmt.Errorf("label %q: bosun labels are not templates", l)
+		}
+	}
+	return ss, nil
 }
