@@ -159,6 +159,9 @@ func TestAction_Resolve(t *testing.T) {
 	if _, err := tryResolve(t, a, t.TempDir(), map[string]string{"github.action_ref": "v3"}, map[string]string{"GITHUB_API_URL": rs.URL}); err == nil {
 		t.Error("a major tag with no release must fail")
 	}
+	if out, err := tryResolve(t, a, t.TempDir(), map[string]string{"github.action_ref": "main", "inputs.version": "1.2.3"}, nil); err == nil || !strings.Contains(out["log"], "not a release tag") {
+		t.Errorf("a version input that is no tag must fail, not build: %v %s", err, out["log"])
+	}
 }
 
 // install runs resolve and download for ref on the given runner platform.
