@@ -122,6 +122,7 @@ grouped pull requests.`,
 		},
 	}
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
+	addVersionFlag(cmd)
 	f := cmd.PersistentFlags()
 	f.StringVar(&g.ConfigPath, "config", "", "config file (default: .github/bosun.yaml, then bosun.yaml in the repository)")
 	f.Var(g.LogLevel, "log-level", "log level: debug, info, warn or error")
@@ -138,6 +139,7 @@ grouped pull requests.`,
 		newVersionsCmd(deps, nil),
 		newConfigCmd(deps),
 		newDemoCmd(deps, nil),
+		newMigrateCmd(deps, nil),
 	)
 	return cmd
 }
