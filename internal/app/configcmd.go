@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -51,13 +50,12 @@ the defaults and checks every value, reporting all problems at once with their
 lines. It then renders pullRequests.titleTemplate for a sample group: a field
 that does not exist fails, with the list of those that do.
 
-Given a repository DIR (default: the current directory) it reads the config
-as every command does (--config, else DIR/.github/bosun.yaml, else
-DIR/bosun.yaml); given a FILE it checks that file against the repository
-holding it. It scans the repository and warns about each namespaces, charts,
-paths or clusters glob of a rule that matches no reference, with a close
-value when there is one ("did you mean"). Warnings leave the exit code at 0
-unless --strict.
+Given a FILE it checks that file alone. Given a repository DIR (default: the
+current directory) it reads the config as every command does (--config, else
+DIR/.github/bosun.yaml, else DIR/bosun.yaml), scans DIR and warns about each
+namespaces, charts, paths or clusters glob of a rule that matches no
+reference, with a close value when there is one ("did you mean"). Warnings
+leave the exit code at 0 unless --strict.
 
 ` + titleFieldsHelp,
 		Args: cobra.MaximumNArgs(1),
@@ -76,7 +74,8 @@ unless --strict.
 }
 
 // validateTargets resolves the argument of validate into the config file
-// and the repository its rules are checked against.
+// and the repository its rules are checked against ("" for none: a FILE is
+// checked alone).
 func validateTargets(arg, configFlag string) (path, repo string, err error) {
 	repo = "."
 	if arg != "" {
@@ -88,7 +87,7 @@ func validateTargets(arg, configFlag string) (path, repo string, err error) {
 			if configFlag != "" && configFlag != arg {
 				return "", "", usageErrorf("config validate: give the file as FILE or as --config, not both")
 			}
-			return arg, repoOf(arg), nil
+			return arg, "", nil
 		}
 		repo = arg
 	}
@@ -100,16 +99,6 @@ func validateTargets(arg, configFlag string) (path, repo string, err error) {
 		return "", "", &usageError{err}
 	}
 	return p, repo, nil
-}
-
-// repoOf is the repository a config file belongs to: the directory holding
-// it, or the parent of that directory when it is .github.
-func repoOf(file string) string {
-	dir := filepath.Dir(file)
-	if filepath.Base(dir) == ".github" {
-		return filepath.Dir(dir)
-	}
-	return dir
 }
 
 func runValidate(ctx context.Context, opts *ValidateOptions) error {
@@ -148,7 +137,7 @@ func runValidate(ctx context.Context, opts *ValidateOptions) error {
 // references; files that cannot be read are the scan's business, not the
 // config's, and are left out.
 func ruleWarnings(ctx context.Context, deps *Deps, cfg *config.Config, path, repo string) ([]string, error) {
-	if len(cfg.Rules) == 0 {
+	if repo == "" || len(cfg.Rules) == 0 {
 		return nil, nil
 	}
 	scanned, err := pipeline.Scan(ctx, pipeline.Deps{}, pipeline.Options{Dir: repo, ConfigPath: path, NoGit: deps.global.NoGit})

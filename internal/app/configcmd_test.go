@@ -64,6 +64,9 @@ func TestConfigValidate_FieldsDocumented(t *testing.T) {
 		documented = append(documented, m[1])
 	}
 	slices.Sort(documented)
+	if def := sampleGroup().Title; !strings.Contains(r.stdout, "  .Default   the built-in title (\""+def+"\")") {
+		t.Errorf("the help's example of .Default is not the built-in title %q:\n%s", def, r.stdout)
+	}
 	if diff := cmp.Diff(fields, documented); diff != "" {
 		t.Errorf("fields in `config validate --help` (-given +documented):\n%s", diff)
 	}
@@ -87,7 +90,11 @@ rules:
 `)
 	wantTypo := `rules[0].match.namespaces[0]: "kube-sytem" matches no namespace of any reference (did you mean "kube-system"?)`
 	wantAll := `bosun.yaml:5: warning: rules[1].match: each list matches some reference, but no reference matches them all`
-	for _, args := range [][]string{{dir}, {cfg}, {"--config", cfg, dir}} {
+	alone := runApp(t, nil, "config", "validate", "--strict", cfg)
+	if alone.code != ExitOK || alone.stdout != cfg+": valid\n" {
+		t.Errorf("a FILE is checked alone: exit %d, stdout %q, stderr %s", alone.code, alone.stdout, alone.stderr)
+	}
+	for _, args := range [][]string{{dir}, {"--config", cfg, dir}} {
 		r := runApp(t, nil, append([]string{"config", "validate"}, args...)...)
 		if r.code != ExitOK {
 			t.Errorf("%v: warnings must not fail without --strict: exit %d\n%s", args, r.code, r.stderr)

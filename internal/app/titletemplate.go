@@ -14,7 +14,7 @@ import (
 // executed with; a test keeps it equal to what titleFunc provides.
 const titleFieldsHelp = `Fields of pullRequests.titleTemplate (Go text/template; the title is also the
 first line of the commit message):
-  .Default   the title bosun would write ("chore(deps): update cert-manager to 1.15.0")
+  .Default   the built-in title ("feat(helm): update chart cert-manager ( 1.14.0 → 1.15.0 )")
   .Group     the group's name ("cert-manager", "app-template-major")
   .Branch    the group's branch ("bosun/cert-manager")
   .Type      the group's largest update type: major, minor, patch or digest
