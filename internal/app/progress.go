@@ -98,11 +98,11 @@ type lookupProgress struct {
 func (l *lookupProgress) Releases(ctx context.Context, src chart.Source, name string) ([]chart.Release, error) {
 	rels, err := l.Lookup.Releases(ctx, src, name)
 	l.mu.Lock()
+	defer l.mu.Unlock()
 	l.done++
 	l.total = max(l.total, l.done)
-	text := fmt.Sprintf("looking up chart sources: %d/%d", l.done, l.total)
-	l.mu.Unlock()
-	l.line.set(text)
+	// Drawn under the lock, so counts never go backwards on screen.
+	l.line.set(fmt.Sprintf("looking up chart sources: %d/%d", l.done, l.total))
 	return rels, err
 }
 
