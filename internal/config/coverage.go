@@ -95,11 +95,21 @@ func refClusters(r chart.Ref) []string {
 	return out
 }
 
-func (l matchList) match(pattern, value string) bool {
-	if l.isPath {
-		return glob.Match(pattern, value)
+// matcher compiles pattern once; an invalid pattern matches nothing.
+func (l matchList) matcher(pattern string) func(string) bool {
+	if !l.isPath {
+		return func(v string) bool { return glob.MatchName(pattern, v) }
 	}
-	return glob.MatchName(pattern, value)
+	p, err := glob.Compile(pattern)
+	if err != nil {
+		return func(string) bool { return false }
+	}
+	return p.Match
+}
+
+// matchesAny reports whether pattern matches one of values.
+func (l matchList) matchesAny(pattern string, values []string) bool {
+	return slices.ContainsFunc(values, l.matcher(pattern))
 }
 
 // Unmatched checks the rules against the references of a repository: each
@@ -115,20 +125,25 @@ func (c *Config) Unmatched(refs []chart.Ref) []Warning {
 	}
 	lists := matchLists()
 	values := make([][]string, len(lists))
+	cands := make([][]string, len(lists)) // what a suggestion may start with
 	for i, l := range lists {
 		values[i] = distinctValues(refs, l.values)
+		cands[i] = values[i]
+		if l.isPath {
+			cands[i] = withParentDirs(values[i])
+		}
 	}
 	var out []Warning
 	for ri, rule := range c.Rules {
 		warned := false
 		for li, l := range lists {
 			for gi, g := range l.globs(rule.Match) {
-				if slices.ContainsFunc(values[li], func(v string) bool { return l.match(g, v) }) {
+				if l.matchesAny(g, values[li]) {
 					continue
 				}
 				path := fmt.Sprintf("rules[%d].match.%s[%d]", ri, l.key, gi)
 				out = append(out, Warning{File: c.Name(), Line: c.at(path), Path: path,
-					Msg: fmt.Sprintf("%q matches no %s of any reference%s", g, l.noun, didYouMean(l, g, values[li]))})
+					Msg: fmt.Sprintf("%q matches no %s of any reference%s", g, l.noun, didYouMean(l, g, values[li], cands[li]))})
 				warned = true
 			}
 		}
@@ -149,9 +164,7 @@ func matchesAll(lists []matchList, m Match, r chart.Ref) bool {
 		if len(globs) == 0 {
 			continue
 		}
-		if !slices.ContainsFunc(l.values(r), func(v string) bool {
-			return slices.ContainsFunc(globs, func(g string) bool { return l.match(g, v) })
-		}) {
+		if !slices.ContainsFunc(globs, func(g string) bool { return l.matchesAny(g, l.values(r)) }) {
 			return false
 		}
 	}
@@ -174,8 +187,8 @@ func distinctValues(refs []chart.Ref, of func(chart.Ref) []string) []string {
 // didYouMean proposes a glob close to pattern (at most two edits in its
 // literal part) that matches one of values, or lists the values in use
 // when there are few.
-func didYouMean(l matchList, pattern string, values []string) string {
-	if s := closest(l, pattern, values); s != "" {
+func didYouMean(l matchList, pattern string, values, cands []string) string {
+	if s := closest(l, pattern, values, cands); s != "" {
 		return fmt.Sprintf(" (did you mean %q?)", s)
 	}
 	if !l.isPath && len(values) <= 10 {
@@ -184,29 +197,35 @@ func didYouMean(l matchList, pattern string, values []string) string {
 	return ""
 }
 
-func closest(l matchList, pattern string, values []string) string {
+// closest returns the glob nearest to pattern that matches one of values,
+// made of a candidate (a value or a prefix of one) and pattern's wildcard
+// part, or "".
+func closest(l matchList, pattern string, values, cands []string) string {
 	cut := strings.IndexAny(pattern, "*?[{\\")
 	if cut < 0 {
 		cut = len(pattern)
 	}
 	lit, rest := pattern[:cut], pattern[cut:]
 	maxD := min(2, len(lit)/3)
-	if maxD == 0 {
+	if maxD == 0 || len(lit) > maxSuggestLen {
 		return ""
 	}
-	cands := values
-	if l.isPath {
-		cands = withParentDirs(values)
-	}
+	seen := map[string]bool{}
 	best, bestD := "", maxD+1
 	for _, c := range cands {
-		for _, n := range prefixLengths(len(lit), len(c), rest == "") {
-			d := editDistance(lit, c[:n])
-			proposal := c[:n] + rest
+		lo, hi := prefixLengths(len(lit), len(c), rest == "")
+		for n := lo; n <= hi; n++ {
+			p := c[:n]
+			if seen[p] {
+				continue
+			}
+			seen[p] = true
+			d := distanceWithin(lit, p, maxD)
+			proposal := p + rest
 			if d == 0 || d > bestD || (d == bestD && proposal >= best) || proposal == pattern {
 				continue
 			}
-			if slices.ContainsFunc(values, func(v string) bool { return l.match(proposal, v) }) {
+			if l.matchesAny(proposal, values) {
 				best, bestD = proposal, d
 			}
 		}
@@ -214,18 +233,56 @@ func closest(l matchList, pattern string, values []string) string {
 	return best
 }
 
-// prefixLengths lists the prefix lengths of a candidate of length m worth
+// maxSuggestLen bounds the literal part of a glob worth a suggestion: no
+// namespace, chart or path is longer.
+const maxSuggestLen = 512
+
+// distanceWithin is the edit distance of a and b when it is at most k, else
+// k+1; it fills only the band of the table within k of the diagonal.
+func distanceWithin(a, b string, k int) int {
+	if abs(len(a)-len(b)) > k {
+		return k + 1
+	}
+	far := k + 1
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = min(j, far)
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := range cur {
+			cur[j] = far
+		}
+		if i <= k {
+			cur[0] = i
+		}
+		for j := max(1, i-k); j <= min(len(b), i+k); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost, far)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// prefixLengths gives the range of prefix lengths of a candidate of length m worth
 // comparing with a literal of length n: the whole candidate when the glob
 // has no wildcard part, else prefixes within two of n.
-func prefixLengths(n, m int, whole bool) []int {
+func prefixLengths(n, m int, whole bool) (lo, hi int) {
 	if whole {
-		return []int{m}
+		return m, m
 	}
-	var out []int
-	for k := max(1, n-2); k <= min(m, n+2); k++ {
-		out = append(out, k)
-	}
-	return out
+	return max(1, n-2), min(m, n+2)
 }
 
 // withParentDirs adds every directory holding a file of paths ("apps/",

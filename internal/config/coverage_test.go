@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -89,5 +90,44 @@ func TestConfig_UnmatchedClusters(t *testing.T) {
 	w := cfg.Unmatched([]chart.Ref{ref})
 	if len(w) != 1 || !strings.Contains(w[0].Msg, `did you mean "clusters/production"?`) {
 		t.Errorf("want a did-you-mean for the cluster, got %v", w)
+	}
+}
+
+func TestDistanceWithin(t *testing.T) {
+	t.Parallel()
+	words := []string{"", "a", "ab", "flux-system", "flux-sytem", "kube-system", "cert-manager", "cert-manger", "xyz", "apps/media/"}
+	for _, a := range words {
+		for _, b := range words {
+			for k := 0; k <= 3; k++ {
+				want := min(editDistance(a, b), k+1)
+				if got := distanceWithin(a, b, k); got != want {
+					t.Errorf("distanceWithin(%q, %q, %d) = %d, want %d", a, b, k, got, want)
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkUnmatched checks rules with typos against a large repository.
+func BenchmarkUnmatched(b *testing.B) {
+	var refs []chart.Ref
+	for i := range 5000 {
+		ns := fmt.Sprintf("namespace-%d", i%300)
+		refs = append(refs, chart.Ref{Namespaces: []string{ns}, Chart: fmt.Sprintf("chart-%d", i),
+			Loc: chart.Location{File: fmt.Sprintf("kubernetes/apps/%s/app-%d/helmrelease.yaml", ns, i)}})
+	}
+	var yml strings.Builder
+	yml.WriteString("version: 1\nrules:\n")
+	for i := range 20 {
+		fmt.Fprintf(&yml, "  - match: {namespaces: [namespce-%d], charts: [\"chrt-%d*\"], paths: [\"kubernetes/aps/namespace-%d/**\"]}\n    pin: true\n", i, i, i)
+	}
+	cfg, err := Parse("bosun.yaml", []byte(yml.String()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if len(cfg.Unmatched(refs)) != 60 {
+			b.Fatal("want 60 warnings")
+		}
 	}
 }
