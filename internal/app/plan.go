@@ -76,25 +76,6 @@ func (d *Deps) runPipeline(ctx context.Context, dir string, lo lookupOptions) (*
 	return pipeline.Run(ctx, pipeline.Deps{NewLookup: newLookup, Logger: d.Logger}, opts)
 }
 
-// planned is a plan in the shape the run command reads: the config it was
-// made under, the result, and the result as reported.
-type planned struct {
-	cfg    *config.Config
-	result *pipeline.Result
-	report *pipeline.Result
-}
-
-func (p *planned) failed() bool { return p.result.Partial() }
-
-// buildPlan runs the pipeline for the run command.
-func (d *Deps) buildPlan(ctx context.Context, dir string, lo lookupOptions) (*planned, error) {
-	res, err := d.runPipeline(ctx, dir, lo)
-	if err != nil {
-		return nil, err
-	}
-	return &planned{cfg: res.Config, result: res, report: res}, nil
-}
-
 func runPlan(ctx context.Context, opts *PlanOptions) error {
 	deps := opts.deps
 	res, err := deps.runPipeline(ctx, opts.Dir, opts.Lookup)

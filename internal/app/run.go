@@ -2,18 +2,21 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"text/template"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/bosunhq/bosun/internal/buildinfo"
 	"github.com/bosunhq/bosun/internal/forge"
 	"github.com/bosunhq/bosun/internal/forge/github"
+	"github.com/bosunhq/bosun/internal/pipeline"
 	"github.com/bosunhq/bosun/internal/plan"
 	"github.com/bosunhq/bosun/internal/publish"
 	"github.com/bosunhq/bosun/internal/report"
@@ -31,6 +34,8 @@ type RunOptions struct {
 	PlanFile   string
 	Output     *enumFlag
 	Lookup     lookupOptions
+	// Timeout bounds the whole run (lookups and GitHub calls); 0 = none.
+	Timeout time.Duration
 }
 
 func newRunCmd(deps *Deps, runF func(*RunOptions) error) *cobra.Command {
@@ -65,6 +70,7 @@ environment variable named by --token-env (GITHUB_TOKEN), the API from
 	f.BoolVar(&opts.DryRun, "dry-run", false, "print the GitHub writes instead of making them")
 	f.VarP(opts.Output, "output", "o", "output format: text or json")
 	f.StringVar(&opts.PlanFile, "plan-file", "", "also write the JSON plan to this file (default in GitHub Actions: $RUNNER_TEMP/bosun-plan.json)")
+	f.DurationVar(&opts.Timeout, "timeout", 0, "stop the run after this long, e.g. 30m (default 0: no limit)")
 	addLookupFlags(cmd, &opts.Lookup)
 	return cmd
 }
@@ -79,69 +85,33 @@ func parseRepo(s string) (forge.Repo, error) {
 
 func runRun(ctx context.Context, opts *RunOptions) error {
 	deps := opts.deps
-	repoName := opts.Repo
-	if repoName == "" {
-		repoName = deps.Getenv("GITHUB_REPOSITORY")
+	if opts.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, opts.Timeout,
+			fmt.Errorf("run stopped after --timeout %s", opts.Timeout))
+		defer cancel()
 	}
-	repo, err := parseRepo(repoName)
+	client, err := newRunClient(opts)
 	if err != nil {
 		return err
 	}
-	token := deps.Getenv(opts.TokenEnv)
-	if token == "" && !opts.DryRun {
-		return usageErrorf("no token: set %s (a token with contents: write and pull-requests: write)", opts.TokenEnv)
-	}
-	apiURL := opts.APIURL
-	if apiURL == "" {
-		apiURL = deps.Getenv("GITHUB_API_URL")
-	}
-	client, err := github.New(github.Options{
-		BaseURL: apiURL, Token: token, Repo: repo, Logger: deps.Logger, UserAgent: buildinfo.UserAgent(),
-	})
+	p, err := deps.runPipeline(ctx, opts.Dir, opts.Lookup)
 	if err != nil {
-		return &usageError{fmt.Errorf("github client: %w", err)}
-	}
-	p, err := deps.buildPlan(ctx, opts.Dir, opts.Lookup)
-	if err != nil {
-		return err
+		return withTimeoutCause(ctx, err)
 	}
 	var f publish.Forge = client
 	if opts.DryRun {
 		f = publish.DryRun(client, deps.IO.Out)
 	}
-	title, err := titleFunc(p.cfg.PullRequests.TitleTemplate)
-	if err != nil {
-		return &usageError{err}
-	}
-	base := opts.BaseBranch
-	if base == "" {
-		base = p.cfg.PullRequests.BaseBranch
-	}
-	pub := publish.Options{
-		Base:         base,
-		BranchPrefix: p.cfg.PullRequests.BranchPrefix,
-		Labels:       p.cfg.PullRequests.Labels,
-		Title:        title,
-		Local:        localContent(ctx, opts.Dir),
-		PathPrefix:   gitPrefixOf(opts.Dir),
-		Now:          deps.Now(),
-		Logger:       deps.Logger,
-	}
-	if v := p.cfg.PullRequests.MaxOpen; v != nil {
-		pub.MaxOpen = *v
-	}
-	if v := p.cfg.PullRequests.MaxNewPerRun; v != nil {
-		pub.MaxNew = *v
-	}
-	outcomes, err := publish.Publish(ctx, f, p.result.Groups, p.result.FailedKeys(), pub)
+	pub, err := publishOptions(ctx, opts, p)
 	if err != nil {
 		return err
 	}
-	rr := report.Run{Plan: p.report, DryRun: opts.DryRun}
-	for _, o := range outcomes {
-		rr.Outcomes = append(rr.Outcomes, report.Outcome{Branch: o.Branch, Title: o.Title, Action: string(o.Action),
-			Number: o.Number, URL: o.URL, Detail: o.Detail, Err: o.Err})
+	outcomes, err := publish.Publish(ctx, f, p.Groups, p.FailedKeys(), pub)
+	if err != nil {
+		return withTimeoutCause(ctx, err)
 	}
+	rr := report.Run{Plan: p, DryRun: opts.DryRun, Outcomes: outcomes}
 	switch opts.Output.String() {
 	case "json":
 		err = report.WriteRunJSON(deps.IO.Out, rr)
@@ -153,18 +123,105 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 	}
 	gha := deps.githubActions()
 	planPath := gha.planFile(opts.PlanFile)
-	if err := writePlanFile(planPath, p.report); err != nil {
+	if err := writePlanFile(planPath, p); err != nil {
 		return err
 	}
 	if gha != nil {
-		if err := deps.reportToActions(gha, opts.Dir, planPath, p.report, &rr); err != nil {
+		if err := deps.reportToActions(gha, opts.Dir, planPath, p, &rr); err != nil {
 			return err
 		}
 	}
-	if p.failed() || rr.Failed() {
+	if p.Partial() || rr.Failed() {
+		if cause := timedOut(ctx); cause != nil {
+			deps.Logger.Warn("run cut short: the rest is left for the next run", "err", cause)
+		}
 		return errPartial
 	}
 	return nil
+}
+
+// timedOut is the cause --timeout gave when it ended ctx, else nil.
+func timedOut(ctx context.Context) error {
+	if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return nil
+	}
+	if cause := context.Cause(ctx); cause != nil && cause != ctx.Err() {
+		return cause
+	}
+	return nil
+}
+
+// withTimeoutCause adds why ctx ended to err when --timeout ended it.
+func withTimeoutCause(ctx context.Context, err error) error {
+	if cause := timedOut(ctx); cause != nil && !errors.Is(err, cause) {
+		return fmt.Errorf("%w: %w", cause, err)
+	}
+	return err
+}
+
+// newRunClient builds the GitHub client of `bosun run` from its flags and
+// environment.
+func newRunClient(opts *RunOptions) (*github.Client, error) {
+	deps := opts.deps
+	repoName := opts.Repo
+	if repoName == "" {
+		repoName = deps.Getenv("GITHUB_REPOSITORY")
+	}
+	repo, err := parseRepo(repoName)
+	if err != nil {
+		return nil, err
+	}
+	token := deps.Getenv(opts.TokenEnv)
+	if token == "" && !opts.DryRun {
+		return nil, usageErrorf("no token: set %s (a token with contents: write and pull-requests: write)", opts.TokenEnv)
+	}
+	apiURL := opts.APIURL
+	if apiURL == "" {
+		apiURL = deps.Getenv("GITHUB_API_URL")
+	}
+	client, err := github.New(github.Options{
+		BaseURL: apiURL, Token: token, Repo: repo, Logger: deps.Logger, UserAgent: buildinfo.UserAgent(),
+	})
+	if err != nil {
+		return nil, &usageError{fmt.Errorf("github client: %w", err)}
+	}
+	return client, nil
+}
+
+// publishOptions maps the configuration and flags onto publish's options;
+// pull request bodies are rendered by report.
+func publishOptions(ctx context.Context, opts *RunOptions, p *pipeline.Result) (publish.Options, error) {
+	deps := opts.deps
+	title, err := titleFunc(p.Config.PullRequests.TitleTemplate)
+	if err != nil {
+		return publish.Options{}, &usageError{err}
+	}
+	base := opts.BaseBranch
+	if base == "" {
+		base = p.Config.PullRequests.BaseBranch
+	}
+	now := deps.Now()
+	pub := publish.Options{
+		Base:         base,
+		BranchPrefix: p.Config.PullRequests.BranchPrefix,
+		Labels:       p.Config.PullRequests.Labels,
+		Title:        title,
+		Local:        localContent(ctx, opts.Dir),
+		PathPrefix:   gitPrefixOf(opts.Dir),
+		Body: func(g plan.Group) string {
+			var b strings.Builder
+			report.WriteGroupMarkdown(&b, g, now)
+			return b.String()
+		},
+		Logger: deps.Logger,
+	}
+	if v := p.Config.PullRequests.MaxOpen; v != nil {
+		pub.MaxOpen = *v
+	}
+	if v := p.Config.PullRequests.MaxNewPerRun; v != nil {
+		pub.MaxNew = *v
+	}
+	return pub, nil
 }
 
 // titleFunc compiles the configured title template; nil keeps the plan's title.

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"github.com/bosunhq/bosun/internal/testutil/fstree"
 	"maps"
 	"net/http"
 	"os"
@@ -22,6 +21,7 @@ import (
 	"github.com/bosunhq/bosun/internal/demo"
 	"github.com/bosunhq/bosun/internal/forge"
 	"github.com/bosunhq/bosun/internal/forge/forgetest"
+	"github.com/bosunhq/bosun/internal/testutil/fstree"
 	"github.com/bosunhq/bosun/internal/upstream"
 )
 
@@ -655,6 +655,8 @@ func TestRun_TokenProblems(t *testing.T) {
 			[]string{"the token needs pull-requests: write", "not attempted"}},
 		{"no contents permission", func(e *runEnv) { e.fake.DenyPermission("contents") }, ExitPartial,
 			[]string{"the token needs contents: write", "not attempted"}},
+		{"Actions may not open pull requests", func(e *runEnv) { e.fake.ForbidActionsPullRequests() }, ExitPartial,
+			[]string{`"Allow GitHub Actions to create and approve pull requests"`, "deleted", "not attempted"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -714,5 +716,39 @@ func TestRun_Limits(t *testing.T) {
 	want = []string{"bosun/app-template", "bosun/app-template-major", "bosun/flux-operator", "bosun/ingress-nginx"}
 	if diff := cmp.Diff(want, opened()); diff != "" {
 		t.Errorf("run 4 opened (-want +got):\n%s", diff)
+	}
+}
+
+// A GitHub API that accepts connections and never answers cannot hold a run
+// beyond --timeout: the run fails and says why.
+func TestRun_TimeoutSilentGitHub(t *testing.T) {
+	t.Parallel()
+	s := forgetest.NewSilent(t)
+	env := map[string]string{"GITHUB_API_URL": s.URL, "GITHUB_TOKEN": runToken}
+	r := runApp(t, env, "run", "--no-cache", "--repo", "o/r", "--timeout", "1s", t.TempDir())
+	if r.code != ExitFatal {
+		t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, ExitFatal, r.stdout, r.stderr)
+	}
+	for _, want := range []string{"run stopped after --timeout 1s", "read default branch"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+}
+
+// A GitHub write that never answers is cut short by --timeout: the run
+// reports what it did, fails partially, and says the timeout stopped it.
+func TestRun_TimeoutHangingWrite(t *testing.T) {
+	t.Parallel()
+	e := newRunEnv(t, prepareDemo(t), allGroups)
+	e.fake.Inject(forgetest.Fault{Method: http.MethodPost, Path: "git/trees", Hang: true})
+	r := e.mustRun(ExitPartial, "--timeout", "10s")
+	for _, want := range []string{"run cut short", "run stopped after --timeout 10s"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if !strings.Contains(r.stdout, "not attempted") {
+		t.Errorf("report does not say the rest was not attempted:\n%s", r.stdout)
 	}
 }

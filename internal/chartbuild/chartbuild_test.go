@@ -12,10 +12,10 @@ import (
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 	helmchart "helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chart/loader"
-	"helm.sh/helm/v3/pkg/registry"
 	"sigs.k8s.io/yaml"
 
 	"github.com/bosunhq/bosun/internal/chartbuild"
+	"github.com/bosunhq/bosun/internal/versioning"
 )
 
 var full = chartbuild.Chart{
@@ -87,7 +87,7 @@ func TestHelmArtifact_Push(t *testing.T) {
 	if err := json.Unmarshal(target.blobs[md.Digest.String()], &m); err != nil {
 		t.Fatal(err)
 	}
-	if m.Config.MediaType != registry.ConfigMediaType || len(m.Layers) != 1 || m.Layers[0].MediaType != registry.ChartLayerMediaType {
+	if m.Config.MediaType != versioning.HelmConfigMediaType || len(m.Layers) != 1 || m.Layers[0].MediaType != versioning.HelmChartMediaType {
 		t.Fatalf("manifest layout = %+v", m)
 	}
 	wantAnn := map[string]string{

@@ -103,6 +103,9 @@ type Error struct {
 	// Permission names the token permission the request needs
 	// ("pull-requests: write"); set for ErrPermission.
 	Permission string
+	// Setting names the forge setting that refused the request when no token
+	// permission can allow it (set for ErrPermission instead of Permission).
+	Setting string
 	// Reset is when the rate limit lifts; set for ErrRateLimited when known.
 	Reset time.Time
 }
@@ -127,6 +130,9 @@ func (e *Error) Error() string {
 	}
 	if e.Permission != "" {
 		fmt.Fprintf(&b, " (the token needs %s)", e.Permission)
+	}
+	if e.Setting != "" {
+		fmt.Fprintf(&b, " (the token's permissions are not the cause: enable %s)", e.Setting)
 	}
 	if !e.Reset.IsZero() {
 		fmt.Fprintf(&b, " (until %s)", e.Reset.UTC().Format(time.RFC3339))

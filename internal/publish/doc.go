@@ -8,7 +8,9 @@
 // request bodies and comments, a trailer in commit messages), so runs are
 // stateless and idempotent: a run with nothing new makes no write call, and
 // a run cut short (rate limit, server error) is completed by the next one.
-// It reaches the forge through the small Forge interface declared here.
+// It reaches the forge through the small Forge interface declared here, and
+// renders no report itself: the caller injects what a reviewer reads in a
+// pull request body (Options.Body), and publish appends its marker.
 //
 // It must not: write when nothing changed, touch a pull request covering a
 // chart whose lookup failed in this run, push over commits it did not make,

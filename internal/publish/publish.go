@@ -1,25 +1,15 @@
 package publish
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
-	"path"
-	"regexp"
-	"slices"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/bosunhq/bosun/internal/forge"
 	"github.com/bosunhq/bosun/internal/plan"
-	"github.com/bosunhq/bosun/internal/report"
-	"github.com/bosunhq/bosun/internal/rewrite"
 )
 
 // Forge is what publishing needs from the forge (forge/github.Client).
@@ -84,87 +74,10 @@ type Options struct {
 	// ("" when bosun scanned the repository root); reference files are
 	// relative to the scanned directory.
 	PathPrefix string
-	Now        time.Time
-	Logger     *slog.Logger
-}
-
-// Trailer marks commits bosun made.
-const Trailer = "Bosun-Plan:"
-
-const (
-	metaPrefix     = "<!-- bosun:meta "
-	markSuperseded = "<!-- bosun:superseded -->"
-	markForeign    = "<!-- bosun:foreign -->"
-	maxBody        = 60000
-)
-
-// meta is carried in a hidden comment in each pull request body.
-type meta struct {
-	Hash string   `json:"hash"`
-	Keys []string `json:"keys"` // chart keys (chart.Ref.Key) the group covers
-	// Head is the commit bosun last pointed the branch at; when the pull
-	// request's head is still that commit, nobody else pushed to the branch.
-	Head string `json:"head,omitempty"`
-}
-
-var metaRE = regexp.MustCompile(`<!-- bosun:meta (\{.*?\}) -->`)
-
-// parseMeta reads the last marker of body (bosun writes it at the end; an
-// earlier one would be a person quoting it).
-func parseMeta(body string) (meta, bool) {
-	all := metaRE.FindAllStringSubmatch(body, -1)
-	if len(all) == 0 {
-		return meta{}, false
-	}
-	var md meta
-	if err := json.Unmarshal([]byte(all[len(all)-1][1]), &md); err != nil || md.Hash == "" {
-		return meta{}, false
-	}
-	return md, true
-}
-
-var trailerRE = regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(Trailer) + ` ([0-9A-Za-z]+)\s*$`)
-
-// trailerHash is the plan hash in a commit message bosun made, or "".
-func trailerHash(message string) string {
-	m := trailerRE.FindAllStringSubmatch(message, -1)
-	if len(m) == 0 {
-		return ""
-	}
-	return m[len(m)-1][1]
-}
-
-func groupMeta(g plan.Group) meta {
-	set := map[string]bool{}
-	for _, u := range g.Updates {
-		set[u.Ref.Key()] = true
-	}
-	keys := make([]string, 0, len(set))
-	for k := range set {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	size := 0
-	for _, k := range keys {
-		size += len(k) + 3
-	}
-	if size > maxKeysSize {
-		// A huge group: short digests keep the marker within the body limit.
-		for i, k := range keys {
-			keys[i] = keyDigest(k)
-		}
-		sort.Strings(keys)
-	}
-	return meta{Hash: g.Hash, Keys: keys}
-}
-
-// maxKeysSize bounds the chart keys written in full in a marker.
-const maxKeysSize = 8 << 10
-
-// keyDigest is the short form of a chart key in the marker of a huge group.
-func keyDigest(key string) string {
-	sum := sha256.Sum256([]byte(key))
-	return "sha256:" + hex.EncodeToString(sum[:6])
+	// Body renders the part of a pull request body a reviewer reads (the
+	// marker bosun needs is appended to it); nil writes the group's title.
+	Body   func(plan.Group) string
+	Logger *slog.Logger
 }
 
 // Publish makes the forge match the plan. failedKeys are chart keys whose
@@ -173,7 +86,8 @@ func keyDigest(key string) string {
 // only when nothing could be done (the base branch or the pull requests
 // could not be read).
 func Publish(ctx context.Context, f Forge, groups []plan.Group, failedKeys map[string]bool, opts Options) ([]Outcome, error) {
-	p := &publisher{f: f, opts: opts, failed: failedKeys}
+	_, dry := f.(*dryRun)
+	p := &publisher{f: f, opts: opts, failed: failedKeys, dry: dry}
 	if p.opts.BranchPrefix == "" {
 		p.opts.BranchPrefix = "bosun/"
 	}
@@ -191,7 +105,7 @@ func Publish(ctx context.Context, f Forge, groups []plan.Group, failedKeys map[s
 // refused the token outright (401) or a read (403).
 func withPermissionHint(err error) error {
 	var fe *forge.Error
-	if !errors.As(err, &fe) || !errors.Is(fe, forge.ErrPermission) {
+	if !errors.As(err, &fe) || !errors.Is(fe, forge.ErrPermission) || fe.Setting != "" {
 		return err
 	}
 	return fmt.Errorf("%w: bosun needs a token with contents: write and pull-requests: write", err)
@@ -203,6 +117,8 @@ type publisher struct {
 	failed  map[string]bool
 	base    string
 	baseSHA string
+	// dry is set when f only prints its writes (DryRun).
+	dry bool
 	// stop is the error that ended the run early (a rate limit, a refused
 	// permission, a cancelled context): later work is left for the next run.
 	stop error
@@ -242,26 +158,44 @@ func wrap(err error, format string, a ...any) error {
 }
 
 func (p *publisher) run(ctx context.Context, groups []plan.Group) ([]Outcome, error) {
-	log := p.opts.Logger
+	open, closed, err := p.load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	planned := map[string]bool{}
+	for _, g := range groups {
+		planned[g.Branch] = true
+	}
+	// Pull requests whose group is no longer needed are closed first, so
+	// they free room under maxOpen.
+	out, openCount := p.closeAllStale(ctx, open, planned)
+	out = append(out, p.publishGroups(ctx, groups, open, closed, openCount)...)
+	p.opts.Logger.Debug("publish done", "outcomes", len(out))
+	return out, nil
+}
+
+// load reads the base branch and bosun's pull requests: the newest open one
+// per branch, and the closed unmerged ones per branch.
+func (p *publisher) load(ctx context.Context) (open map[string]forge.PullRequest, closed map[string][]forge.PullRequest, err error) {
 	base := p.opts.Base
 	if base == "" {
 		b, err := p.f.DefaultBranch(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("read default branch: %w", err)
+			return nil, nil, fmt.Errorf("read default branch: %w", err)
 		}
 		base = b
 	}
 	sha, err := p.f.BranchSHA(ctx, base)
 	if err != nil {
-		return nil, fmt.Errorf("read base branch %s: %w", base, err)
+		return nil, nil, fmt.Errorf("read base branch %s: %w", base, err)
 	}
 	p.base, p.baseSHA = base, sha
 	prs, err := p.f.ListPullRequests(ctx, forge.StateAll, p.opts.BranchPrefix)
 	if err != nil {
-		return nil, fmt.Errorf("list pull requests: %w", err)
+		return nil, nil, fmt.Errorf("list pull requests: %w", err)
 	}
-	open := map[string]forge.PullRequest{}
-	closed := map[string][]forge.PullRequest{}
+	open = map[string]forge.PullRequest{}
+	closed = map[string][]forge.PullRequest{}
 	for _, pr := range prs {
 		switch {
 		case pr.State == forge.StateOpen:
@@ -272,14 +206,12 @@ func (p *publisher) run(ctx context.Context, groups []plan.Group) ([]Outcome, er
 			closed[pr.Head] = append(closed[pr.Head], pr)
 		}
 	}
-	planned := map[string]bool{}
-	for _, g := range groups {
-		planned[g.Branch] = true
-	}
+	return open, closed, nil
+}
 
-	var out []Outcome
-	// 1. Close pull requests whose group is no longer needed, first, so
-	//    they free room under maxOpen.
+// closeAllStale closes the open pull requests of branches not planned, in
+// branch order, and returns their outcomes and how many stay open.
+func (p *publisher) closeAllStale(ctx context.Context, open map[string]forge.PullRequest, planned map[string]bool) ([]Outcome, int) {
 	stale := make([]string, 0)
 	for head := range open {
 		if !planned[head] {
@@ -287,10 +219,10 @@ func (p *publisher) run(ctx context.Context, groups []plan.Group) ([]Outcome, er
 		}
 	}
 	sort.Strings(stale)
+	var out []Outcome
 	openCount := len(open)
 	for _, head := range stale {
-		pr := open[head]
-		o := p.closeStale(ctx, pr)
+		o := p.closeStale(ctx, open[head])
 		if o.Action == ActionClosed {
 			openCount--
 		}
@@ -298,7 +230,14 @@ func (p *publisher) run(ctx context.Context, groups []plan.Group) ([]Outcome, er
 		p.logOutcome(o)
 		out = append(out, o)
 	}
-	// 2. Create or update one pull request per group.
+	return out, openCount
+}
+
+// publishGroups creates or updates one pull request per group, within the
+// maxOpen and maxNewPerRun limits.
+func (p *publisher) publishGroups(ctx context.Context, groups []plan.Group, open map[string]forge.PullRequest,
+	closed map[string][]forge.PullRequest, openCount int) []Outcome {
+	var out []Outcome
 	created := 0
 	for _, g := range groups {
 		pr, hasOpen := open[g.Branch]
@@ -330,409 +269,24 @@ func (p *publisher) run(ctx context.Context, groups []plan.Group) ([]Outcome, er
 		p.logOutcome(o)
 		out = append(out, o)
 	}
-	log.Debug("publish done", "outcomes", len(out))
-	return out, nil
+	return out
 }
 
 func (p *publisher) logOutcome(o Outcome) {
+	attrs := []any{"branch", o.Branch}
+	if o.Number > 0 {
+		attrs = append(attrs, "pr", o.Number)
+	}
 	if o.Err != nil {
-		p.opts.Logger.Warn("publish failed", "branch", o.Branch, "pr", o.Number, "err", o.Err)
+		p.opts.Logger.Warn("publish failed", append(attrs, "err", o.Err)...)
 		return
 	}
-	p.opts.Logger.Info("pull request "+string(o.Action), "branch", o.Branch, "pr", o.Number)
+	msg := "pull request " + string(o.Action)
+	if verb, ok := dryVerbs[o.Action]; ok && p.dry {
+		msg = "would " + verb + " pull request"
+	}
+	p.opts.Logger.Info(msg, attrs...)
 }
 
-func (p *publisher) heldBy(keys []string) string {
-	var digests map[string]string
-	for _, k := range keys {
-		if p.failed[k] {
-			return k
-		}
-		if strings.HasPrefix(k, "sha256:") {
-			if digests == nil {
-				digests = map[string]string{}
-				for f := range p.failed {
-					digests[keyDigest(f)] = f
-				}
-			}
-			if f, ok := digests[k]; ok {
-				return f
-			}
-		}
-	}
-	return ""
-}
-
-func hasMark(comments []string, mark string) bool {
-	return slices.ContainsFunc(comments, func(c string) bool { return strings.Contains(c, mark) })
-}
-
-const supersededComment = markSuperseded + "\nbosun closed this pull request: the update is no longer needed (the base branch already has these versions, or the policy no longer proposes them)."
-
-const foreignComment = markForeign + "\nbosun no longer updates this pull request: its branch has commits bosun did not make, and bosun never force-pushes over them. Keep maintaining it by hand, or close it and delete the branch: bosun will then open a fresh one."
-
-func (p *publisher) closeStale(ctx context.Context, pr forge.PullRequest) Outcome {
-	o := Outcome{Branch: pr.Head, Title: pr.Title, Number: pr.Number, URL: pr.URL}
-	md, ok := parseMeta(pr.Body)
-	if !ok {
-		o.Action, o.Detail = ActionUnchanged, "not made by bosun (no marker): left alone"
-		return o
-	}
-	if k := p.heldBy(md.Keys); k != "" {
-		o.Action, o.Detail = ActionHeld, "lookup failed for "+k+": left as it is"
-		return o
-	}
-	if p.stop != nil {
-		return p.notAttempted(pr.Head, pr.Title, pr.Number, pr.URL)
-	}
-	// The comment goes first: a pull request closed without it reads as
-	// declined by a person. It is posted once, even when an earlier run
-	// commented and then failed to close.
-	comments, err := p.f.ListComments(ctx, pr.Number)
-	if err != nil {
-		o.Action, o.Err = ActionFailed, fmt.Errorf("list comments of #%d: %w", pr.Number, err)
-		return o
-	}
-	if !hasMark(comments, markSuperseded) {
-		if err := p.f.Comment(ctx, pr.Number, supersededComment); err != nil {
-			o.Action, o.Err = ActionFailed, fmt.Errorf("comment on #%d: %w", pr.Number, err)
-			return o
-		}
-	}
-	if err := p.f.ClosePullRequest(ctx, pr.Number, ""); err != nil {
-		o.Action, o.Err = ActionFailed, fmt.Errorf("close #%d: %w", pr.Number, err)
-		return o
-	}
-	if err := p.f.DeleteBranch(ctx, pr.Head); err != nil && !errors.Is(err, forge.ErrNotFound) {
-		o.Action, o.Err = ActionFailed, fmt.Errorf("delete branch %s: %w", pr.Head, err)
-		return o
-	}
-	o.Action, o.Detail = ActionClosed, "no longer needed"
-	return o
-}
-
-// declined returns the pull request a person closed unmerged for exactly
-// this group content. Pull requests bosun closed itself (superseded) or told
-// people to close (foreign commits) do not count.
-func (p *publisher) declined(ctx context.Context, g plan.Group, closed []forge.PullRequest) (*forge.PullRequest, error) {
-	closed = slices.Clone(closed)
-	slices.SortFunc(closed, func(a, b forge.PullRequest) int { return b.Number - a.Number })
-	for _, pr := range closed {
-		md, ok := parseMeta(pr.Body)
-		if !ok || md.Hash != g.Hash {
-			continue
-		}
-		comments, err := p.f.ListComments(ctx, pr.Number)
-		if err != nil {
-			return nil, fmt.Errorf("list comments of #%d: %w", pr.Number, err)
-		}
-		if !hasMark(comments, markSuperseded) && !hasMark(comments, markForeign) {
-			return &pr, nil
-		}
-	}
-	return nil, nil
-}
-
-func (p *publisher) create(ctx context.Context, g plan.Group, closed []forge.PullRequest) Outcome {
-	o := Outcome{Branch: g.Branch, Title: g.Title}
-	pr, err := p.declined(ctx, g, closed)
-	if err != nil {
-		o.Action, o.Err = ActionFailed, err
-		return o
-	}
-	if pr != nil {
-		o.Action, o.Number, o.URL = ActionDeclined, pr.Number, pr.URL
-		o.Detail = fmt.Sprintf("#%d was closed unmerged: not proposed again until a newer version appears", pr.Number)
-		return o
-	}
-	// A leftover branch (say, a pull request creation that failed last run)
-	// is rebuilt, unless someone else committed to it.
-	var commits []forge.Commit
-	if _, err := p.f.BranchSHA(ctx, g.Branch); err == nil {
-		commits, err = p.f.ListCommits(ctx, p.base, g.Branch)
-		if err != nil {
-			o.Action, o.Err = ActionFailed, fmt.Errorf("compare %s...%s: %w", p.base, g.Branch, err)
-			return o
-		}
-		if foreign := foreignIn(commits); foreign != "" {
-			o.Action, o.Detail = ActionForeign, "branch exists with "+foreign+": not overwritten"
-			return o
-		}
-	} else if !errors.Is(err, forge.ErrNotFound) {
-		o.Action, o.Err = ActionFailed, fmt.Errorf("read branch %s: %w", g.Branch, err)
-		return o
-	}
-	spec, err := p.spec(g)
-	if err != nil {
-		o.Action, o.Err = ActionFailed, err
-		return o
-	}
-	o.Title = spec.Title
-	head, err := p.commit(ctx, g, spec.Title, commits)
-	if err != nil {
-		o.Action, o.Err = ActionFailed, err
-		return o
-	}
-	spec.Body = body(g, p.opts.Now, head)
-	made, err := p.f.CreatePullRequest(ctx, spec)
-	if err != nil && errors.Is(err, forge.ErrAlreadyExists) && made.Number == 0 {
-		// An open pull request the listing did not show (GitHub's lists lag
-		// behind writes): find it and bring it up to date.
-		return p.adopt(ctx, g, spec, err)
-	}
-	if err != nil {
-		o.Action, o.Number, o.URL = ActionFailed, made.Number, made.URL
-		o.Err = wrap(err, "create pull request for %s", g.Branch)
-		return o
-	}
-	o.Action, o.Number, o.URL = ActionCreated, made.Number, made.URL
-	return o
-}
-
-// adopt updates the open pull request of g's branch after creating one
-// failed because it exists.
-func (p *publisher) adopt(ctx context.Context, g plan.Group, spec forge.Spec, createErr error) Outcome {
-	// update brings it current exactly as if the listing had shown it.
-	o := Outcome{Branch: g.Branch, Title: spec.Title, Action: ActionFailed}
-	prs, err := p.f.ListPullRequests(ctx, forge.StateOpen, g.Branch)
-	if err != nil {
-		o.Err = fmt.Errorf("create pull request for %s: %w; find it: %w", g.Branch, createErr, err)
-		return o
-	}
-	i := slices.IndexFunc(prs, func(pr forge.PullRequest) bool { return pr.Head == g.Branch })
-	if i < 0 {
-		o.Err = fmt.Errorf("create pull request for %s: %w (and no open pull request found)", g.Branch, createErr)
-		return o
-	}
-	return p.update(ctx, g, prs[i])
-}
-
-func (p *publisher) update(ctx context.Context, g plan.Group, pr forge.PullRequest) Outcome {
-	o := Outcome{Branch: g.Branch, Title: g.Title, Number: pr.Number, URL: pr.URL}
-	md, hasMeta := parseMeta(pr.Body)
-	if hasMeta {
-		if k := p.heldBy(md.Keys); k != "" {
-			o.Action, o.Title, o.Detail = ActionHeld, pr.Title, "lookup failed for "+k+": left as it is"
-			return o
-		}
-	}
-	// The branch is bosun's alone when its head is the commit bosun recorded;
-	// otherwise look at its commits.
-	var commits []forge.Commit
-	if !hasMeta || md.Head == "" || md.Head != pr.HeadSHA {
-		var err error
-		commits, err = p.f.ListCommits(ctx, p.base, g.Branch)
-		if err != nil {
-			o.Action, o.Err = ActionFailed, fmt.Errorf("compare %s...%s: %w", p.base, g.Branch, err)
-			return o
-		}
-		if foreign := foreignIn(commits); foreign != "" {
-			return p.foreignPR(ctx, pr, o, foreign)
-		}
-	}
-	spec, err := p.spec(g)
-	if err != nil {
-		o.Action, o.Err = ActionFailed, err
-		return o
-	}
-	o.Title = spec.Title
-	if hasMeta && md.Hash == g.Hash {
-		if labelsCurrent(pr.Labels, spec.Labels) {
-			o.Action, o.Title = ActionUnchanged, pr.Title
-			return o
-		}
-		// The content is current but an earlier run failed between opening
-		// (or editing) the pull request and labelling it.
-		spec.Body = body(g, p.opts.Now, pr.HeadSHA)
-		if err := p.f.UpdatePullRequest(ctx, pr.Number, spec); err != nil {
-			o.Action, o.Err = ActionFailed, fmt.Errorf("update #%d: %w", pr.Number, err)
-			return o
-		}
-		o.Action, o.Detail = ActionUpdated, "labels restored"
-		return o
-	}
-	head, err := p.commit(ctx, g, spec.Title, commits)
-	if err != nil {
-		o.Action, o.Err = ActionFailed, err
-		return o
-	}
-	spec.Body = body(g, p.opts.Now, head)
-	if err := p.f.UpdatePullRequest(ctx, pr.Number, spec); err != nil {
-		o.Action, o.Err = ActionFailed, fmt.Errorf("update #%d: %w", pr.Number, err)
-		return o
-	}
-	o.Action = ActionUpdated
-	return o
-}
-
-// foreignPR leaves a pull request whose branch has someone else's commits,
-// saying so once in a comment.
-func (p *publisher) foreignPR(ctx context.Context, pr forge.PullRequest, o Outcome, foreign string) Outcome {
-	o.Action, o.Title, o.Detail = ActionForeign, pr.Title, foreign+": no longer updated"
-	comments, err := p.f.ListComments(ctx, pr.Number)
-	if err != nil {
-		o.Action, o.Err = ActionFailed, fmt.Errorf("list comments of #%d: %w", pr.Number, err)
-		return o
-	}
-	if !hasMark(comments, markForeign) {
-		if err := p.f.Comment(ctx, pr.Number, foreignComment); err != nil {
-			o.Action, o.Err = ActionFailed, fmt.Errorf("comment on #%d: %w", pr.Number, err)
-		}
-	}
-	return o
-}
-
-// labelsCurrent reports whether a pull request carries the labels bosun
-// sets: every wanted type/* label and no other type/* label (they say what
-// the update is), and at least one of the wanted labels when there are any
-// (none at all means labelling never happened). Other labels people add or
-// remove are theirs.
-func labelsCurrent(have, want []string) bool {
-	has := map[string]bool{}
-	for _, l := range have {
-		has[strings.ToLower(l)] = true
-	}
-	wants := map[string]bool{}
-	anyPresent := false
-	for _, l := range want {
-		l = strings.ToLower(l)
-		wants[l] = true
-		if has[l] {
-			anyPresent = true
-		} else if strings.HasPrefix(l, "type/") {
-			return false
-		}
-	}
-	for l := range has {
-		if strings.HasPrefix(l, "type/") && !wants[l] {
-			return false
-		}
-	}
-	return len(want) == 0 || anyPresent
-}
-
-// foreignIn describes the first of commits (a branch beyond the base) that
-// bosun did not make, or returns "".
-func foreignIn(commits []forge.Commit) string {
-	for _, c := range commits {
-		if trailerHash(c.Message) == "" {
-			short := c.SHA
-			if len(short) > 7 {
-				short = short[:7]
-			}
-			who := c.Author
-			if who == "" {
-				who = "someone else"
-			}
-			return fmt.Sprintf("commit %s by %s", short, who)
-		}
-	}
-	if len(commits) > 1 {
-		return fmt.Sprintf("%d commits on the branch", len(commits))
-	}
-	return ""
-}
-
-// commit builds the group's file contents on the current base and points
-// the branch at one new commit (force: the branch is bosun's), returning
-// the commit's SHA. When the branch (commits beyond the base) already is
-// exactly that commit, it is reused: no write.
-func (p *publisher) commit(ctx context.Context, g plan.Group, title string, commits []forge.Commit) (string, error) {
-	if len(commits) == 1 {
-		c := commits[0]
-		if trailerHash(c.Message) == g.Hash && len(c.Parents) == 1 && c.Parents[0] == p.baseSHA {
-			return c.SHA, nil
-		}
-	}
-	edits := plan.Edits(g.Updates)
-	byFile := map[string][]rewrite.Edit{}
-	for _, e := range edits {
-		byFile[e.File] = append(byFile[e.File], e)
-	}
-	paths := make([]string, 0, len(byFile))
-	for f := range byFile {
-		paths = append(paths, f)
-	}
-	sort.Strings(paths)
-	files := make([]forge.File, 0, len(paths))
-	for _, file := range paths {
-		repoPath := path.Join(p.opts.PathPrefix, file)
-		src, err := p.read(ctx, file, repoPath)
-		if err != nil {
-			return "", fmt.Errorf("read %s at %s: %w", repoPath, p.base, err)
-		}
-		out, err := rewrite.Apply(src, byFile[file])
-		if err != nil {
-			return "", fmt.Errorf("rewrite %s: %w", repoPath, err)
-		}
-		if !bytes.Equal(out, src) {
-			files = append(files, forge.File{Path: repoPath, Content: out})
-		}
-	}
-	if len(files) == 0 {
-		return "", fmt.Errorf("group %s changes nothing on %s", g.Name, p.base)
-	}
-	sha, err := p.f.CommitFiles(ctx, p.baseSHA, g.Branch, commitMessage(g, title), files, true)
-	if err != nil {
-		return "", wrap(err, "commit to %s", g.Branch)
-	}
-	return sha, nil
-}
-
-func (p *publisher) read(ctx context.Context, file, repoPath string) ([]byte, error) {
-	if p.opts.Local != nil {
-		if data, ok := p.opts.Local(p.baseSHA, file); ok {
-			return data, nil
-		}
-	}
-	return p.f.ReadFile(ctx, p.baseSHA, repoPath)
-}
-
-func commitMessage(g plan.Group, title string) string {
-	var b strings.Builder
-	b.WriteString(title)
-	b.WriteString("\n\n")
-	for _, u := range g.Updates {
-		fmt.Fprintf(&b, "- %s: %s %s → %s\n", u.Ref.Loc.File, u.Ref.Chart, u.Ref.Version, u.NewValue)
-	}
-	fmt.Fprintf(&b, "\n%s %s\n", Trailer, g.Hash)
-	return b.String()
-}
-
-func (p *publisher) spec(g plan.Group) (forge.Spec, error) {
-	title := g.Title
-	if p.opts.Title != nil {
-		t, err := p.opts.Title(g)
-		if err != nil {
-			return forge.Spec{}, fmt.Errorf("title template: %w", err)
-		}
-		title = t
-	}
-	labels := append(slices.Clone(g.Labels), p.opts.Labels...)
-	slices.Sort(labels)
-	labels = slices.Compact(labels)
-	return forge.Spec{Title: title, Body: Body(g, p.opts.Now), Head: g.Branch, Base: p.base, Labels: labels}, nil
-}
-
-// Body is the pull request body of a group: the report a reviewer acts on,
-// then the hidden marker that identifies the group's content.
-func Body(g plan.Group, now time.Time) string { return body(g, now, "") }
-
-// body is Body with the branch's head commit recorded in the marker.
-func body(g plan.Group, now time.Time, head string) string {
-	var b strings.Builder
-	report.WriteGroupMarkdown(&b, g, now)
-	text := b.String()
-	md := groupMeta(g)
-	md.Head = head
-	mdJSON, _ := json.Marshal(md)
-	tail := "\n---\n*This pull request was opened by bosun. It is rebuilt on every run while the update is pending; close it to decline this version.*\n\n" + metaPrefix + string(mdJSON) + " -->\n"
-	if len(text)+len(tail) > maxBody {
-		cut := maxBody - len(tail) - 40
-		if cut < 0 {
-			cut = 0
-		}
-		text = strings.ToValidUTF8(text[:cut], "") + "\n\n*(truncated)*\n"
-	}
-	return text + tail
-}
+// dryVerbs name what a dry run did not do, by the outcome it reports.
+var dryVerbs = map[Action]string{ActionCreated: "create", ActionUpdated: "update", ActionClosed: "close"}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"go/build"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -49,6 +50,17 @@ func update(name, from, to string, typ chart.UpdateType) plan.Update {
 	}
 }
 
+// testBody renders what a reviewer reads: one line per update with its
+// release notes, the way report's renderer does it at greater length.
+func testBody(g plan.Group) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "## %s\n\n", g.Title)
+	for _, u := range g.Updates {
+		fmt.Fprintf(&b, "| %s | %s → %s |\n%s\n", u.Ref.Chart, u.Ref.Version, u.To.Version, u.To.Changes)
+	}
+	return b.String()
+}
+
 func groups(us ...plan.Update) []plan.Group { return plan.Build(us, plan.Options{}) }
 
 func key(name string) string { return chart.Ref{Source: sourceOf(name), Chart: name}.Key() }
@@ -85,7 +97,7 @@ func newEnv(t *testing.T, charts ...string) *env {
 
 func (e *env) publish(gs []plan.Group, failed map[string]bool, opts Options) []Outcome {
 	e.t.Helper()
-	opts.Now = now
+	opts.Body = testBody
 	opts.Labels = []string{"dependencies"}
 	out, err := Publish(context.Background(), e.forge, gs, failed, opts)
 	if err != nil {
@@ -140,7 +152,7 @@ func TestParseMeta(t *testing.T) {
 		want   meta
 		wantOK bool
 	}{
-		{"bosun body", Body(groups(update("a", "1.0.0", "1.1.0", chart.UpdateMinor))[0], now),
+		{"bosun body", Body(groups(update("a", "1.0.0", "1.1.0", chart.UpdateMinor))[0], testBody),
 			meta{Hash: groups(update("a", "1.0.0", "1.1.0", chart.UpdateMinor))[0].Hash, Keys: []string{key("a")}}, true},
 		{"with head", `text <!-- bosun:meta {"hash":"abc","keys":["k"],"head":"f00"} -->`, meta{Hash: "abc", Keys: []string{"k"}, Head: "f00"}, true},
 		{"last marker wins", "quoted: <!-- bosun:meta {\"hash\":\"old\",\"keys\":[]} -->\n\n<!-- bosun:meta {\"hash\":\"new\",\"keys\":[]} -->", meta{Hash: "new", Keys: []string{}}, true},
@@ -173,7 +185,7 @@ func TestBody_TruncatedKeepsMarker(t *testing.T) {
 		us = append(us, u)
 	}
 	g := groups(us...)[0]
-	b := Body(g, now)
+	b := Body(g, testBody)
 	if len(b) > maxBody {
 		t.Errorf("body is %d bytes, over %d", len(b), maxBody)
 	}
@@ -522,8 +534,9 @@ func TestDryRun(t *testing.T) {
 	gs := groups(update("a", "1.0.0", "1.1.0", chart.UpdateMinor), update("b", "1.0.0", "1.1.0", chart.UpdateMinor))
 	e.publish(gs[:1], nil, Options{})
 	writes := e.fake.Writes()
-	var buf bytes.Buffer
-	out, err := Publish(context.Background(), DryRun(e.forge, &buf), gs[1:], nil, Options{Now: now})
+	var buf, logs bytes.Buffer
+	out, err := Publish(context.Background(), DryRun(e.forge, &buf), gs[1:], nil,
+		Options{Body: testBody, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -541,5 +554,90 @@ func TestDryRun(t *testing.T) {
 		if !strings.HasPrefix(lines[i], w) {
 			t.Errorf("line %d = %q, want prefix %q", i, lines[i], w)
 		}
+	}
+	// The log says what a dry run did not do.
+	for _, w := range []string{`msg="would close pull request" branch=bosun/a pr=1`, `msg="would create pull request" branch=bosun/b`} {
+		if !strings.Contains(logs.String(), w) {
+			t.Errorf("log lacks %q:\n%s", w, logs.String())
+		}
+	}
+	if strings.Contains(logs.String(), "pull request created") || strings.Contains(logs.String(), "pr=0") {
+		t.Errorf("dry run logs a pull request as created:\n%s", logs.String())
+	}
+}
+
+// TestImports keeps the formatter out of the domain: pull request bodies are
+// rendered by the renderer the caller injects.
+func TestImports(t *testing.T) {
+	t.Parallel()
+	pkg, err := build.ImportDir(".", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, imp := range pkg.Imports {
+		if imp == "github.com/bosunhq/bosun/internal/report" {
+			t.Errorf("publish imports %s", imp)
+		}
+	}
+}
+
+// GitHub refuses pull requests from Actions tokens while the repository
+// setting forbids them: bosun names the setting, not a token permission, and
+// removes the branch it pushed for the pull request it could not open.
+func TestPublish_ActionsMayNotOpenPullRequests(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "a", "b")
+	e.fake.ForbidActionsPullRequests()
+	gs := groups(update("a", "1.0.0", "1.1.0", chart.UpdateMinor), update("b", "1.0.0", "1.1.0", chart.UpdateMinor))
+	out := e.publish(gs, nil, Options{})
+	assertSummary(t, out, "bosun/a failed", "bosun/b failed")
+	msg := fmt.Sprint(out[0].Err)
+	for _, want := range []string{`"Allow GitHub Actions to create and approve pull requests"`, "branch bosun/a deleted"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error lacks %q: %s", want, msg)
+		}
+	}
+	if strings.Contains(msg, "pull-requests: write") {
+		t.Errorf("error blames the token's permissions: %s", msg)
+	}
+	if !strings.Contains(fmt.Sprint(out[1].Err), "not attempted") {
+		t.Errorf("second group: %v, want not attempted", out[1].Err)
+	}
+	if sha := e.fake.Branches()["bosun/a"]; sha != "" {
+		t.Errorf("branch bosun/a left behind at %s", sha)
+	}
+	if n := len(e.fake.PullRequests()); n != 0 {
+		t.Errorf("%d pull requests", n)
+	}
+}
+
+// An error names the operation that failed once, first, not once per layer.
+func TestPublish_ErrorNamesOperationOnce(t *testing.T) {
+	t.Parallel()
+	gs := groups(update("a", "1.0.0", "1.1.0", chart.UpdateMinor))
+	newer := groups(update("a", "1.0.0", "1.2.0", chart.UpdateMinor))
+	tests := []struct {
+		name, method, path, op string
+		groups                 []plan.Group
+	}{
+		{"comment", http.MethodPost, "issues/1/comments", "comment on #1", nil},
+		{"list comments", http.MethodGet, "issues/1/comments*", "list comments on #1", nil},
+		{"update", http.MethodPatch, "pulls/1", "update pull request #1", newer},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, "a")
+			e.publish(gs, nil, Options{})
+			e.fake.FailNext(tt.method, tt.path, http.StatusUnprocessableEntity, "", nil)
+			out := e.publish(tt.groups, nil, Options{})
+			if len(out) != 1 || out[0].Err == nil {
+				t.Fatalf("outcomes %+v, want one failure", out)
+			}
+			msg := out[0].Err.Error()
+			if n := strings.Count(msg, tt.op); n != 1 || !strings.HasPrefix(msg, tt.op+": ") {
+				t.Errorf("error = %q, want it to start with %q and name it once", msg, tt.op)
+			}
+		})
 	}
 }

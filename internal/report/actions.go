@@ -115,7 +115,7 @@ func StepOutputs(planPath string, r *pipeline.Result, run *Run) ([]StepOutput, e
 	if run != nil {
 		for _, o := range run.Outcomes {
 			if o.Number > 0 && (o.Action == "created" || o.Action == "updated" || o.Action == "unchanged") {
-				prs = append(prs, PullRequestOutput{Action: o.Action, Branch: o.Branch, Number: o.Number, URL: o.URL})
+				prs = append(prs, PullRequestOutput{Action: string(o.Action), Branch: o.Branch, Number: o.Number, URL: o.URL})
 			}
 		}
 	}

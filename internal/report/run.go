@@ -6,6 +6,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/bosunhq/bosun/internal/pipeline"
+	"github.com/bosunhq/bosun/internal/publish"
 )
 
 // Run is what `bosun run` reports: the plan and what happened on the forge.
@@ -15,13 +16,9 @@ type Run struct {
 	DryRun   bool
 }
 
-// Outcome is what happened to one group or stale pull request.
-type Outcome struct {
-	Branch, Title, Action string
-	Number                int
-	URL, Detail           string
-	Err                   error
-}
+// Outcome is what happened to one group or stale pull request: publish's
+// own type, reported as it is.
+type Outcome = publish.Outcome
 
 // Failed reports whether any forge operation failed.
 func (r Run) Failed() bool {
@@ -56,7 +53,7 @@ type PullRequestJSON struct {
 func RunJSONOf(r Run) RunJSON {
 	out := RunJSON{SchemaVersion: SchemaVersion, DryRun: r.DryRun, Plan: PlanJSONOf(r.Plan), PullRequests: []PullRequestJSON{}}
 	for _, o := range r.Outcomes {
-		pj := PullRequestJSON{Branch: o.Branch, Title: o.Title, Action: o.Action, Number: o.Number, URL: o.URL, Detail: o.Detail}
+		pj := PullRequestJSON{Branch: o.Branch, Title: o.Title, Action: string(o.Action), Number: o.Number, URL: o.URL, Detail: o.Detail}
 		if o.Err != nil {
 			pj.Error = o.Err.Error()
 		}

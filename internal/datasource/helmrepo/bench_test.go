@@ -127,3 +127,63 @@ func BenchmarkParseIndexYAMLv3(b *testing.B) {
 		}
 	}
 }
+
+// largeIndex is 100 charts × 2,500 lean versions (250,000 entries: 38 MB
+// in helm's layout, 48 MB in yaml.v3's, "indented").
+func largeIndex(b testing.TB, layout string) []byte {
+	b.Helper()
+	ci, si, step := "  ", "  ", "  "
+	if layout == "indented" {
+		ci, si, step = "    ", "        ", "    "
+	}
+	in := si + "  "
+	var buf strings.Builder
+	buf.WriteString("apiVersion: v1\nentries:\n")
+	for c := range 100 {
+		name := fmt.Sprintf("chart-%03d", c)
+		fmt.Fprintf(&buf, "%s%s:\n", ci, name)
+		for v := range 2500 {
+			ver := fmt.Sprintf("%d.%d.%d", v/100, v%100, c%3)
+			fmt.Fprintf(&buf, "%s- created: \"2023-01-01T00:00:00Z\"\n%sdigest: %016x\n%sname: %s\n%surls:\n%s%s- charts/%s-%s.tgz\n%sversion: %s\n",
+				si, in, v, in, name, in, in, step[:len(step)-2], name, ver, in, ver)
+		}
+	}
+	return []byte(buf.String())
+}
+
+// BenchmarkParseIndexLarge decodes every chart of a 250,000-entry index.
+func BenchmarkParseIndexLarge(b *testing.B) {
+	for _, layout := range []string{"helm", "indented"} {
+		b.Run(layout, func(b *testing.B) {
+			body := largeIndex(b, layout)
+			b.ReportAllocs()
+			b.SetBytes(int64(len(body)))
+			for b.Loop() {
+				if _, err := ParseIndex(body); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkCatalogLargeOneChart is what a lookup does: split a
+// 250,000-entry index and decode the 2,500 entries of one chart.
+func BenchmarkCatalogLargeOneChart(b *testing.B) {
+	for _, layout := range []string{"helm", "indented"} {
+		b.Run(layout, func(b *testing.B) {
+			body := largeIndex(b, layout)
+			b.ReportAllocs()
+			b.SetBytes(int64(len(body)))
+			for b.Loop() {
+				c, err := openCatalog(body)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if es, ok, err := c.entries("chart-050"); err != nil || !ok || len(es) != 2500 {
+					b.Fatalf("entries = %d, %v, %v", len(es), ok, err)
+				}
+			}
+		})
+	}
+}

@@ -64,10 +64,11 @@ func New(client *http.Client, opts Options) *Source {
 // repoIndex is a parsed index and its per-chart release lists.
 type repoIndex struct {
 	base string // endpoint URL that relative chart URLs resolve against
-	idx  *Index
+	cat  *catalog
 
 	mu       sync.Mutex
 	releases map[string][]chart.Release
+	errs     map[string]error
 }
 
 // Releases implements datasource.Datasource: every version of name in the
@@ -91,7 +92,10 @@ func (s *Source) Releases(ctx context.Context, src chart.Source, name string) ([
 	if err != nil {
 		return nil, fail(err)
 	}
-	rs, ok := ri.get(name)
+	rs, ok, err := ri.get(name)
+	if err != nil {
+		return nil, fail(fmt.Errorf("index %s: %w: %w", httpx.RedactURL(indexURL), datasource.ErrInvalid, err))
+	}
 	if !ok {
 		return nil, fail(fmt.Errorf("chart %q in index %s: %w", name, httpx.RedactURL(indexURL), datasource.ErrNotFound))
 	}
@@ -151,15 +155,15 @@ func (s *Source) fetch(ctx context.Context, src chart.Source, base, indexURL str
 	if err != nil {
 		return nil, fmt.Errorf("read index %s: %w", redacted, err)
 	}
-	idx, err := ParseIndex(body)
+	cat, err := openCatalog(body)
 	if err != nil {
 		return nil, fmt.Errorf("index %s: %w: %w", redacted, datasource.ErrInvalid, err)
 	}
 	s.log.Debug("helm index loaded", slog.String("source", httpx.RedactURL(src.URL)),
-		slog.Int("charts", len(idx.Entries)), slog.Int("bytes", len(body)),
+		slog.Int("charts", cat.size()), slog.Int("bytes", len(body)), slog.Bool("helm_layout", cat.helm),
 		slog.Bool("revalidated", resp.Header.Get(httpx.CacheHeader) == httpx.CacheRevalidated),
 		slog.Duration("duration", time.Since(start)))
-	return &repoIndex{base: base, idx: idx, releases: map[string][]chart.Release{}}, nil
+	return &repoIndex{base: base, cat: cat, releases: map[string][]chart.Release{}, errs: map[string]error{}}, nil
 }
 
 // scrub removes the raw URL (userinfo, query secrets) from a client error.
@@ -213,19 +217,28 @@ func readCapped(r io.Reader, length, max int64) ([]byte, error) {
 	return b, nil
 }
 
-func (ri *repoIndex) get(name string) ([]chart.Release, bool) {
+// get decodes the entries of one chart on first use; the index's other
+// charts are never decoded.
+func (ri *repoIndex) get(name string) ([]chart.Release, bool, error) {
 	ri.mu.Lock()
 	defer ri.mu.Unlock()
 	if rs, ok := ri.releases[name]; ok {
-		return slices.Clone(rs), true
+		return slices.Clone(rs), true, nil
 	}
-	es, ok := ri.idx.Entries[name]
+	if err, ok := ri.errs[name]; ok {
+		return nil, false, err
+	}
+	es, ok, err := ri.cat.entries(name)
+	if err != nil {
+		ri.errs[name] = err
+		return nil, false, err
+	}
 	if !ok {
-		return nil, false
+		return nil, false, nil
 	}
 	rs := toReleases(ri.base, es)
 	ri.releases[name] = rs
-	return slices.Clone(rs), true
+	return slices.Clone(rs), true, nil
 }
 
 func toReleases(base string, es []Entry) []chart.Release {

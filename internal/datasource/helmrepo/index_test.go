@@ -1,6 +1,7 @@
 package helmrepo
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -128,6 +129,25 @@ func TestParseIndex_Layouts(t *testing.T) {
 	}
 }
 
+// TestParseIndex_EmptyKeys: a line holding only ":" (a null key) once
+// crashed the line reader.
+func TestParseIndex_EmptyKeys(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{
+		":", ":\n", "apiVersion: v1\n:\n", "apiVersion: v1\nentries:\n  :\n", "apiVersion: v1\nentries:\n  a:\n  - :\n    version: 1\n",
+	} {
+		got, err := ParseIndex([]byte(body))
+		want, werr := parseYAML([]byte(body))
+		if werr == nil && want.APIVersion != "" {
+			if err != nil {
+				t.Errorf("ParseIndex(%q) = %v; yaml.v3 accepts it", body, err)
+			} else if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("ParseIndex(%q) differs from yaml.v3 (-yaml +got):\n%s", body, diff)
+			}
+		}
+	}
+}
+
 func TestParseIndex_FastFallsBack(t *testing.T) {
 	t.Parallel()
 	for _, body := range []string{
@@ -137,6 +157,36 @@ func TestParseIndex_FastFallsBack(t *testing.T) {
 			t.Errorf("parseFast(%q) err = %v, want errFallback", body, err)
 		}
 	}
+}
+
+// parseFast reads body with the line reader of helm's layout only:
+// errFallback unless the whole document and every chart's entries are in
+// that layout.
+func parseFast(body []byte) (*Index, error) {
+	if bytes.IndexByte(body, '\t') >= 0 {
+		return nil, errFallback
+	}
+	c, err := splitYAML(string(body))
+	if err != nil {
+		return nil, err
+	}
+	if !c.helm {
+		return nil, errFallback
+	}
+	idx := &Index{APIVersion: c.apiVersion, Entries: map[string][]Entry{}}
+	for name, ct := range c.charts {
+		if ct.text == "" {
+			idx.Entries[name] = []Entry{}
+			continue
+		}
+		p := &fastParser{s: ct.text}
+		list, err := p.entryList()
+		if err != nil || p.pos != len(ct.text) {
+			return nil, errFallback
+		}
+		idx.Entries[name] = list
+	}
+	return idx, nil
 }
 
 func TestResolveReferenceURL(t *testing.T) {

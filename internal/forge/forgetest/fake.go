@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -26,6 +25,7 @@ type Fake struct {
 
 	t     testing.TB
 	srv   *httptest.Server
+	mux   *http.ServeMux
 	clock *Clock
 	owner string
 	repo  string
@@ -43,6 +43,9 @@ type Fake struct {
 
 	token  string
 	denied map[string]bool // "pull-requests", "contents", "issues"
+	// noActionsPulls refuses pull request creation as GitHub does for
+	// Actions tokens when the repository setting does not allow it.
+	noActionsPulls bool
 
 	rateLimit      int
 	rateRemaining  int
@@ -112,6 +115,7 @@ func New(t testing.TB, owner, repo string, opts ...Option) *Fake {
 		f.maxPerPage = 100
 	}
 	f.rateRemaining = f.rateLimit
+	f.mux = f.routes()
 	f.rateReset = f.clock.Now().Add(time.Hour).Truncate(time.Second)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -144,6 +148,16 @@ func (f *Fake) DenyPermission(perm string) {
 	f.denied[perm] = true
 }
 
+// ForbidActionsPullRequests makes creating a pull request fail the way GitHub
+// refuses a GitHub Actions token while the repository setting "Allow GitHub
+// Actions to create and approve pull requests" is off: 403 "GitHub Actions is
+// not permitted to create or approve pull requests." Pushing branches still works.
+func (f *Fake) ForbidActionsPullRequests() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.noActionsPulls = true
+}
+
 // Fault is an injected failure.
 type Fault struct {
 	// Method matches the request method; "" matches any.
@@ -158,6 +172,9 @@ type Fault struct {
 	Header http.Header
 	// Times is how many matching requests fail; 0 means 1.
 	Times int
+	// Hang sends no response at all (Status, Body and Header are unused):
+	// the request waits until the client gives up.
+	Hang bool
 }
 
 // FailNext makes the next request matching method and pattern fail once with
@@ -174,41 +191,6 @@ func (f *Fake) Inject(flt Fault) {
 		flt.Times = 1
 	}
 	f.faults = append(f.faults, &flt)
-}
-
-// RateLimit describes a rate limit to trip on the next matching request.
-type RateLimit struct {
-	// Secondary selects a secondary (abuse) limit; otherwise the primary
-	// limit is exhausted (X-RateLimit-Remaining: 0) until now+For.
-	Secondary bool
-	// For is how long the limit holds, counted on the fake's clock.
-	For time.Duration
-	// Method and Path select the triggering request as in Fault.
-	Method, Path string
-	// Status is 403 (default) or 429.
-	Status int
-	// NoRetryAfter omits Retry-After from secondary-limit responses.
-	NoRetryAfter bool
-}
-
-// RateLimitNext trips a rate limit on the next request matching rl. While it
-// holds, every request is refused the way GitHub does.
-func (f *Fake) RateLimitNext(rl RateLimit) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if rl.Status == 0 {
-		rl.Status = http.StatusForbidden
-	}
-	f.rateTriggers = append(f.rateTriggers, rl)
-}
-
-// SetRateRemaining sets the primary quota left in the current window and
-// when the window resets.
-func (f *Fake) SetRateRemaining(remaining int, reset time.Time) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.rateRemaining = remaining
-	f.rateReset = reset.Truncate(time.Second)
 }
 
 // Writes returns how many POST, PATCH, PUT and DELETE requests arrived
@@ -300,7 +282,8 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.writes++
 	}
 	f.requests = append(f.requests, Request{Method: r.Method, Path: path, Query: r.URL.RawQuery, Body: body})
-	defer func() { f.requests[len(f.requests)-1].Status = rec.status }()
+	idx := len(f.requests) - 1
+	defer func() { f.requests[idx].Status = rec.status }()
 
 	now := f.clock.Now()
 	exhausted := f.spendQuota(rec, now)
@@ -323,6 +306,14 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if flt.Times <= 0 {
 			f.faults = append(f.faults[:i], f.faults[i+1:]...)
 		}
+		if flt.Hang {
+			// Answer nothing until the client gives up; other requests
+			// are served meanwhile.
+			f.mu.Unlock()
+			<-r.Context().Done()
+			f.mu.Lock()
+			return
+		}
 		for k, vs := range flt.Header {
 			rec.Header()[k] = vs
 		}
@@ -338,6 +329,11 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if perm := permissionOf(r.Method, path); perm != "" && f.denied[perm] {
 		rec.Header().Set("X-Accepted-GitHub-Permissions", strings.ReplaceAll(perm, "-", "_")+"=write")
 		writeError(rec, http.StatusForbidden, "Resource not accessible by integration", "https://docs.github.com/rest")
+		return
+	}
+	if f.noActionsPulls && r.Method == http.MethodPost && f.matches("", "pulls", r.Method, path) {
+		writeError(rec, http.StatusForbidden, "GitHub Actions is not permitted to create or approve pull requests.",
+			"https://docs.github.com/rest/pulls/pulls#create-a-pull-request")
 		return
 	}
 	f.route(rec, r, path, body)
@@ -361,69 +357,6 @@ func permissionOf(method, path string) string {
 		return "issues"
 	}
 	return ""
-}
-
-// spendQuota sets the X-RateLimit-* headers GitHub sends on every response
-// and spends one unit of the primary quota. It reports whether the quota
-// was already exhausted.
-func (f *Fake) spendQuota(w http.ResponseWriter, now time.Time) (exhausted bool) {
-	if !now.Before(f.rateReset) {
-		f.rateRemaining = f.rateLimit
-		f.rateReset = now.Add(time.Hour).Truncate(time.Second)
-	}
-	exhausted = f.rateRemaining <= 0
-	if !exhausted {
-		f.rateRemaining--
-	}
-	f.setRateHeaders(w)
-	return exhausted
-}
-
-func (f *Fake) setRateHeaders(w http.ResponseWriter) {
-	h := w.Header()
-	h.Set("X-RateLimit-Limit", strconv.Itoa(f.rateLimit))
-	h.Set("X-RateLimit-Remaining", strconv.Itoa(f.rateRemaining))
-	h.Set("X-RateLimit-Reset", strconv.FormatInt(f.rateReset.Unix(), 10))
-	h.Set("X-RateLimit-Used", strconv.Itoa(f.rateLimit-f.rateRemaining))
-	h.Set("X-RateLimit-Resource", "core")
-}
-
-// rateLimited trips pending triggers and refuses the request while a limit holds.
-// Bodies follow https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api.
-func (f *Fake) rateLimited(w http.ResponseWriter, method, path string, now time.Time, exhausted bool) bool {
-	status := http.StatusForbidden
-	noRetryAfter := false
-	for i, rl := range f.rateTriggers {
-		if !f.matches(rl.Method, rl.Path, method, path) {
-			continue
-		}
-		f.rateTriggers = append(f.rateTriggers[:i], f.rateTriggers[i+1:]...)
-		status, noRetryAfter = rl.Status, rl.NoRetryAfter
-		if rl.Secondary {
-			f.secondaryUntil = now.Add(rl.For)
-		} else {
-			f.rateRemaining = 0
-			f.rateReset = now.Add(rl.For).Truncate(time.Second)
-			f.setRateHeaders(w)
-			exhausted = true
-		}
-		break
-	}
-	if exhausted {
-		writeError(w, status, "API rate limit exceeded for installation ID 1. If you reach out to GitHub Support for help, please include the request ID.",
-			"https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting")
-		return true
-	}
-	if now.Before(f.secondaryUntil) {
-		if !noRetryAfter {
-			secs := int(math.Ceil(f.secondaryUntil.Sub(now).Seconds()))
-			w.Header().Set("Retry-After", strconv.Itoa(secs))
-		}
-		writeError(w, status, "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
-			"https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits")
-		return true
-	}
-	return false
 }
 
 // errorBody is GitHub's client error shape (https://docs.github.com/rest#client-errors).

@@ -397,3 +397,29 @@ func TestFake_Search(t *testing.T) {
 		}
 	}
 }
+
+func TestFake_Routes(t *testing.T) {
+	t.Parallel()
+	f := seeded(t)
+	tests := []struct {
+		name, method, path string
+		status             int
+		msg                string
+	}{
+		{"repository", "GET", "/repos/octo/home-ops", 200, ""},
+		{"owner and name ignore case", "GET", "/repos/Octo/Home-Ops/git/ref/heads/main", 200, ""},
+		{"GHES prefix", "GET", "/api/v3/repos/octo/home-ops/git/ref/heads/main", 200, ""},
+		{"another repository", "GET", "/repos/octo/other/pulls", 404, "Not Found"},
+		{"unknown endpoint", "GET", "/repos/octo/home-ops/actions/runs", 404, "Not Found"},
+		{"unknown git endpoint", "GET", "/repos/octo/home-ops/git/tags/abc", 404, "Not Found"},
+		{"wrong method is 404, not 405", "PUT", "/repos/octo/home-ops/pulls", 404, "Not Found"},
+		{"outside the API", "GET", "/user", 404, "Not Found"},
+		{"rate limit", "GET", "/rate_limit", 200, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			wantStatus(t, do(t, f, tt.method, tt.path, nil), tt.status, tt.msg)
+		})
+	}
+}

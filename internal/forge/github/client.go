@@ -16,6 +16,7 @@ import (
 	gh "github.com/google/go-github/v60/github"
 
 	"github.com/bosunhq/bosun/internal/forge"
+	"github.com/bosunhq/bosun/internal/httpx"
 )
 
 // DefaultBaseURL is the github.com API root.
@@ -25,6 +26,8 @@ const DefaultBaseURL = "https://api.github.com"
 const (
 	DefaultMaxWait = 5 * time.Minute
 	DefaultRetries = 3
+	// DefaultTimeout bounds one request attempt, response body included.
+	DefaultTimeout = time.Minute
 )
 
 // Options configures a Client.
@@ -35,9 +38,14 @@ type Options struct {
 	BaseURL string
 	// Token authenticates requests ("Authorization: Bearer …"); empty sends none.
 	Token string
-	// HTTPClient is the client to send requests with (default: a new one).
-	// It is copied, never modified.
+	// HTTPClient is the client to send requests with (default: httpx's
+	// client with connect, TLS and response-header timeouts, and no retries
+	// of its own: Client retries). It is copied, never modified; the copy's
+	// Timeout, when zero, becomes Timeout.
 	HTTPClient *http.Client
+	// Timeout bounds one request attempt end to end, response body
+	// included. 0 means DefaultTimeout; negative sets no bound.
+	Timeout time.Duration
 	// Repo is the repository every call acts on.
 	Repo forge.Repo
 	// Logger receives debug and warning records; nil discards them.
@@ -52,7 +60,8 @@ type Options struct {
 	// forge.ErrRateLimited instead. 0 means DefaultMaxWait; negative never waits.
 	MaxWait time.Duration
 	// Retries bounds the retries of a request that met a server error (5xx)
-	// or, for reads, a network error. 0 means DefaultRetries; negative never retries.
+	// or, for reads (GET, HEAD), a network error or an attempt that hit
+	// Timeout. Waits double from 1s. 0 means DefaultRetries; negative never retries.
 	Retries int
 	// UserAgent defaults to "bosun".
 	UserAgent string
@@ -85,7 +94,7 @@ func New(opts Options) (*Client, error) {
 	}
 	base, err := url.Parse(strings.TrimSuffix(opts.BaseURL, "/") + "/")
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
-		return nil, fmt.Errorf("github client: invalid base URL %q", redact(opts.BaseURL))
+		return nil, fmt.Errorf("github client: invalid base URL %q", httpx.RedactURL(opts.BaseURL))
 	}
 	if base.User != nil {
 		return nil, fmt.Errorf("github client: base URL must not carry credentials")
@@ -108,23 +117,39 @@ func New(opts Options) (*Client, error) {
 	if opts.UserAgent == "" {
 		opts.UserAgent = "bosun"
 	}
+	if opts.Timeout == 0 {
+		opts.Timeout = DefaultTimeout
+	}
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	c := &Client{opts: opts, owner: opts.Repo.Owner, repo: opts.Repo.Name, baseURL: base, log: log}
+	c.hc = newHTTPClient(opts, log, &c.writes, base.Host)
+	c.gh = c.newGH()
+	return c, nil
+}
+
+// newHTTPClient returns the client requests go through: opts.HTTPClient or
+// httpx's, with the token, User-Agent and write counting added.
+func newHTTPClient(opts Options, log *slog.Logger, writes *atomic.Int64, host string) *http.Client {
 	hc := &http.Client{}
 	if opts.HTTPClient != nil {
 		*hc = *opts.HTTPClient
+		if hc.Timeout == 0 && opts.Timeout > 0 {
+			hc.Timeout = opts.Timeout
+		}
+	} else {
+		// One attempt per call here: call retries with GitHub's rate-limit
+		// rules, which httpx's generic retries would pre-empt.
+		*hc = *httpx.New(httpx.Options{UserAgent: opts.UserAgent, Timeout: opts.Timeout, MaxAttempts: 1, Logger: log})
 	}
 	next := hc.Transport
 	if next == nil {
 		next = http.DefaultTransport
 	}
-	hc.Transport = &transport{next: next, token: opts.Token, host: base.Host, ua: opts.UserAgent, writes: &c.writes}
-	c.hc = hc
-	c.gh = c.newGH()
-	return c, nil
+	hc.Transport = &transport{next: next, token: opts.Token, host: host, ua: opts.UserAgent, writes: writes}
+	return hc
 }
 
 // newGH builds a go-github client. A fresh one forgets the rate limits the
@@ -194,16 +219,6 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-tm.C:
 		return nil
 	}
-}
-
-func redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "<unparsable>"
-	}
-	u.User = nil
-	u.RawQuery = ""
-	return u.String()
 }
 
 // maxRateWaits bounds how often one call waits for a rate limit, so a server
@@ -342,7 +357,7 @@ func retryable(resp *gh.Response, err error) bool {
 	if resp == nil || resp.Response == nil {
 		// No response: a network failure. Only reads are safe to resend.
 		var ue *url.Error
-		return errors.As(err, &ue) && ue.Op == "Get"
+		return errors.As(err, &ue) && (ue.Op == "Get" || ue.Op == "Head")
 	}
 	return false
 }
@@ -395,7 +410,9 @@ func classify(resp *gh.Response, err error) error {
 		fe.Message += " (the token is missing, invalid or expired)"
 	case code == http.StatusForbidden:
 		fe.Kind = forge.ErrPermission
-		if req := er.Response.Request; req != nil {
+		if strings.Contains(er.Message, actionsNotPermitted) {
+			fe.Setting = actionsSetting
+		} else if req := er.Response.Request; req != nil {
 			fe.Permission = permissionFor(req.Method, req.URL.Path)
 		}
 	case code == http.StatusUnprocessableEntity:
@@ -408,6 +425,14 @@ func classify(resp *gh.Response, err error) error {
 	}
 	return fe
 }
+
+// actionsNotPermitted is GitHub's 403 message when the repository (or its
+// organization) does not let GitHub Actions tokens open pull requests; no
+// token permission changes that, only actionsSetting does.
+const (
+	actionsNotPermitted = "GitHub Actions is not permitted to create or approve pull requests"
+	actionsSetting      = `the repository setting Settings → Actions → General → "Allow GitHub Actions to create and approve pull requests" (an organization may need to allow it first)`
+)
 
 func alreadyExists(er *gh.ErrorResponse) bool {
 	if strings.Contains(er.Message, "already exists") {

@@ -4,9 +4,12 @@
 // author so GITHUB_TOKEN commits show as verified), and finding, opening,
 // updating, labelling, commenting on and closing pull requests.
 //
-// It owns retries of server errors, waiting out primary and secondary rate
-// limits within a budget, and mapping failures onto the forge sentinels
-// (with the token permission a 403 implies). It decides nothing about which
+// It owns bounding every request (connect, TLS, response-header and
+// per-attempt timeouts through httpx's client), retries of server errors
+// and of failed reads, waiting out primary and secondary rate limits within
+// a budget, and mapping failures onto the forge sentinels (with the token
+// permission a 403 implies, or the repository setting when no permission
+// helps). It decides nothing about which
 // pull requests should exist: that is the caller's job. It never logs or
 // returns the token.
 package github

@@ -100,6 +100,19 @@ func TestClient_Errors(t *testing.T) {
 			},
 		},
 		{
+			name:    "403 Actions may not open pull requests: the setting, not a permission",
+			setup:   func(e *env) { e.f.ForbidActionsPullRequests() },
+			op:      prOp,
+			wantIs:  forge.ErrPermission,
+			wantSub: `GitHub Actions is not permitted to create or approve pull requests. (the token's permissions are not the cause: enable the repository setting Settings → Actions → General → "Allow GitHub Actions to create and approve pull requests"`,
+			check: func(t *testing.T, _ *env, err error) {
+				var fe *forge.Error
+				if !errors.As(err, &fe) || fe.Permission != "" || strings.Contains(err.Error(), "the token needs") {
+					t.Errorf("error = %v, names a token permission", err)
+				}
+			},
+		},
+		{
 			name: "primary 429",
 			setup: func(e *env) {
 				e.f.RateLimitNext(forgetest.RateLimit{Path: "pulls", Status: 429, For: 20 * time.Second})

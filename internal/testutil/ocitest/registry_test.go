@@ -15,7 +15,6 @@ import (
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chart/loader"
-	"helm.sh/helm/v3/pkg/registry"
 	"oras.land/oras-go/v2/content"
 	"oras.land/oras-go/v2/registry/remote"
 	"oras.land/oras-go/v2/registry/remote/auth"
@@ -198,13 +197,6 @@ func TestRegistry_middlewareAndPaging(t *testing.T) {
 	}
 	if diff := cmp.Diff(ocitest.Counts{Tags: 4}, r.Counts("x")); diff != "" {
 		t.Errorf("Counts mismatch (-want +got):\n%s", diff)
-	}
-}
-
-func TestMediaTypes(t *testing.T) {
-	t.Parallel()
-	if ocitest.HelmConfigMediaType != registry.ConfigMediaType || ocitest.HelmChartMediaType != registry.ChartLayerMediaType {
-		t.Errorf("media types drifted from helm: %q %q", ocitest.HelmConfigMediaType, ocitest.HelmChartMediaType)
 	}
 }
 

@@ -1,0 +1,295 @@
+package publish
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/bosunhq/bosun/internal/forge"
+	"github.com/bosunhq/bosun/internal/plan"
+)
+
+func (p *publisher) closeStale(ctx context.Context, pr forge.PullRequest) Outcome {
+	o := Outcome{Branch: pr.Head, Title: pr.Title, Number: pr.Number, URL: pr.URL}
+	md, ok := parseMeta(pr.Body)
+	if !ok {
+		o.Action, o.Detail = ActionUnchanged, "not made by bosun (no marker): left alone"
+		return o
+	}
+	if k := p.heldBy(md.Keys); k != "" {
+		o.Action, o.Detail = ActionHeld, "lookup failed for "+k+": left as it is"
+		return o
+	}
+	if p.stop != nil {
+		return p.notAttempted(pr.Head, pr.Title, pr.Number, pr.URL)
+	}
+	// The comment goes first: a pull request closed without it reads as
+	// declined by a person. It is posted once, even when an earlier run
+	// commented and then failed to close.
+	comments, err := p.f.ListComments(ctx, pr.Number)
+	if err != nil {
+		o.Action, o.Err = ActionFailed, wrap(err, "list comments on #%d", pr.Number)
+		return o
+	}
+	if !hasMark(comments, markSuperseded) {
+		if err := p.f.Comment(ctx, pr.Number, supersededComment); err != nil {
+			o.Action, o.Err = ActionFailed, wrap(err, "comment on #%d", pr.Number)
+			return o
+		}
+	}
+	if err := p.f.ClosePullRequest(ctx, pr.Number, ""); err != nil {
+		o.Action, o.Err = ActionFailed, wrap(err, "close pull request #%d", pr.Number)
+		return o
+	}
+	if err := p.f.DeleteBranch(ctx, pr.Head); err != nil && !errors.Is(err, forge.ErrNotFound) {
+		o.Action, o.Err = ActionFailed, wrap(err, "delete branch %s", pr.Head)
+		return o
+	}
+	o.Action, o.Detail = ActionClosed, "no longer needed"
+	return o
+}
+
+// declined returns the pull request a person closed unmerged for exactly
+// this group content. Pull requests bosun closed itself (superseded) or told
+// people to close (foreign commits) do not count.
+func (p *publisher) declined(ctx context.Context, g plan.Group, closed []forge.PullRequest) (*forge.PullRequest, error) {
+	closed = slices.Clone(closed)
+	slices.SortFunc(closed, func(a, b forge.PullRequest) int { return b.Number - a.Number })
+	for _, pr := range closed {
+		md, ok := parseMeta(pr.Body)
+		if !ok || md.Hash != g.Hash {
+			continue
+		}
+		comments, err := p.f.ListComments(ctx, pr.Number)
+		if err != nil {
+			return nil, wrap(err, "list comments on #%d", pr.Number)
+		}
+		if !hasMark(comments, markSuperseded) && !hasMark(comments, markForeign) {
+			return &pr, nil
+		}
+	}
+	return nil, nil
+}
+
+func (p *publisher) create(ctx context.Context, g plan.Group, closed []forge.PullRequest) Outcome {
+	o := Outcome{Branch: g.Branch, Title: g.Title}
+	pr, err := p.declined(ctx, g, closed)
+	if err != nil {
+		o.Action, o.Err = ActionFailed, err
+		return o
+	}
+	if pr != nil {
+		o.Action, o.Number, o.URL = ActionDeclined, pr.Number, pr.URL
+		o.Detail = fmt.Sprintf("#%d was closed unmerged: not proposed again until a newer version appears", pr.Number)
+		return o
+	}
+	// A leftover branch (say, a pull request creation that failed last run)
+	// is rebuilt, unless someone else committed to it.
+	var commits []forge.Commit
+	if _, err := p.f.BranchSHA(ctx, g.Branch); err == nil {
+		commits, err = p.f.ListCommits(ctx, p.base, g.Branch)
+		if err != nil {
+			o.Action, o.Err = ActionFailed, wrap(err, "compare %s...%s", p.base, g.Branch)
+			return o
+		}
+		if foreign := foreignIn(commits); foreign != "" {
+			o.Action, o.Detail = ActionForeign, "branch exists with "+foreign+": not overwritten"
+			return o
+		}
+	} else if !errors.Is(err, forge.ErrNotFound) {
+		o.Action, o.Err = ActionFailed, wrap(err, "get branch %s", g.Branch)
+		return o
+	}
+	spec, err := p.spec(g)
+	if err != nil {
+		o.Action, o.Err = ActionFailed, err
+		return o
+	}
+	o.Title = spec.Title
+	head, err := p.commit(ctx, g, spec.Title, commits)
+	if err != nil {
+		o.Action, o.Err = ActionFailed, err
+		return o
+	}
+	spec.Body = body(g, p.opts.Body, head)
+	made, err := p.f.CreatePullRequest(ctx, spec)
+	if err != nil && errors.Is(err, forge.ErrAlreadyExists) && made.Number == 0 {
+		// An open pull request the listing did not show (GitHub's lists lag
+		// behind writes): find it and bring it up to date.
+		return p.adopt(ctx, g, spec, err)
+	}
+	if err != nil {
+		o.Action, o.Number, o.URL = ActionFailed, made.Number, made.URL
+		o.Err = wrap(err, "create pull request for %s", g.Branch)
+		if made.Number == 0 && refusedBySetting(err) {
+			// No pull request can be opened until someone changes the
+			// setting: the branch would only be left behind.
+			o.Err = p.dropBranch(ctx, g.Branch, o.Err)
+		}
+		return o
+	}
+	o.Action, o.Number, o.URL = ActionCreated, made.Number, made.URL
+	return o
+}
+
+// refusedBySetting reports whether the forge refused err's request because of
+// a forge setting rather than the token's permissions.
+func refusedBySetting(err error) bool {
+	var fe *forge.Error
+	return errors.As(err, &fe) && errors.Is(fe, forge.ErrPermission) && fe.Setting != ""
+}
+
+// dropBranch deletes branch, which bosun pushed for a pull request the forge
+// refused to open, and says so in cause.
+func (p *publisher) dropBranch(ctx context.Context, branch string, cause error) error {
+	if err := p.f.DeleteBranch(ctx, branch); err != nil && !errors.Is(err, forge.ErrNotFound) {
+		return fmt.Errorf("%w; %w", cause, wrap(err, "delete branch %s", branch))
+	}
+	return fmt.Errorf("%w; branch %s deleted", cause, branch)
+}
+
+// adopt updates the open pull request of g's branch after creating one
+// failed because it exists.
+func (p *publisher) adopt(ctx context.Context, g plan.Group, spec forge.Spec, createErr error) Outcome {
+	// update brings it current exactly as if the listing had shown it.
+	o := Outcome{Branch: g.Branch, Title: spec.Title, Action: ActionFailed}
+	prs, err := p.f.ListPullRequests(ctx, forge.StateOpen, g.Branch)
+	if err != nil {
+		o.Err = fmt.Errorf("%w; find it: %w", wrap(createErr, "create pull request for %s", g.Branch), err)
+		return o
+	}
+	i := slices.IndexFunc(prs, func(pr forge.PullRequest) bool { return pr.Head == g.Branch })
+	if i < 0 {
+		o.Err = fmt.Errorf("%w (and no open pull request found)", wrap(createErr, "create pull request for %s", g.Branch))
+		return o
+	}
+	return p.update(ctx, g, prs[i])
+}
+
+func (p *publisher) update(ctx context.Context, g plan.Group, pr forge.PullRequest) Outcome {
+	o := Outcome{Branch: g.Branch, Title: g.Title, Number: pr.Number, URL: pr.URL}
+	md, hasMeta := parseMeta(pr.Body)
+	if hasMeta {
+		if k := p.heldBy(md.Keys); k != "" {
+			o.Action, o.Title, o.Detail = ActionHeld, pr.Title, "lookup failed for "+k+": left as it is"
+			return o
+		}
+	}
+	// The branch is bosun's alone when its head is the commit bosun recorded;
+	// otherwise look at its commits.
+	var commits []forge.Commit
+	if !hasMeta || md.Head == "" || md.Head != pr.HeadSHA {
+		var err error
+		commits, err = p.f.ListCommits(ctx, p.base, g.Branch)
+		if err != nil {
+			o.Action, o.Err = ActionFailed, wrap(err, "compare %s...%s", p.base, g.Branch)
+			return o
+		}
+		if foreign := foreignIn(commits); foreign != "" {
+			return p.foreignPR(ctx, pr, o, foreign)
+		}
+	}
+	spec, err := p.spec(g)
+	if err != nil {
+		o.Action, o.Err = ActionFailed, err
+		return o
+	}
+	o.Title = spec.Title
+	if hasMeta && md.Hash == g.Hash {
+		if labelsCurrent(pr.Labels, spec.Labels) {
+			o.Action, o.Title = ActionUnchanged, pr.Title
+			return o
+		}
+		// The content is current but an earlier run failed between opening
+		// (or editing) the pull request and labelling it.
+		spec.Body = body(g, p.opts.Body, pr.HeadSHA)
+		if err := p.f.UpdatePullRequest(ctx, pr.Number, spec); err != nil {
+			o.Action, o.Err = ActionFailed, wrap(err, "update pull request #%d", pr.Number)
+			return o
+		}
+		o.Action, o.Detail = ActionUpdated, "labels restored"
+		return o
+	}
+	head, err := p.commit(ctx, g, spec.Title, commits)
+	if err != nil {
+		o.Action, o.Err = ActionFailed, err
+		return o
+	}
+	spec.Body = body(g, p.opts.Body, head)
+	if err := p.f.UpdatePullRequest(ctx, pr.Number, spec); err != nil {
+		o.Action, o.Err = ActionFailed, wrap(err, "update pull request #%d", pr.Number)
+		return o
+	}
+	o.Action = ActionUpdated
+	return o
+}
+
+// foreignPR leaves a pull request whose branch has someone else's commits,
+// saying so once in a comment.
+func (p *publisher) foreignPR(ctx context.Context, pr forge.PullRequest, o Outcome, foreign string) Outcome {
+	o.Action, o.Title, o.Detail = ActionForeign, pr.Title, foreign+": no longer updated"
+	comments, err := p.f.ListComments(ctx, pr.Number)
+	if err != nil {
+		o.Action, o.Err = ActionFailed, wrap(err, "list comments on #%d", pr.Number)
+		return o
+	}
+	if !hasMark(comments, markForeign) {
+		if err := p.f.Comment(ctx, pr.Number, foreignComment); err != nil {
+			o.Action, o.Err = ActionFailed, wrap(err, "comment on #%d", pr.Number)
+		}
+	}
+	return o
+}
+
+// labelsCurrent reports whether a pull request carries the labels bosun
+// sets: every wanted type/* label and no other type/* label (they say what
+// the update is), and at least one of the wanted labels when there are any
+// (none at all means labelling never happened). Other labels people add or
+// remove are theirs.
+func labelsCurrent(have, want []string) bool {
+	has := map[string]bool{}
+	for _, l := range have {
+		has[strings.ToLower(l)] = true
+	}
+	wants := map[string]bool{}
+	anyPresent := false
+	for _, l := range want {
+		l = strings.ToLower(l)
+		wants[l] = true
+		if has[l] {
+			anyPresent = true
+		} else if strings.HasPrefix(l, "type/") {
+			return false
+		}
+	}
+	for l := range has {
+		if strings.HasPrefix(l, "type/") && !wants[l] {
+			return false
+		}
+	}
+	return len(want) == 0 || anyPresent
+}
+
+// foreignIn describes the first of commits (a branch beyond the base) that
+// bosun did not make, or returns "".
+func foreignIn(commits []forge.Commit) string {
+	for _, c := range commits {
+		if trailerHash(c.Message) == "" {
+			short := c.SHA
+			if len(short) > 7 {
+				short = short[:7]
+			}
+			who := c.Author
+			if who == "" {
+				who = "someone else"
+			}
+			return fmt.Sprintf("commit %s by %s", short, who)
+		}
+	}
+	if len(commits) > 1 {
+		return fmt.Sprintf("%d commits on the branch", len(commits))
+	}
+	return ""
+}
