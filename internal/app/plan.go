@@ -56,10 +56,24 @@ func addLookupFlags(cmd *cobra.Command, lo *lookupOptions) {
 // runPipeline runs the whole pipeline on dir: config, scan, lookup, policy
 // and grouping.
 func (d *Deps) runPipeline(ctx context.Context, dir string, lo lookupOptions) (*pipeline.Result, error) {
-	return pipeline.Run(ctx, pipeline.Deps{
-		NewLookup: func(cfg *config.Config) pipeline.Lookup { return d.newLookup(cfg, lo) },
-		Logger:    d.Logger,
-	}, pipeline.Options{Dir: dir, ConfigPath: d.global.ConfigPath, NoGit: d.global.NoGit, Now: d.Now()})
+	if err := checkDir(dir); err != nil {
+		return nil, err
+	}
+	opts := pipeline.Options{Dir: dir, ConfigPath: d.global.ConfigPath, NoGit: d.global.NoGit, Now: d.Now()}
+	newLookup := func(cfg *config.Config) pipeline.Lookup { return d.newLookup(cfg, lo) }
+	if st := d.status; st != nil {
+		// The total needs the references before the lookups start; the
+		// scan is cheap next to them, and done again by Run.
+		total := 0
+		if scanned, err := pipeline.Scan(ctx, pipeline.Deps{}, opts); err == nil {
+			total = sourcesToLook(scanned.Refs)
+		}
+		newLookup = func(cfg *config.Config) pipeline.Lookup {
+			return &lookupProgress{Lookup: d.newLookup(cfg, lo), line: st, total: total}
+		}
+		defer st.done()
+	}
+	return pipeline.Run(ctx, pipeline.Deps{NewLookup: newLookup, Logger: d.Logger}, opts)
 }
 
 func runPlan(ctx context.Context, opts *PlanOptions) error {
