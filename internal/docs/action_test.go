@@ -312,6 +312,33 @@ func TestAction_Steps(t *testing.T) {
 			t.Errorf("run summary lacks the pull requests:\n%s", sum)
 		}
 	}
+
+	// Registries that do not answer: the job warns by default, and fails
+	// with fail-on: transient.
+	sb.stopRegistries()
+	for failOn, wantErr := range map[string]bool{"error": false, "transient": true} {
+		output := filepath.Join(runnerTemp, "output-"+failOn+".txt")
+		env := map[string]string{
+			"GITHUB_ACTIONS": "true", "CI": "true", "RUNNER_TEMP": runnerTemp,
+			"GITHUB_STEP_SUMMARY": filepath.Join(runnerTemp, "summary-"+failOn+".md"), "GITHUB_OUTPUT": output,
+			"GITHUB_REPOSITORY": "home/ops", "GITHUB_API_URL": sb.fake.URL, "GITHUB_WORKSPACE": sb.dir,
+			"HOME": sb.home,
+		}
+		for id, in := range a.Inputs {
+			ctx["inputs."+id] = in.Default
+		}
+		ctx["inputs.token"], ctx["inputs.dry-run"], ctx["inputs.fail-on"] = sb.token, "true", failOn
+		log, err := runStep(t, runS, sb.dir, env, ctx)
+		if (err != nil) != wantErr {
+			t.Errorf("fail-on %s with registries down: err %v, want error %v\n%s", failOn, err, wantErr, log)
+		}
+		if outs := parseOutputs(t, output); outs["failures"] != "transient" {
+			t.Errorf("fail-on %s: outputs.failures = %q, want transient", failOn, outs["failures"])
+		}
+		if !wantErr && !strings.Contains(log, "::warning title=bosun::") {
+			t.Errorf("fail-on %s: no warning annotation:\n%s", failOn, log)
+		}
+	}
 }
 
 var exprRE = regexp.MustCompile(`^\$\{\{ ([a-z_]+(?:\.[a-z_-]+)+) \}\}$`)
