@@ -1,6 +1,8 @@
 package app
 
 import (
+	"net/http"
+
 	"github.com/bosunhq/bosun/internal/buildinfo"
 	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/config"
@@ -17,10 +19,25 @@ type lookupOptions struct {
 }
 
 // newLookup builds the datasources for one run from the config.
+func (d *Deps) newLookup(cfg *config.Config, lo lookupOptions) *datasource.Memo {
+	return d.newLookupKit(cfg, lo).lookup
+}
+
+// lookupKit is what one run's lookups share with the rest of the run: the
+// memoized datasources, the HTTP client (retries, per-host limits, the
+// response cache) and the cache directory ("" with --no-cache).
+type lookupKit struct {
+	lookup   *datasource.Memo
+	client   *http.Client
+	cacheDir string
+	hosts    datasource.Hosts
+}
+
+// newLookupKit builds the datasources for one run from the config.
 // lookup.timeout is a deadline per source (token exchange, every page,
 // manifests, retries), not per request: a registry answering each request
 // just in time cannot stretch a run.
-func (d *Deps) newLookup(cfg *config.Config, lo lookupOptions) *datasource.Memo {
+func (d *Deps) newLookupKit(cfg *config.Config, lo lookupOptions) *lookupKit {
 	hosts := cfg.Hosts()
 	cacheDir := lo.CacheDir
 	if cacheDir == "" {
@@ -59,7 +76,8 @@ func (d *Deps) newLookup(cfg *config.Config, lo lookupOptions) *datasource.Memo 
 		CacheDir: cacheDir,
 	})
 	d.Logger.Debug("lookup ready", "cache", cacheDir != "")
-	return datasource.New(helm, oci, datasource.WithSourceTimeout(cfg.Lookup.Timeout.Duration()))
+	memo := datasource.New(helm, oci, datasource.WithSourceTimeout(cfg.Lookup.Timeout.Duration()))
+	return &lookupKit{lookup: memo, client: client, cacheDir: cacheDir, hosts: hosts}
 }
 
 // hostLimits maps registries[].concurrency to the host actually contacted:

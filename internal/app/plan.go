@@ -18,6 +18,9 @@ type PlanOptions struct {
 	DetailedExitCode bool
 	PlanFile         string
 	Lookup           lookupOptions
+	// Evidence adds, with -o markdown, what each update changes as its pull
+	// request would show it (downloads both chart archives of each update).
+	Evidence bool
 }
 
 func newPlanCmd(deps *Deps, runF func(*PlanOptions) error) *cobra.Command {
@@ -43,6 +46,7 @@ It writes nothing: apply and run carry out exactly this plan.`,
 	f := cmd.Flags()
 	f.VarP(opts.Output, "output", "o", "output format: text, json or markdown")
 	f.BoolVar(&opts.DetailedExitCode, "detailed-exitcode", false, "exit 4 when updates are pending (0 none, 3 something failed)")
+	f.BoolVar(&opts.Evidence, "evidence", false, "with -o markdown: add each update's evidence (changelog, values check, CRDs…) as its pull request shows it; downloads the chart archives")
 	f.StringVar(&opts.PlanFile, "plan-file", "", "also write the JSON plan to this file (default in GitHub Actions: $RUNNER_TEMP/bosun-plan.json)")
 	addLookupFlags(cmd, &opts.Lookup)
 	return cmd
@@ -64,7 +68,10 @@ func (d *Deps) runPipeline(ctx context.Context, dir string, lo lookupOptions) (*
 
 func runPlan(ctx context.Context, opts *PlanOptions) error {
 	deps := opts.deps
-	res, err := deps.runPipeline(ctx, opts.Dir, opts.Lookup)
+	if opts.Evidence && opts.Output.String() != "markdown" {
+		return usageErrorf("--evidence needs -o markdown")
+	}
+	res, ev, err := deps.runPipelineEvidence(ctx, opts.Dir, opts.Lookup)
 	if err != nil {
 		return err
 	}
@@ -72,7 +79,11 @@ func runPlan(ctx context.Context, opts *PlanOptions) error {
 	case "json":
 		err = report.WritePlanJSON(deps.IO.Out, res)
 	case "markdown":
-		err = report.WritePlanMarkdown(deps.IO.Out, res)
+		var evs report.EvidenceOf
+		if opts.Evidence {
+			evs = ev.evidenceOf(ctx, opts.Dir, res)
+		}
+		err = report.WritePlanMarkdownEvidence(deps.IO.Out, res, evs)
 	default:
 		err = report.WritePlanText(deps.IO.Out, res)
 	}
