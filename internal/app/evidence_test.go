@@ -324,3 +324,25 @@ func TestPlan_evidenceNeedsMarkdown(t *testing.T) {
 		t.Errorf("plan --evidence -o json: exit %d, want %d", res.code, ExitUsage)
 	}
 }
+
+// TestPlan_evidenceArchiveOverLimit: an archive over lookup.maxChartSize is
+// not read: the update says so and its risk line flags missing evidence.
+func TestPlan_evidenceArchiveOverLimit(t *testing.T) {
+	t.Parallel()
+	repo := newEvidenceRepo(t, evidenceCharts()...)
+	dir := evidenceGitOps(t, repo.srv.URL)
+	cfg := filepath.Join(dir, "bosun.yaml")
+	if err := os.WriteFile(cfg, []byte("version: 1\nlookup:\n  maxChartSize: 100B\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res := runApp(t, nil, "plan", "--no-git", "-o", "markdown", "--evidence", "--no-cache", dir)
+	if res.code != ExitOK {
+		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	app := sectionOf(t, res.stdout, "app")
+	for _, want := range []string{"evidence incomplete", "over the size limit"} {
+		if !strings.Contains(app, want) {
+			t.Errorf("app evidence lacks %q:\n%s", want, app)
+		}
+	}
+}
