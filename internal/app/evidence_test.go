@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -11,8 +12,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/bosunhq/bosun/internal/chartbuild"
+	"github.com/bosunhq/bosun/internal/evidence"
+	"github.com/bosunhq/bosun/internal/publish"
 )
 
 // evidenceChart is one chart version with the files the evidence reads.
@@ -344,5 +348,48 @@ func TestPlan_evidenceArchiveOverLimit(t *testing.T) {
 		if !strings.Contains(app, want) {
 			t.Errorf("app evidence lacks %q:\n%s", want, app)
 		}
+	}
+}
+
+// TestEvidenceRun_groupBody: the body renderer `bosun run` gives publish
+// shows each update's evidence, fits GitHub's limit with publish's footer,
+// and fetches each chart archive once however often bodies are rendered.
+func TestEvidenceRun_groupBody(t *testing.T) {
+	t.Parallel()
+	repo := newEvidenceRepo(t, evidenceCharts()...)
+	dir := evidenceGitOps(t, repo.srv.URL)
+	var out, errb bytes.Buffer
+	deps := NewDeps(IO{In: strings.NewReader(""), Out: &out, Err: &errb})
+	deps.Now = func() time.Time { return fixedNow }
+	deps.Getenv = func(string) string { return "" }
+	deps.global.NoGit = true
+	p, ev, err := deps.runPipelineEvidence(t.Context(), dir, lookupOptions{NoCache: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Groups) != 2 {
+		t.Fatalf("%d groups, want 2", len(p.Groups))
+	}
+	render := ev.groupBody(t.Context(), dir, p, fixedNow)
+	bodies := map[string]string{}
+	for range 2 {
+		for _, g := range p.Groups {
+			b := publish.Body(g, render)
+			if len(b) > evidence.GitHubBodyLimit {
+				t.Errorf("%s: body of %d bytes", g.Branch, len(b))
+			}
+			bodies[g.Updates[0].Ref.Chart] = b
+		}
+	}
+	for path, n := range repo.archiveHits() {
+		if n != 1 {
+			t.Errorf("%s fetched %d times in one run, want once", path, n)
+		}
+	}
+	if !strings.Contains(bodies["app"], "**Risk:** major · 2 values violations") {
+		t.Errorf("app body lacks its risk line:\n%s", bodies["app"])
+	}
+	if !strings.Contains(bodies["plain"], "**Risk:** patch\n") {
+		t.Errorf("plain body lacks its risk line:\n%s", bodies["plain"])
 	}
 }
