@@ -11,6 +11,7 @@ import (
 	"github.com/bosunhq/bosun/internal/config"
 	"github.com/bosunhq/bosun/internal/datasource/ocirepo"
 	"github.com/bosunhq/bosun/internal/evidence"
+	"github.com/bosunhq/bosun/internal/manifest"
 	"github.com/bosunhq/bosun/internal/pipeline"
 	"github.com/bosunhq/bosun/internal/plan"
 	"github.com/bosunhq/bosun/internal/report"
@@ -77,7 +78,11 @@ func (e *evidenceRun) analyze(ctx context.Context, dir string, p *pipeline.Resul
 	if e.kit == nil || e.cfg == nil || len(p.Groups) == 0 {
 		return byGroup
 	}
-	releases := newReleaseValues(ctx, dir, e.cfg, e.deps.global.NoGit, e.deps.Logger)
+	repo, err := manifest.Load(ctx, dir, manifest.Options{Ignore: e.cfg.Ignore, NoGit: e.deps.global.NoGit, Logger: e.deps.Logger})
+	if err != nil {
+		e.deps.Logger.Warn("release values not read: the values checks are left out", "err", err)
+	}
+	releases := evidence.NewReleases(dir, repo)
 	var updates []evidence.Update
 	var notes [][]string
 	var branches []string
@@ -131,7 +136,7 @@ func urlCredentials(repoURL string) (string, string, bool) {
 
 // update is the evidence input of one planned update, and notes about what
 // of the release could not be read.
-func (e *evidenceRun) update(ctx context.Context, u plan.Update, rv *releaseValues) (evidence.Update, []string) {
+func (e *evidenceRun) update(ctx context.Context, u plan.Update, rv *evidence.Releases) (evidence.Update, []string) {
 	eu := evidence.Update{Source: u.Ref.Source, Chart: u.Ref.Chart, Type: u.Type}
 	if u.To != nil {
 		eu.To = *u.To
@@ -147,10 +152,9 @@ func (e *evidenceRun) update(ctx context.Context, u plan.Update, rv *releaseValu
 	if v := e.cfg.KubernetesVersion; v != "" {
 		eu.Clusters = []evidence.Cluster{{Version: v}}
 	}
-	hr, notes := rv.release(u.Ref)
-	if hr != nil {
-		eu.Values, eu.CRDs = hr.values, hr.crds
-		notes = append(notes, hr.notes...)
+	var notes []string
+	if hr := rv.For(u.Ref); hr != nil {
+		eu.Values, eu.CRDs, notes = hr.Values, hr.CRDs, hr.Notes
 	}
 	return eu, notes
 }

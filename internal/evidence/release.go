@@ -1,9 +1,7 @@
-package app
+package evidence
 
 import (
-	"context"
 	"fmt"
-	"log/slog"
 	"os"
 	"path"
 	"path/filepath"
@@ -13,21 +11,21 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/bosunhq/bosun/internal/chart"
-	"github.com/bosunhq/bosun/internal/config"
-	"github.com/bosunhq/bosun/internal/evidence"
 	"github.com/bosunhq/bosun/internal/manifest"
 )
 
 // maxValuesFile caps a values file a configMapGenerator reads.
 const maxValuesFile = 1 << 20
 
-// releaseValues reads what a HelmRelease of the repository sets: its inline
-// spec.values merged over the ConfigMaps its spec.valuesFrom names, where
-// those are written in the repository (a ConfigMap document with the key in
-// data, or a kustomize configMapGenerator building it from a file), and its
-// CRD policy. It reads only the repository, files the generator names
-// inside it and at most maxValuesFile bytes each; Secrets are never read.
-type releaseValues struct {
+// Releases reads what the HelmReleases of a repository set: inline
+// spec.values merged over the ConfigMaps spec.valuesFrom names, where those
+// are written in the repository (a kustomize configMapGenerator building
+// the ConfigMap from a file, else a ConfigMap document with the key in
+// data), and the CRD policy. It reads only the parsed files it is given and
+// the files a generator names inside the repository root (no symlinks, at
+// most 1 MiB each); Secrets and targetPath entries are not read, and say
+// so in a note. Build one with NewReleases.
+type Releases struct {
 	root  string
 	files map[string]*manifest.File
 	// releases are the HelmRelease documents, configMaps the ConfigMap
@@ -60,18 +58,21 @@ type generator struct {
 	files map[string]string
 }
 
-// releaseInfo is what one HelmRelease sets.
-type releaseInfo struct {
-	values map[string]any
-	crds   evidence.CRDPolicy
-	notes  []string
+// Release is what one HelmRelease sets, for Update.
+type Release struct {
+	// File is where the HelmRelease is written.
+	File   string
+	Values map[string]any
+	CRDs   CRDPolicy
+	// Notes say what of its values could not be read, and why.
+	Notes []string
 }
 
-func newReleaseValues(ctx context.Context, dir string, cfg *config.Config, noGit bool, log *slog.Logger) *releaseValues {
-	rv := &releaseValues{root: dir, files: map[string]*manifest.File{}}
-	repo, err := manifest.Load(ctx, dir, manifest.Options{Ignore: cfg.Ignore, NoGit: noGit, Logger: log})
-	if err != nil {
-		log.Warn("release values not read", "err", err)
+// NewReleases indexes the HelmReleases, ConfigMaps and configMapGenerators
+// of repo, whose files are relative to root.
+func NewReleases(root string, repo *manifest.Repo) *Releases {
+	rv := &Releases{root: root, files: map[string]*manifest.File{}}
+	if repo == nil {
 		return rv
 	}
 	for _, f := range repo.Files {
@@ -127,10 +128,10 @@ func generatorsOf(o object) []generator {
 	return out
 }
 
-// release finds the HelmRelease a reference belongs to (the reference's
-// own document, else the first HelmRelease using it) and reads what it
-// sets; nil when there is none.
-func (rv *releaseValues) release(ref chart.Ref) (*releaseInfo, []string) {
+// For finds the HelmRelease a reference belongs to (the reference's own
+// document, else the first HelmRelease using it, in path order) and reads
+// what it sets; nil when there is none.
+func (rv *Releases) For(ref chart.Ref) *Release {
 	var hr *object
 	var others int
 	for i, o := range rv.releases {
@@ -144,16 +145,16 @@ func (rv *releaseValues) release(ref chart.Ref) (*releaseInfo, []string) {
 		}
 	}
 	if hr == nil {
-		return nil, nil
+		return nil
 	}
-	var notes []string
+	r := rv.read(*hr)
 	if others > 0 {
-		notes = append(notes, fmt.Sprintf("values checked for the HelmRelease in %s only (%d more use this chart)", hr.file, others))
+		r.Notes = append(r.Notes, fmt.Sprintf("values checked for the HelmRelease in %s only (%d more use this chart)", hr.file, others))
 	}
-	return rv.read(*hr), notes
+	return r
 }
 
-func (rv *releaseValues) belongs(o object, ref chart.Ref) bool {
+func (rv *Releases) belongs(o object, ref chart.Ref) bool {
 	if ref.Kind == "HelmRelease" {
 		return o.file == ref.Loc.File && o.node.Line <= ref.Loc.Line && o.str("metadata", "name") == ref.Name
 	}
@@ -168,8 +169,8 @@ func (rv *releaseValues) belongs(o object, ref chart.Ref) bool {
 
 // read merges a HelmRelease's valuesFrom ConfigMaps, in order, then its
 // inline values over them, as Flux does.
-func (rv *releaseValues) read(o object) *releaseInfo {
-	ri := &releaseInfo{crds: evidence.CRDPolicy{Install: o.str("spec", "install", "crds"), Upgrade: o.str("spec", "upgrade", "crds")}}
+func (rv *Releases) read(o object) *Release {
+	ri := &Release{File: o.file, CRDs: CRDPolicy{Install: o.str("spec", "install", "crds"), Upgrade: o.str("spec", "upgrade", "crds")}}
 	values := map[string]any{}
 	if from := o.get("spec", "valuesFrom"); from != nil && from.Kind == yaml.SequenceNode {
 		for _, ref := range from.Content {
@@ -180,15 +181,15 @@ func (rv *releaseValues) read(o object) *releaseInfo {
 			}
 			switch {
 			case kind != "ConfigMap":
-				ri.notes = append(ri.notes, fmt.Sprintf("values from %s %s not read (only ConfigMaps are)", kind, name))
+				ri.Notes = append(ri.Notes, fmt.Sprintf("values from %s %s not read (only ConfigMaps are)", kind, name))
 				continue
 			case r.str("targetPath") != "":
-				ri.notes = append(ri.notes, fmt.Sprintf("values from ConfigMap %s (targetPath) not checked", name))
+				ri.Notes = append(ri.Notes, fmt.Sprintf("values from ConfigMap %s (targetPath) not checked", name))
 				continue
 			}
 			m, err := rv.configMapValues(o.file, name, key)
 			if err != nil {
-				ri.notes = append(ri.notes, fmt.Sprintf("values from ConfigMap %s not checked: %v", name, err))
+				ri.Notes = append(ri.Notes, fmt.Sprintf("values from ConfigMap %s not checked: %v", name, err))
 				continue
 			}
 			values = mergeMaps(values, m)
@@ -197,13 +198,13 @@ func (rv *releaseValues) read(o object) *releaseInfo {
 	if inline := o.get("spec", "values"); inline != nil {
 		var m map[string]any
 		if err := inline.Decode(&m); err != nil {
-			ri.notes = append(ri.notes, "spec.values not checked: not a mapping")
+			ri.Notes = append(ri.Notes, "spec.values not checked: not a mapping")
 		} else {
 			values = mergeMaps(values, m)
 		}
 	}
 	if len(values) > 0 {
-		ri.values = values
+		ri.Values = values
 	}
 	return ri
 }
@@ -211,7 +212,7 @@ func (rv *releaseValues) read(o object) *releaseInfo {
 // configMapValues finds ConfigMap name's key as the repository builds it:
 // a configMapGenerator in the HelmRelease's directory or the nearest one
 // above it first, then any other; else a ConfigMap document.
-func (rv *releaseValues) configMapValues(hrFile, name, key string) (map[string]any, error) {
+func (rv *Releases) configMapValues(hrFile, name, key string) (map[string]any, error) {
 	gens := slices.Clone(rv.generators)
 	dir := path.Dir(hrFile)
 	slices.SortStableFunc(gens, func(a, b generator) int { return distance(dir, a.dir) - distance(dir, b.dir) })
@@ -255,7 +256,7 @@ func distance(from, to string) int {
 
 // readFile reads a repository file a generator names, refusing paths that
 // leave the repository and files over maxValuesFile.
-func (rv *releaseValues) readFile(p string) ([]byte, error) {
+func (rv *Releases) readFile(p string) ([]byte, error) {
 	p = path.Clean(p)
 	if p == ".." || strings.HasPrefix(p, "../") || path.IsAbs(p) {
 		return nil, fmt.Errorf("file %s is outside the repository", p)
