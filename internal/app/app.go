@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -40,9 +39,14 @@ type Deps struct {
 	Now    func() time.Time
 	// Logger is built from the global flags before any command runs.
 	Logger *slog.Logger
+	// IsTerminal reports whether a stream is a terminal; progress is drawn
+	// on IO.Err only when it is.
+	IsTerminal func(io.Writer) bool
 
 	global    globalOptions
 	groupOpen bool
+	// status is the progress line on IO.Err; nil when progress is off.
+	status *statusLine
 }
 
 // NewDeps returns production dependencies on the given streams.
@@ -52,6 +56,8 @@ func NewDeps(streams IO) *Deps {
 		Getenv: os.Getenv,
 		Now:    time.Now,
 		Logger: slog.New(slog.NewTextHandler(streams.Err, &slog.HandlerOptions{Level: slog.LevelInfo})),
+
+		IsTerminal: isTerminal,
 	}
 }
 
@@ -67,6 +73,9 @@ func run(ctx context.Context, deps *Deps, args []string) int {
 	root.SetOut(deps.IO.Out)
 	root.SetErr(deps.IO.Err)
 	cmd, err := root.ExecuteContextC(ctx)
+	if deps.status != nil {
+		deps.status.done()
+	}
 	deps.endGroup()
 	if err == nil {
 		return ExitOK
@@ -78,13 +87,8 @@ func run(ctx context.Context, deps *Deps, args []string) int {
 	switch {
 	case errors.Is(err, errPartial) || errors.Is(err, errPending):
 		// the report already told the story
-	case code == ExitUsage:
-		fmt.Fprintf(deps.IO.Err, "Error: %v\n", err)
-		if cmd != nil && isFlagError(err) {
-			fmt.Fprintf(deps.IO.Err, "Run '%s --help' for usage.\n", cmd.CommandPath())
-		}
 	default:
-		deps.Logger.Error("bosun failed", "err", err)
+		printError(deps.IO.Err, cmd, err)
 	}
 	return code
 }
@@ -116,12 +120,18 @@ grouped pull requests.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			deps.Logger = newLogger(deps.IO.Err, g)
+			logs := deps.IO.Err
+			if deps.showProgress() {
+				deps.status = &statusLine{w: deps.IO.Err}
+				logs = deps.status
+			}
+			deps.Logger = newLogger(logs, g)
 			deps.startGroup("bosun " + cmd.Name())
 			return nil
 		},
 	}
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
+	addVersionFlag(cmd)
 	f := cmd.PersistentFlags()
 	f.StringVar(&g.ConfigPath, "config", "", "config file (default: .github/bosun.yaml, then bosun.yaml in the repository)")
 	f.Var(g.LogLevel, "log-level", "log level: debug, info, warn or error")
@@ -138,6 +148,7 @@ grouped pull requests.`,
 		newVersionsCmd(deps, nil),
 		newConfigCmd(deps),
 		newDemoCmd(deps, nil),
+		newMigrateCmd(deps, nil),
 	)
 	return cmd
 }

@@ -35,13 +35,7 @@ type evidenceRun struct {
 // --evidence`). Nothing is downloaded until gather or groupBody runs.
 func (d *Deps) runPipelineEvidence(ctx context.Context, dir string, lo lookupOptions) (*pipeline.Result, *evidenceRun, error) {
 	ev := &evidenceRun{deps: d}
-	res, err := pipeline.Run(ctx, pipeline.Deps{
-		NewLookup: func(cfg *config.Config) pipeline.Lookup {
-			ev.kit, ev.cfg = d.newLookupKit(cfg, lo), cfg
-			return ev.kit.lookup
-		},
-		Logger: d.Logger,
-	}, pipeline.Options{Dir: dir, ConfigPath: d.global.ConfigPath, NoGit: d.global.NoGit, Now: d.Now()})
+	res, err := d.runPipelineKeep(ctx, dir, lo, func(cfg *config.Config, kit *lookupKit) { ev.cfg, ev.kit = cfg, kit })
 	return res, ev, err
 }
 
@@ -109,16 +103,22 @@ func (e *evidenceRun) fetcher() *evidence.Fetcher {
 	opts := evidence.FetcherOptions{
 		Client:          e.kit.client,
 		Hosts:           e.kit.hosts,
-		HelmCredentials: urlCredentials,
+		HelmCredentials: e.kit.helmCreds,
+		OCICredentials:  e.kit.ociCreds,
 		MaxArchiveSize:  e.cfg.Lookup.MaxChartSize.Bytes(),
 		Concurrency:     e.cfg.Lookup.Concurrency,
 		CacheDir:        e.kit.cacheDir,
 		Logger:          e.deps.Logger,
 	}
-	if creds, err := ocirepo.DockerCredentials(e.deps.Getenv); err == nil {
-		opts.OCICredentials = creds
-	} else {
-		e.deps.Logger.Warn("registry credentials not read: chart archives are fetched anonymously", "err", err)
+	if opts.HelmCredentials == nil {
+		opts.HelmCredentials = urlCredentials
+	}
+	if opts.OCICredentials == nil {
+		if creds, err := ocirepo.DockerCredentials(e.deps.Getenv); err == nil {
+			opts.OCICredentials = creds
+		} else {
+			e.deps.Logger.Warn("registry credentials not read: chart archives are fetched anonymously", "err", err)
+		}
 	}
 	return evidence.NewFetcher(opts)
 }

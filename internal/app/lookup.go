@@ -3,6 +3,8 @@ package app
 import (
 	"net/http"
 
+	"oras.land/oras-go/v2/registry/remote/auth"
+
 	"github.com/bosunhq/bosun/internal/buildinfo"
 	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/config"
@@ -25,12 +27,15 @@ func (d *Deps) newLookup(cfg *config.Config, lo lookupOptions) *datasource.Memo 
 
 // lookupKit is what one run's lookups share with the rest of the run: the
 // memoized datasources, the HTTP client (retries, per-host limits, the
-// response cache) and the cache directory ("" with --no-cache).
+// response cache), the cache directory ("" with --no-cache), the host
+// settings and the credentials (nil: anonymous, or the URL's userinfo).
 type lookupKit struct {
-	lookup   *datasource.Memo
-	client   *http.Client
-	cacheDir string
-	hosts    datasource.Hosts
+	lookup    *datasource.Memo
+	client    *http.Client
+	cacheDir  string
+	hosts     datasource.Hosts
+	helmCreds func(url string) (string, string, bool)
+	ociCreds  auth.CredentialFunc
 }
 
 // newLookupKit builds the datasources for one run from the config.
@@ -63,21 +68,32 @@ func (d *Deps) newLookupKit(cfg *config.Config, lo lookupOptions) *lookupKit {
 			return perHost[host]
 		},
 	})
-	helm := helmrepo.New(client, helmrepo.Options{
+	helmOpts := helmrepo.Options{
 		Hosts:        hosts,
 		MaxIndexSize: cfg.Lookup.MaxIndexSize.Bytes(),
 		Logger:       d.Logger,
-	})
-	oci := ocirepo.New(ocirepo.Options{
+	}
+	ociOpts := ocirepo.Options{
 		Client:   client,
 		Hosts:    hosts,
 		Getenv:   d.Getenv,
 		Logger:   d.Logger,
 		CacheDir: cacheDir,
-	})
+	}
+	if logins := newRegistryLogins(cfg); !logins.empty() {
+		helmOpts.Credentials = logins.helm(d.Getenv)
+		docker, err := ocirepo.DockerCredentials(d.Getenv)
+		if err != nil {
+			d.Logger.Warn("docker config not read", "err", err)
+		}
+		ociOpts.Credentials = logins.oci(d.Getenv, docker)
+	}
+	helm := helmrepo.New(client, helmOpts)
+	oci := ocirepo.New(ociOpts)
 	d.Logger.Debug("lookup ready", "cache", cacheDir != "")
 	memo := datasource.New(helm, oci, datasource.WithSourceTimeout(cfg.Lookup.Timeout.Duration()))
-	return &lookupKit{lookup: memo, client: client, cacheDir: cacheDir, hosts: hosts}
+	return &lookupKit{lookup: memo, client: client, cacheDir: cacheDir, hosts: hosts,
+		helmCreds: helmOpts.Credentials, ociCreds: ociOpts.Credentials}
 }
 
 // hostLimits maps registries[].concurrency to the host actually contacted:

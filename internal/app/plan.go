@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bosunhq/bosun/internal/config"
+	"github.com/bosunhq/bosun/internal/datasource"
 	"github.com/bosunhq/bosun/internal/pipeline"
 	"github.com/bosunhq/bosun/internal/report"
 )
@@ -60,10 +61,37 @@ func addLookupFlags(cmd *cobra.Command, lo *lookupOptions) {
 // runPipeline runs the whole pipeline on dir: config, scan, lookup, policy
 // and grouping.
 func (d *Deps) runPipeline(ctx context.Context, dir string, lo lookupOptions) (*pipeline.Result, error) {
-	return pipeline.Run(ctx, pipeline.Deps{
-		NewLookup: func(cfg *config.Config) pipeline.Lookup { return d.newLookup(cfg, lo) },
-		Logger:    d.Logger,
-	}, pipeline.Options{Dir: dir, ConfigPath: d.global.ConfigPath, NoGit: d.global.NoGit, Now: d.Now()})
+	return d.runPipelineKeep(ctx, dir, lo, nil)
+}
+
+// runPipelineKeep is runPipeline handing the lookup it builds, with the
+// loaded config, to keep (when not nil).
+func (d *Deps) runPipelineKeep(ctx context.Context, dir string, lo lookupOptions, keep func(*config.Config, *lookupKit)) (*pipeline.Result, error) {
+	if err := checkDir(dir); err != nil {
+		return nil, err
+	}
+	opts := pipeline.Options{Dir: dir, ConfigPath: d.global.ConfigPath, NoGit: d.global.NoGit, Now: d.Now()}
+	build := func(cfg *config.Config) *datasource.Memo {
+		kit := d.newLookupKit(cfg, lo)
+		if keep != nil {
+			keep(cfg, kit)
+		}
+		return kit.lookup
+	}
+	newLookup := func(cfg *config.Config) pipeline.Lookup { return build(cfg) }
+	if st := d.status; st != nil {
+		// The total needs the references before the lookups start; the
+		// scan is cheap next to them, and done again by Run.
+		total := 0
+		if scanned, err := pipeline.Scan(ctx, pipeline.Deps{}, opts); err == nil {
+			total = sourcesToLook(scanned.Refs)
+		}
+		newLookup = func(cfg *config.Config) pipeline.Lookup {
+			return &lookupProgress{Lookup: build(cfg), line: st, total: total}
+		}
+		defer st.done()
+	}
+	return pipeline.Run(ctx, pipeline.Deps{NewLookup: newLookup, Logger: d.Logger}, opts)
 }
 
 func runPlan(ctx context.Context, opts *PlanOptions) error {

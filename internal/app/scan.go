@@ -42,6 +42,9 @@ References bosun will not update are listed with a skip reason.`,
 
 func runScan(cmd *cobra.Command, opts *ScanOptions) error {
 	deps := opts.deps
+	if err := checkDir(opts.Dir); err != nil {
+		return err
+	}
 	res, err := pipeline.Scan(cmd.Context(), pipeline.Deps{Logger: deps.Logger}, pipeline.Options{
 		Dir: opts.Dir, ConfigPath: deps.global.ConfigPath, IncludeArchive: opts.IncludeArchive, NoGit: deps.global.NoGit,
 	})

@@ -51,6 +51,11 @@ type Registry struct {
 	Insecure bool `yaml:"insecure,omitempty" json:"insecure,omitempty"`
 	// Concurrency bounds parallel requests to the host; 0 = lookup.concurrency.
 	Concurrency int `yaml:"concurrency,omitempty" json:"concurrency,omitempty"`
+	// Username and PasswordEnv log in to a private registry or Helm
+	// repository: PasswordEnv names the environment variable holding the
+	// password or token, never the secret itself.
+	Username    string `yaml:"username,omitempty" json:"username,omitempty"`
+	PasswordEnv string `yaml:"passwordEnv,omitempty" json:"passwordEnv,omitempty"`
 }
 
 // Lookup tunes the lookup stage.

@@ -127,6 +127,7 @@ var (
 	groupName  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/-]*$`)
 	hostPort   = regexp.MustCompile(`^[A-Za-z0-9.-]+(:[0-9]+)?$`)
 	gitRefSafe = regexp.MustCompile(`^[A-Za-z0-9._/-]+$`)
+	envName    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	// GitHub logins: alphanumerics and single hyphens, at most 39 characters.
 	login       = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?(\[bot\])?$`)
 	loginOrTeam = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?(/[A-Za-z0-9._-]+)?$`)
@@ -199,11 +200,17 @@ func (c *Config) validateRegistries(add adder) {
 			case err != nil || u.Host == "" || !slices.Contains([]string{"http", "https", "oci"}, u.Scheme):
 				add(path+".mirror", "invalid URL %q (want http://, https:// or oci://)", httpx.RedactURL(r.Mirror))
 			case u.User != nil:
-				add(path+".mirror", "must not contain credentials (use a docker config or a token)")
+				add(path+".mirror", "must not contain credentials (set username and passwordEnv, or use a docker config)")
 			}
 		}
 		if r.Concurrency < 0 {
 			add(path+".concurrency", "must not be negative")
+		}
+		switch {
+		case (r.Username == "") != (r.PasswordEnv == ""):
+			add(path+".passwordEnv", "set username and passwordEnv together")
+		case r.PasswordEnv != "" && !envName.MatchString(r.PasswordEnv):
+			add(path+".passwordEnv", "must name an environment variable (letters, digits, _), not hold the password")
 		}
 	}
 }

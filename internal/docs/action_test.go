@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/rhysd/actionlint"
@@ -138,7 +139,7 @@ func TestAction_Metadata(t *testing.T) {
 	}
 }
 
-// TestAction_Lint runs actionlint on the example workflows, and on a
+// TestAction_Lint runs actionlint on the example workflows (docs/examples), and on a
 // workflow that uses the action from this checkout, so that actionlint
 // also checks the inputs against action.yml.
 func TestAction_Lint(t *testing.T) {
@@ -151,7 +152,7 @@ func TestAction_Lint(t *testing.T) {
 	if err := os.MkdirAll(wf, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	examples, _ := filepath.Glob(filepath.Join(root(t), "testdata", "workflows", "*.yaml"))
+	examples, _ := filepath.Glob(filepath.Join(root(t), "docs", "examples", "*.yaml"))
 	for _, f := range examples {
 		b, err := os.ReadFile(f)
 		if err != nil {
@@ -218,23 +219,20 @@ jobs:
 func TestAction_Steps(t *testing.T) {
 	t.Parallel()
 	a := loadAction(t)
-	var build, runStep *actionStep
-	for i := range a.Runs.Steps {
-		switch a.Runs.Steps[i].Name {
-		case "Build bosun":
-			build = &a.Runs.Steps[i]
-		case "Run bosun":
-			runStep = &a.Runs.Steps[i]
-		}
-	}
-	if build == nil || runStep == nil {
-		t.Fatal("action.yml needs the steps 'Build bosun' and 'Run bosun'")
-	}
+	build, runS := a.step(t, "Build bosun"), a.step(t, "Run bosun")
 	sb := newSandbox(t)
 	runnerTemp := t.TempDir()
 
-	// Build step: its script, in the action's checkout ($GITHUB_ACTION_PATH).
-	step(t, build, root(t), map[string]string{"RUNNER_TEMP": runnerTemp, "GITHUB_ACTION_PATH": root(t)}, nil)
+	// On a branch ref the resolve step chooses a build from the action's
+	// checkout ($GITHUB_ACTION_PATH), and the build step makes the binary.
+	resolved := resolve(t, a, runnerTemp, map[string]string{"github.action_ref": "main"}, nil)
+	if resolved["mode"] != "build" {
+		t.Fatalf("resolve on a branch ref: mode %q, want build", resolved["mode"])
+	}
+	ctx := map[string]string{"steps.resolve.outputs.bin": resolved["bin"]}
+	if _, err := runStep(t, build, root(t), map[string]string{"RUNNER_TEMP": runnerTemp, "GITHUB_ACTION_PATH": root(t)}, ctx); err != nil {
+		t.Fatalf("build step: %v", err)
+	}
 	if _, err := os.Stat(filepath.Join(runnerTemp, "bosun-bin", "bosun")); err != nil {
 		t.Fatalf("the build step made no binary: %v", err)
 	}
@@ -257,7 +255,13 @@ func TestAction_Steps(t *testing.T) {
 			"GITHUB_REPOSITORY": "home/ops", "GITHUB_API_URL": sb.fake.URL, "GITHUB_WORKSPACE": sb.dir,
 			"HOME": sb.home,
 		}
-		log := step(t, runStep, sb.dir, env, inputs)
+		for k, v := range inputs {
+			ctx["inputs."+k] = v
+		}
+		log, err := runStep(t, runS, sb.dir, env, ctx)
+		if err != nil {
+			t.Fatalf("dry-run=%v: run step: %v\n%s", dryRun, err, log)
+		}
 		outs := parseOutputs(t, output)
 		sum, err := os.ReadFile(summary)
 		if err != nil {
@@ -308,41 +312,75 @@ func TestAction_Steps(t *testing.T) {
 			t.Errorf("run summary lacks the pull requests:\n%s", sum)
 		}
 	}
+
+	// Registries that do not answer: the job warns by default, and fails
+	// with fail-on: transient.
+	sb.stopRegistries()
+	for failOn, wantErr := range map[string]bool{"error": false, "transient": true} {
+		output := filepath.Join(runnerTemp, "output-"+failOn+".txt")
+		env := map[string]string{
+			"GITHUB_ACTIONS": "true", "CI": "true", "RUNNER_TEMP": runnerTemp,
+			"GITHUB_STEP_SUMMARY": filepath.Join(runnerTemp, "summary-"+failOn+".md"), "GITHUB_OUTPUT": output,
+			"GITHUB_REPOSITORY": "home/ops", "GITHUB_API_URL": sb.fake.URL, "GITHUB_WORKSPACE": sb.dir,
+			"HOME": sb.home,
+		}
+		for id, in := range a.Inputs {
+			ctx["inputs."+id] = in.Default
+		}
+		ctx["inputs.token"], ctx["inputs.dry-run"], ctx["inputs.fail-on"] = sb.token, "true", failOn
+		log, err := runStep(t, runS, sb.dir, env, ctx)
+		if (err != nil) != wantErr {
+			t.Errorf("fail-on %s with registries down: err %v, want error %v\n%s", failOn, err, wantErr, log)
+		}
+		if outs := parseOutputs(t, output); outs["failures"] != "transient" {
+			t.Errorf("fail-on %s: outputs.failures = %q, want transient", failOn, outs["failures"])
+		}
+		if !wantErr && !strings.Contains(log, "::warning title=bosun::") {
+			t.Errorf("fail-on %s: no warning annotation:\n%s", failOn, log)
+		}
+	}
 }
 
-// step runs one run step like the runner: env from the step's env map with
-// ${{ inputs.X }} evaluated, plus the runner's variables.
-func step(t *testing.T, s *actionStep, dir string, runner, inputs map[string]string) string {
+var exprRE = regexp.MustCompile(`^\$\{\{ ([a-z_]+(?:\.[a-z_-]+)+) \}\}$`)
+
+// runStep runs one run step like the runner: env from the step's env map,
+// each value a single ${{ context.path }} looked up in ctx ("inputs.token",
+// "github.action_ref", "steps.resolve.outputs.bin"), plus the runner's
+// variables. It returns the combined output and the script's error.
+func runStep(t *testing.T, s *actionStep, dir string, runner, ctx map[string]string) (string, error) {
 	t.Helper()
 	env := []string{"PATH=" + os.Getenv("PATH"), "GOCACHE=" + goEnv(t, "GOCACHE"), "GOMODCACHE=" + goEnv(t, "GOMODCACHE"), "GOFLAGS=" + os.Getenv("GOFLAGS")}
 	for k, v := range runner {
 		env = append(env, k+"="+v)
 	}
-	exprRE := regexp.MustCompile(`^\$\{\{ inputs\.([a-z-]+) \}\}$`)
 	for k, v := range s.Env {
 		m := exprRE.FindStringSubmatch(v)
 		if m == nil {
-			t.Fatalf("step %q env %s=%q: only ${{ inputs.X }} is evaluated here", s.Name, k, v)
+			t.Fatalf("step %q env %s=%q: only ${{ context.path }} is evaluated here", s.Name, k, v)
 		}
-		env = append(env, k+"="+inputs[m[1]])
+		env = append(env, k+"="+ctx[m[1]])
 	}
 	cmd := exec.Command("bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", s.Run)
 	cmd.Dir = dir
 	cmd.Env = env
 	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("step %q: %v\n%s", s.Name, err, out)
-	}
-	return string(out)
+	return string(out), err
 }
+
+var goEnvs sync.Map // name → value: `go env` is slow on a busy machine
 
 func goEnv(t *testing.T, name string) string {
 	t.Helper()
+	if v, ok := goEnvs.Load(name); ok {
+		return v.(string)
+	}
 	out, err := exec.Command("go", "env", name).Output()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return strings.TrimSpace(string(out))
+	v := strings.TrimSpace(string(out))
+	goEnvs.Store(name, v)
+	return v
 }
 
 // parseOutputs reads $GITHUB_OUTPUT in both of its forms.

@@ -40,6 +40,41 @@ func readme(t *testing.T) string {
 	return string(b)
 }
 
+// docFile is a Markdown file of the manual: README.md or docs/*.md.
+type docFile struct {
+	name, text string
+}
+
+// manual returns README.md and docs/*.md.
+func manual(t *testing.T) []docFile {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(root(t), "docs", "*.md"))
+	out := []docFile{{"README.md", readme(t)}}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, docFile{"docs/" + filepath.Base(f), string(b)})
+	}
+	return out
+}
+
+func docText(t *testing.T, name string) string {
+	t.Helper()
+	for _, d := range manual(t) {
+		if d.name == name {
+			return d.text
+		}
+	}
+	t.Fatalf("no %s", name)
+	return ""
+}
+
+// notRun marks a shell block the tests check but cannot run (it needs the
+// network or a cluster).
+const notRun = "# not run by the tests"
+
 type block struct {
 	lang, body string
 	line       int
@@ -69,22 +104,38 @@ func blocks(md string) []block {
 	}
 }
 
-// TestReadme_EveryBlockIsChecked makes sure no snippet escapes the tests
-// below: each block is a shell block, a JSON document, or a YAML file whose
-// first line names what it is.
+// TestReadme_EveryBlockIsChecked makes sure no snippet of README.md or
+// docs/ escapes the tests below: each block is a shell block (run, or
+// marked not run and checked by its own test), a JSON document, or a YAML
+// file whose first line names what it is.
 func TestReadme_EveryBlockIsChecked(t *testing.T) {
 	t.Parallel()
-	for _, b := range blocks(readme(t)) {
-		switch b.lang {
-		case "sh", "json":
-		case "yaml":
+	notRunBlocks := map[string]int{}
+	for _, d := range manual(t) {
+		for _, b := range blocks(d.text) {
 			first, _, _ := strings.Cut(b.body, "\n")
-			if !strings.HasPrefix(first, "# bosun.yaml") && !strings.HasPrefix(first, "# .github/workflows/") {
-				t.Errorf("README.md:%d: a yaml block must start with '# bosun.yaml' or '# .github/workflows/…' so a test can check it", b.line)
+			switch b.lang {
+			case "sh":
+				if strings.HasPrefix(first, notRun) {
+					notRunBlocks[d.name]++
+				}
+			case "json":
+				if d.name != "README.md" && d.name != "docs/cli.md" && d.name != "docs/renovate.md" {
+					t.Errorf("%s:%d: a JSON block outside README.md, docs/cli.md and docs/renovate.md is not checked", d.name, b.line)
+				}
+			case "yaml":
+				if !strings.HasPrefix(first, "# bosun.yaml") && !strings.HasPrefix(first, "# .github/workflows/") && !(d.name == "docs/kubernetes.md" && strings.HasPrefix(first, "# kubernetes/")) {
+					t.Errorf("%s:%d: a yaml block must start with '# bosun.yaml', '# .github/workflows/…' (or '# kubernetes/…' in docs/kubernetes.md) so a test can check it", d.name, b.line)
+				}
+			default:
+				t.Errorf("%s:%d: code block of language %q is not checked by any test", d.name, b.line, b.lang)
 			}
-		default:
-			t.Errorf("README.md:%d: code block of language %q is not checked by any test", b.line, b.lang)
 		}
+	}
+	// Each not-run block has a test of its own: the install commands and
+	// the cluster setup.
+	if diff := cmp.Diff(map[string]int{"README.md": 1, "docs/kubernetes.md": 1}, notRunBlocks); diff != "" {
+		t.Errorf("blocks marked %q (-checked +found):\n%s", notRun, diff)
 	}
 }
 
@@ -92,11 +143,13 @@ func TestReadme_EveryBlockIsChecked(t *testing.T) {
 func TestReadme_ConfigSnippets(t *testing.T) {
 	t.Parallel()
 	n := 0
-	for _, b := range blocks(readme(t)) {
-		if b.lang == "yaml" && strings.HasPrefix(b.body, "# bosun.yaml") {
-			n++
-			if _, err := config.Parse(fmt.Sprintf("README.md:%d", b.line), []byte(b.body)); err != nil {
-				t.Errorf("README.md:%d: %v", b.line, err)
+	for _, d := range manual(t) {
+		for _, b := range blocks(d.text) {
+			if b.lang == "yaml" && strings.HasPrefix(b.body, "# bosun.yaml") {
+				n++
+				if _, err := config.Parse(fmt.Sprintf("%s:%d", d.name, b.line), []byte(b.body)); err != nil {
+					t.Errorf("%s:%d: %v", d.name, b.line, err)
+				}
 			}
 		}
 	}
@@ -106,10 +159,10 @@ func TestReadme_ConfigSnippets(t *testing.T) {
 }
 
 // TestReadme_Workflows checks that each workflow in README.md is one of the
-// example workflows in testdata/workflows (which actionlint checks).
+// example workflows in docs/examples (which actionlint checks).
 func TestReadme_Workflows(t *testing.T) {
 	t.Parallel()
-	files, err := filepath.Glob(filepath.Join(root(t), "testdata", "workflows", "*.yaml"))
+	files, err := filepath.Glob(filepath.Join(root(t), "docs", "examples", "*.yaml"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no example workflows: %v", err)
 	}
@@ -126,12 +179,12 @@ func TestReadme_Workflows(t *testing.T) {
 		if b.lang == "yaml" && strings.HasPrefix(b.body, "# .github/workflows/") {
 			n++
 			if !examples[b.body] {
-				t.Errorf("README.md:%d: workflow differs from every file in testdata/workflows/ (keep them identical)", b.line)
+				t.Errorf("README.md:%d: workflow differs from every file in docs/examples/ (keep them identical)", b.line)
 			}
 		}
 	}
 	if n != len(files) {
-		t.Errorf("README.md shows %d workflows, testdata/workflows has %d", n, len(files))
+		t.Errorf("README.md shows %d workflows, docs/examples has %d", n, len(files))
 	}
 }
 
@@ -170,7 +223,7 @@ func TestReadme_JSONExamples(t *testing.T) {
 		keys(v, "", real[cmd])
 	}
 	n := 0
-	for _, b := range blocks(readme(t)) {
+	for _, b := range blocks(readme(t) + docText(t, "docs/cli.md")) {
 		if b.lang != "json" {
 			continue
 		}
@@ -197,16 +250,17 @@ func TestReadme_JSONExamples(t *testing.T) {
 	}
 }
 
-// TestReadme_Commands runs every shell command README.md gives outside the
-// quick start (which .ci/run runs) in the directory `bosun demo --keep`
-// leaves, against the demo's registries and an in-process GitHub.
+// TestReadme_Commands runs every shell command README.md and docs/cli.md
+// give outside the quick start (which .ci/run runs) in the directory `bosun
+// demo --keep` leaves, against the demo's registries and an in-process
+// GitHub.
 func TestReadme_Commands(t *testing.T) {
 	t.Parallel()
 	bin := buildBosun(t)
 	env := newSandbox(t)
 	var cmds []string
-	for _, b := range blocks(readme(t)) {
-		if b.lang != "sh" || strings.Contains(b.body, "go test ./...") {
+	for _, b := range blocks(readme(t) + docText(t, "docs/cli.md")) {
+		if b.lang != "sh" || strings.Contains(b.body, "go test ./...") || strings.HasPrefix(b.body, notRun) {
 			continue
 		}
 		for _, l := range strings.Split(b.body, "\n") {
@@ -343,29 +397,34 @@ func defaultRepr(d string) string {
 	return fmt.Sprintf("%q", d)
 }
 
-// TestReadme_GeneratedSections keeps the references in README.md equal to
-// the schema and action.yml; -update rewrites them.
+// TestReadme_GeneratedSections keeps the config reference in
+// docs/config.md equal to the schema and the action reference in README.md
+// equal to action.yml; -update rewrites them.
 func TestReadme_GeneratedSections(t *testing.T) {
-	md := readme(t)
-	got := md
-	for _, s := range []struct{ name, body string }{
-		{"config-reference", schemaRows(t)},
-		{"action-reference", actionRows(t)},
+	for _, s := range []struct{ file, name, body string }{
+		{"docs/config.md", "config-reference", schemaRows(t)},
+		{"README.md", "action-reference", actionRows(t)},
 	} {
-		start, end := "<!-- "+s.name+":start -->\n", "<!-- "+s.name+":end -->"
-		i, j := strings.Index(got, start), strings.Index(got, end)
-		if i < 0 || j < i {
-			t.Fatalf("README.md lacks the %s markers", s.name)
-		}
-		got = got[:i+len(start)] + s.body + got[j:]
-	}
-	if golden.Update() {
-		if err := os.WriteFile(filepath.Join(root(t), "README.md"), []byte(got), 0o644); err != nil {
+		path := filepath.Join(root(t), filepath.FromSlash(s.file))
+		b, err := os.ReadFile(path)
+		if err != nil {
 			t.Fatal(err)
 		}
-		return
-	}
-	if diff := cmp.Diff(md, got); diff != "" {
-		t.Errorf("README.md's generated sections are stale (go test ./internal/docs -update) (-have +want):\n%s", diff)
+		md := string(b)
+		start, end := "<!-- "+s.name+":start -->\n", "<!-- "+s.name+":end -->"
+		i, j := strings.Index(md, start), strings.Index(md, end)
+		if i < 0 || j < i {
+			t.Fatalf("%s lacks the %s markers", s.file, s.name)
+		}
+		got := md[:i+len(start)] + s.body + md[j:]
+		if golden.Update() {
+			if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if diff := cmp.Diff(md, got); diff != "" {
+			t.Errorf("%s's generated section %s is stale (go test ./internal/docs -update) (-have +want):\n%s", s.file, s.name, diff)
+		}
 	}
 }

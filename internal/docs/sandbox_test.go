@@ -60,6 +60,8 @@ type sandbox struct {
 	fake  *forgetest.Fake
 	token string
 	home  string
+	// stopRegistries closes the demo's registries: every lookup fails.
+	stopRegistries func()
 }
 
 func newSandbox(t *testing.T) *sandbox {
@@ -69,7 +71,7 @@ func newSandbox(t *testing.T) *sandbox {
 		t.Fatal(err)
 	}
 	t.Cleanup(env.Close)
-	s := &sandbox{dir: env.Dir, token: "ghs_docsTestToken0123456789", home: t.TempDir()}
+	s := &sandbox{dir: env.Dir, token: "ghs_docsTestToken0123456789", home: t.TempDir(), stopRegistries: env.Upstream.Close}
 	s.fake = forgetest.New(t, "home", "ops")
 	s.fake.RequireToken(s.token)
 	files := fstree.Read(t, env.Dir)

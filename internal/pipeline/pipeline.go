@@ -111,6 +111,21 @@ func (r *Result) Partial() bool {
 	return len(r.Failed) > 0 || (r.Scan != nil && len(r.Scan.Errors) > 0)
 }
 
+// OnlyTransient reports whether the run is partial only because lookups
+// failed in ways that may pass (timeouts, 429, 5xx): every file was read and
+// every failed source may answer next time.
+func (r *Result) OnlyTransient() bool {
+	if !r.Partial() || (r.Scan != nil && len(r.Scan.Errors) > 0) {
+		return false
+	}
+	for _, f := range r.Failed {
+		if !f.Transient {
+			return false
+		}
+	}
+	return true
+}
+
 // LoadConfig reads path, else dir's .github/bosun.yaml or bosun.yaml, else
 // returns the defaults. Problems are *ConfigError.
 func LoadConfig(dir, path string, log *slog.Logger) (*config.Config, error) {

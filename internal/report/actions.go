@@ -127,7 +127,23 @@ func StepOutputs(planPath string, r *pipeline.Result, run *Run) ([]StepOutput, e
 	for _, g := range r.Groups {
 		updates += len(g.Updates)
 	}
-	return []StepOutput{{"plan", planPath}, {"updates", fmt.Sprint(updates)}, {"pull-requests", string(prJSON)}}, nil
+	return []StepOutput{{"plan", planPath}, {"updates", fmt.Sprint(updates)}, {"pull-requests", string(prJSON)},
+		{"failures", Failures(r, run)}}, nil
+}
+
+// Failures sums up what went wrong, for the Action: "none", "transient"
+// (only lookups that may pass next time failed: timeouts, rate limits,
+// 5xx) or "permanent" (anything else: an unreadable file, a lookup that
+// will fail again, a GitHub operation).
+func Failures(r *pipeline.Result, run *Run) string {
+	forge := run != nil && run.Failed()
+	switch {
+	case !r.Partial() && !forge:
+		return "none"
+	case r.OnlyTransient() && !forge:
+		return "transient"
+	}
+	return "permanent"
 }
 
 // WriteSummary writes the job summary of a run, or of a plan when run is nil.

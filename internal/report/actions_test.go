@@ -3,7 +3,9 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -57,7 +59,7 @@ func TestStepOutputs_SameBytesAsAMap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []StepOutput{{"plan", "/tmp/plan.json"}, {"updates", "1"}, {"pull-requests", string(prs)}}
+	want := []StepOutput{{"plan", "/tmp/plan.json"}, {"updates", "1"}, {"pull-requests", string(prs)}, {"failures", "transient"}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("StepOutputs mismatch (-want +got):\n%s", diff)
 	}
@@ -67,5 +69,27 @@ func TestStepOutputs_SameBytesAsAMap(t *testing.T) {
 	}
 	if plan[2].Value != "[]" {
 		t.Errorf("pull-requests of a plan = %s, want []", plan[2].Value)
+	}
+}
+
+func TestFailures(t *testing.T) {
+	t.Parallel()
+	p := samplePlan()
+	if got := Failures(p, nil); got != "transient" {
+		t.Fatalf("sample plan (transient lookup failures only) = %s", got)
+	}
+	if got := Failures(p, &Run{Outcomes: []Outcome{{Branch: "bosun/a", Action: "failed", Err: errors.New("boom")}}}); got != "permanent" {
+		t.Errorf("with a failed GitHub operation = %s, want permanent", got)
+	}
+	perm := *p
+	perm.Failed = append(slices.Clone(p.Failed), perm.Failed[0])
+	perm.Failed[len(perm.Failed)-1].Transient = false
+	if got := Failures(&perm, nil); got != "permanent" {
+		t.Errorf("with a permanent lookup failure = %s", got)
+	}
+	clean := *p
+	clean.Failed = nil
+	if got := Failures(&clean, nil); got != "none" {
+		t.Errorf("clean = %s", got)
 	}
 }

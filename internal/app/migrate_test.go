@@ -1,0 +1,63 @@
+package app
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bosunhq/bosun/internal/config"
+	"github.com/bosunhq/bosun/internal/testutil/corpus"
+)
+
+// TestMigrateRenovate_Corpus migrates the Renovate configs of two real
+// home-ops repositories (read-only): the output is a config bosun's loader
+// accepts, followed by the unmapped list and the Renovate snippet, which
+// disables exactly the OCI charts the scan found.
+func TestMigrateRenovate_Corpus(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"onedr0p__home-ops", "xunholy__k8s-gitops"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			dir := corpus.Repo(t, name)
+			r := runApp(t, nil, "-q", "migrate", "renovate", "--dir", dir)
+			if r.code != ExitOK {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			if _, err := config.Parse("bosun.yaml", []byte(r.stdout)); err != nil {
+				t.Errorf("config validate rejects the output: %v", err)
+			}
+			if !strings.Contains(r.stdout, `"matchDatasources": [`) || !strings.Contains(r.stdout, "# Not migrated") {
+				t.Errorf("output lacks the snippet or the unmapped list")
+			}
+			assertGolden(t, "migrate-"+name+".golden", r.stdout)
+		})
+	}
+}
+
+// TestMigrateRenovate_Write writes .github/bosun.yaml, never over an
+// existing one, and finds no config where there is none.
+func TestMigrateRenovate_Write(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "renovate.json"), []byte(`{"packageRules": [{"matchDatasources": ["helm"], "matchPackageNames": ["podinfo"], "enabled": false}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runApp(t, nil, "migrate", "renovate", "--write", "--dir", dir)
+	if r.code != ExitOK || !strings.HasPrefix(r.stdout, "wrote ") {
+		t.Fatalf("exit %d, stdout %q, stderr %s", r.code, r.stdout, r.stderr)
+	}
+	cfg, err := config.Load(filepath.Join(dir, ".github", "bosun.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Rules) != 1 || cfg.Rules[0].Ignore == nil || !*cfg.Rules[0].Ignore || cfg.Rules[0].Match.Charts[0] != "podinfo" {
+		t.Errorf("rules = %+v", cfg.Rules)
+	}
+	if r := runApp(t, nil, "migrate", "renovate", "--write", "--dir", dir); r.code != ExitUsage {
+		t.Errorf("second --write: exit %d, want %d (no overwrite)", r.code, ExitUsage)
+	}
+	if r := runApp(t, nil, "migrate", "renovate", "--dir", t.TempDir()); r.code != ExitUsage || !strings.Contains(r.stderr, "no Renovate config") {
+		t.Errorf("no config: exit %d, stderr %s", r.code, r.stderr)
+	}
+}

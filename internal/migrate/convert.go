@@ -1,0 +1,484 @@
+package migrate
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/bosunhq/bosun/internal/glob"
+	"github.com/bosunhq/bosun/internal/versioning"
+)
+
+// Item is one config entry reported by the migration, with where it is.
+type Item struct {
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Key    string `json:"key"`
+	Reason string `json:"reason"`
+}
+
+func (it Item) String() string {
+	return fmt.Sprintf("%s:%d: %s: %s", it.File, it.Line, it.Key, it.Reason)
+}
+
+// Options tune Convert.
+type Options struct {
+	// OCICharts are the Renovate docker package names ("ghcr.io/org/charts/app")
+	// of the OCI charts found in the repository. The Renovate snippet then
+	// disables exactly those, and leaves other OCI artifacts to Renovate.
+	OCICharts []string
+	// Scanned says OCICharts comes from a scan of the repository (an empty
+	// list then means it has no OCI charts).
+	Scanned bool
+}
+
+// Result is a migrated configuration.
+type Result struct {
+	// Config is the bosun.yaml text.
+	Config []byte
+	// Unmapped lists chart-related settings bosun cannot express.
+	Unmapped []Item
+	// Notes lists settings mapped with a difference in meaning, and
+	// presets that were not read.
+	Notes []Item
+	// Kept lists package rules and keys that are not about Helm charts:
+	// they stay with Renovate.
+	Kept []Item
+	// Snippet is the Renovate config that hands Helm charts to bosun.
+	Snippet []byte
+}
+
+// out is the bosun configuration being built.
+type out struct {
+	ignore   []string
+	defaults settings
+	rules    []rule
+	prLabels []string
+	maxOpen  *int
+	maxNew   *int
+	base     string
+}
+
+type settings struct {
+	updateTypes     []string
+	ignore          *bool
+	allowedVersions string
+	minAge          string
+	group           string
+	separateMajor   *bool
+	labels          []string
+}
+
+func (s settings) zero() bool {
+	return s.updateTypes == nil && s.ignore == nil && s.allowedVersions == "" && s.minAge == "" &&
+		s.group == "" && s.separateMajor == nil && s.labels == nil
+}
+
+type rule struct {
+	from        string // file:line
+	description string
+	charts      []string
+	sources     []string
+	paths       []string
+	updateTypes []string
+	settings
+}
+
+type converter struct {
+	out
+	unmapped, notes, kept []Item
+}
+
+// Convert maps the Renovate files (presets first, as Load returns them) to
+// a bosun configuration.
+func Convert(files []File, opts Options) (*Result, error) {
+	c := &converter{}
+	for _, f := range files {
+		c.top(f)
+	}
+	var b strings.Builder
+	c.write(&b)
+	snippet, err := Snippet(opts.OCICharts, opts.Scanned)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Config: []byte(b.String()), Unmapped: c.unmapped, Notes: c.notes, Kept: c.kept, Snippet: snippet}, nil
+}
+
+func (c *converter) miss(f File, line int, key, format string, args ...any) {
+	c.unmapped = append(c.unmapped, Item{File: f.Name, Line: line, Key: key, Reason: fmt.Sprintf(format, args...)})
+}
+
+func (c *converter) note(f File, line int, key, format string, args ...any) {
+	c.notes = append(c.notes, Item{File: f.Name, Line: line, Key: key, Reason: fmt.Sprintf(format, args...)})
+}
+
+// notCharts are top-level keys that do not concern Helm chart versions.
+var notCharts = []string{
+	"description", "lockFileMaintenance", "suppressNotifications", "dependencyDashboard",
+	"dependencyDashboardTitle", "dependencyDashboardApproval", "onboarding", "semanticCommits", "semanticCommitType",
+	"semanticCommitScope", "commitMessagePrefix", "commitMessageAction", "commitMessageTopic", "commitMessageExtra",
+	"commitMessageSuffix", "prBodyTemplate", "prFooter", "github-actions", "pre-commit", "helm-values", "helmv3",
+	"dockerfile", "docker-compose", "customManagers", "regexManagers", "customDatasources", "rebaseWhen",
+	"platformAutomerge", "configMigration", "vulnerabilityAlerts", "osvVulnerabilityAlerts", "gitAuthor",
+	"recreateWhen", "branchPrefix", "assignees", "reviewers", "enabledManagers", "kubernetes", "argocd", "terraform",
+	"mise", "npm", "gomod", "pip_requirements", "ansible", "ansible-galaxy", "nix",
+}
+
+func (c *converter) top(f File) {
+	for _, m := range f.Root.Keys {
+		v := m.Value
+		switch m.Key {
+		case "packageRules":
+			for i, r := range v.Items {
+				if r.Kind != Object {
+					c.miss(f, r.Line, fmt.Sprintf("packageRules[%d]", i), "not an object")
+					continue
+				}
+				c.packageRule(f, r, i)
+			}
+		case "$schema", "extends": // presets are read by Load
+		case "ignorePaths":
+			ss, ok := v.Strings()
+			if !ok {
+				c.miss(f, m.Line, m.Key, "not a list of strings")
+			}
+			for _, g := range ss {
+				if err := glob.Validate(g); err != nil {
+					c.miss(f, m.Line, m.Key, "%v", err)
+					continue
+				}
+				c.ignore = append(c.ignore, g)
+			}
+		case "labels", "addLabels":
+			ss, err := labels(v)
+			if err != nil {
+				c.miss(f, m.Line, m.Key, "%v", err)
+				continue
+			}
+			if m.Key == "labels" {
+				c.prLabels = nil
+			}
+			c.prLabels = append(c.prLabels, ss...)
+		case "prConcurrentLimit":
+			c.maxOpen = intValue(v)
+		case "prHourlyLimit":
+			c.maxNew = intValue(v)
+			c.note(f, m.Line, m.Key, "mapped to pullRequests.maxNewPerRun: bosun caps new pull requests per run, not per hour")
+		case "baseBranches":
+			if ss, ok := v.Strings(); ok && len(ss) == 1 {
+				c.base = ss[0]
+			} else {
+				c.miss(f, m.Line, m.Key, "bosun targets one base branch per run")
+			}
+		case "enabled", "allowedVersions", "minimumReleaseAge", "separateMajorMinor", "groupName":
+			r := &rule{}
+			c.setting(f, m, &r.settings, "")
+			mergeSettings(&c.defaults, r.settings)
+		case "flux":
+			c.note(f, m.Line, m.Key, "bosun finds Flux objects in every YAML file: managerFilePatterns is not needed")
+		case "hostRules", "registryAliases":
+			c.miss(f, m.Line, m.Key, "bosun reads registry credentials from the Docker config and the token; set registries[].mirror for aliases")
+		case "timezone", "schedule", "automerge", "automergeType", "automergeSchedule":
+			c.miss(f, m.Line, m.Key, "bosun has no %s setting: run its workflow on the schedule you want", m.Key)
+		default:
+			if slices.Contains(notCharts, m.Key) {
+				c.kept = append(c.kept, Item{File: f.Name, Line: m.Line, Key: m.Key, Reason: "not about Helm charts"})
+			} else {
+				c.miss(f, m.Line, m.Key, "no bosun equivalent")
+			}
+		}
+	}
+}
+
+func intValue(v *Value) *int {
+	if v.Kind != Number || v.Num < 0 || v.Num > math.MaxInt32 {
+		return nil
+	}
+	n := int(v.Num)
+	return &n
+}
+
+func mergeSettings(dst *settings, s settings) {
+	if s.updateTypes != nil {
+		dst.updateTypes = s.updateTypes
+	}
+	if s.ignore != nil {
+		dst.ignore = s.ignore
+	}
+	if s.allowedVersions != "" {
+		dst.allowedVersions = s.allowedVersions
+	}
+	if s.minAge != "" {
+		dst.minAge = s.minAge
+	}
+	if s.group != "" {
+		dst.group = s.group
+	}
+	if s.separateMajor != nil {
+		dst.separateMajor = s.separateMajor
+	}
+	if s.labels != nil {
+		dst.labels = s.labels
+	}
+}
+
+// chartManagers are the Renovate managers that extract Helm chart versions
+// from what bosun scans: flux (HelmRelease, OCIRepository) and kustomize
+// (helmCharts).
+var chartManagers = []string{"flux", "kustomize"}
+
+func (c *converter) packageRule(f File, v *Value, i int) {
+	key := fmt.Sprintf("packageRules[%d]", i)
+	helm, oci := true, true
+	if ms, ok := v.Get("matchManagers").Strings(); ok && !slices.ContainsFunc(ms, func(m string) bool { return slices.Contains(chartManagers, m) }) {
+		c.kept = append(c.kept, Item{File: f.Name, Line: v.Line, Key: key, Reason: "managers " + strings.Join(ms, ", ") + " are not about Helm charts"})
+		return
+	}
+	if ds, ok := v.Get("matchDatasources").Strings(); ok {
+		helm, oci = slices.Contains(ds, "helm"), slices.Contains(ds, "docker")
+		if !helm && !oci {
+			c.kept = append(c.kept, Item{File: f.Name, Line: v.Line, Key: key, Reason: "datasources " + strings.Join(ds, ", ") + " are not about Helm charts"})
+			return
+		}
+	}
+	r := rule{from: fmt.Sprintf("%s:%d", f.Name, v.Line)}
+	var nm *names
+	for _, m := range v.Keys {
+		switch m.Key {
+		case "matchManagers", "matchDatasources":
+		case "description":
+			if ss, ok := m.Value.Strings(); ok {
+				r.description = strings.Join(ss, " ")
+			}
+		case "matchPackageNames", "matchDepNames", "matchPackagePatterns", "matchDepPatterns":
+			ss, ok := m.Value.Strings()
+			var n names
+			var err error
+			if !ok {
+				err = fmt.Errorf("not a list of strings")
+			} else {
+				n, err = convertNames(ss, strings.HasSuffix(m.Key, "Patterns"))
+			}
+			if err != nil {
+				c.miss(f, m.Line, m.Key, "%v; the rule is left out", err)
+				return
+			}
+			if nm == nil {
+				nm = &names{}
+			}
+			nm.charts = append(nm.charts, n.charts...)
+			nm.oci = append(nm.oci, n.oci...)
+		case "matchFileNames", "matchPaths":
+			ss, ok := m.Value.Strings()
+			if !ok {
+				c.miss(f, m.Line, m.Key, "not a list of strings; the rule is left out")
+				return
+			}
+			for _, g := range ss {
+				if err := glob.Validate(g); err != nil {
+					c.miss(f, m.Line, m.Key, "%v; the rule is left out", err)
+					return
+				}
+			}
+			r.paths = append(r.paths, ss...)
+		case "matchUpdateTypes":
+			ss, _ := m.Value.Strings()
+			for _, t := range ss {
+				if slices.Contains([]string{"major", "minor", "patch", "digest"}, t) {
+					r.updateTypes = append(r.updateTypes, t)
+				}
+			}
+			if len(r.updateTypes) == 0 {
+				c.kept = append(c.kept, Item{File: f.Name, Line: v.Line, Key: key, Reason: "update types " + strings.Join(ss, ", ") + " are not chart version updates"})
+				return
+			}
+		default:
+			if strings.HasPrefix(m.Key, "match") || strings.HasPrefix(m.Key, "exclude") {
+				c.miss(f, m.Line, m.Key, "no bosun match equivalent; the rule is left out")
+				return
+			}
+			c.setting(f, m, &r.settings, key)
+		}
+	}
+	if r.settings.zero() {
+		c.miss(f, v.Line, key, "nothing bosun can set is left in this rule; it is left out")
+		return
+	}
+	c.emit(r, nm, helm, oci)
+}
+
+// emit adds r once per kind of source its name matchers map to.
+func (c *converter) emit(r rule, nm *names, helm, oci bool) {
+	httpSources := []string{"http://**", "https://**"}
+	switch {
+	case nm == nil && helm && !oci:
+		r.sources = httpSources
+	case nm == nil && oci && !helm:
+		r.sources = []string{"oci://**"}
+	case nm != nil:
+		added := false
+		if helm && len(nm.charts) > 0 {
+			h := r
+			h.charts = nm.charts
+			if oci && len(nm.oci) > 0 {
+				h.sources = httpSources
+			}
+			c.rules = append(c.rules, h)
+			added = true
+		}
+		if oci && len(nm.oci) > 0 {
+			o := r
+			o.sources = nm.oci
+			c.rules = append(c.rules, o)
+			added = true
+		}
+		if !added {
+			c.unmapped = append(c.unmapped, Item{File: strings.SplitN(r.from, ":", 2)[0], Line: lineOf(r.from), Key: "matchPackageNames",
+				Reason: "the names match no chart of the rule's datasources; the rule is left out"})
+		}
+		return
+	}
+	c.rules = append(c.rules, r)
+}
+
+func lineOf(from string) int {
+	_, l, _ := strings.Cut(from, ":")
+	n, _ := strconv.Atoi(l)
+	return n
+}
+
+var unsupported = map[string]string{
+	"automerge":          "bosun has no automerge setting",
+	"automergeType":      "bosun has no automerge setting",
+	"automergeStrategy":  "bosun has no automerge setting",
+	"platformAutomerge":  "bosun has no automerge setting",
+	"ignoreTests":        "bosun has no automerge setting",
+	"schedule":           "bosun has no schedule setting: run its workflow on the schedule you want",
+	"automergeSchedule":  "bosun has no schedule setting",
+	"minimumGroupSize":   "bosun opens a group's pull request for any number of updates",
+	"group":              "bosun's commit and title come from pullRequests.titleTemplate",
+	"prConcurrentLimit":  "bosun limits open pull requests only globally (pullRequests.maxOpen)",
+	"prHourlyLimit":      "bosun limits new pull requests only globally (pullRequests.maxNewPerRun)",
+	"prPriority":         "no bosun equivalent",
+	"versioning":         "bosun compares chart versions as Flux does (semver)",
+	"rangeStrategy":      "Renovate's values differ from bosun's rangeStrategy (keep, widen, replace)",
+	"commitMessageTopic": "bosun's titles come from pullRequests.titleTemplate",
+	"commitMessageExtra": "bosun's titles come from pullRequests.titleTemplate",
+}
+
+var slugRE = regexp.MustCompile(`[^a-z0-9._/-]+`)
+
+// setting maps one package rule setting into s.
+func (c *converter) setting(f File, m Member, s *settings, rule string) {
+	v := m.Value
+	key := m.Key
+	if rule != "" {
+		key = rule + "." + m.Key
+	}
+	switch m.Key {
+	case "enabled":
+		if v.Kind == Bool {
+			ig := !v.Bool
+			s.ignore = &ig
+			return
+		}
+	case "allowedVersions":
+		if v.Kind == String {
+			if strings.HasPrefix(v.Str, "/") {
+				c.miss(f, m.Line, key, "a regular expression: bosun takes a version constraint such as \"<2.0.0\"")
+				return
+			}
+			if _, err := versioning.ParseConstraint(v.Str); err != nil {
+				c.miss(f, m.Line, key, "%v", err)
+				return
+			}
+			s.allowedVersions = v.Str
+			return
+		}
+	case "groupName", "groupSlug":
+		if v.Kind == String {
+			g := strings.Trim(slugRE.ReplaceAllString(strings.ToLower(v.Str), "-"), "-./_")
+			if g == "" {
+				c.miss(f, m.Line, key, "%q has no letters or digits for a group name", v.Str)
+				return
+			}
+			if m.Key == "groupSlug" || s.group == "" {
+				s.group = g
+			}
+			return
+		}
+	case "minimumReleaseAge", "stabilityDays":
+		d, err := renovateDuration(v)
+		if err != nil {
+			c.miss(f, m.Line, key, "%v", err)
+			return
+		}
+		s.minAge = d
+		return
+	case "separateMajorMinor":
+		if v.Kind == Bool {
+			b := v.Bool
+			s.separateMajor = &b
+			return
+		}
+	case "labels", "addLabels":
+		ss, err := labels(v)
+		if err != nil {
+			c.miss(f, m.Line, key, "%v", err)
+			return
+		}
+		s.labels = append(s.labels, ss...)
+		if m.Key == "addLabels" {
+			c.note(f, m.Line, key, "mapped to labels: a later bosun rule's labels replace these instead of adding to them")
+		}
+		return
+	default:
+		if reason, ok := unsupported[m.Key]; ok {
+			c.miss(f, m.Line, key, "%s", reason)
+		} else {
+			c.miss(f, m.Line, key, "no bosun equivalent")
+		}
+		return
+	}
+	c.miss(f, m.Line, key, "unexpected value")
+}
+
+var ageRE = regexp.MustCompile(`^\s*(\d+)\s*(minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w)\s*$`)
+
+// renovateDuration turns "3 days" or "1 minute" (Renovate's ms-style
+// strings) or a number of days (stabilityDays) into a bosun duration.
+func renovateDuration(v *Value) (string, error) {
+	if v.Kind == Number && v.Num >= 0 && v.Num == math.Trunc(v.Num) {
+		return fmt.Sprintf("%dd", int(v.Num)), nil
+	}
+	if v.Kind != String {
+		return "", fmt.Errorf("not a duration")
+	}
+	m := ageRE.FindStringSubmatch(strings.ToLower(v.Str))
+	if m == nil {
+		return "", fmt.Errorf("duration %q is not of the form \"3 days\"", v.Str)
+	}
+	return m[1] + string(m[2][0]), nil
+}
+
+// labels reads a list of labels; a label holding a Renovate template or
+// longer than GitHub's 50 characters is refused.
+func labels(v *Value) ([]string, error) {
+	ss, ok := v.Strings()
+	if !ok {
+		return nil, fmt.Errorf("not a list of strings")
+	}
+	for _, l := range ss {
+		switch {
+		case strings.TrimSpace(l) == "" || len(l) > 50:
+			return nil, fmt.Errorf("label %q: a label is 1 to 50 characters", l)
+		case strings.Contains(l, "{{"):
+			return nil, fmt.Errorf("label %q: bosun labels are not templates", l)
+		}
+	}
+	return ss, nil
+}

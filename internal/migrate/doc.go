@@ -1,0 +1,12 @@
+// Package migrate turns a Renovate configuration into a bosun one: it
+// parses JSON5 with line numbers, follows the presets a config extends when
+// they are files of the repository, maps the package rules that concern
+// Helm charts to bosun rules and lists, with file and line, what it cannot
+// map. It also writes the Renovate packageRules that hand Helm charts to
+// bosun.
+//
+// It owns the Renovate-to-bosun mapping only. It does not read the network
+// (remote presets are listed, not fetched), does not import the config
+// package (it writes YAML text that config.Parse checks), and invents no
+// config keys: a Renovate setting without a bosun equivalent is reported.
+package migrate
