@@ -1,6 +1,10 @@
 package app
 
 import (
+	"net/http"
+
+	"oras.land/oras-go/v2/registry/remote/auth"
+
 	"github.com/bosunhq/bosun/internal/buildinfo"
 	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/config"
@@ -17,10 +21,28 @@ type lookupOptions struct {
 }
 
 // newLookup builds the datasources for one run from the config.
+func (d *Deps) newLookup(cfg *config.Config, lo lookupOptions) *datasource.Memo {
+	return d.newLookupKit(cfg, lo).lookup
+}
+
+// lookupKit is what one run's lookups share with the rest of the run: the
+// memoized datasources, the HTTP client (retries, per-host limits, the
+// response cache), the cache directory ("" with --no-cache), the host
+// settings and the credentials (nil: anonymous, or the URL's userinfo).
+type lookupKit struct {
+	lookup    *datasource.Memo
+	client    *http.Client
+	cacheDir  string
+	hosts     datasource.Hosts
+	helmCreds func(url string) (string, string, bool)
+	ociCreds  auth.CredentialFunc
+}
+
+// newLookupKit builds the datasources for one run from the config.
 // lookup.timeout is a deadline per source (token exchange, every page,
 // manifests, retries), not per request: a registry answering each request
 // just in time cannot stretch a run.
-func (d *Deps) newLookup(cfg *config.Config, lo lookupOptions) *datasource.Memo {
+func (d *Deps) newLookupKit(cfg *config.Config, lo lookupOptions) *lookupKit {
 	hosts := cfg.Hosts()
 	cacheDir := lo.CacheDir
 	if cacheDir == "" {
@@ -69,7 +91,9 @@ func (d *Deps) newLookup(cfg *config.Config, lo lookupOptions) *datasource.Memo 
 	helm := helmrepo.New(client, helmOpts)
 	oci := ocirepo.New(ociOpts)
 	d.Logger.Debug("lookup ready", "cache", cacheDir != "")
-	return datasource.New(helm, oci, datasource.WithSourceTimeout(cfg.Lookup.Timeout.Duration()))
+	memo := datasource.New(helm, oci, datasource.WithSourceTimeout(cfg.Lookup.Timeout.Duration()))
+	return &lookupKit{lookup: memo, client: client, cacheDir: cacheDir, hosts: hosts,
+		helmCreds: helmOpts.Credentials, ociCreds: ociOpts.Credentials}
 }
 
 // hostLimits maps registries[].concurrency to the host actually contacted:

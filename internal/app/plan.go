@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bosunhq/bosun/internal/config"
+	"github.com/bosunhq/bosun/internal/datasource"
 	"github.com/bosunhq/bosun/internal/pipeline"
 	"github.com/bosunhq/bosun/internal/report"
 )
@@ -18,6 +19,9 @@ type PlanOptions struct {
 	DetailedExitCode bool
 	PlanFile         string
 	Lookup           lookupOptions
+	// Evidence adds, with -o markdown, what each update changes as its pull
+	// request would show it (downloads both chart archives of each update).
+	Evidence bool
 }
 
 func newPlanCmd(deps *Deps, runF func(*PlanOptions) error) *cobra.Command {
@@ -43,6 +47,7 @@ It writes nothing: apply and run carry out exactly this plan.`,
 	f := cmd.Flags()
 	f.VarP(opts.Output, "output", "o", "output format: text, json or markdown")
 	f.BoolVar(&opts.DetailedExitCode, "detailed-exitcode", false, "exit 4 when updates are pending (0 none, 3 something failed)")
+	f.BoolVar(&opts.Evidence, "evidence", false, "with -o markdown: add each update's evidence (changelog, values check, CRDs…) as its pull request shows it; downloads the chart archives")
 	f.StringVar(&opts.PlanFile, "plan-file", "", "also write the JSON plan to this file (default in GitHub Actions: $RUNNER_TEMP/bosun-plan.json)")
 	addLookupFlags(cmd, &opts.Lookup)
 	return cmd
@@ -56,11 +61,24 @@ func addLookupFlags(cmd *cobra.Command, lo *lookupOptions) {
 // runPipeline runs the whole pipeline on dir: config, scan, lookup, policy
 // and grouping.
 func (d *Deps) runPipeline(ctx context.Context, dir string, lo lookupOptions) (*pipeline.Result, error) {
+	return d.runPipelineKeep(ctx, dir, lo, nil)
+}
+
+// runPipelineKeep is runPipeline handing the lookup it builds, with the
+// loaded config, to keep (when not nil).
+func (d *Deps) runPipelineKeep(ctx context.Context, dir string, lo lookupOptions, keep func(*config.Config, *lookupKit)) (*pipeline.Result, error) {
 	if err := checkDir(dir); err != nil {
 		return nil, err
 	}
 	opts := pipeline.Options{Dir: dir, ConfigPath: d.global.ConfigPath, NoGit: d.global.NoGit, Now: d.Now()}
-	newLookup := func(cfg *config.Config) pipeline.Lookup { return d.newLookup(cfg, lo) }
+	build := func(cfg *config.Config) *datasource.Memo {
+		kit := d.newLookupKit(cfg, lo)
+		if keep != nil {
+			keep(cfg, kit)
+		}
+		return kit.lookup
+	}
+	newLookup := func(cfg *config.Config) pipeline.Lookup { return build(cfg) }
 	if st := d.status; st != nil {
 		// The total needs the references before the lookups start; the
 		// scan is cheap next to them, and done again by Run.
@@ -69,7 +87,7 @@ func (d *Deps) runPipeline(ctx context.Context, dir string, lo lookupOptions) (*
 			total = sourcesToLook(scanned.Refs)
 		}
 		newLookup = func(cfg *config.Config) pipeline.Lookup {
-			return &lookupProgress{Lookup: d.newLookup(cfg, lo), line: st, total: total}
+			return &lookupProgress{Lookup: build(cfg), line: st, total: total}
 		}
 		defer st.done()
 	}
@@ -78,7 +96,10 @@ func (d *Deps) runPipeline(ctx context.Context, dir string, lo lookupOptions) (*
 
 func runPlan(ctx context.Context, opts *PlanOptions) error {
 	deps := opts.deps
-	res, err := deps.runPipeline(ctx, opts.Dir, opts.Lookup)
+	if opts.Evidence && opts.Output.String() != "markdown" {
+		return usageErrorf("--evidence needs -o markdown")
+	}
+	res, ev, err := deps.runPipelineEvidence(ctx, opts.Dir, opts.Lookup)
 	if err != nil {
 		return err
 	}
@@ -86,7 +107,11 @@ func runPlan(ctx context.Context, opts *PlanOptions) error {
 	case "json":
 		err = report.WritePlanJSON(deps.IO.Out, res)
 	case "markdown":
-		err = report.WritePlanMarkdown(deps.IO.Out, res)
+		var evs report.EvidenceOf
+		if opts.Evidence {
+			evs = ev.evidenceOf(ctx, opts.Dir, res)
+		}
+		err = report.WritePlanMarkdownEvidence(deps.IO.Out, res, evs)
 	default:
 		err = report.WritePlanText(deps.IO.Out, res)
 	}

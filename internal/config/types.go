@@ -31,6 +31,10 @@ type Config struct {
 	Timezone string `yaml:"timezone,omitempty" json:"timezone,omitempty"`
 	// Dashboard is the issue that lists what bosun holds back and why.
 	Dashboard Dashboard `yaml:"dashboard" json:"dashboard"`
+	// KubernetesVersion is the Kubernetes version of the cluster(s) the
+	// repository deploys to ("1.31", "v1.31.2"); a chart update whose
+	// kubeVersion constraint excludes it is flagged. "" = not checked.
+	KubernetesVersion string `yaml:"kubernetesVersion,omitempty" json:"kubernetesVersion,omitempty"`
 
 	name      string          // file name used in messages
 	lines     map[string]int  // key path ("rules[2].updateTypes") → line
@@ -65,6 +69,10 @@ type Lookup struct {
 	// Retries is how many times a transient failure (timeout, 429, 5xx) is
 	// retried. Default 3; 0 disables retries.
 	Retries *int `yaml:"retries" json:"retries"`
+	// MaxChartSize caps one chart archive downloaded for a pull request's
+	// evidence; a larger one is not downloaded (and reported). Default
+	// 10MiB (Flux's limit).
+	MaxChartSize Size `yaml:"maxChartSize" json:"maxChartSize"`
 }
 
 // Settings is a policy, as in defaults or a rule. Unset fields keep the

@@ -20,12 +20,17 @@ const (
 	DefaultTimeout      = 30 * time.Second
 	DefaultConcurrency  = 8
 	DefaultMaxIndexSize = "50MiB"
+	DefaultMaxChartSize = "10MiB"
 	DefaultRetries      = 3
 	DefaultMaxOpen      = 10
 	DefaultMaxNewPerRun = 5
 	DefaultBranchPrefix = "bosun/"
 	DefaultLabel        = "dependencies"
 )
+
+// kubeVersionRE matches a Kubernetes version as configured: "1.31",
+// "v1.31.2".
+var kubeVersionRE = regexp.MustCompile(`^v?[0-9]+\.[0-9]+(\.[0-9]+)?$`)
 
 // DefaultIgnore is the default of the top-level ignore list.
 var DefaultIgnore = []string{".archive/**"}
@@ -45,6 +50,9 @@ func (c *Config) applyDefaults() {
 	}
 	if !c.Lookup.MaxIndexSize.IsSet() {
 		c.Lookup.MaxIndexSize = NewSize(DefaultMaxIndexSize)
+	}
+	if !c.Lookup.MaxChartSize.IsSet() {
+		c.Lookup.MaxChartSize = NewSize(DefaultMaxChartSize)
 	}
 	if c.Lookup.Retries == nil {
 		c.Lookup.Retries = ptr(DefaultRetries)
@@ -150,6 +158,9 @@ func (c *Config) validate(p *problems) {
 	}
 	c.validateRegistries(add)
 	c.validateLookup(add)
+	if v := c.KubernetesVersion; v != "" && !kubeVersionRE.MatchString(v) {
+		add("kubernetesVersion", "invalid version %q (want major.minor, e.g. \"1.31\")", v)
+	}
 	c.validateSettings("defaults", c.Defaults, add)
 	for i, r := range c.Rules {
 		path := fmt.Sprintf("rules[%d]", i)
@@ -218,6 +229,11 @@ func (c *Config) validateLookup(add adder) {
 		add("lookup.maxIndexSize", "%v", l.MaxIndexSize.err)
 	} else if l.MaxIndexSize.n <= 0 {
 		add("lookup.maxIndexSize", "must be positive")
+	}
+	if l.MaxChartSize.err != nil {
+		add("lookup.maxChartSize", "%v", l.MaxChartSize.err)
+	} else if l.MaxChartSize.n <= 0 {
+		add("lookup.maxChartSize", "must be positive")
 	}
 	if l.Retries != nil && *l.Retries < 0 {
 		add("lookup.retries", "must not be negative")

@@ -12,6 +12,11 @@
 // size budget, with registry text escaped and @mentions and #references
 // neutralised.
 //
+// Releases reads, from a repository's parsed files, what each HelmRelease
+// sets (inline values merged over the ConfigMaps of spec.valuesFrom that a
+// configMapGenerator or a ConfigMap document in the repository provides,
+// and the CRD policy), as Update.Values and Update.CRDs.
+//
 // Fetcher owns archive downloads: a size cap per archive (an archive over it
 // is not downloaded), one download per archive per run (singleflight), a
 // bound on downloads in flight, and a content-addressed disk cache
@@ -21,6 +26,7 @@
 // (pkg/repo, getter, action and chartutil pull client-go into the binary),
 // send credentials to a host other than the one they belong to, put secrets
 // in errors, logs, the cache or rendered Markdown, follow $ref out of a
-// values schema (no file or network loads), or fail a whole run because one
+// values schema (no file or network loads), read a file outside the
+// repository root or a Secret, or fail a whole run because one
 // archive could not be had: such problems become notes on that update.
 package evidence

@@ -44,7 +44,7 @@ func EscapeText(s string) string {
 				b.WriteByte('\\')
 			}
 			b.WriteRune(r)
-			if next != 0 && !unicode.IsSpace(next) {
+			if pings(r, next) {
 				b.WriteString(zwj)
 			}
 		case strings.ContainsRune("\\`*_{}[]()+-!|~=", r):
@@ -57,6 +57,49 @@ func EscapeText(s string) string {
 			b.WriteString(zwj + ".")
 		default:
 			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// pings reports whether r followed by next would let GitHub link a user,
+// team, issue or pull request: "@" or "#" right before a non-space. A
+// zero-width joiner after r breaks the link and keeps the text readable.
+// It is the one rule for mentions and references in every rendering.
+func pings(r, next rune) bool {
+	return (r == '@' || r == '#') && next != 0 && !unicode.IsSpace(next)
+}
+
+// EscapeInline is the light escape for a table cell or a line of prose
+// that must read as written (chart names, versions, policy reasons,
+// errors): line breaks become spaces (a carriage return disappears), "|" is
+// escaped so a table keeps its columns, "<" and ">" become entities so no
+// HTML gets through, and mentions and references are broken as EscapeText
+// breaks them. Other Markdown punctuation is kept.
+func EscapeInline(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/8)
+	rs := []rune(s)
+	for i, r := range rs {
+		next := rune(0)
+		if i+1 < len(rs) {
+			next = rs[i+1]
+		}
+		switch r {
+		case '\r':
+		case '\n':
+			b.WriteByte(' ')
+		case '|':
+			b.WriteString(`\|`)
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		default:
+			b.WriteRune(r)
+			if pings(r, next) {
+				b.WriteString(zwj)
+			}
 		}
 	}
 	return b.String()

@@ -96,6 +96,7 @@ func NewFetcher(opts FetcherOptions) *Fetcher {
 	if opts.Client == nil {
 		opts.Client = http.DefaultClient
 	}
+	opts.Client = noStoreClient(opts.Client)
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -161,6 +162,9 @@ func (f *Fetcher) fetchHelm(ctx context.Context, src chart.Source, rel chart.Rel
 		return nil, err
 	}
 	defer release()
+	if want != "" {
+		ctx = withNoStore(ctx) // kept here by digest, not again by the client
+	}
 	b, err := f.helm.download(ctx, src, rel.URLs[0], f.opts.MaxArchiveSize)
 	if err != nil {
 		return nil, err
@@ -214,7 +218,7 @@ func (f *Fetcher) fetchOCI(ctx context.Context, src chart.Source, name string, r
 	if b, ok := f.cache.get(layer.Digest.String(), f.opts.MaxArchiveSize); ok {
 		return b, nil
 	}
-	b, err := f.oci.blob(ctx, t, layer)
+	b, err := f.oci.blob(withNoStore(ctx), t, layer)
 	if err != nil {
 		return nil, err
 	}
@@ -232,4 +236,36 @@ func normalizeDigest(d string) string {
 		return ""
 	}
 	return "sha256:" + d
+}
+
+type noStoreKey struct{}
+
+// withNoStore marks the requests made with ctx as content the Fetcher keeps
+// by digest itself.
+func withNoStore(ctx context.Context) context.Context {
+	return context.WithValue(ctx, noStoreKey{}, true)
+}
+
+// noStoreClient is c sending marked requests with "Cache-Control:
+// no-store", so a response cache inside c (httpx's) keeps no second copy of
+// an archive the Fetcher caches by digest. Everything else about c (its
+// retries, per-host limits, redirect policy) is unchanged.
+func noStoreClient(c *http.Client) *http.Client {
+	out := *c
+	next := c.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	out.Transport = noStoreTransport{next: next}
+	return &out
+}
+
+type noStoreTransport struct{ next http.RoundTripper }
+
+func (t noStoreTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if v, _ := req.Context().Value(noStoreKey{}).(bool); v {
+		req = req.Clone(req.Context())
+		req.Header.Set("Cache-Control", "no-store")
+	}
+	return t.next.RoundTrip(req)
 }

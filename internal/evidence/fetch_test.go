@@ -13,6 +13,7 @@ import (
 	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/datasource"
 	"github.com/bosunhq/bosun/internal/evidence"
+	"github.com/bosunhq/bosun/internal/httpx"
 )
 
 func TestFetcher_tooLarge(t *testing.T) {
@@ -133,6 +134,31 @@ func TestFetcher_warmCacheDownloadsNothing(t *testing.T) {
 	}
 	if n := repo.count.matching(".tgz"); n != 2 {
 		t.Errorf("tampered cache: %d archive requests, want 2 (re-downloaded)", n)
+	}
+}
+
+// TestFetcher_noSecondCopy: an archive the Fetcher keeps by digest is not
+// kept a second time by the response cache of the client it is given
+// (httpx's, which stores any response with an ETag).
+func TestFetcher_noSecondCopy(t *testing.T) {
+	t.Parallel()
+	repo := newHelmRepo(t, demo100)
+	rels := repo.releases(t, "demo")
+	respCache, archiveCache := t.TempDir(), t.TempDir()
+	c := httpx.New(httpx.Options{CacheDir: respCache, MaxAttempts: 1})
+	f := evidence.NewFetcher(evidence.FetcherOptions{Client: c, CacheDir: archiveCache})
+	if _, err := f.Archive(context.Background(), repo.source(), "demo", rels["1.0.0"]); err != nil {
+		t.Fatal(err)
+	}
+	var stored []string
+	_ = filepath.WalkDir(respCache, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			stored = append(stored, p)
+		}
+		return nil
+	})
+	if len(stored) != 0 {
+		t.Errorf("the response cache kept %d files besides the archive cache: %v", len(stored), stored)
 	}
 }
 

@@ -35,6 +35,23 @@ func TestEscapeText(t *testing.T) {
 	}
 }
 
+func TestEscapeInline(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ name, in, want string }{
+		{"mention", "thanks @octocat", "thanks @\u200doctocat"},
+		{"issue", "fixes #123", "fixes #\u200d123"},
+		{"lone signs", "a @ b # c", "a @ b # c"},
+		{"table", "a|b", `a\|b`},
+		{"html", "<b>x</b>", "&lt;b&gt;x&lt;/b&gt;"},
+		{"newlines", "a\r\nb", "a b"},
+		{"kept as written", "app-template 4.1.0 → 4.2.0 (minor)", "app-template 4.1.0 → 4.2.0 (minor)"},
+	} {
+		if got := evidence.EscapeInline(tc.in); got != tc.want {
+			t.Errorf("%s: EscapeInline(%q) = %q, want %q", tc.name, tc.in, got, tc.want)
+		}
+	}
+}
+
 // FuzzEscapeText checks that no escaped text can mention, reference or
 // open an HTML tag or a new line.
 func FuzzEscapeText(f *testing.F) {

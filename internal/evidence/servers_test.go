@@ -180,6 +180,8 @@ func newHelmRepo(t *testing.T, fs ...fixture) *helmRepo {
 			http.NotFound(w, req)
 			return
 		}
+		sum := sha256.Sum256(b)
+		w.Header().Set("ETag", `"`+hex.EncodeToString(sum[:8])+`"`) // as static hosts send
 		w.Header().Set("Content-Length", fmt.Sprint(len(b)))
 		_, _ = w.Write(b)
 	})))

@@ -3,12 +3,14 @@ package report
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/datasource"
+	"github.com/bosunhq/bosun/internal/evidence"
 	"github.com/bosunhq/bosun/internal/pipeline"
 	"github.com/bosunhq/bosun/internal/plan"
 )
@@ -67,5 +69,49 @@ func TestEscapeMD_NoPings(t *testing.T) {
 	// The text is still there for a reader, only the links are broken.
 	if want := "1.0 @\u200doctocat fixes #\u200d123"; !strings.Contains(body.String(), want) {
 		t.Errorf("PR body lacks %q:\n%s", want, body.String())
+	}
+}
+
+// TestWriteGroupMarkdownEvidence_budget: evidence far over GitHub's limit
+// (many updates, each with a large values diff and changelog, hostile text)
+// is trimmed, with a note, so the body stays within GroupBodyBudget, and
+// the risk line of every update survives; no text pings anyone.
+func TestWriteGroupMarkdownEvidence_budget(t *testing.T) {
+	t.Parallel()
+	p := hostilePlan()
+	g := p.Groups[0]
+	var evs []evidence.Evidence
+	for i := range 40 {
+		var cl []evidence.ChangeEntry
+		for j := range 50 {
+			cl = append(cl, evidence.ChangeEntry{Description: fmt.Sprintf("fix %d by @user%d in #%d", j, j, j), Version: "2.0.0"})
+		}
+		evs = append(evs, evidence.Evidence{Chart: fmt.Sprintf("chart-%d", i), From: "1.0.0", To: "2.0.0", Type: chart.UpdateMajor,
+			ValuesDiff: strings.Repeat("+key: value @someone #9\n", 400), HasArchives: true,
+			Changelog:  []evidence.ChangeGroup{{Kind: "fixed", Entries: cl}},
+			Violations: []evidence.Violation{{Path: "/image", Message: "additional properties 'tag' not allowed"}}})
+	}
+	var b bytes.Buffer
+	WriteGroupMarkdownEvidence(&b, g, p.Now, evs)
+	body := b.String()
+	if len(body) > GroupBodyBudget {
+		t.Errorf("body is %d bytes, budget %d", len(body), GroupBodyBudget)
+	}
+	if !strings.Contains(body, evidence.TrimmedNote) {
+		t.Errorf("trimmed body has no note saying so")
+	}
+	if n := strings.Count(body, "**Risk:** major · 1 values violation"); n != len(evs) {
+		t.Errorf("%d of %d risk lines kept", n, len(evs))
+	}
+	if strings.Contains(body, "Release notes") {
+		t.Errorf("body with evidence still has the raw release notes")
+	}
+	assertNoPings(t, "PR body with evidence", body)
+
+	var plain, none bytes.Buffer
+	WriteGroupMarkdown(&plain, g, p.Now)
+	WriteGroupMarkdownEvidence(&none, g, p.Now, nil)
+	if plain.String() != none.String() {
+		t.Errorf("no evidence renders differently from WriteGroupMarkdown")
 	}
 }

@@ -3,9 +3,6 @@ package report
 import (
 	"fmt"
 	"io"
-	"maps"
-	"regexp"
-	"slices"
 	"strings"
 	"time"
 
@@ -260,65 +257,6 @@ func nsName(r chart.Ref) string {
 	return ns + "/" + r.Name
 }
 
-// WritePlanMarkdown writes the whole plan as Markdown (a GitHub job summary).
-func WritePlanMarkdown(w io.Writer, r *pipeline.Result) error {
-	s := PlanJSONOf(r).Summary
-	fmt.Fprintf(w, "## bosun plan\n\n%s: **%s in %s**, %d up to date, %d not updated, %d failed.\n\n",
-		count(s.References, "reference"), count(s.Updates, "update"), count(s.Groups, "group"), s.UpToDate, s.Skipped, s.Failed)
-	for _, g := range r.Groups {
-		fmt.Fprintf(w, "### %s\n\nBranch `%s`\n\n", escapeMD(g.Title), g.Branch)
-		writeUpdatesTable(w, g, r.Now)
-		fmt.Fprintln(w)
-	}
-	writeSkippedFailed(w, r)
-	return nil
-}
-
-// WriteGroupMarkdown writes the body of a group's pull request: what
-// changes, where, and what a reviewer should look at.
-func WriteGroupMarkdown(w io.Writer, g plan.Group, now time.Time) {
-	fmt.Fprintf(w, "This pull request updates %s.\n\n", groupSubject(g))
-	writeUpdatesTable(w, g, now)
-	notes := changeNotes(g)
-	if notes != "" {
-		fmt.Fprintf(w, "\n<details><summary>Release notes</summary>\n\n%s\n</details>\n", notes)
-	}
-	reasons := map[string]bool{}
-	var rs []string
-	for _, u := range g.Updates {
-		if u.Reason != "" && !reasons[u.Reason] {
-			reasons[u.Reason] = true
-			rs = append(rs, u.Reason)
-		}
-	}
-	if len(rs) > 0 {
-		fmt.Fprintf(w, "\n**Policy:** ")
-		fmt.Fprintf(w, "%s\n", escapeMD(strings.Join(rs, "; ")))
-	}
-	for _, note := range groupNotes(g) {
-		fmt.Fprintf(w, "\n> [!NOTE]\n> %s\n", escapeMD(strings.TrimPrefix(note, "note: ")))
-	}
-	if g.Type == chart.UpdateMajor {
-		fmt.Fprintf(w, "\n> [!WARNING]\n> This is a major update: check the chart's upgrade notes before merging.\n")
-	}
-}
-
-func groupSubject(g plan.Group) string {
-	charts := map[string]bool{}
-	for _, u := range g.Updates {
-		charts[u.Ref.Chart] = true
-	}
-	var names []string
-	for _, c := range slices.Sorted(maps.Keys(charts)) {
-		names = append(names, "`"+c+"`")
-	}
-	files := map[string]bool{}
-	for _, u := range g.Updates {
-		files[u.Ref.Loc.File] = true
-	}
-	return fmt.Sprintf("%s in %d file%s", strings.Join(names, ", "), len(files), plural(len(files)))
-}
-
 func plural(n int) string {
 	if n == 1 {
 		return ""
@@ -339,77 +277,6 @@ func displayVersion(v string) string {
 		return string([]rune(v)[:39]) + "…"
 	}
 	return v
-}
-
-func writeUpdatesTable(w io.Writer, g plan.Group, now time.Time) {
-	fmt.Fprintf(w, "| chart | namespaces | file | from → to | type | appVersion | released |\n|---|---|---|---|---|---|---|\n")
-	for _, u := range g.Updates {
-		to := u.NewValue
-		from := u.Ref.Version
-		if digestMoves(u) {
-			from += "@" + shortDigest(u.Ref.Digest)
-			to += "@" + shortDigest(u.NewDigest)
-		}
-		app := ""
-		if appFrom := appVersionFrom(u); appFrom != "" || u.To.AppVersion != "" {
-			app = fmt.Sprintf("%s → %s", orDash(appFrom), orDash(u.To.AppVersion))
-		}
-		fmt.Fprintf(w, "| %s | %s | `%s:%d` | `%s` → `%s` | %s | %s | %s |\n",
-			escapeMD(u.Ref.Chart), escapeMD(orDash(strings.Join(u.Ref.Namespaces, ", "))), u.Ref.Loc.File, u.Ref.Loc.Line,
-			from, to, u.Type, escapeMD(app), age(u.To.Created, now))
-	}
-}
-
-// digestMoves reports whether an update moves a pinned digest.
-func digestMoves(u plan.Update) bool { return u.NewDigest != "" && u.NewDigest != u.Ref.Digest }
-
-// appVersionFrom is the appVersion of the current release, when published.
-func appVersionFrom(u plan.Update) string {
-	if u.From == nil {
-		return ""
-	}
-	return u.From.AppVersion
-}
-
-func changeNotes(g plan.Group) string {
-	seen := map[string]bool{}
-	var b strings.Builder
-	for _, u := range g.Updates {
-		if u.To.Changes == "" || seen[u.Ref.Chart+u.To.Version] {
-			continue
-		}
-		seen[u.Ref.Chart+u.To.Version] = true
-		fmt.Fprintf(&b, "**%s %s**\n\n```yaml\n%s\n```\n", escapeMD(u.Ref.Chart), escapeMD(u.To.Version), strings.TrimSpace(strings.ReplaceAll(u.To.Changes, "```", "'''")))
-	}
-	return b.String()
-}
-
-func writeSkippedFailed(w io.Writer, r *pipeline.Result) {
-	if len(r.Failed) > 0 {
-		fmt.Fprintf(w, "### Failed lookups\n\n| source | chart | references | error |\n|---|---|---|---|\n")
-		for _, f := range r.Failed {
-			fmt.Fprintf(w, "| %s | %s | %d | %s |\n", escapeMD(f.Source.String()), escapeMD(f.Chart), len(f.Refs), escapeMD(f.Err.Error()))
-		}
-		fmt.Fprintln(w)
-	}
-	if len(r.Skipped) > 0 {
-		fmt.Fprintf(w, "<details><summary>%d skipped references</summary>\n\n| file | object | chart | version | reason |\n|---|---|---|---|---|\n", len(r.Skipped))
-		for _, s := range r.Skipped {
-			reason := s.Reason
-			if s.Detail != "" {
-				reason += ": " + s.Detail
-			}
-			fmt.Fprintf(w, "| `%s:%d` | %s | %s | `%s` | %s |\n", s.Ref.Loc.File, s.Ref.Loc.Line, escapeMD(nsName(s.Ref)), escapeMD(s.Ref.Chart), displayVersion(s.Ref.Version), escapeMD(reason))
-		}
-		fmt.Fprintf(w, "\n</details>\n\n")
-	}
-	if errs := fileErrors(r); len(errs) > 0 {
-		fmt.Fprintf(w, "### Files that could not be read\n\n")
-		for _, e := range errs {
-			fmt.Fprintf(w, "- `%s`\n", e)
-		}
-		fmt.Fprintln(w)
-	}
 }
 
 func orDash(s string) string {
@@ -435,24 +302,3 @@ func age(t, now time.Time) string {
 		return fmt.Sprintf("%dd ago", int(d.Hours()/24))
 	}
 }
-
-// escapeMD makes text from registries, repositories or errors safe in
-// Markdown outside code: it cannot break a table or inject markup, and an
-// @mention or #123 reference in it neither notifies anyone nor links an
-// issue (a zero-width joiner follows the @ or #; Renovate does the same with
-// a zero-width space). Code spans and fences need no escaping of mentions;
-// all other text passes here.
-func escapeMD(s string) string {
-	s = mdReplacer.Replace(s)
-	return pings.ReplaceAllStringFunc(s, func(m string) string { return m[:1] + zwj + m[1:] })
-}
-
-var (
-	mdReplacer = strings.NewReplacer("|", `\|`, "\n", " ", "\r", "", "<", "&lt;", ">", "&gt;")
-	// pings are what GitHub turns into a notification or an issue link: a
-	// user or team mention, or an issue or pull request number.
-	pings = regexp.MustCompile(`@[0-9A-Za-z]|#[0-9]`)
-)
-
-// zwj is a zero-width joiner: invisible, and it breaks a mention.
-const zwj = "\u200d"

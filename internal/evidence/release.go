@@ -1,0 +1,327 @@
+package evidence
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/bosunhq/bosun/internal/chart"
+	"github.com/bosunhq/bosun/internal/manifest"
+)
+
+// maxValuesFile caps a values file a configMapGenerator reads.
+const maxValuesFile = 1 << 20
+
+// Releases reads what the HelmReleases of a repository set: inline
+// spec.values merged over the ConfigMaps spec.valuesFrom names, where those
+// are written in the repository (a kustomize configMapGenerator building
+// the ConfigMap from a file, else a ConfigMap document with the key in
+// data), and the CRD policy. It reads only the parsed files it is given and
+// the files a generator names inside the repository root (no symlinks, at
+// most 1 MiB each); Secrets and targetPath entries are not read, and say
+// so in a note. Build one with NewReleases.
+type Releases struct {
+	root  string
+	files map[string]*manifest.File
+	// releases are the HelmRelease documents, configMaps the ConfigMap
+	// documents, generators the configMapGenerator entries, all in path
+	// order.
+	releases   []object
+	configMaps []object
+	generators []generator
+}
+
+type object struct {
+	file string
+	node *yaml.Node
+}
+
+func (o object) get(path ...string) *yaml.Node { return lookupNode(o.node, path...) }
+
+func (o object) str(path ...string) string {
+	if n := o.get(path...); n != nil && n.Kind == yaml.ScalarNode {
+		return n.Value
+	}
+	return ""
+}
+
+// generator is one configMapGenerator entry: its name, and its files by
+// ConfigMap key (paths relative to the repository root).
+type generator struct {
+	dir   string
+	name  string
+	files map[string]string
+}
+
+// Release is what one HelmRelease sets, for Update.
+type Release struct {
+	// File is where the HelmRelease is written.
+	File   string
+	Values map[string]any
+	CRDs   CRDPolicy
+	// Notes say what of its values could not be read, and why.
+	Notes []string
+}
+
+// NewReleases indexes the HelmReleases, ConfigMaps and configMapGenerators
+// of repo, whose files are relative to root.
+func NewReleases(root string, repo *manifest.Repo) *Releases {
+	rv := &Releases{root: root, files: map[string]*manifest.File{}}
+	if repo == nil {
+		return rv
+	}
+	for _, f := range repo.Files {
+		rv.files[f.Path] = f
+		for _, d := range f.Docs {
+			if d.Root == nil || d.Root.Kind != yaml.MappingNode {
+				continue
+			}
+			o := object{file: f.Path, node: d.Root}
+			switch kind := o.str("kind"); {
+			case kind == "HelmRelease" && strings.HasPrefix(o.str("apiVersion"), "helm.toolkit.fluxcd.io/"):
+				rv.releases = append(rv.releases, o)
+			case kind == "ConfigMap" && o.str("apiVersion") == "v1":
+				rv.configMaps = append(rv.configMaps, o)
+			case kind == "Kustomization" && strings.HasPrefix(o.str("apiVersion"), "kustomize.config.k8s.io/"),
+				kind == "" && isKustomizationFile(f.Path):
+				rv.generators = append(rv.generators, generatorsOf(o)...)
+			}
+		}
+	}
+	return rv
+}
+
+func isKustomizationFile(p string) bool {
+	switch path.Base(p) {
+	case "kustomization.yaml", "kustomization.yml", "Kustomization":
+		return true
+	}
+	return false
+}
+
+func generatorsOf(o object) []generator {
+	list := o.get("configMapGenerator")
+	if list == nil || list.Kind != yaml.SequenceNode {
+		return nil
+	}
+	var out []generator
+	for _, n := range list.Content {
+		g := generator{dir: path.Dir(o.file), name: object{node: n}.str("name"), files: map[string]string{}}
+		if fs := lookupNode(n, "files"); fs != nil && fs.Kind == yaml.SequenceNode {
+			for _, f := range fs.Content {
+				key, p, ok := strings.Cut(f.Value, "=")
+				if !ok {
+					key, p = path.Base(f.Value), f.Value
+				}
+				g.files[key] = path.Join(g.dir, p)
+			}
+		}
+		if g.name != "" {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// For finds the HelmRelease a reference belongs to (the reference's own
+// document, else the first HelmRelease using it, in path order) and reads
+// what it sets; nil when there is none.
+func (rv *Releases) For(ref chart.Ref) *Release {
+	var hr *object
+	var others int
+	for i, o := range rv.releases {
+		if !rv.belongs(o, ref) {
+			continue
+		}
+		if hr == nil {
+			hr = &rv.releases[i]
+		} else {
+			others++
+		}
+	}
+	if hr == nil {
+		return nil
+	}
+	r := rv.read(*hr)
+	if others > 0 {
+		r.Notes = append(r.Notes, fmt.Sprintf("values checked for the HelmRelease in %s only (%d more use this chart)", hr.file, others))
+	}
+	return r
+}
+
+func (rv *Releases) belongs(o object, ref chart.Ref) bool {
+	if ref.Kind == "HelmRelease" {
+		return o.file == ref.Loc.File && o.node.Line <= ref.Loc.Line && o.str("metadata", "name") == ref.Name
+	}
+	for _, k := range ref.UsedBy {
+		ns := o.str("metadata", "namespace")
+		if k.Kind == "HelmRelease" && k.Name == o.str("metadata", "name") && (ns == "" || ns == k.Namespace) {
+			return true
+		}
+	}
+	return false
+}
+
+// read merges a HelmRelease's valuesFrom ConfigMaps, in order, then its
+// inline values over them, as Flux does.
+func (rv *Releases) read(o object) *Release {
+	ri := &Release{File: o.file, CRDs: CRDPolicy{Install: o.str("spec", "install", "crds"), Upgrade: o.str("spec", "upgrade", "crds")}}
+	values := map[string]any{}
+	if from := o.get("spec", "valuesFrom"); from != nil && from.Kind == yaml.SequenceNode {
+		for _, ref := range from.Content {
+			r := object{file: o.file, node: ref}
+			kind, name, key := r.str("kind"), r.str("name"), r.str("valuesKey")
+			if key == "" {
+				key = "values.yaml"
+			}
+			switch {
+			case kind != "ConfigMap":
+				ri.Notes = append(ri.Notes, fmt.Sprintf("values from %s %s not read (only ConfigMaps are)", kind, name))
+				continue
+			case r.str("targetPath") != "":
+				ri.Notes = append(ri.Notes, fmt.Sprintf("values from ConfigMap %s (targetPath) not checked", name))
+				continue
+			}
+			m, err := rv.configMapValues(o.file, name, key)
+			if err != nil {
+				ri.Notes = append(ri.Notes, fmt.Sprintf("values from ConfigMap %s not checked: %v", name, err))
+				continue
+			}
+			values = mergeMaps(values, m)
+		}
+	}
+	if inline := o.get("spec", "values"); inline != nil {
+		var m map[string]any
+		if err := inline.Decode(&m); err != nil {
+			ri.Notes = append(ri.Notes, "spec.values not checked: not a mapping")
+		} else {
+			values = mergeMaps(values, m)
+		}
+	}
+	if len(values) > 0 {
+		ri.Values = values
+	}
+	return ri
+}
+
+// configMapValues finds ConfigMap name's key as the repository builds it:
+// a configMapGenerator in the HelmRelease's directory or the nearest one
+// above it first, then any other; else a ConfigMap document.
+func (rv *Releases) configMapValues(hrFile, name, key string) (map[string]any, error) {
+	gens := slices.Clone(rv.generators)
+	dir := path.Dir(hrFile)
+	slices.SortStableFunc(gens, func(a, b generator) int { return distance(dir, a.dir) - distance(dir, b.dir) })
+	for _, g := range gens {
+		if g.name != name {
+			continue
+		}
+		p, ok := g.files[key]
+		if !ok {
+			continue
+		}
+		data, err := rv.readFile(p)
+		if err != nil {
+			return nil, err
+		}
+		return parseValues(data)
+	}
+	for _, cm := range rv.configMaps {
+		if cm.str("metadata", "name") == name {
+			if v := cm.get("data", key); v != nil && v.Kind == yaml.ScalarNode {
+				return parseValues([]byte(v.Value))
+			}
+		}
+	}
+	return nil, fmt.Errorf("not found in the repository")
+}
+
+// distance ranks how near a kustomization directory is to the HelmRelease's:
+// 0 the same, n the nth parent, a large number for any other.
+func distance(from, to string) int {
+	for n := 0; ; n++ {
+		if from == to {
+			return n
+		}
+		if from == "." || from == "/" || from == "" {
+			return 1 << 20
+		}
+		from = path.Dir(from)
+	}
+}
+
+// readFile reads a repository file a generator names, refusing paths that
+// leave the repository and files over maxValuesFile.
+func (rv *Releases) readFile(p string) ([]byte, error) {
+	p = path.Clean(p)
+	if p == ".." || strings.HasPrefix(p, "../") || path.IsAbs(p) {
+		return nil, fmt.Errorf("file %s is outside the repository", p)
+	}
+	if f, ok := rv.files[p]; ok {
+		return f.Data, nil
+	}
+	full := filepath.Join(rv.root, filepath.FromSlash(p))
+	st, err := os.Lstat(full)
+	if err != nil {
+		return nil, fmt.Errorf("file %s: %w", p, err)
+	}
+	if !st.Mode().IsRegular() || st.Size() > maxValuesFile {
+		return nil, fmt.Errorf("file %s is not a regular file of at most %d bytes", p, maxValuesFile)
+	}
+	return os.ReadFile(full)
+}
+
+func parseValues(data []byte) (map[string]any, error) {
+	if len(data) > maxValuesFile {
+		return nil, fmt.Errorf("over %d bytes", maxValuesFile)
+	}
+	var m map[string]any
+	if err := yaml.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("not YAML values: %s", firstLineOf(err.Error()))
+	}
+	return m, nil
+}
+
+func firstLineOf(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}
+
+// mergeMaps merges b over a as Flux merges values sources: maps merge key
+// by key, any other value replaces. Neither input is modified.
+func mergeMaps(a, b map[string]any) map[string]any {
+	out := make(map[string]any, len(a)+len(b))
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		if am, ok := out[k].(map[string]any); ok {
+			if bm, ok := v.(map[string]any); ok {
+				out[k] = mergeMaps(am, bm)
+				continue
+			}
+		}
+		out[k] = v
+	}
+	return out
+}
+
+func lookupNode(n *yaml.Node, path ...string) *yaml.Node {
+	for _, p := range path {
+		if n == nil || n.Kind != yaml.MappingNode {
+			return nil
+		}
+		var next *yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == p {
+				next = n.Content[i+1]
+			}
+		}
+		n = next
+	}
+	return n
+}

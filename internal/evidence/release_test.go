@@ -1,0 +1,116 @@
+package evidence_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/bosunhq/bosun/internal/chart"
+	"github.com/bosunhq/bosun/internal/evidence"
+	"github.com/bosunhq/bosun/internal/manifest"
+)
+
+// writeTree writes files under a new directory and loads it as a
+// repository; root is the repository, dir one level above it.
+func writeTree(t *testing.T, files map[string]string) (string, *manifest.Repo) {
+	t.Helper()
+	dir := t.TempDir()
+	root := filepath.Join(dir, "repo")
+	for p, body := range files {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	repo, err := manifest.Load(t.Context(), root, manifest.Options{NoGit: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root, repo
+}
+
+const hrHeader = "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: %s\n  namespace: apps\nspec:\n"
+
+func hr(name, spec string) string { return strings.Replace(hrHeader, "%s", name, 1) + spec }
+
+func TestReleases_For(t *testing.T) {
+	t.Parallel()
+	root, repo := writeTree(t, map[string]string{
+		"secret.yaml": "password: hunter2\n",
+		// The generator next to the release wins over one elsewhere of the
+		// same name; keys may be renamed with key=path.
+		"repo/apps/web/kustomization.yaml":   "configMapGenerator:\n  - name: web-values\n    files:\n      - values.yaml=config/web.yaml\n",
+		"repo/apps/web/config/web.yaml":      "image:\n  tag: \"1\"\n  pullPolicy: Always\nreplicas: 2\n",
+		"repo/apps/other/kustomization.yaml": "configMapGenerator:\n  - name: web-values\n    files:\n      - values.yaml\n",
+		"repo/apps/other/values.yaml":        "replicas: 99\n",
+		"repo/apps/web/cm.yaml":              "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-extra\ndata:\n  extra.yaml: |\n    extra: true\n",
+		"repo/apps/web/helmrelease.yaml": hr("web", `  chart:
+    spec:
+      chart: web
+      version: 1.0.0
+  install:
+    crds: CreateReplace
+  upgrade:
+    crds: CreateReplace
+  valuesFrom:
+    - kind: ConfigMap
+      name: web-values
+    - kind: ConfigMap
+      name: web-extra
+      valuesKey: extra.yaml
+    - kind: Secret
+      name: web-secret
+    - kind: ConfigMap
+      name: web-values
+      targetPath: image.tag
+  values:
+    image:
+      tag: "2"
+`),
+		// A generator may not read outside the repository.
+		"repo/apps/escape/kustomization.yaml": "configMapGenerator:\n  - name: escape-values\n    files:\n      - values.yaml=../../../secret.yaml\n",
+		"repo/apps/escape/helmrelease.yaml":   hr("escape", "  valuesFrom:\n    - kind: ConfigMap\n      name: escape-values\n"),
+	})
+	rs := evidence.NewReleases(root, repo)
+
+	web := rs.For(chart.Ref{Kind: "HelmRelease", Name: "web", Loc: chart.Location{File: "apps/web/helmrelease.yaml", Line: 10}})
+	if web == nil {
+		t.Fatal("no release for the HelmRelease's own reference")
+	}
+	want := map[string]any{"image": map[string]any{"tag": "2", "pullPolicy": "Always"}, "replicas": 2, "extra": true}
+	if diff := cmp.Diff(want, web.Values); diff != "" {
+		t.Errorf("values (-want +got):\n%s", diff)
+	}
+	if web.CRDs != (evidence.CRDPolicy{Install: "CreateReplace", Upgrade: "CreateReplace"}) {
+		t.Errorf("CRDs = %+v", web.CRDs)
+	}
+	notes := strings.Join(web.Notes, "\n")
+	for _, w := range []string{"Secret web-secret not read", "targetPath"} {
+		if !strings.Contains(notes, w) {
+			t.Errorf("notes lack %q:\n%s", w, notes)
+		}
+	}
+
+	// A chart source reference finds the releases that use it.
+	byUse := rs.For(chart.Ref{Kind: "OCIRepository", Name: "web", UsedBy: []chart.ObjectKey{{Kind: "HelmRelease", Namespace: "apps", Name: "web"}}})
+	if byUse == nil || byUse.File != "apps/web/helmrelease.yaml" {
+		t.Errorf("UsedBy lookup = %+v", byUse)
+	}
+
+	esc := rs.For(chart.Ref{Kind: "HelmRelease", Name: "escape", Loc: chart.Location{File: "apps/escape/helmrelease.yaml", Line: 7}})
+	if esc == nil {
+		t.Fatal("no release for escape")
+	}
+	if esc.Values != nil || !strings.Contains(strings.Join(esc.Notes, "\n"), "outside the repository") {
+		t.Errorf("a generator file outside the repository was read: values %v, notes %q", esc.Values, esc.Notes)
+	}
+	if rs.For(chart.Ref{Kind: "HelmChart", Name: "nothing"}) != nil {
+		t.Errorf("a reference no HelmRelease uses has a release")
+	}
+}
