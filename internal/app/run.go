@@ -95,7 +95,7 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 	if err != nil {
 		return err
 	}
-	p, err := deps.runPipeline(ctx, opts.Dir, opts.Lookup)
+	p, ev, err := deps.runPipelineEvidence(ctx, opts.Dir, opts.Lookup)
 	if err != nil {
 		return withTimeoutCause(ctx, err)
 	}
@@ -107,6 +107,7 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 	if err != nil {
 		return err
 	}
+	pub.Body = ev.groupBody(ctx, opts.Dir, p, deps.Now())
 	outcomes, err := publish.Publish(ctx, f, p.Groups, p.FailedKeys(), pub)
 	if err != nil {
 		return withTimeoutCause(ctx, err)
