@@ -402,6 +402,8 @@ func classify(resp *gh.Response, err error) error {
 		fe.Kind = forge.ErrNotFound
 	case code == http.StatusConflict:
 		fe.Kind = forge.ErrConflict
+	case code == http.StatusMethodNotAllowed:
+		fe.Kind = forge.ErrNotAllowed
 	case code == http.StatusUnauthorized:
 		fe.Kind = forge.ErrPermission
 		if fe.Message == "" {
