@@ -169,20 +169,20 @@ func (p *publisher) automerge(ctx context.Context, g plan.Group, o Outcome) Outc
 	if !s.automerge || !ok || o.Number == 0 || p.stop != nil {
 		return o
 	}
-	wait := func(why string) Outcome {
-		o.Detail = joinDetail(o.Detail, "automerge waits: "+why)
+	note := func(s string) Outcome {
+		o.Automerge = s
+		o.Detail = joinDetail(o.Detail, s)
 		return o
 	}
+	wait := func(why string) Outcome { return note("automerge waits: " + why) }
 	if h.autoMerge {
-		o.Detail = joinDetail(o.Detail, "GitHub auto-merge is enabled")
-		return o
+		return note("GitHub auto-merge is enabled")
 	}
 	if h.fresh {
 		if s.kind == "platform" {
 			err := p.f.EnableAutoMerge(ctx, h.nodeID, s.strategy)
 			if err == nil {
-				o.Detail = joinDetail(o.Detail, "GitHub auto-merge enabled")
-				return o
+				return note("GitHub auto-merge is enabled")
 			}
 			p.noteErr(err)
 			p.opts.Logger.Info("GitHub auto-merge not enabled: bosun merges on green", "pr", o.Number, "err", err)
@@ -223,7 +223,7 @@ func (p *publisher) automerge(ctx context.Context, g plan.Group, o Outcome) Outc
 	if err := p.f.DeleteBranch(ctx, g.Branch); err != nil && !errors.Is(err, forge.ErrNotFound) {
 		p.opts.Logger.Warn("merged branch not deleted", "branch", g.Branch, "err", err)
 	}
-	o.Action, o.Detail = ActionMerged, "checks passed: merged ("+s.strategy+")"
+	o.Action, o.Detail, o.Automerge = ActionMerged, "checks passed: merged ("+s.strategy+")", ""
 	return o
 }
 

@@ -68,7 +68,10 @@ type Outcome struct {
 	Number int    `json:"number,omitempty"`
 	URL    string `json:"url,omitempty"`
 	Detail string `json:"detail,omitempty"`
-	Err    error  `json:"-"`
+	// Automerge says where automerge stands for an open pull request of
+	// an automerge rule (also part of Detail).
+	Automerge string `json:"automerge,omitempty"`
+	Err       error  `json:"-"`
 }
 
 // Options tune publishing.
