@@ -255,7 +255,7 @@ func actionOf(t *testing.T, stdout, branch string) string {
 
 func TestRun_Pipeline(t *testing.T) {
 	t.Parallel()
-	// The dashboard issue has its own scenarios (lifecycle_test.go); here
+	// The dashboard issue has its own scenarios (TestRun_Dashboard*); here
 	// every write counted is a pull request's.
 	e := newRunEnv(t, prepareDemo(t), "pullRequests:\n  maxNewPerRun: 0\ndashboard:\n  enabled: false\n")
 	branches := slices.Sorted(maps.Keys(wantGroups))
@@ -754,5 +754,210 @@ func TestRun_TimeoutHangingWrite(t *testing.T) {
 	}
 	if !strings.Contains(r.stdout, "not attempted") {
 		t.Errorf("report does not say the rest was not attempted:\n%s", r.stdout)
+	}
+}
+
+// withRules inserts rules at the top of the checkout's (and main's) rules.
+func (e *runEnv) withRules(rules string) {
+	e.t.Helper()
+	e.commitConfig(func(c string) string { return strings.Replace(c, "rules:\n", "rules:\n"+rules, 1) })
+}
+
+// dashboard returns the one dashboard issue.
+func (e *runEnv) dashboard() forge.Issue {
+	e.t.Helper()
+	var found []forge.Issue
+	for _, is := range e.fake.Issues() {
+		if strings.Contains(is.Body, "<!-- bosun:dashboard -->") {
+			found = append(found, is)
+		}
+	}
+	if len(found) != 1 {
+		e.t.Fatalf("%d dashboard issues, want 1", len(found))
+	}
+	return found[0]
+}
+
+// tick ticks the checkbox carrying marker in issue or pull request n's body.
+func (e *runEnv) tick(n int, body, marker string) {
+	e.t.Helper()
+	ticked := strings.Replace(body, "- [ ] "+marker, "- [x] "+marker, 1)
+	if ticked == body {
+		e.t.Fatalf("no unticked box %q in #%d:\n%s", marker, n, body)
+	}
+	e.fake.EditBody(n, ticked)
+}
+
+// onMain reports whether branch is exactly one commit on top of main.
+func (e *runEnv) onMain(branch string) bool {
+	hist := e.fake.History(branch)
+	return len(hist) >= 2 && hist[1].SHA == e.fake.Branches()["main"]
+}
+
+const certManagerFile = "kubernetes/apps/cert-manager/cert-manager/app/helmrelease.yaml"
+
+// A commit on main that conflicts with a pull request gets it rebuilt on
+// the new base in place; pull requests that are only behind are left as
+// they are, until the base requires up-to-date branches.
+func TestRun_RebuildConflicted(t *testing.T) {
+	t.Parallel()
+	e := newRunEnv(t, prepareDemo(t), allGroups)
+	e.mustRun(ExitOK)
+	before := e.pull("bosun/cert-manager")
+	branches := e.fake.Branches()
+
+	e.fake.Seed("main", map[string]string{certManagerFile: e.fake.Files("main")[certManagerFile] + "# tuned by hand\n"})
+	e.syncLocal()
+	r := e.mustRun(ExitOK)
+	after := e.pull("bosun/cert-manager")
+	if a := actionOf(t, r.stdout, "bosun/cert-manager"); a != "updated" || after.Number != before.Number {
+		t.Errorf("conflicted pull request: %s as #%d, want updated in place as #%d\n%s", a, after.Number, before.Number, r.stdout)
+	}
+	if !e.onMain("bosun/cert-manager") || !strings.Contains(e.fake.Files("bosun/cert-manager")[certManagerFile], "# tuned by hand") {
+		t.Errorf("cert-manager not rebuilt on the new base")
+	}
+	if !strings.Contains(outcomeLine(t, r.stdout, "bosun/cert-manager"), "conflicts") {
+		t.Errorf("the report does not say why it was rebuilt:\n%s", r.stdout)
+	}
+	for b, sha := range branches {
+		if b != "main" && b != "bosun/cert-manager" && e.fake.Branches()[b] != sha {
+			t.Errorf("%s was rebuilt though only behind", b)
+		}
+	}
+
+	// The base now requires up-to-date branches: behind ones are rebuilt.
+	e.fake.Protect("main", true, "ci")
+	e.fake.Seed("main", map[string]string{"README.md": "docs\n"})
+	e.syncLocal()
+	e.mustRun(ExitOK)
+	for b := range branches {
+		if b != "main" && !e.onMain(b) {
+			t.Errorf("%s not rebuilt on the base that requires up-to-date branches", b)
+		}
+	}
+	writes := e.fake.Writes()
+	e.mustRun(ExitOK)
+	if e.fake.Writes() != writes {
+		t.Errorf("a run with nothing new made %d writes", e.fake.Writes()-writes)
+	}
+}
+
+// Ownership is the exact commit bosun recorded: an amended commit is
+// foreign, GitHub's "Update branch" merge is not, and a ticked rebase box
+// rebuilds even over foreign commits.
+func TestRun_WhoseCommit(t *testing.T) {
+	t.Parallel()
+	e := newRunEnv(t, prepareDemo(t), allGroups)
+	e.mustRun(ExitOK)
+
+	// 1. Amended (same message and trailer, other content): left alone.
+	flux := e.pull("bosun/flux-operator")
+	amended := e.fake.AmendCommit("bosun/flux-operator", map[string]string{"NOTES.md": "amended\n"}, "alice")
+	e.mustRun(ExitOK)
+	writes := e.fake.Writes()
+	r := e.mustRun(ExitOK)
+	if a := actionOf(t, r.stdout, "bosun/flux-operator"); a != "foreign" {
+		t.Errorf("amended commit: %s, want foreign", a)
+	}
+	if e.fake.Branches()["bosun/flux-operator"] != amended || e.fake.Writes() != writes {
+		t.Errorf("amended branch overwritten (%d writes)", e.fake.Writes()-writes)
+	}
+	if n := countMarked(e.fake.Comments(flux.Number), "<!-- bosun:foreign -->"); n != 1 {
+		t.Errorf("%d foreign comments, want 1", n)
+	}
+
+	// 2. "Update branch" after main moved: not foreign, nothing to do.
+	ms := e.pull("bosun/metrics-server")
+	e.fake.Seed("main", map[string]string{"README.md": "docs\n"})
+	e.syncLocal()
+	merge := e.fake.UpdateBranch(ms.Number, "bob")
+	r = e.mustRun(ExitOK)
+	if a := actionOf(t, r.stdout, "bosun/metrics-server"); a != "unchanged" {
+		t.Errorf("after Update branch: %s, want unchanged\n%s", a, r.stdout)
+	}
+	if e.fake.Branches()["bosun/metrics-server"] != merge || len(e.fake.Comments(ms.Number)) != 0 {
+		t.Errorf("Update branch merge treated as foreign")
+	}
+	// A newer version is rebuilt over the merge, which loses nothing.
+	e.publish(chart.Source{Kind: chart.SourceOCI, URL: "oci://ghcr.io/home-operations/charts-mirror/metrics-server"}, "metrics-server", "3.12.3", 4*24*time.Hour)
+	r = e.mustRun(ExitOK)
+	if a := actionOf(t, r.stdout, "bosun/metrics-server"); a != "updated" || !e.onMain("bosun/metrics-server") {
+		t.Errorf("newer version over an Update branch merge: %s, one commit on main: %v\n%s", a, e.onMain("bosun/metrics-server"), r.stdout)
+	}
+
+	// 3. The rebase box, ticked on the amended pull request: rebuilt on
+	// main over alice's commit, and the box is unticked again.
+	e.tick(flux.Number, e.pull("bosun/flux-operator").Body, "<!-- bosun-rebase -->")
+	r = e.mustRun(ExitOK)
+	got := e.pull("bosun/flux-operator")
+	if a := actionOf(t, r.stdout, "bosun/flux-operator"); a != "updated" || got.Number != flux.Number || !e.onMain("bosun/flux-operator") {
+		t.Errorf("rebase box: %s #%d, one commit on main: %v\n%s", a, got.Number, e.onMain("bosun/flux-operator"), r.stdout)
+	}
+	if _, ok := e.fake.Files("bosun/flux-operator")["NOTES.md"]; ok {
+		t.Errorf("alice's file survived the requested rebuild")
+	}
+	if !strings.Contains(got.Body, "- [ ] <!-- bosun-rebase -->") || strings.Contains(got.Body, "- [x]") {
+		t.Errorf("rebase box not unticked:\n%s", got.Body)
+	}
+	writes = e.fake.Writes()
+	e.mustRun(ExitOK)
+	if e.fake.Writes() != writes {
+		t.Errorf("a run after the rebuild made %d writes", e.fake.Writes()-writes)
+	}
+}
+
+// The dashboard lists the groups the limits hold back as checkboxes;
+// ticking one opens it on the next run. It is one issue, rewritten only
+// when its content changes.
+func TestRun_DashboardLimits(t *testing.T) {
+	t.Parallel()
+	e := newRunEnv(t, prepareDemo(t), "pullRequests:\n  maxNewPerRun: 2\n  maxOpen: 10\n")
+	e.mustRun(ExitOK)
+	d := e.dashboard()
+	for _, b := range []string{"bosun/cert-manager", "bosun/rook-ceph", "bosun/metrics-server"} {
+		if !strings.Contains(d.Body, "- [ ] <!-- bosun-branch="+b+" -->") {
+			t.Errorf("dashboard does not list limited %s:\n%s", b, d.Body)
+		}
+	}
+	if !strings.Contains(d.Body, "## Limited by maxOpen / maxNewPerRun") || !strings.Contains(d.Body, "## Open") {
+		t.Errorf("dashboard sections missing:\n%s", d.Body)
+	}
+	e.tick(d.Number, d.Body, "<!-- bosun-branch=bosun/rook-ceph -->")
+	r := e.mustRun(ExitOK)
+	if a := actionOf(t, r.stdout, "bosun/rook-ceph"); a != "created" {
+		t.Errorf("ticked rook-ceph: %s, want created\n%s", a, r.stdout)
+	}
+	d = e.dashboard()
+	if strings.Contains(d.Body, "bosun-branch=bosun/rook-ceph") || strings.Contains(d.Body, "[x]") {
+		t.Errorf("opened group still waiting on the dashboard:\n%s", d.Body)
+	}
+	// Later runs open the rest, two at a time.
+	for i := 0; i < 5; i++ {
+		before := e.fake.Writes()
+		e.mustRun(ExitOK)
+		if e.fake.Writes() == before {
+			break
+		}
+	}
+	if n := len(e.fake.Issues()); n != 1 {
+		t.Errorf("%d issues, want one dashboard", n)
+	}
+	// Nothing new: no write, and reads proportional to the open pull requests.
+	reqs := len(e.fake.Requests())
+	writes := e.fake.Writes()
+	e.mustRun(ExitOK)
+	if e.fake.Writes() != writes {
+		t.Errorf("a run with nothing new made %d writes", e.fake.Writes()-writes)
+	}
+	open := 0
+	for _, pr := range e.fake.PullRequests() {
+		if pr.State == forge.StateOpen {
+			open++
+		}
+	}
+	reads := len(e.fake.Requests()) - reqs
+	t.Logf("a run with nothing new: %d requests, 0 writes, %d open pull requests", reads, open)
+	if reads > 5+2*open {
+		t.Errorf("a run with nothing new made %d requests for %d open pull requests", reads, open)
 	}
 }

@@ -329,3 +329,21 @@ func (f *Fake) DeleteBranch(branch string) {
 		}
 	}
 }
+
+// AmendCommit replaces the head commit of branch by an amended one, as a
+// person running `git commit --amend` and force-pushing would: same
+// parents and message, files written over its tree, authored by login.
+// It returns the new commit's SHA.
+func (f *Fake) AmendCommit(branch string, files map[string]string, login string) string {
+	t := f.t
+	t.Helper()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	head, ok := f.refs["heads/"+branch]
+	if !ok {
+		t.Fatalf("forgetest: AmendCommit: no branch %q", branch)
+		return ""
+	}
+	c := f.git.commits[head]
+	return f.humanCommit(branch, f.commitFiles(head, files, nil), c.Message, login, append([]string(nil), c.Parents...))
+}
