@@ -961,3 +961,138 @@ func TestRun_DashboardLimits(t *testing.T) {
 		t.Errorf("a run with nothing new made %d requests for %d open pull requests", reads, open)
 	}
 }
+
+// merged reports whether branch's newest pull request was merged.
+func (e *runEnv) merged(branch string) bool { return e.pull(branch).Merged }
+
+// Automerge merges a rule's pull request once its checks are green, never
+// one with a failing check, never one outside an automerge rule.
+func TestRun_Automerge(t *testing.T) {
+	t.Parallel()
+	e := newRunEnv(t, prepareDemo(t), allGroups)
+	e.withRules("  - match: {updateTypes: [patch]}\n    automerge: true\n")
+	r := e.mustRun(ExitOK)
+	if !strings.Contains(outcomeLine(t, r.stdout, "bosun/flux-operator"), "automerge waits: checks have not run") {
+		t.Errorf("a new automerge pull request does not say it waits:\n%s", r.stdout)
+	}
+	e.fake.SetCheckRun("bosun/flux-operator", "ci", "completed", "success")
+	e.fake.SetStatus("bosun/flux-operator", "lint", "success")
+	e.fake.SetCheckRun("bosun/metrics-server", "ci", "completed", "failure")
+	e.fake.SetCheckRun("bosun/cert-manager", "ci", "completed", "success")
+	e.fake.SetCheckRun("bosun/ingress-nginx", "ci", "in_progress", "")
+	r = e.mustRun(ExitOK)
+	if a := actionOf(t, r.stdout, "bosun/flux-operator"); a != "merged" || !e.merged("bosun/flux-operator") {
+		t.Errorf("green automerge pull request: %s, merged %v\n%s", a, e.merged("bosun/flux-operator"), r.stdout)
+	}
+	if _, ok := e.fake.Branches()["bosun/flux-operator"]; ok {
+		t.Errorf("merged branch not deleted")
+	}
+	if e.merged("bosun/metrics-server") || !strings.Contains(outcomeLine(t, r.stdout, "bosun/metrics-server"), `check "ci" concluded failure`) {
+		t.Errorf("red pull request merged, or not said why it waits:\n%s", r.stdout)
+	}
+	if e.merged("bosun/cert-manager") || e.merged("bosun/ingress-nginx") {
+		t.Errorf("a pull request outside the automerge rule was merged")
+	}
+	if d := e.dashboard(); !strings.Contains(d.Body, `automerge waits: check "ci" concluded failure`) || !strings.Contains(d.Body, "## Merged by bosun") {
+		t.Errorf("dashboard does not show automerge:\n%s", d.Body)
+	}
+	e.assertRequest(http.MethodPut, "/pulls/"+strconv.Itoa(e.pull("bosun/flux-operator").Number)+"/merge", http.StatusOK, 1)
+	e.syncLocal()
+	e.mustRun(ExitOK)
+	writes := e.fake.Writes()
+	e.mustRun(ExitOK)
+	if e.fake.Writes() != writes {
+		t.Errorf("a run with nothing new made %d writes", e.fake.Writes()-writes)
+	}
+}
+
+// automergeType platform enables GitHub's auto-merge where the repository
+// allows it, and falls back to merging on green where it does not.
+func TestRun_AutomergePlatform(t *testing.T) {
+	t.Parallel()
+	d := prepareDemo(t)
+	rule := "  - match: {charts: [flux-operator]}\n    automerge: true\n    automergeType: platform\n    automergeStrategy: rebase\n"
+
+	allowed := newRunEnv(t, d, allGroups)
+	allowed.fake.AllowAutoMerge()
+	allowed.withRules(rule)
+	allowed.mustRun(ExitOK)
+	if m := allowed.fake.AutoMergeMethod(allowed.pull("bosun/flux-operator").Number); m != "rebase" {
+		t.Errorf("auto-merge method %q, want rebase", m)
+	}
+	writes := allowed.fake.Writes()
+	allowed.mustRun(ExitOK)
+	if allowed.fake.Writes() != writes {
+		t.Errorf("auto-merge enabled again: %d writes", allowed.fake.Writes()-writes)
+	}
+
+	refused := newRunEnv(t, d, allGroups)
+	refused.withRules(rule)
+	refused.mustRun(ExitOK)
+	refused.assertRequest(http.MethodPost, "/graphql", http.StatusOK, 1)
+	refused.fake.SetCheckRun("bosun/flux-operator", "ci", "completed", "success")
+	r := refused.mustRun(ExitOK)
+	if !refused.merged("bosun/flux-operator") {
+		t.Errorf("no fallback to merging on green:\n%s", r.stdout)
+	}
+}
+
+// Outside its schedule (read in the configured time zone) a new pull
+// request waits on the dashboard; a tick opens it; an open one is kept
+// current anyway.
+func TestRun_Schedule(t *testing.T) {
+	t.Parallel()
+	d := prepareDemo(t)
+	// fixedNow is 12:00 UTC, 13:00 in Berlin.
+	rule := "  - match: {charts: [cert-manager]}\n    schedule: [\"* 13 * * *\"]\n"
+
+	berlin := newRunEnv(t, d, allGroups+"timezone: Europe/Berlin\n")
+	berlin.withRules(rule)
+	if a := actionOf(t, berlin.mustRun(ExitOK).stdout, "bosun/cert-manager"); a != "created" {
+		t.Errorf("inside the schedule in Europe/Berlin: %s, want created", a)
+	}
+
+	e := newRunEnv(t, d, allGroups)
+	e.withRules(rule)
+	r := e.mustRun(ExitOK)
+	if a := actionOf(t, r.stdout, "bosun/cert-manager"); a != "scheduled" {
+		t.Errorf("outside the schedule in UTC: %s, want scheduled\n%s", a, r.stdout)
+	}
+	dash := e.dashboard()
+	if !strings.Contains(dash.Body, "## Waiting for the schedule") || !strings.Contains(dash.Body, "<!-- bosun-branch=bosun/cert-manager -->") {
+		t.Fatalf("dashboard does not list the scheduled group:\n%s", dash.Body)
+	}
+	e.tick(dash.Number, dash.Body, "<!-- bosun-branch=bosun/cert-manager -->")
+	if a := actionOf(t, e.mustRun(ExitOK).stdout, "bosun/cert-manager"); a != "created" {
+		t.Errorf("ticked scheduled group: %s, want created", a)
+	}
+	e.publish(chart.Source{Kind: chart.SourceHelm, URL: "https://charts.jetstack.io"}, "cert-manager", "v1.19.0", 2*24*time.Hour)
+	if a := actionOf(t, e.mustRun(ExitOK).stdout, "bosun/cert-manager"); a != "updated" {
+		t.Errorf("open pull request outside its schedule: %s, want updated", a)
+	}
+}
+
+// dashboardApproval holds matching updates until ticked; reviewers and
+// assignees are requested on new pull requests.
+func TestRun_ApprovalAndReviewers(t *testing.T) {
+	t.Parallel()
+	e := newRunEnv(t, prepareDemo(t), allGroups)
+	e.withRules("  - match: {updateTypes: [major]}\n    dashboardApproval: true\n" +
+		"  - match: {charts: [cert-manager]}\n    reviewers: [alice, octo/platform]\n    assignees: [bob]\n")
+	r := e.mustRun(ExitOK)
+	if a := actionOf(t, r.stdout, "bosun/app-template-major"); a != "approval" {
+		t.Errorf("major update: %s, want approval", a)
+	}
+	users, teams, assignees := e.fake.Reviewers(e.pull("bosun/cert-manager").Number)
+	if diff := cmp.Diff([]any{[]string{"alice"}, []string{"platform"}, []string{"bob"}}, []any{users, teams, assignees}); diff != "" {
+		t.Errorf("reviewers, teams, assignees (-want +got):\n%s", diff)
+	}
+	dash := e.dashboard()
+	if !strings.Contains(dash.Body, "## Pending approval") {
+		t.Fatalf("dashboard lacks pending approval:\n%s", dash.Body)
+	}
+	e.tick(dash.Number, dash.Body, "<!-- bosun-branch=bosun/app-template-major -->")
+	if a := actionOf(t, e.mustRun(ExitOK).stdout, "bosun/app-template-major"); a != "created" {
+		t.Errorf("approved major update: %s, want created", a)
+	}
+}
