@@ -21,7 +21,8 @@ var branchTickRE = regexp.MustCompile(`(?m)^\s*- \[[xX]\] <!-- bosun-branch=(\S+
 
 // readDashboard finds the dashboard issue and the branches ticked on it.
 // The issue is looked for among those opened by the author of bosun's pull
-// requests when there are any. A failure to read it is logged; the run
+// requests when there are any, so that nobody else's issue quoting the
+// marker is taken for it. A failure to read it is logged; the run
 // then neither honours ticks nor writes the dashboard (it could duplicate it).
 func (p *publisher) readDashboard(ctx context.Context, prs []forge.PullRequest) {
 	if p.opts.Dashboard == nil {
@@ -35,6 +36,12 @@ func (p *publisher) readDashboard(ctx context.Context, prs []forge.PullRequest) 
 		}
 	}
 	is, found, err := p.f.FindIssue(ctx, creator, dashboardMark)
+	if err == nil && !found && creator != "" {
+		// Not every forge filters by a bot's login: look at every open
+		// issue, keeping only one bosun's pull requests' author opened.
+		is, found, err = p.f.FindIssue(ctx, "", dashboardMark)
+		found = found && strings.EqualFold(is.User, creator)
+	}
 	if err != nil {
 		p.noteErr(err)
 		p.opts.Logger.Warn("dashboard not read", "err", err)

@@ -182,31 +182,13 @@ func (p *publisher) update(ctx context.Context, g plan.Group, pr forge.PullReque
 	// A person who ticks the rebase box asks for a rebuild, even over
 	// commits bosun did not make.
 	asked := rebaseTicked(pr.Body)
-	// The branch is bosun's alone when its head is the commit bosun
-	// recorded; otherwise look at its commits.
-	var commits []forge.Commit
-	merged := false
-	if !hasMeta || md.Head == "" || md.Head != pr.HeadSHA {
-		var err error
-		commits, err = p.f.ListCommits(ctx, p.base, g.Branch)
-		if err != nil {
-			o.Action, o.Err = ActionFailed, wrap(err, "compare %s...%s", p.base, g.Branch)
-			return o
-		}
-		recorded := md.Head
-		if pushed := p.pushed[g.Branch]; pushed != "" && pushed == pr.HeadSHA {
-			// This run pushed it (a pull request the listing missed).
-			recorded = pushed
-		}
-		var foreign string
-		if hasMeta && recorded != "" {
-			foreign, merged = foreignSince(commits, recorded)
-		} else {
-			foreign = foreignIn(commits)
-		}
-		if foreign != "" && !asked {
-			return p.foreignPR(ctx, pr, o, foreign)
-		}
+	commits, merged, foreign, err := p.ownership(ctx, g, pr, md, hasMeta)
+	if err != nil {
+		o.Action, o.Err = ActionFailed, err
+		return o
+	}
+	if foreign != "" && !asked {
+		return p.foreignPR(ctx, pr, o, foreign)
 	}
 	spec, err := p.spec(g)
 	if err != nil {
@@ -258,6 +240,32 @@ func (p *publisher) update(ctx context.Context, g plan.Group, pr forge.PullReque
 	p.heads[g.Branch] = liveHead{sha: head, nodeID: pr.NodeID, autoMerge: pr.AutoMerge, own: true, fresh: true}
 	o.Action, o.Detail = ActionUpdated, reason
 	return o
+}
+
+// ownership reads the branch's commits beyond the base unless its head is
+// the commit bosun recorded (then nobody else pushed), and describes the
+// first foreign one. merged is set when the branch holds merges of the base.
+func (p *publisher) ownership(ctx context.Context, g plan.Group, pr forge.PullRequest, md meta, hasMeta bool) (
+	commits []forge.Commit, merged bool, foreign string, err error) {
+	if hasMeta && md.Head != "" && md.Head == pr.HeadSHA {
+		return nil, false, "", nil
+	}
+	commits, err = p.f.ListCommits(ctx, p.base, g.Branch)
+	if err != nil {
+		return nil, false, "", wrap(err, "compare %s...%s", p.base, g.Branch)
+	}
+	recorded := md.Head
+	if pushed := p.pushed[g.Branch]; pushed != "" && pushed == pr.HeadSHA {
+		// This run pushed it (a pull request the listing missed).
+		recorded = pushed
+	}
+	if hasMeta && recorded != "" {
+		foreign, merged = foreignSince(commits, recorded)
+	} else {
+		// A marker from before bosun recorded its commit: judge by trailer.
+		foreign = foreignIn(commits)
+	}
+	return commits, merged, foreign, nil
 }
 
 // foreignPR leaves a pull request whose branch has someone else's commits,
