@@ -81,6 +81,9 @@ func (p *publisher) writeDashboard(ctx context.Context, outcomes []Outcome) (Out
 	}
 	body := dashboardBody(d.Render(outcomes))
 	switch {
+	case p.dash.Number == 0 && len(outcomes) == 0:
+		// Nothing proposed and no pull request: a run with nothing to do
+		// writes nothing, not even a first dashboard.
 	case p.dash.Number == 0:
 		is, err := p.f.CreateIssue(ctx, d.Title, body)
 		if err != nil {

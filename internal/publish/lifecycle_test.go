@@ -1,9 +1,14 @@
 package publish
 
 import (
+	"fmt"
+	"net/http"
+	"strings"
 	"testing"
 
+	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/forge"
+	"github.com/bosunhq/bosun/internal/forge/forgetest"
 )
 
 func TestForeignSince(t *testing.T) {
@@ -71,5 +76,35 @@ func TestRebaseTicked(t *testing.T) {
 		if got := rebaseTicked(body); got != want {
 			t.Errorf("rebaseTicked(%q) = %v, want %v", body, got, want)
 		}
+	}
+}
+
+// The dashboard is one issue, found again by its marker; a run that cannot
+// read it writes none (it could be a duplicate); a run with nothing to do
+// opens none.
+func TestPublish_Dashboard(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "a")
+	render := func(o []Outcome) string { return fmt.Sprintf("%d outcomes\n", len(o)) }
+	opts := Options{Dashboard: &DashboardOptions{Title: "bosun dashboard", Render: render}}
+	e.publish(nil, nil, opts)
+	if n := len(e.fake.Issues()); n != 0 || e.fake.Writes() != 0 {
+		t.Errorf("nothing to do: %d issues, %d writes", n, e.fake.Writes())
+	}
+	gs := groups(update("a", "1.0.0", "1.1.0", chart.UpdateMinor))
+	e.publish(gs, nil, opts)
+	e.fake.Inject(forgetest.Fault{Method: http.MethodGet, Path: "issues", Status: http.StatusBadGateway, Times: 20})
+	out := e.publish(gs, nil, opts)
+	assertSummary(t, out, "bosun/a unchanged #1")
+	e.fake.Inject(forgetest.Fault{Method: http.MethodGet, Path: "issues", Status: http.StatusOK, Body: "[]", Times: 0})
+	// The listing answers without it for one creator: looked for among all.
+	writes := e.fake.Writes()
+	e.publish(gs, nil, opts)
+	is := e.fake.Issues()
+	if len(is) != 1 || is[0].Title != "bosun dashboard" || !strings.Contains(is[0].Body, "1 outcomes") {
+		t.Fatalf("dashboard issues: %+v", is)
+	}
+	if e.fake.Writes() != writes {
+		t.Errorf("dashboard rewritten with nothing new: %d writes", e.fake.Writes()-writes)
 	}
 }
