@@ -912,7 +912,13 @@ func TestRun_WhoseCommit(t *testing.T) {
 func TestRun_DashboardLimits(t *testing.T) {
 	t.Parallel()
 	e := newRunEnv(t, prepareDemo(t), "pullRequests:\n  maxNewPerRun: 2\n  maxOpen: 10\n")
+	summary := filepath.Join(t.TempDir(), "summary.md")
+	e.env["GITHUB_ACTIONS"], e.env["GITHUB_STEP_SUMMARY"], e.env["RUNNER_TEMP"] = "true", summary, t.TempDir()
 	e.mustRun(ExitOK)
+	md, err := os.ReadFile(summary)
+	if err != nil || !strings.Contains(string(md), "### Dashboard") || !strings.Contains(string(md), "| 0 | 0 | 5 | 2 | 0 | 0 | 0 | 0 | 1 |") {
+		t.Errorf("job summary lacks the dashboard's counts (5 limited, 2 open, 1 skipped) (%v):\n%s", err, md)
+	}
 	d := e.dashboard()
 	for _, b := range []string{"bosun/cert-manager", "bosun/rook-ceph", "bosun/metrics-server"} {
 		if !strings.Contains(d.Body, "- [ ] <!-- bosun-branch="+b+" -->") {
