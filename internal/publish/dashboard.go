@@ -2,6 +2,7 @@ package publish
 
 import (
 	"context"
+	"errors"
 	"regexp"
 	"strings"
 
@@ -43,8 +44,8 @@ func (p *publisher) readDashboard(ctx context.Context, prs []forge.PullRequest) 
 		found = found && strings.EqualFold(is.User, creator)
 	}
 	if err != nil {
-		p.noteErr(err)
-		p.opts.Logger.Warn("dashboard not read", "err", err)
+		p.noteFatal(err)
+		p.opts.Logger.Warn("dashboard not read: ticks are not honoured and it is not written this run", "err", err)
 		return
 	}
 	p.dashOK = true
@@ -87,16 +88,26 @@ func (p *publisher) writeDashboard(ctx context.Context, outcomes []Outcome) (Out
 	case p.dash.Number == 0:
 		is, err := p.f.CreateIssue(ctx, d.Title, body)
 		if err != nil {
-			o.Action, o.Err = ActionFailed, wrap(err, "create dashboard issue")
-			return o, true
+			return p.dashboardFailed(o, wrap(err, "create dashboard issue"))
 		}
 		p.opts.Logger.Info("dashboard issue created", "issue", is.Number)
 	case p.dash.Body != body || p.dash.Title != d.Title:
 		if err := p.f.UpdateIssue(ctx, p.dash.Number, d.Title, body); err != nil {
-			o.Action, o.Err = ActionFailed, wrap(err, "update dashboard issue #%d", p.dash.Number)
-			return o, true
+			return p.dashboardFailed(o, wrap(err, "update dashboard issue #%d", p.dash.Number))
 		}
 		p.opts.Logger.Info("dashboard issue updated", "issue", p.dash.Number)
 	}
 	return Outcome{}, false
+}
+
+// dashboardFailed reports a dashboard write that failed. A token without
+// issues: write only gets a warning, so that a workflow granting just
+// contents and pull-requests keeps passing; other failures fail the run.
+func (p *publisher) dashboardFailed(o Outcome, err error) (Outcome, bool) {
+	if errors.Is(err, forge.ErrPermission) {
+		p.opts.Logger.Warn("dashboard not written: give the token issues: write, or set dashboard.enabled: false", "err", err)
+		return Outcome{}, false
+	}
+	o.Action, o.Err = ActionFailed, err
+	return o, true
 }

@@ -148,13 +148,13 @@ func (p *publisher) assign(ctx context.Context, g plan.Group, number int) string
 	var notes []string
 	if len(s.reviewers) > 0 {
 		if err := p.f.RequestReviewers(ctx, number, s.reviewers); err != nil {
-			p.noteErr(err)
+			p.noteFatal(err)
 			notes = append(notes, "reviewers not requested: "+err.Error())
 		}
 	}
 	if len(s.assignees) > 0 {
 		if err := p.f.AddAssignees(ctx, number, s.assignees); err != nil {
-			p.noteErr(err)
+			p.noteFatal(err)
 			notes = append(notes, "assignees not added: "+err.Error())
 		}
 	}
@@ -184,7 +184,7 @@ func (p *publisher) automerge(ctx context.Context, g plan.Group, o Outcome) Outc
 			if err == nil {
 				return note("GitHub auto-merge is enabled")
 			}
-			p.noteErr(err)
+			p.noteFatal(err)
 			p.opts.Logger.Info("GitHub auto-merge not enabled: bosun merges on green", "pr", o.Number, "err", err)
 		}
 		return wait("checks have not run on the new commit yet")
@@ -194,7 +194,7 @@ func (p *publisher) automerge(ctx context.Context, g plan.Group, o Outcome) Outc
 	}
 	checks, err := p.f.Checks(ctx, h.sha)
 	if err != nil {
-		p.noteErr(err)
+		p.noteFatal(err)
 		return wait("checks not read: " + err.Error())
 	}
 	if why := notGreen(checks); why != "" {
@@ -203,7 +203,7 @@ func (p *publisher) automerge(ctx context.Context, g plan.Group, o Outcome) Outc
 	m, err := p.mergeable(ctx, o.Number)
 	switch {
 	case err != nil:
-		p.noteErr(err)
+		p.noteFatal(err)
 		return wait(err.Error())
 	case m.Mergeable == nil:
 		return wait("GitHub is still computing whether it can be merged")
@@ -213,7 +213,7 @@ func (p *publisher) automerge(ctx context.Context, g plan.Group, o Outcome) Outc
 		return wait("the branch moved")
 	}
 	if err := p.f.MergePullRequest(ctx, o.Number, h.sha, s.strategy, o.Title); err != nil {
-		p.noteErr(err)
+		p.noteFatal(err)
 		if errors.Is(err, forge.ErrNotAllowed) || errors.Is(err, forge.ErrConflict) {
 			return wait(err.Error())
 		}

@@ -1,7 +1,9 @@
 package publish
 
 import (
+	"bytes"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -106,5 +108,22 @@ func TestPublish_Dashboard(t *testing.T) {
 	}
 	if e.fake.Writes() != writes {
 		t.Errorf("dashboard rewritten with nothing new: %d writes", e.fake.Writes()-writes)
+	}
+}
+
+// A token that may not write issues keeps maintaining pull requests: the
+// dashboard is skipped with a warning saying what to grant.
+func TestPublish_DashboardForbidden(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "a")
+	e.fake.Inject(forgetest.Fault{Method: http.MethodPost, Path: "issues", Status: http.StatusForbidden,
+		Body: `{"message":"Resource not accessible by integration","documentation_url":"https://docs.github.com/rest/issues/issues#create-an-issue","status":"403"}`})
+	var logs bytes.Buffer
+	opts := Options{Dashboard: &DashboardOptions{Title: "bosun dashboard", Render: func([]Outcome) string { return "x\n" }},
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	out := e.publish(groups(update("a", "1.0.0", "1.1.0", chart.UpdateMinor)), nil, opts)
+	assertSummary(t, out, "bosun/a created #1")
+	if !strings.Contains(logs.String(), "issues: write") || len(e.fake.Issues()) != 0 {
+		t.Errorf("no warning naming issues: write, or a dashboard anyway:\n%s", logs.String())
 	}
 }

@@ -188,6 +188,16 @@ func (p *publisher) noteErr(err error) {
 	}
 }
 
+// noteFatal records err as the reason to stop only when no later call can
+// succeed whatever its permissions (a rate limit, a cancelled context):
+// for optional steps (dashboard, reviewers, automerge), whose refusal
+// must not keep pull requests from being maintained.
+func (p *publisher) noteFatal(err error) {
+	if errors.Is(err, forge.ErrRateLimited) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		p.noteErr(err)
+	}
+}
+
 func (p *publisher) notAttempted(branch, title string, number int, url string) Outcome {
 	// Name the cause (the forge's verdict), not the operation that met it.
 	cause := p.stop

@@ -462,6 +462,12 @@ func permissionFor(method, path string) string {
 	if len(seg) < 3 {
 		return "metadata: read"
 	}
+	switch {
+	case seg[2] == "commits" && (seg[len(seg)-1] == "status" || seg[len(seg)-1] == "statuses"):
+		return "statuses: " + level
+	case seg[2] == "commits" && seg[len(seg)-1] == "check-runs":
+		return "checks: " + level
+	}
 	switch seg[2] {
 	case "git", "contents", "compare", "commits", "branches":
 		return "contents: " + level
