@@ -224,6 +224,9 @@ func (p *publisher) automerge(ctx context.Context, g plan.Group, o Outcome) Outc
 		p.opts.Logger.Warn("merged branch not deleted", "branch", g.Branch, "err", err)
 	}
 	o.Action, o.Detail, o.Automerge = ActionMerged, "checks passed: merged ("+s.strategy+")", ""
+	if p.dry {
+		o.Detail = "checks passed: would be merged (" + s.strategy + ")"
+	}
 	return o
 }
 
