@@ -131,6 +131,11 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 		if err := deps.reportToActions(gha, opts.Dir, planPath, p, &rr); err != nil {
 			return err
 		}
+		if pub.Dashboard != nil {
+			if err := writeDashboardCounts(gha.summary, outcomes, p); err != nil {
+				return err
+			}
+		}
 	}
 	if p.Partial() || rr.Failed() {
 		if cause := timedOut(ctx); cause != nil {
@@ -214,7 +219,14 @@ func publishOptions(ctx context.Context, opts *RunOptions, p *pipeline.Result) (
 			report.WriteGroupMarkdown(&b, g, now)
 			return b.String()
 		},
-		Logger: deps.Logger,
+		RebaseWhen: p.Config.PullRequests.RebaseWhen,
+		Logger:     deps.Logger,
+	}
+	if d := p.Config.Dashboard; d.Enabled == nil || *d.Enabled {
+		pub.Dashboard = &publish.DashboardOptions{
+			Title:  d.Title,
+			Render: func(outcomes []publish.Outcome) string { return report.DashboardMarkdown(outcomes, p) },
+		}
 	}
 	if v := p.Config.PullRequests.MaxOpen; v != nil {
 		pub.MaxOpen = *v
@@ -223,6 +235,15 @@ func publishOptions(ctx context.Context, opts *RunOptions, p *pipeline.Result) (
 		pub.MaxNew = *v
 	}
 	return pub, nil
+}
+
+// writeDashboardCounts adds the dashboard's counts to the job summary.
+func writeDashboardCounts(summary string, outcomes []publish.Outcome, p *pipeline.Result) error {
+	var b strings.Builder
+	if err := report.WriteDashboardCounts(&b, report.CountDashboard(outcomes, p)); err != nil {
+		return err
+	}
+	return appendFile(summary, b.String())
 }
 
 // titleFunc compiles the configured title template; nil keeps the plan's title.

@@ -255,7 +255,9 @@ func actionOf(t *testing.T, stdout, branch string) string {
 
 func TestRun_Pipeline(t *testing.T) {
 	t.Parallel()
-	e := newRunEnv(t, prepareDemo(t), "pullRequests:\n  maxNewPerRun: 0\n")
+	// The dashboard issue has its own scenarios (TestRun_Dashboard*); here
+	// every write counted is a pull request's.
+	e := newRunEnv(t, prepareDemo(t), "pullRequests:\n  maxNewPerRun: 0\ndashboard:\n  enabled: false\n")
 	branches := slices.Sorted(maps.Keys(wantGroups))
 
 	// 1. The first run opens one pull request per group.
@@ -466,7 +468,9 @@ type prState struct {
 	Comments int
 }
 
-var headField = regexp.MustCompile(`,"head":"[0-9a-f]*"`)
+// headField matches the commit SHAs a marker records, which differ between
+// fakes (commit dates come from each fake's clock).
+var headField = regexp.MustCompile(`,"(head|base)":"[0-9a-f]*"`)
 
 // state is the comparable state of the fake: one entry per branch other than main.
 func state(t *testing.T, f *forgetest.Fake) map[string]prState {
@@ -750,5 +754,351 @@ func TestRun_TimeoutHangingWrite(t *testing.T) {
 	}
 	if !strings.Contains(r.stdout, "not attempted") {
 		t.Errorf("report does not say the rest was not attempted:\n%s", r.stdout)
+	}
+}
+
+// withRules inserts rules at the top of the checkout's (and main's) rules.
+func (e *runEnv) withRules(rules string) {
+	e.t.Helper()
+	e.commitConfig(func(c string) string { return strings.Replace(c, "rules:\n", "rules:\n"+rules, 1) })
+}
+
+// dashboard returns the one dashboard issue.
+func (e *runEnv) dashboard() forge.Issue {
+	e.t.Helper()
+	var found []forge.Issue
+	for _, is := range e.fake.Issues() {
+		if strings.Contains(is.Body, "<!-- bosun:dashboard -->") {
+			found = append(found, is)
+		}
+	}
+	if len(found) != 1 {
+		e.t.Fatalf("%d dashboard issues, want 1", len(found))
+	}
+	return found[0]
+}
+
+// tick ticks the checkbox carrying marker in issue or pull request n's body.
+func (e *runEnv) tick(n int, body, marker string) {
+	e.t.Helper()
+	ticked := strings.Replace(body, "- [ ] "+marker, "- [x] "+marker, 1)
+	if ticked == body {
+		e.t.Fatalf("no unticked box %q in #%d:\n%s", marker, n, body)
+	}
+	e.fake.EditBody(n, ticked)
+}
+
+// onMain reports whether branch is exactly one commit on top of main.
+func (e *runEnv) onMain(branch string) bool {
+	hist := e.fake.History(branch)
+	return len(hist) >= 2 && hist[1].SHA == e.fake.Branches()["main"]
+}
+
+const certManagerFile = "kubernetes/apps/cert-manager/cert-manager/app/helmrelease.yaml"
+
+// A commit on main that conflicts with a pull request gets it rebuilt on
+// the new base in place; pull requests that are only behind are left as
+// they are, until the base requires up-to-date branches.
+func TestRun_RebuildConflicted(t *testing.T) {
+	t.Parallel()
+	e := newRunEnv(t, prepareDemo(t), allGroups)
+	e.mustRun(ExitOK)
+	before := e.pull("bosun/cert-manager")
+	branches := e.fake.Branches()
+
+	e.fake.Seed("main", map[string]string{certManagerFile: e.fake.Files("main")[certManagerFile] + "# tuned by hand\n"})
+	e.syncLocal()
+	r := e.mustRun(ExitOK)
+	after := e.pull("bosun/cert-manager")
+	if a := actionOf(t, r.stdout, "bosun/cert-manager"); a != "updated" || after.Number != before.Number {
+		t.Errorf("conflicted pull request: %s as #%d, want updated in place as #%d\n%s", a, after.Number, before.Number, r.stdout)
+	}
+	if !e.onMain("bosun/cert-manager") || !strings.Contains(e.fake.Files("bosun/cert-manager")[certManagerFile], "# tuned by hand") {
+		t.Errorf("cert-manager not rebuilt on the new base")
+	}
+	if !strings.Contains(outcomeLine(t, r.stdout, "bosun/cert-manager"), "conflicts") {
+		t.Errorf("the report does not say why it was rebuilt:\n%s", r.stdout)
+	}
+	for b, sha := range branches {
+		if b != "main" && b != "bosun/cert-manager" && e.fake.Branches()[b] != sha {
+			t.Errorf("%s was rebuilt though only behind", b)
+		}
+	}
+
+	// The base now requires up-to-date branches: behind ones are rebuilt.
+	e.fake.Protect("main", true, "ci")
+	e.fake.Seed("main", map[string]string{"README.md": "docs\n"})
+	e.syncLocal()
+	e.mustRun(ExitOK)
+	for b := range branches {
+		if b != "main" && !e.onMain(b) {
+			t.Errorf("%s not rebuilt on the base that requires up-to-date branches", b)
+		}
+	}
+	writes := e.fake.Writes()
+	e.mustRun(ExitOK)
+	if e.fake.Writes() != writes {
+		t.Errorf("a run with nothing new made %d writes", e.fake.Writes()-writes)
+	}
+}
+
+// Ownership is the exact commit bosun recorded: an amended commit is
+// foreign, GitHub's "Update branch" merge is not, and a ticked rebase box
+// rebuilds even over foreign commits.
+func TestRun_WhoseCommit(t *testing.T) {
+	t.Parallel()
+	e := newRunEnv(t, prepareDemo(t), allGroups)
+	e.mustRun(ExitOK)
+
+	// 1. Amended (same message and trailer, other content): left alone.
+	flux := e.pull("bosun/flux-operator")
+	amended := e.fake.AmendCommit("bosun/flux-operator", map[string]string{"NOTES.md": "amended\n"}, "alice")
+	e.mustRun(ExitOK)
+	writes := e.fake.Writes()
+	r := e.mustRun(ExitOK)
+	if a := actionOf(t, r.stdout, "bosun/flux-operator"); a != "foreign" {
+		t.Errorf("amended commit: %s, want foreign", a)
+	}
+	if e.fake.Branches()["bosun/flux-operator"] != amended || e.fake.Writes() != writes {
+		t.Errorf("amended branch overwritten (%d writes)", e.fake.Writes()-writes)
+	}
+	if n := countMarked(e.fake.Comments(flux.Number), "<!-- bosun:foreign -->"); n != 1 {
+		t.Errorf("%d foreign comments, want 1", n)
+	}
+
+	// 2. "Update branch" after main moved: not foreign, nothing to do.
+	ms := e.pull("bosun/metrics-server")
+	e.fake.Seed("main", map[string]string{"README.md": "docs\n"})
+	e.syncLocal()
+	merge := e.fake.UpdateBranch(ms.Number, "bob")
+	r = e.mustRun(ExitOK)
+	if a := actionOf(t, r.stdout, "bosun/metrics-server"); a != "unchanged" {
+		t.Errorf("after Update branch: %s, want unchanged\n%s", a, r.stdout)
+	}
+	if e.fake.Branches()["bosun/metrics-server"] != merge || len(e.fake.Comments(ms.Number)) != 0 {
+		t.Errorf("Update branch merge treated as foreign")
+	}
+	// A newer version is rebuilt over the merge, which loses nothing.
+	e.publish(chart.Source{Kind: chart.SourceOCI, URL: "oci://ghcr.io/home-operations/charts-mirror/metrics-server"}, "metrics-server", "3.12.3", 4*24*time.Hour)
+	r = e.mustRun(ExitOK)
+	if a := actionOf(t, r.stdout, "bosun/metrics-server"); a != "updated" || !e.onMain("bosun/metrics-server") {
+		t.Errorf("newer version over an Update branch merge: %s, one commit on main: %v\n%s", a, e.onMain("bosun/metrics-server"), r.stdout)
+	}
+
+	// 3. The rebase box, ticked on the amended pull request: rebuilt on
+	// main over alice's commit, and the box is unticked again.
+	e.tick(flux.Number, e.pull("bosun/flux-operator").Body, "<!-- bosun-rebase -->")
+	r = e.mustRun(ExitOK)
+	got := e.pull("bosun/flux-operator")
+	if a := actionOf(t, r.stdout, "bosun/flux-operator"); a != "updated" || got.Number != flux.Number || !e.onMain("bosun/flux-operator") {
+		t.Errorf("rebase box: %s #%d, one commit on main: %v\n%s", a, got.Number, e.onMain("bosun/flux-operator"), r.stdout)
+	}
+	if _, ok := e.fake.Files("bosun/flux-operator")["NOTES.md"]; ok {
+		t.Errorf("alice's file survived the requested rebuild")
+	}
+	if !strings.Contains(got.Body, "- [ ] <!-- bosun-rebase -->") || strings.Contains(got.Body, "- [x]") {
+		t.Errorf("rebase box not unticked:\n%s", got.Body)
+	}
+	writes = e.fake.Writes()
+	e.mustRun(ExitOK)
+	if e.fake.Writes() != writes {
+		t.Errorf("a run after the rebuild made %d writes", e.fake.Writes()-writes)
+	}
+}
+
+// The dashboard lists the groups the limits hold back as checkboxes;
+// ticking one opens it on the next run. It is one issue, rewritten only
+// when its content changes.
+func TestRun_DashboardLimits(t *testing.T) {
+	t.Parallel()
+	e := newRunEnv(t, prepareDemo(t), "pullRequests:\n  maxNewPerRun: 2\n  maxOpen: 10\n")
+	summary := filepath.Join(t.TempDir(), "summary.md")
+	e.env["GITHUB_ACTIONS"], e.env["GITHUB_STEP_SUMMARY"], e.env["RUNNER_TEMP"] = "true", summary, t.TempDir()
+	e.mustRun(ExitOK)
+	md, err := os.ReadFile(summary)
+	if err != nil || !strings.Contains(string(md), "### Dashboard") || !strings.Contains(string(md), "| 0 | 0 | 5 | 2 | 0 | 0 | 0 | 0 | 1 |") {
+		t.Errorf("job summary lacks the dashboard's counts (5 limited, 2 open, 1 skipped) (%v):\n%s", err, md)
+	}
+	d := e.dashboard()
+	for _, b := range []string{"bosun/cert-manager", "bosun/rook-ceph", "bosun/metrics-server"} {
+		if !strings.Contains(d.Body, "- [ ] <!-- bosun-branch="+b+" -->") {
+			t.Errorf("dashboard does not list limited %s:\n%s", b, d.Body)
+		}
+	}
+	if !strings.Contains(d.Body, "## Limited by maxOpen / maxNewPerRun") || !strings.Contains(d.Body, "## Open") {
+		t.Errorf("dashboard sections missing:\n%s", d.Body)
+	}
+	e.tick(d.Number, d.Body, "<!-- bosun-branch=bosun/rook-ceph -->")
+	r := e.mustRun(ExitOK)
+	if a := actionOf(t, r.stdout, "bosun/rook-ceph"); a != "created" {
+		t.Errorf("ticked rook-ceph: %s, want created\n%s", a, r.stdout)
+	}
+	d = e.dashboard()
+	if strings.Contains(d.Body, "bosun-branch=bosun/rook-ceph") || strings.Contains(d.Body, "[x]") {
+		t.Errorf("opened group still waiting on the dashboard:\n%s", d.Body)
+	}
+	// Later runs open the rest, two at a time.
+	for i := 0; i < 5; i++ {
+		before := e.fake.Writes()
+		e.mustRun(ExitOK)
+		if e.fake.Writes() == before {
+			break
+		}
+	}
+	if n := len(e.fake.Issues()); n != 1 {
+		t.Errorf("%d issues, want one dashboard", n)
+	}
+	// Nothing new: no write, and reads proportional to the open pull requests.
+	reqs := len(e.fake.Requests())
+	writes := e.fake.Writes()
+	e.mustRun(ExitOK)
+	if e.fake.Writes() != writes {
+		t.Errorf("a run with nothing new made %d writes", e.fake.Writes()-writes)
+	}
+	open := 0
+	for _, pr := range e.fake.PullRequests() {
+		if pr.State == forge.StateOpen {
+			open++
+		}
+	}
+	reads := len(e.fake.Requests()) - reqs
+	t.Logf("a run with nothing new: %d requests, 0 writes, %d open pull requests", reads, open)
+	if reads > 5+2*open {
+		t.Errorf("a run with nothing new made %d requests for %d open pull requests", reads, open)
+	}
+}
+
+// merged reports whether branch's newest pull request was merged.
+func (e *runEnv) merged(branch string) bool { return e.pull(branch).Merged }
+
+// Automerge merges a rule's pull request once its checks are green, never
+// one with a failing check, never one outside an automerge rule.
+func TestRun_Automerge(t *testing.T) {
+	t.Parallel()
+	e := newRunEnv(t, prepareDemo(t), allGroups)
+	e.withRules("  - match: {updateTypes: [patch]}\n    automerge: true\n")
+	r := e.mustRun(ExitOK)
+	if !strings.Contains(outcomeLine(t, r.stdout, "bosun/flux-operator"), "automerge waits: checks have not run") {
+		t.Errorf("a new automerge pull request does not say it waits:\n%s", r.stdout)
+	}
+	e.fake.SetCheckRun("bosun/flux-operator", "ci", "completed", "success")
+	e.fake.SetStatus("bosun/flux-operator", "lint", "success")
+	e.fake.SetCheckRun("bosun/metrics-server", "ci", "completed", "failure")
+	e.fake.SetCheckRun("bosun/cert-manager", "ci", "completed", "success")
+	e.fake.SetCheckRun("bosun/ingress-nginx", "ci", "in_progress", "")
+	r = e.mustRun(ExitOK)
+	if a := actionOf(t, r.stdout, "bosun/flux-operator"); a != "merged" || !e.merged("bosun/flux-operator") {
+		t.Errorf("green automerge pull request: %s, merged %v\n%s", a, e.merged("bosun/flux-operator"), r.stdout)
+	}
+	if _, ok := e.fake.Branches()["bosun/flux-operator"]; ok {
+		t.Errorf("merged branch not deleted")
+	}
+	if e.merged("bosun/metrics-server") || !strings.Contains(outcomeLine(t, r.stdout, "bosun/metrics-server"), `check "ci" concluded failure`) {
+		t.Errorf("red pull request merged, or not said why it waits:\n%s", r.stdout)
+	}
+	if e.merged("bosun/cert-manager") || e.merged("bosun/ingress-nginx") {
+		t.Errorf("a pull request outside the automerge rule was merged")
+	}
+	if d := e.dashboard(); !strings.Contains(d.Body, `automerge waits: check "ci" concluded failure`) || !strings.Contains(d.Body, "## Merged by bosun") {
+		t.Errorf("dashboard does not show automerge:\n%s", d.Body)
+	}
+	e.assertRequest(http.MethodPut, "/pulls/"+strconv.Itoa(e.pull("bosun/flux-operator").Number)+"/merge", http.StatusOK, 1)
+	e.syncLocal()
+	e.mustRun(ExitOK)
+	writes := e.fake.Writes()
+	e.mustRun(ExitOK)
+	if e.fake.Writes() != writes {
+		t.Errorf("a run with nothing new made %d writes", e.fake.Writes()-writes)
+	}
+}
+
+// automergeType platform enables GitHub's auto-merge where the repository
+// allows it, and falls back to merging on green where it does not.
+func TestRun_AutomergePlatform(t *testing.T) {
+	t.Parallel()
+	d := prepareDemo(t)
+	rule := "  - match: {charts: [flux-operator]}\n    automerge: true\n    automergeType: platform\n    automergeStrategy: rebase\n"
+
+	allowed := newRunEnv(t, d, allGroups)
+	allowed.fake.AllowAutoMerge()
+	allowed.withRules(rule)
+	allowed.mustRun(ExitOK)
+	if m := allowed.fake.AutoMergeMethod(allowed.pull("bosun/flux-operator").Number); m != "rebase" {
+		t.Errorf("auto-merge method %q, want rebase", m)
+	}
+	writes := allowed.fake.Writes()
+	allowed.mustRun(ExitOK)
+	if allowed.fake.Writes() != writes {
+		t.Errorf("auto-merge enabled again: %d writes", allowed.fake.Writes()-writes)
+	}
+
+	refused := newRunEnv(t, d, allGroups)
+	refused.withRules(rule)
+	refused.mustRun(ExitOK)
+	refused.assertRequest(http.MethodPost, "/graphql", http.StatusOK, 1)
+	refused.fake.SetCheckRun("bosun/flux-operator", "ci", "completed", "success")
+	r := refused.mustRun(ExitOK)
+	if !refused.merged("bosun/flux-operator") {
+		t.Errorf("no fallback to merging on green:\n%s", r.stdout)
+	}
+}
+
+// Outside its schedule (read in the configured time zone) a new pull
+// request waits on the dashboard; a tick opens it; an open one is kept
+// current anyway.
+func TestRun_Schedule(t *testing.T) {
+	t.Parallel()
+	d := prepareDemo(t)
+	// fixedNow is 12:00 UTC, 13:00 in Berlin.
+	rule := "  - match: {charts: [cert-manager]}\n    schedule: [\"* 13 * * *\"]\n"
+
+	berlin := newRunEnv(t, d, allGroups+"timezone: Europe/Berlin\n")
+	berlin.withRules(rule)
+	if a := actionOf(t, berlin.mustRun(ExitOK).stdout, "bosun/cert-manager"); a != "created" {
+		t.Errorf("inside the schedule in Europe/Berlin: %s, want created", a)
+	}
+
+	e := newRunEnv(t, d, allGroups)
+	e.withRules(rule)
+	r := e.mustRun(ExitOK)
+	if a := actionOf(t, r.stdout, "bosun/cert-manager"); a != "scheduled" {
+		t.Errorf("outside the schedule in UTC: %s, want scheduled\n%s", a, r.stdout)
+	}
+	dash := e.dashboard()
+	if !strings.Contains(dash.Body, "## Waiting for the schedule") || !strings.Contains(dash.Body, "<!-- bosun-branch=bosun/cert-manager -->") {
+		t.Fatalf("dashboard does not list the scheduled group:\n%s", dash.Body)
+	}
+	e.tick(dash.Number, dash.Body, "<!-- bosun-branch=bosun/cert-manager -->")
+	if a := actionOf(t, e.mustRun(ExitOK).stdout, "bosun/cert-manager"); a != "created" {
+		t.Errorf("ticked scheduled group: %s, want created", a)
+	}
+	e.publish(chart.Source{Kind: chart.SourceHelm, URL: "https://charts.jetstack.io"}, "cert-manager", "v1.19.0", 2*24*time.Hour)
+	if a := actionOf(t, e.mustRun(ExitOK).stdout, "bosun/cert-manager"); a != "updated" {
+		t.Errorf("open pull request outside its schedule: %s, want updated", a)
+	}
+}
+
+// dashboardApproval holds matching updates until ticked; reviewers and
+// assignees are requested on new pull requests.
+func TestRun_ApprovalAndReviewers(t *testing.T) {
+	t.Parallel()
+	e := newRunEnv(t, prepareDemo(t), allGroups)
+	e.withRules("  - match: {updateTypes: [major]}\n    dashboardApproval: true\n" +
+		"  - match: {charts: [cert-manager]}\n    reviewers: [alice, octo/platform]\n    assignees: [bob]\n")
+	r := e.mustRun(ExitOK)
+	if a := actionOf(t, r.stdout, "bosun/app-template-major"); a != "approval" {
+		t.Errorf("major update: %s, want approval", a)
+	}
+	users, teams, assignees := e.fake.Reviewers(e.pull("bosun/cert-manager").Number)
+	if diff := cmp.Diff([]any{[]string{"alice"}, []string{"platform"}, []string{"bob"}}, []any{users, teams, assignees}); diff != "" {
+		t.Errorf("reviewers, teams, assignees (-want +got):\n%s", diff)
+	}
+	dash := e.dashboard()
+	if !strings.Contains(dash.Body, "## Pending approval") {
+		t.Fatalf("dashboard lacks pending approval:\n%s", dash.Body)
+	}
+	e.tick(dash.Number, dash.Body, "<!-- bosun-branch=bosun/app-template-major -->")
+	if a := actionOf(t, e.mustRun(ExitOK).stdout, "bosun/app-template-major"); a != "created" {
+		t.Errorf("approved major update: %s, want created", a)
 	}
 }

@@ -52,6 +52,46 @@ type PullRequest struct {
 	Labels  []string `json:"labels,omitempty"`
 	User    string   `json:"user"` // login of the author
 	Draft   bool     `json:"draft,omitempty"`
+	// NodeID is the GraphQL ID ("PR_…").
+	NodeID string `json:"nodeId,omitempty"`
+	// Mergeable is nil while the forge is still computing it (or when
+	// the pull request came from a list, which does not carry it).
+	Mergeable *bool `json:"mergeable,omitempty"`
+	// MergeableState is the forge's word for it ("clean", "dirty",
+	// "behind", "blocked", "unstable", "unknown").
+	MergeableState string `json:"mergeableState,omitempty"`
+	// AutoMerge is set when the forge's own auto-merge is enabled.
+	AutoMerge bool `json:"autoMerge,omitempty"`
+}
+
+// Issue is an issue as the forge reports it.
+type Issue struct {
+	Number int    `json:"number"`
+	URL    string `json:"url"`
+	State  string `json:"state"`
+	Title  string `json:"title"`
+	Body   string `json:"body"`
+	User   string `json:"user"`
+}
+
+// CheckRun is one check run on a commit.
+type CheckRun struct {
+	Name string `json:"name"`
+	// Status is queued, in_progress, completed (and a few Actions-only values).
+	Status string `json:"status"`
+	// Conclusion is set once completed: success, failure, neutral,
+	// skipped, cancelled, timed_out, action_required, stale.
+	Conclusion string `json:"conclusion,omitempty"`
+}
+
+// Checks is the CI state of a commit: its combined commit status and its
+// check runs.
+type Checks struct {
+	// State is the combined status: success, failure or pending.
+	State string `json:"state"`
+	// Statuses is how many status contexts the commit has.
+	Statuses int        `json:"statuses"`
+	Runs     []CheckRun `json:"runs,omitempty"`
 }
 
 // Pull request states.
@@ -84,7 +124,10 @@ var (
 	// pull request for the branch, a label) exists; it also matches ErrValidation.
 	ErrAlreadyExists = errors.New("already exists")
 	ErrPermission    = errors.New("permission denied")
-	ErrRateLimited   = errors.New("rate limited")
+	// ErrNotAllowed is an operation the forge refuses in the object's
+	// current state (a merge of a pull request that is not mergeable).
+	ErrNotAllowed  = errors.New("not allowed")
+	ErrRateLimited = errors.New("rate limited")
 	// ErrUnavailable is a server error or network failure that persisted
 	// through the retries: worth trying again on a later run.
 	ErrUnavailable = errors.New("forge unavailable")

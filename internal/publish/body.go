@@ -22,24 +22,27 @@ func (p *publisher) spec(g plan.Group) (forge.Spec, error) {
 	labels := append(slices.Clone(g.Labels), p.opts.Labels...)
 	slices.Sort(labels)
 	labels = slices.Compact(labels)
-	return forge.Spec{Title: title, Body: body(g, p.opts.Body, ""), Head: g.Branch, Base: p.base, Labels: labels}, nil
+	return forge.Spec{Title: title, Body: body(g, p.opts.Body, "", ""), Head: g.Branch, Base: p.base, Labels: labels}, nil
 }
 
 // Body is the pull request body of a group: the report a reviewer acts on,
 // as render writes it (nil: the group's title), then the hidden marker that
 // identifies the group's content.
-func Body(g plan.Group, render func(plan.Group) string) string { return body(g, render, "") }
+func Body(g plan.Group, render func(plan.Group) string) string { return body(g, render, "", "") }
 
-// body is Body with the branch's head commit recorded in the marker.
-func body(g plan.Group, render func(plan.Group) string, head string) string {
+// body is Body with the branch's head commit, and the base commit it was
+// built on, recorded in the marker.
+func body(g plan.Group, render func(plan.Group) string, head, base string) string {
 	text := g.Title + "\n"
 	if render != nil {
 		text = render(g)
 	}
 	md := groupMeta(g)
-	md.Head = head
+	md.Head, md.Base = head, base
 	mdJSON, _ := json.Marshal(md)
-	tail := "\n---\n*This pull request was opened by bosun. It is rebuilt on every run while the update is pending; close it to decline this version.*\n\n" + metaPrefix + string(mdJSON) + " -->\n"
+	tail := "\n---\n*This pull request was opened by bosun. It is rebuilt on every run while the update is pending; close it to decline this version.*\n\n" +
+		"- [ ] " + rebaseBox + "Tick this box to have bosun rebuild this pull request on the current base branch (commits bosun did not make are dropped).\n\n" +
+		metaPrefix + string(mdJSON) + " -->\n"
 	if len(text)+len(tail) > maxBody {
 		cut := maxBody - len(tail) - 40
 		if cut < 0 {

@@ -56,6 +56,7 @@ func (p *publisher) commit(ctx context.Context, g plan.Group, title string, comm
 	if err != nil {
 		return "", wrap(err, "commit to %s", g.Branch)
 	}
+	p.pushed[g.Branch] = sha
 	return sha, nil
 }
 

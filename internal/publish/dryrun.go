@@ -64,3 +64,33 @@ func (d *dryRun) Comment(_ context.Context, number int, _ string) error {
 	d.printf("comment on pull request #%d", number)
 	return nil
 }
+
+func (d *dryRun) MergePullRequest(_ context.Context, number int, sha, method, _ string) error {
+	d.printf("merge pull request #%d at %.7s (%s)", number, sha, method)
+	return nil
+}
+
+func (d *dryRun) EnableAutoMerge(_ context.Context, nodeID, method string) error {
+	d.printf("enable GitHub auto-merge on %s (%s)", nodeID, method)
+	return nil
+}
+
+func (d *dryRun) RequestReviewers(_ context.Context, number int, reviewers []string) error {
+	d.printf("request reviews on #%d from %s", number, strings.Join(reviewers, ", "))
+	return nil
+}
+
+func (d *dryRun) AddAssignees(_ context.Context, number int, logins []string) error {
+	d.printf("assign #%d to %s", number, strings.Join(logins, ", "))
+	return nil
+}
+
+func (d *dryRun) CreateIssue(_ context.Context, title, _ string) (forge.Issue, error) {
+	d.printf("create issue %q", title)
+	return forge.Issue{Title: title}, nil
+}
+
+func (d *dryRun) UpdateIssue(_ context.Context, number int, title, _ string) error {
+	d.printf("update issue #%d %q", number, title)
+	return nil
+}

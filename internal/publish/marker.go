@@ -29,6 +29,8 @@ type meta struct {
 	// Head is the commit bosun last pointed the branch at; when the pull
 	// request's head is still that commit, nobody else pushed to the branch.
 	Head string `json:"head,omitempty"`
+	// Base is the base commit that commit was built on.
+	Base string `json:"base,omitempty"`
 }
 
 var metaRE = regexp.MustCompile(`<!-- bosun:meta (\{.*?\}) -->`)
@@ -46,6 +48,15 @@ func parseMeta(body string) (meta, bool) {
 	}
 	return md, true
 }
+
+// rebaseBox is the checkbox ending each pull request body; ticked, it asks
+// for a rebuild on the current base.
+const rebaseBox = "<!-- bosun-rebase -->"
+
+var rebaseTickedRE = regexp.MustCompile(`(?m)^\s*- \[[xX]\] ` + regexp.QuoteMeta(rebaseBox))
+
+// rebaseTicked reports whether a person ticked the rebase box of body.
+func rebaseTicked(body string) bool { return rebaseTickedRE.MatchString(body) }
 
 var trailerRE = regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(Trailer) + ` ([0-9A-Za-z]+)\s*$`)
 

@@ -26,6 +26,20 @@ type Forge interface {
 	ClosePullRequest(ctx context.Context, number int, comment string) error
 	Comment(ctx context.Context, number int, body string) error
 	ListComments(ctx context.Context, number int) ([]string, error)
+
+	// The pull request lifecycle: mergeability, checks, merging.
+	PullRequestMergeable(ctx context.Context, number int) (forge.PullRequest, error)
+	RequiresUpToDate(ctx context.Context, branch string) (bool, error)
+	Checks(ctx context.Context, ref string) (forge.Checks, error)
+	MergePullRequest(ctx context.Context, number int, sha, method, title string) error
+	EnableAutoMerge(ctx context.Context, nodeID, method string) error
+	RequestReviewers(ctx context.Context, number int, reviewers []string) error
+	AddAssignees(ctx context.Context, number int, logins []string) error
+
+	// The dashboard issue.
+	FindIssue(ctx context.Context, creator, marker string) (forge.Issue, bool, error)
+	CreateIssue(ctx context.Context, title, body string) (forge.Issue, error)
+	UpdateIssue(ctx context.Context, number int, title, body string) error
 }
 
 // Action is what happened to one group or pull request.
@@ -41,6 +55,9 @@ const (
 	ActionLimited   Action = "limited"   // over maxOpen / maxNewPerRun: next run
 	ActionHeld      Action = "held"      // a lookup failed this run: left exactly as it is
 	ActionFailed    Action = "failed"    // a forge or file error
+	ActionMerged    Action = "merged"    // automerged: checks passed
+	ActionApproval  Action = "approval"  // waits for a tick on the dashboard
+	ActionScheduled Action = "scheduled" // outside its schedule: waits
 )
 
 // Outcome is the result for one group (or one stale pull request).
@@ -51,7 +68,10 @@ type Outcome struct {
 	Number int    `json:"number,omitempty"`
 	URL    string `json:"url,omitempty"`
 	Detail string `json:"detail,omitempty"`
-	Err    error  `json:"-"`
+	// Automerge says where automerge stands for an open pull request of
+	// an automerge rule (also part of Detail).
+	Automerge string `json:"automerge,omitempty"`
+	Err       error  `json:"-"`
 }
 
 // Options tune publishing.
@@ -76,8 +96,23 @@ type Options struct {
 	PathPrefix string
 	// Body renders the part of a pull request body a reviewer reads (the
 	// marker bosun needs is appended to it); nil writes the group's title.
-	Body   func(plan.Group) string
-	Logger *slog.Logger
+	Body func(plan.Group) string
+	// RebaseWhen is when a current pull request is rebuilt on a newer
+	// base: auto (default: when conflicted, or when behind and the base
+	// requires up-to-date branches), behind-base, conflicted or never.
+	RebaseWhen string
+	// Dashboard keeps one dashboard issue when set.
+	Dashboard *DashboardOptions
+	Logger    *slog.Logger
+}
+
+// DashboardOptions configure the dashboard issue.
+type DashboardOptions struct {
+	Title string
+	// Render writes the issue's Markdown from the run's outcomes; every
+	// group waiting to be opened is a "- [ ] <!-- bosun-branch=B -->" line
+	// (see BranchBox). publish adds its hidden marker.
+	Render func([]Outcome) string
 }
 
 // Publish makes the forge match the plan. failedKeys are chart keys whose
@@ -87,7 +122,11 @@ type Options struct {
 // could not be read).
 func Publish(ctx context.Context, f Forge, groups []plan.Group, failedKeys map[string]bool, opts Options) ([]Outcome, error) {
 	_, dry := f.(*dryRun)
-	p := &publisher{f: f, opts: opts, failed: failedKeys, dry: dry}
+	p := &publisher{f: f, opts: opts, failed: failedKeys, dry: dry,
+		ticked: map[string]bool{}, heads: map[string]liveHead{}, pushed: map[string]string{}, merge: map[int]forge.PullRequest{}}
+	if p.opts.RebaseWhen == "" {
+		p.opts.RebaseWhen = RebaseAuto
+	}
 	if p.opts.BranchPrefix == "" {
 		p.opts.BranchPrefix = "bosun/"
 	}
@@ -119,6 +158,20 @@ type publisher struct {
 	baseSHA string
 	// dry is set when f only prints its writes (DryRun).
 	dry bool
+	// ticked are the branches ticked on the dashboard: opened regardless
+	// of limits, schedule and approval.
+	ticked map[string]bool
+	// heads are the open pull requests' heads, by branch.
+	heads map[string]liveHead
+	// pushed are the commits this run pointed branches at.
+	pushed map[string]string
+	// merge caches mergeability per pull request; strict whether the
+	// base requires up-to-date branches.
+	merge  map[int]forge.PullRequest
+	strict *bool
+	// dash is the dashboard issue found (Number 0: none yet).
+	dash   forge.Issue
+	dashOK bool
 	// stop is the error that ended the run early (a rate limit, a refused
 	// permission, a cancelled context): later work is left for the next run.
 	stop error
@@ -132,6 +185,16 @@ func (p *publisher) noteErr(err error) {
 	if errors.Is(err, forge.ErrRateLimited) || errors.Is(err, forge.ErrPermission) ||
 		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		p.stop = err
+	}
+}
+
+// noteFatal records err as the reason to stop only when no later call can
+// succeed whatever its permissions (a rate limit, a cancelled context):
+// for optional steps (dashboard, reviewers, automerge), whose refusal
+// must not keep pull requests from being maintained.
+func (p *publisher) noteFatal(err error) {
+	if errors.Is(err, forge.ErrRateLimited) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		p.noteErr(err)
 	}
 }
 
@@ -170,6 +233,9 @@ func (p *publisher) run(ctx context.Context, groups []plan.Group) ([]Outcome, er
 	// they free room under maxOpen.
 	out, openCount := p.closeAllStale(ctx, open, planned)
 	out = append(out, p.publishGroups(ctx, groups, open, closed, openCount)...)
+	if o, ok := p.writeDashboard(ctx, out); ok {
+		out = append(out, o)
+	}
 	p.opts.Logger.Debug("publish done", "outcomes", len(out))
 	return out, nil
 }
@@ -206,6 +272,7 @@ func (p *publisher) load(ctx context.Context) (open map[string]forge.PullRequest
 			closed[pr.Head] = append(closed[pr.Head], pr)
 		}
 	}
+	p.readDashboard(ctx, prs)
 	return open, closed, nil
 }
 
@@ -249,7 +316,13 @@ func (p *publisher) publishGroups(ctx context.Context, groups []plan.Group, open
 		if hasOpen {
 			o = p.update(ctx, g, pr)
 		} else {
-			if (p.opts.MaxNew > 0 && created >= p.opts.MaxNew) || (p.opts.MaxOpen > 0 && openCount >= p.opts.MaxOpen) {
+			if w := p.waiting(g); w.Action != "" {
+				p.logOutcome(w)
+				out = append(out, w)
+				continue
+			}
+			limited := (p.opts.MaxNew > 0 && created >= p.opts.MaxNew) || (p.opts.MaxOpen > 0 && openCount >= p.opts.MaxOpen)
+			if limited && !p.ticked[g.Branch] {
 				out = append(out, Outcome{Branch: g.Branch, Title: g.Title, Action: ActionLimited,
 					Detail: fmt.Sprintf("limit reached (maxOpen %d, maxNewPerRun %d): next run", p.opts.MaxOpen, p.opts.MaxNew)})
 				continue
@@ -266,6 +339,9 @@ func (p *publisher) publishGroups(ctx context.Context, groups []plan.Group, open
 			}
 		}
 		p.noteErr(o.Err)
+		if o.Action == ActionCreated || o.Action == ActionUpdated || o.Action == ActionUnchanged {
+			o = p.automerge(ctx, g, o)
+		}
 		p.logOutcome(o)
 		out = append(out, o)
 	}
@@ -289,4 +365,4 @@ func (p *publisher) logOutcome(o Outcome) {
 }
 
 // dryVerbs name what a dry run did not do, by the outcome it reports.
-var dryVerbs = map[Action]string{ActionCreated: "create", ActionUpdated: "update", ActionClosed: "close"}
+var dryVerbs = map[Action]string{ActionCreated: "create", ActionUpdated: "update", ActionClosed: "close", ActionMerged: "merge"}

@@ -113,7 +113,7 @@ func (p *publisher) create(ctx context.Context, g plan.Group, closed []forge.Pul
 		o.Action, o.Err = ActionFailed, err
 		return o
 	}
-	spec.Body = body(g, p.opts.Body, head)
+	spec.Body = body(g, p.opts.Body, head, p.baseSHA)
 	made, err := p.f.CreatePullRequest(ctx, spec)
 	if err != nil && errors.Is(err, forge.ErrAlreadyExists) && made.Number == 0 {
 		// An open pull request the listing did not show (GitHub's lists lag
@@ -131,6 +131,8 @@ func (p *publisher) create(ctx context.Context, g plan.Group, closed []forge.Pul
 		return o
 	}
 	o.Action, o.Number, o.URL = ActionCreated, made.Number, made.URL
+	p.heads[g.Branch] = liveHead{sha: head, nodeID: made.NodeID, own: true, fresh: true}
+	o.Detail = p.assign(ctx, g, made.Number)
 	return o
 }
 
@@ -177,19 +179,16 @@ func (p *publisher) update(ctx context.Context, g plan.Group, pr forge.PullReque
 			return o
 		}
 	}
-	// The branch is bosun's alone when its head is the commit bosun recorded;
-	// otherwise look at its commits.
-	var commits []forge.Commit
-	if !hasMeta || md.Head == "" || md.Head != pr.HeadSHA {
-		var err error
-		commits, err = p.f.ListCommits(ctx, p.base, g.Branch)
-		if err != nil {
-			o.Action, o.Err = ActionFailed, wrap(err, "compare %s...%s", p.base, g.Branch)
-			return o
-		}
-		if foreign := foreignIn(commits); foreign != "" {
-			return p.foreignPR(ctx, pr, o, foreign)
-		}
+	// A person who ticks the rebase box asks for a rebuild, even over
+	// commits bosun did not make.
+	asked := rebaseTicked(pr.Body)
+	commits, merged, foreign, err := p.ownership(ctx, g, pr, md, hasMeta)
+	if err != nil {
+		o.Action, o.Err = ActionFailed, err
+		return o
+	}
+	if foreign != "" && !asked {
+		return p.foreignPR(ctx, pr, o, foreign)
 	}
 	spec, err := p.spec(g)
 	if err != nil {
@@ -197,14 +196,30 @@ func (p *publisher) update(ctx context.Context, g plan.Group, pr forge.PullReque
 		return o
 	}
 	o.Title = spec.Title
-	if hasMeta && md.Hash == g.Hash {
+	reason := ""
+	switch {
+	case asked:
+		reason = "rebuilt on the current base: the rebase box was ticked"
+	case hasMeta && md.Hash == g.Hash:
+		reason, err = p.staleBase(ctx, pr, md, merged)
+		if err != nil {
+			o.Action, o.Err = ActionFailed, err
+			return o
+		}
+	}
+	p.heads[g.Branch] = liveHead{sha: pr.HeadSHA, nodeID: pr.NodeID, autoMerge: pr.AutoMerge, own: !asked}
+	if hasMeta && md.Hash == g.Hash && reason == "" {
 		if labelsCurrent(pr.Labels, spec.Labels) {
 			o.Action, o.Title = ActionUnchanged, pr.Title
 			return o
 		}
 		// The content is current but an earlier run failed between opening
 		// (or editing) the pull request and labelling it.
-		spec.Body = body(g, p.opts.Body, pr.HeadSHA)
+		head := md.Head
+		if head == "" {
+			head = pr.HeadSHA
+		}
+		spec.Body = body(g, p.opts.Body, head, md.Base)
 		if err := p.f.UpdatePullRequest(ctx, pr.Number, spec); err != nil {
 			o.Action, o.Err = ActionFailed, wrap(err, "update pull request #%d", pr.Number)
 			return o
@@ -217,13 +232,40 @@ func (p *publisher) update(ctx context.Context, g plan.Group, pr forge.PullReque
 		o.Action, o.Err = ActionFailed, err
 		return o
 	}
-	spec.Body = body(g, p.opts.Body, head)
+	spec.Body = body(g, p.opts.Body, head, p.baseSHA)
 	if err := p.f.UpdatePullRequest(ctx, pr.Number, spec); err != nil {
 		o.Action, o.Err = ActionFailed, wrap(err, "update pull request #%d", pr.Number)
 		return o
 	}
-	o.Action = ActionUpdated
+	p.heads[g.Branch] = liveHead{sha: head, nodeID: pr.NodeID, autoMerge: pr.AutoMerge, own: true, fresh: true}
+	o.Action, o.Detail = ActionUpdated, reason
 	return o
+}
+
+// ownership reads the branch's commits beyond the base unless its head is
+// the commit bosun recorded (then nobody else pushed), and describes the
+// first foreign one. merged is set when the branch holds merges of the base.
+func (p *publisher) ownership(ctx context.Context, g plan.Group, pr forge.PullRequest, md meta, hasMeta bool) (
+	commits []forge.Commit, merged bool, foreign string, err error) {
+	if hasMeta && md.Head != "" && md.Head == pr.HeadSHA {
+		return nil, false, "", nil
+	}
+	commits, err = p.f.ListCommits(ctx, p.base, g.Branch)
+	if err != nil {
+		return nil, false, "", wrap(err, "compare %s...%s", p.base, g.Branch)
+	}
+	recorded := md.Head
+	if pushed := p.pushed[g.Branch]; pushed != "" && pushed == pr.HeadSHA {
+		// This run pushed it (a pull request the listing missed).
+		recorded = pushed
+	}
+	if hasMeta && recorded != "" {
+		foreign, merged = foreignSince(commits, recorded)
+	} else {
+		// A marker from before bosun recorded its commit: judge by trailer.
+		foreign = foreignIn(commits)
+	}
+	return commits, merged, foreign, nil
 }
 
 // foreignPR leaves a pull request whose branch has someone else's commits,
@@ -270,6 +312,46 @@ func labelsCurrent(have, want []string) bool {
 		}
 	}
 	return len(want) == 0 || anyPresent
+}
+
+// foreignSince describes the first of commits (a branch beyond the base,
+// oldest first) that is neither bosun's recorded commit nor a merge of the
+// base into it (GitHub's "Update branch": two parents, the first the
+// previous head, the second on the base branch), or returns "". merged
+// reports whether there were such merges.
+func foreignSince(commits []forge.Commit, recorded string) (foreign string, merged bool) {
+	onBranch := map[string]bool{}
+	for _, c := range commits {
+		onBranch[c.SHA] = true
+	}
+	prev := ""
+	for _, c := range commits {
+		switch {
+		case c.SHA == recorded && prev == "":
+			prev = c.SHA
+			continue
+		case prev != "" && len(c.Parents) == 2 && c.Parents[0] == prev && !onBranch[c.Parents[1]]:
+			prev, merged = c.SHA, true
+			continue
+		}
+		return describeCommit(c), false
+	}
+	if prev == "" {
+		return "the commit bosun made is gone from the branch", false
+	}
+	return "", merged
+}
+
+func describeCommit(c forge.Commit) string {
+	short := c.SHA
+	if len(short) > 7 {
+		short = short[:7]
+	}
+	who := c.Author
+	if who == "" {
+		who = "someone else"
+	}
+	return fmt.Sprintf("commit %s by %s", short, who)
 }
 
 // foreignIn describes the first of commits (a branch beyond the base) that

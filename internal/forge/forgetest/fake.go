@@ -53,6 +53,13 @@ type Fake struct {
 	secondaryUntil time.Time
 	rateTriggers   []RateLimit
 
+	// statuses and checkRuns are per commit SHA, oldest first;
+	// protection is per branch.
+	statuses         map[string][]commitStatus
+	checkRuns        map[string][]checkRun
+	protection       map[string]protection
+	autoMergeAllowed bool
+
 	faults   []*Fault
 	writes   int
 	requests []Request
@@ -104,6 +111,9 @@ func New(t testing.TB, owner, repo string, opts ...Option) *Fake {
 		denied:        map[string]bool{},
 		rateLimit:     5000,
 		nextID:        1000,
+		statuses:      map[string][]commitStatus{},
+		checkRuns:     map[string][]checkRun{},
+		protection:    map[string]protection{},
 	}
 	for _, o := range opts {
 		o(f)

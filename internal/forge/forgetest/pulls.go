@@ -28,6 +28,17 @@ type pull struct {
 	ClosedAt  time.Time
 	MergedAt  time.Time
 	MergeSHA  string
+
+	// IsIssue marks an issue: issues and pull requests share numbers.
+	IsIssue bool
+	// Reviewers and TeamReviewers were requested, Assignees assigned.
+	Reviewers, TeamReviewers, Assignees []string
+	// AutoMerge is the merge method of GitHub's auto-merge, "" when off.
+	AutoMerge string
+	// mergeKey is the head and base mergeability was last asked for;
+	// mergeReady is set once it is computed for that pair.
+	mergeKey   string
+	mergeReady bool
 }
 
 type label struct {
@@ -80,28 +91,31 @@ func (f *Fake) pullJSON(p *pull) map[string]any {
 		mergeSHA = p.MergeSHA
 	}
 	return map[string]any{
-		"id":               int64(100000 + p.Number),
-		"node_id":          "PR_" + n,
-		"number":           p.Number,
-		"state":            p.State,
-		"locked":           false,
-		"title":            p.Title,
-		"body":             p.Body,
-		"user":             userJSON(p.User),
-		"labels":           f.issueLabelsJSON(p),
-		"draft":            p.Draft,
-		"merged":           p.Merged,
-		"merge_commit_sha": mergeSHA,
-		"created_at":       ts(p.CreatedAt),
-		"updated_at":       ts(p.UpdatedAt),
-		"closed_at":        tsOrNil(p.ClosedAt),
-		"merged_at":        tsOrNil(p.MergedAt),
-		"url":              f.apiURL("pulls/" + n),
-		"html_url":         f.htmlURL("pull/" + n),
-		"issue_url":        f.apiURL("issues/" + n),
-		"comments_url":     f.apiURL("issues/" + n + "/comments"),
-		"head":             f.branchJSON(p.Head, f.headSHA(p)),
-		"base":             f.branchJSON(p.Base, f.refs["heads/"+p.Base]),
+		"id":                  int64(100000 + p.Number),
+		"node_id":             "PR_" + n,
+		"number":              p.Number,
+		"state":               p.State,
+		"locked":              false,
+		"title":               p.Title,
+		"body":                p.Body,
+		"user":                userJSON(p.User),
+		"labels":              f.issueLabelsJSON(p),
+		"draft":               p.Draft,
+		"merged":              p.Merged,
+		"merge_commit_sha":    mergeSHA,
+		"created_at":          ts(p.CreatedAt),
+		"updated_at":          ts(p.UpdatedAt),
+		"closed_at":           tsOrNil(p.ClosedAt),
+		"merged_at":           tsOrNil(p.MergedAt),
+		"url":                 f.apiURL("pulls/" + n),
+		"html_url":            f.htmlURL("pull/" + n),
+		"issue_url":           f.apiURL("issues/" + n),
+		"comments_url":        f.apiURL("issues/" + n + "/comments"),
+		"head":                f.branchJSON(p.Head, f.headSHA(p)),
+		"base":                f.branchJSON(p.Base, f.refs["heads/"+p.Base]),
+		"auto_merge":          f.autoMergeJSON(p),
+		"requested_reviewers": usersJSON(p.Reviewers),
+		"assignees":           usersJSON(p.Assignees),
 	}
 }
 
@@ -130,6 +144,9 @@ func (f *Fake) listPulls(w http.ResponseWriter, r *http.Request) {
 	var sel []*pull
 	for i := len(f.pulls) - 1; i >= 0; i-- { // newest first (sort=created, direction=desc)
 		p := f.pulls[i]
+		if p.IsIssue {
+			continue
+		}
 		if state != "all" && p.State != state {
 			continue
 		}
@@ -152,9 +169,18 @@ func (f *Fake) listPulls(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// prByNumber is pull request s (nil for an issue or an unknown number).
+func (f *Fake) prByNumber(s string) *pull {
+	if p := f.pullByNumber(s); p != nil && !p.IsIssue {
+		return p
+	}
+	return nil
+}
+
+// pullByNumber is the pull request or issue numbered s.
 func (f *Fake) pullByNumber(s string) *pull {
 	n, ok := atoi(s)
-	if !ok || n > len(f.pulls) {
+	if !ok || n < 1 || n > len(f.pulls) {
 		return nil
 	}
 	return f.pulls[n-1]
@@ -162,19 +188,32 @@ func (f *Fake) pullByNumber(s string) *pull {
 
 // getPull plays GET /repos/{owner}/{repo}/pulls/{pull_number}
 // (https://docs.github.com/rest/pulls/pulls#get-a-pull-request).
+// Mergeability is computed asynchronously: a GET after the head or base
+// moved answers mergeable: null and starts the computation, which the next
+// GET reports.
 func (f *Fake) getPull(w http.ResponseWriter, num string) {
-	p := f.pullByNumber(num)
+	p := f.prByNumber(num)
 	if p == nil {
 		notFound(w, docsBase+"/pulls/pulls#get-a-pull-request")
 		return
 	}
-	writeJSON(w, http.StatusOK, f.pullJSON(p))
+	out := f.pullJSON(p)
+	out["mergeable"], out["mergeable_state"], out["rebaseable"] = nil, "unknown", nil
+	if p.State == "open" {
+		if p.mergeKey == f.mergeKeyOf(p) && p.mergeReady {
+			ok, state := f.mergeability(p)
+			out["mergeable"], out["mergeable_state"], out["rebaseable"] = ok, state, ok
+		} else {
+			f.startMergeability(p)
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 // openPullFor returns the open pull request from head into base, if any.
 func (f *Fake) openPullFor(head, base string, except int) *pull {
 	for _, p := range f.pulls {
-		if p.State == "open" && p.Head == head && p.Base == base && p.Number != except {
+		if !p.IsIssue && p.State == "open" && p.Head == head && p.Base == base && p.Number != except {
 			return p
 		}
 	}
@@ -249,6 +288,7 @@ func (f *Fake) createPull(w http.ResponseWriter, body []byte) {
 		p.Draft = *req.Draft
 	}
 	f.pulls = append(f.pulls, p)
+	f.startMergeability(p)
 	writeJSON(w, http.StatusCreated, f.pullJSON(p))
 }
 
@@ -256,7 +296,7 @@ func (f *Fake) createPull(w http.ResponseWriter, body []byte) {
 // (https://docs.github.com/rest/pulls/pulls#update-a-pull-request).
 func (f *Fake) updatePull(w http.ResponseWriter, num string, body []byte) {
 	const doc = docsBase + "/pulls/pulls#update-a-pull-request"
-	p := f.pullByNumber(num)
+	p := f.prByNumber(num)
 	if p == nil {
 		notFound(w, doc)
 		return
@@ -334,6 +374,7 @@ func (f *Fake) updatePull(w http.ResponseWriter, num string, body []byte) {
 		p.State, p.ClosedAt = "open", time.Time{}
 	}
 	p.UpdatedAt = now
+	f.startMergeability(p)
 	writeJSON(w, http.StatusOK, f.pullJSON(p))
 }
 

@@ -39,6 +39,7 @@ func (f *Fake) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { notFound(w, docsBase) })
 	mux.HandleFunc("GET /search/issues", f.searchIssues)
+	mux.HandleFunc("POST /graphql", func(w http.ResponseWriter, r *http.Request) { f.graphql(w, bodyOf(r)) })
 	mux.HandleFunc("GET /rate_limit", func(w http.ResponseWriter, _ *http.Request) { f.rateLimitStatus(w) })
 
 	repo := func(pattern string, h func(w http.ResponseWriter, r *http.Request)) {
@@ -86,6 +87,23 @@ func (f *Fake) routes() *http.ServeMux {
 	})
 	repo("GET /issues/{n}/comments", func(w http.ResponseWriter, r *http.Request) { f.listComments(w, r, v(r, "n")) })
 	repo("POST /issues/{n}/comments", func(w http.ResponseWriter, r *http.Request) { f.createComment(w, v(r, "n"), bodyOf(r)) })
+	repo("PUT /pulls/{n}/merge", func(w http.ResponseWriter, r *http.Request) { f.mergePullAPI(w, v(r, "n"), bodyOf(r)) })
+	repo("PUT /pulls/{n}/update-branch", func(w http.ResponseWriter, r *http.Request) { f.updateBranchAPI(w, v(r, "n"), bodyOf(r)) })
+	repo("POST /pulls/{n}/requested_reviewers", func(w http.ResponseWriter, r *http.Request) {
+		f.requestReviewers(w, v(r, "n"), bodyOf(r))
+	})
+	repo("GET /issues", f.listIssues)
+	repo("POST /issues", func(w http.ResponseWriter, r *http.Request) { f.createIssue(w, bodyOf(r)) })
+	repo("GET /issues/{n}", func(w http.ResponseWriter, r *http.Request) { f.getIssue(w, v(r, "n")) })
+	repo("PATCH /issues/{n}", func(w http.ResponseWriter, r *http.Request) { f.updateIssue(w, v(r, "n"), bodyOf(r)) })
+	repo("POST /issues/{n}/assignees", func(w http.ResponseWriter, r *http.Request) { f.addAssignees(w, v(r, "n"), bodyOf(r)) })
+
+	// Commit statuses, check runs and branch protection.
+	repo("GET /commits/{ref}/status", func(w http.ResponseWriter, r *http.Request) { f.getCombinedStatus(w, v(r, "ref")) })
+	repo("GET /commits/{ref}/check-runs", func(w http.ResponseWriter, r *http.Request) { f.listCheckRuns(w, r, v(r, "ref")) })
+	repo("GET /branches/{branch}/protection", func(w http.ResponseWriter, r *http.Request) { f.getProtection(w, v(r, "branch")) })
+	repo("GET /rules/branches/{branch}", func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, []any{}) })
+
 	repo("GET /labels", f.listLabels)
 	repo("POST /labels", func(w http.ResponseWriter, r *http.Request) { f.createLabel(w, bodyOf(r)) })
 	repo("GET /labels/{name...}", func(w http.ResponseWriter, r *http.Request) { f.getLabel(w, v(r, "name")) })

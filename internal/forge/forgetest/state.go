@@ -3,6 +3,7 @@ package forgetest
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -146,6 +147,7 @@ func (f *Fake) toPull(p *pull) forge.PullRequest {
 		Number: p.Number, URL: f.htmlURL(fmt.Sprintf("pull/%d", p.Number)), State: p.State, Merged: p.Merged,
 		Title: p.Title, Body: p.Body, Head: p.Head, Base: p.Base, HeadSHA: f.headSHA(p),
 		Labels: append([]string(nil), p.Labels...), User: p.User, Draft: p.Draft,
+		NodeID: "PR_" + strconv.Itoa(p.Number), AutoMerge: p.AutoMerge != "",
 	}
 }
 
@@ -155,6 +157,9 @@ func (f *Fake) PullRequests() []forge.PullRequest {
 	defer f.mu.Unlock()
 	out := make([]forge.PullRequest, 0, len(f.pulls))
 	for _, p := range f.pulls {
+		if p.IsIssue {
+			continue
+		}
 		out = append(out, f.toPull(p))
 	}
 	return out
@@ -205,6 +210,10 @@ func (f *Fake) openPull(t testing.TB, op string, n int) *pull {
 		return nil
 	}
 	p := f.pulls[n-1]
+	if p.IsIssue {
+		t.Fatalf("forgetest: %s: #%d is an issue", op, n)
+		return nil
+	}
 	if p.State != "open" {
 		t.Fatalf("forgetest: %s: pull request #%d is %s", op, n, p.State)
 		return nil
@@ -225,33 +234,61 @@ func (f *Fake) Merge(n int) string {
 	if p == nil {
 		return ""
 	}
-	head := f.headSHA(p)
-	base, ok := f.refs["heads/"+p.Base]
-	if !ok {
+	if _, ok := f.refs["heads/"+p.Base]; !ok {
 		t.Fatalf("forgetest: Merge: base branch %q is gone", p.Base)
 		return ""
 	}
+	return f.mergePull(p, "merge", f.owner)
+}
+
+// mergedTree applies head's changes since its merge base with base over
+// base's tree (head wins), and reports whether both sides changed a path
+// differently (a conflict, judged per file).
+func (f *Fake) mergedTree(base, head string) (flatTree, bool) {
 	mb := f.git.mergeBase(base, head)
 	var mbTree flatTree
 	if mb != "" {
 		mbTree = f.git.trees[f.git.commits[mb].Tree]
 	}
 	headTree := f.git.trees[f.git.commits[head].Tree]
-	result := f.git.trees[f.git.commits[base].Tree].clone()
+	baseTree := f.git.trees[f.git.commits[base].Tree]
+	result := baseTree.clone()
+	conflict := false
 	for path, e := range headTree {
 		if old, ok := mbTree[path]; !ok || old != e {
+			if b, ok := baseTree[path]; ok && b != e && b != mbTree[path] {
+				conflict = true
+			}
 			result[path] = e
 		}
 	}
 	for path := range mbTree {
 		if _, ok := headTree[path]; !ok {
+			if baseTree[path] != mbTree[path] {
+				conflict = true
+			}
 			delete(result, path)
 		}
 	}
+	return result, conflict
+}
+
+// mergePull merges open pull request p into its base with method (merge:
+// a two-parent merge commit; squash and rebase: one commit on the base, as
+// GitHub makes for a single-commit pull request) and returns the new base tip.
+func (f *Fake) mergePull(p *pull, method, login string) string {
+	head := f.headSHA(p)
+	base := f.refs["heads/"+p.Base]
+	result, _ := f.mergedTree(base, head)
 	msg := fmt.Sprintf("Merge pull request #%d from %s/%s\n\n%s", p.Number, f.owner, p.Head, p.Title)
+	parents := []string{base, head}
+	if method != "merge" {
+		msg = fmt.Sprintf("%s (#%d)", p.Title, p.Number)
+		parents = []string{base}
+	}
 	sha := f.git.putCommit(commitObj{
-		Tree: f.git.putTree(result), Parents: []string{base, head}, Message: msg,
-		AuthorName: f.owner, AuthorEmail: f.owner + "@users.noreply.github.com", Login: f.owner,
+		Tree: f.git.putTree(result), Parents: parents, Message: msg,
+		AuthorName: login, AuthorEmail: login + "@users.noreply.github.com", Login: login,
 		Date: f.clock.Now(), Verified: true,
 	})
 	f.refs["heads/"+p.Base] = sha
@@ -291,4 +328,22 @@ func (f *Fake) DeleteBranch(branch string) {
 			p.HeadSHA, p.State, p.ClosedAt, p.UpdatedAt = sha, "closed", now, now
 		}
 	}
+}
+
+// AmendCommit replaces the head commit of branch by an amended one, as a
+// person running `git commit --amend` and force-pushing would: same
+// parents and message, files written over its tree, authored by login.
+// It returns the new commit's SHA.
+func (f *Fake) AmendCommit(branch string, files map[string]string, login string) string {
+	t := f.t
+	t.Helper()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	head, ok := f.refs["heads/"+branch]
+	if !ok {
+		t.Fatalf("forgetest: AmendCommit: no branch %q", branch)
+		return ""
+	}
+	c := f.git.commits[head]
+	return f.humanCommit(branch, f.commitFiles(head, files, nil), c.Message, login, append([]string(nil), c.Parents...))
 }

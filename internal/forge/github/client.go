@@ -402,6 +402,8 @@ func classify(resp *gh.Response, err error) error {
 		fe.Kind = forge.ErrNotFound
 	case code == http.StatusConflict:
 		fe.Kind = forge.ErrConflict
+	case code == http.StatusMethodNotAllowed:
+		fe.Kind = forge.ErrNotAllowed
 	case code == http.StatusUnauthorized:
 		fe.Kind = forge.ErrPermission
 		if fe.Message == "" {
@@ -459,6 +461,12 @@ func permissionFor(method, path string) string {
 	seg := strings.Split(strings.Trim(path[i+len("/repos/"):], "/"), "/")
 	if len(seg) < 3 {
 		return "metadata: read"
+	}
+	switch {
+	case seg[2] == "commits" && (seg[len(seg)-1] == "status" || seg[len(seg)-1] == "statuses"):
+		return "statuses: " + level
+	case seg[2] == "commits" && seg[len(seg)-1] == "check-runs":
+		return "checks: " + level
 	}
 	switch seg[2] {
 	case "git", "contents", "compare", "commits", "branches":

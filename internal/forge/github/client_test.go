@@ -138,7 +138,7 @@ func TestClient_PullRequestLifecycle(t *testing.T) {
 	want := forge.PullRequest{
 		Number: 1, URL: e.f.URL + "/octo/home-ops/pull/1", State: "open", Title: "Update cert-manager to 1.1.0",
 		Body: "body\n<!-- bosun:plan=abc -->", Head: "bosun/cert-manager", Base: "main", HeadSHA: sha1,
-		Labels: []string{"type/minor", "bosun"}, User: "bosun[bot]",
+		Labels: []string{"type/minor", "bosun"}, User: "bosun[bot]", NodeID: "PR_1",
 	}
 	if diff := cmp.Diff(want, pr); diff != "" {
 		t.Errorf("CreatePullRequest() mismatch (-want +got):\n%s", diff)

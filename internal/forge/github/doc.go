@@ -2,7 +2,11 @@
 // go-github v60 for what a pull-request bot needs — reading branches and
 // files, committing through the Git Data API (tree → commit → ref, with no
 // author so GITHUB_TOKEN commits show as verified), and finding, opening,
-// updating, labelling, commenting on and closing pull requests.
+// updating, labelling, commenting on and closing pull requests; their
+// lifecycle (mergeability re-read while GitHub computes it, combined status
+// and check runs, merging with an expected head, branch protection and
+// rulesets, reviewers and assignees, GitHub's auto-merge through one small
+// GraphQL mutation); and the issues a dashboard needs.
 //
 // It owns bounding every request (connect, TLS, response-header and
 // per-attempt timeouts through httpx's client), retries of server errors

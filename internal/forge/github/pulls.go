@@ -40,6 +40,11 @@ func (c *Client) toPR(p *gh.PullRequest) forge.PullRequest {
 		HeadSHA: p.GetHead().GetSHA(),
 		User:    p.GetUser().GetLogin(),
 		Draft:   p.GetDraft(),
+		NodeID:  p.GetNodeID(),
+		// Mergeable stays nil while GitHub computes it.
+		Mergeable:      p.Mergeable,
+		MergeableState: p.GetMergeableState(),
+		AutoMerge:      p.AutoMerge != nil,
 	}
 	for _, l := range p.Labels {
 		out.Labels = append(out.Labels, l.GetName())
