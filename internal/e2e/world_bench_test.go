@@ -90,7 +90,7 @@ type world struct {
 
 // newWorld copies fx's template and puts a counting reverse proxy in front
 // of each of its upstream servers; the config's mirrors point at the proxies.
-func newWorld(b *testing.B, fx *fixture) *world {
+func newWorld(b testing.TB, fx *fixture) *world {
 	w := &world{dir: fx.copyTo(b), count: &requestCounter{}}
 	cfg := "version: 1\n" + fx.up.RegistriesYAML()
 	for _, addr := range []string{fx.up.OCIAddr(), fx.up.HelmAddr()} {
@@ -103,7 +103,7 @@ func newWorld(b *testing.B, fx *fixture) *world {
 }
 
 // proxy starts a counting reverse proxy to addr and returns its address.
-func (w *world) proxy(b *testing.B, addr string) string {
+func (w *world) proxy(b testing.TB, addr string) string {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
@@ -134,42 +134,57 @@ var requestKinds = []string{"token", "tags", "manifest", "blob", "index", "other
 
 // requestCounter tallies requests by kind.
 type requestCounter struct {
-	mu sync.Mutex
-	n  map[string]int
+	mu   sync.Mutex
+	reqs []countedRequest
+}
+
+// countedRequest is one request the registries received.
+type countedRequest struct {
+	kind string
+	// repo is the OCI repository or the Helm repository's path.
+	repo   string
+	status int
 }
 
 func (c *requestCounter) add(r *http.Request, status int) {
 	p := r.URL.Path
-	kind := "other"
+	cr := countedRequest{kind: "other", repo: p, status: status}
+	name := strings.TrimPrefix(p, "/v2/")
 	switch {
 	case strings.Contains(p, "/token") || r.URL.Query().Get("scope") != "":
-		kind = "token"
+		cr.kind = "token"
 	case strings.HasSuffix(p, "/tags/list"):
-		kind = "tags"
+		cr.kind, cr.repo = "tags", strings.TrimSuffix(name, "/tags/list")
 	case strings.Contains(p, "/manifests/"):
-		kind = "manifest"
+		cr.kind, cr.repo = "manifest", name[:strings.LastIndex(name, "/manifests/")]
 	case strings.Contains(p, "/blobs/"):
-		kind = "blob"
+		cr.kind, cr.repo = "blob", name[:strings.LastIndex(name, "/blobs/")]
 	case strings.HasSuffix(p, "/index.yaml"):
-		kind = "index"
+		cr.kind, cr.repo = "index", strings.TrimSuffix(p, "/index.yaml")
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.n == nil {
-		c.n = map[string]int{}
-	}
-	c.n[kind]++
-	if status == http.StatusNotModified {
-		c.n["not-modified"]++
-	}
+	c.reqs = append(c.reqs, cr)
 }
 
-// take returns the counts so far and starts over.
-func (c *requestCounter) take() map[string]int {
+// take returns the requests so far and starts over.
+func (c *requestCounter) take() []countedRequest {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	n := c.n
-	c.n = nil
+	r := c.reqs
+	c.reqs = nil
+	return r
+}
+
+// byKind counts requests by kind; "not-modified" counts the 304s among them.
+func byKind(reqs []countedRequest) map[string]int {
+	n := map[string]int{}
+	for _, r := range reqs {
+		n[r.kind]++
+		if r.status == http.StatusNotModified {
+			n["not-modified"]++
+		}
+	}
 	return n
 }
 
@@ -196,7 +211,7 @@ func (w *world) run(b *testing.B, bin string, args []string) runMetrics {
 			b.Fatalf("%s %v: %v\n%s", bin, args, err, errb.String())
 		}
 	}
-	m := runMetrics{wall: wall, requests: w.count.take()}
+	m := runMetrics{wall: wall, requests: byKind(w.count.take())}
 	sc := bufio.NewScanner(&errb)
 	for sc.Scan() {
 		k, v, ok := strings.Cut(strings.TrimSpace(sc.Text()), ": ")
