@@ -24,7 +24,7 @@ func TestPlan_requestBudget(t *testing.T) {
 			oci, helm := sourcesOf(fx.refs)
 
 			mustPlan(t, "plan", "--no-cache", w.dir)
-			cold := w.count.take()
+			cold, _ := w.count.take()
 			per := map[string]map[string]int{}
 			for _, r := range cold {
 				if r.status != http.StatusOK {
@@ -62,7 +62,7 @@ func TestPlan_requestBudget(t *testing.T) {
 			mustPlan(t, "plan", "--cache-dir", cache, w.dir)
 			w.count.take()
 			mustPlan(t, "plan", "--cache-dir", cache, w.dir)
-			warm := w.count.take()
+			warm, _ := w.count.take()
 			for _, r := range warm {
 				if r.status != http.StatusNotModified {
 					t.Errorf("warm: %s %s answered %d, want 304", r.kind, r.repo, r.status)

@@ -34,7 +34,8 @@ import (
 // wall-ms and cpu-ms (user+system) of the process, maxRSS-MB, and the
 // requests the registries received in one run, by kind: token, tags (tag
 // list pages), manifest, blob (config blobs), index (Helm index.yaml),
-// other, and the 304s among them (not-modified). The registries serve
+// other, and the 304s among them (not-modified); and the connections
+// opened to the registries (connection). The registries serve
 // strong validators (ETag) on every response. A summary line per case is
 // logged (-v).
 //
@@ -114,6 +115,11 @@ func (w *world) proxy(b testing.TB, addr string) string {
 		rp.ServeHTTP(sw, r)
 		w.count.add(r, sw.status)
 	})}
+	srv.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			w.count.conn()
+		}
+	}
 	go srv.Serve(l) //nolint:errcheck // ends with Close
 	b.Cleanup(func() { srv.Close() })
 	return l.Addr().String()
@@ -130,12 +136,20 @@ func (s *statusWriter) WriteHeader(code int) {
 }
 
 // requestKinds are the kinds requests are counted by, in report order.
-var requestKinds = []string{"token", "tags", "manifest", "blob", "index", "other", "not-modified"}
+var requestKinds = []string{"token", "tags", "manifest", "blob", "index", "other", "not-modified", "connection"}
 
 // requestCounter tallies requests by kind.
 type requestCounter struct {
-	mu   sync.Mutex
-	reqs []countedRequest
+	mu    sync.Mutex
+	reqs  []countedRequest
+	conns int
+}
+
+// conn counts a connection opened to a registry.
+func (c *requestCounter) conn() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.conns++
 }
 
 // countedRequest is one request the registries received.
@@ -167,13 +181,14 @@ func (c *requestCounter) add(r *http.Request, status int) {
 	c.reqs = append(c.reqs, cr)
 }
 
-// take returns the requests so far and starts over.
-func (c *requestCounter) take() []countedRequest {
+// take returns the requests and the number of connections so far, and
+// starts over.
+func (c *requestCounter) take() ([]countedRequest, int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	r := c.reqs
-	c.reqs = nil
-	return r
+	r, n := c.reqs, c.conns
+	c.reqs, c.conns = nil, 0
+	return r, n
 }
 
 // byKind counts requests by kind; "not-modified" counts the 304s among them.
@@ -211,7 +226,9 @@ func (w *world) run(b *testing.B, bin string, args []string) runMetrics {
 			b.Fatalf("%s %v: %v\n%s", bin, args, err, errb.String())
 		}
 	}
-	m := runMetrics{wall: wall, requests: byKind(w.count.take())}
+	reqs, conns := w.count.take()
+	m := runMetrics{wall: wall, requests: byKind(reqs)}
+	m.requests["connection"] = conns
 	sc := bufio.NewScanner(&errb)
 	for sc.Scan() {
 		k, v, ok := strings.Cut(strings.TrimSpace(sc.Text()), ": ")
@@ -258,7 +275,7 @@ func report(b *testing.B, name string, ms []runMetrics) {
 		n := int(med(func(m runMetrics) float64 { return float64(m.requests[k]) }))
 		b.ReportMetric(float64(n), k+"-req")
 		parts = append(parts, fmt.Sprintf("%s %d", k, n))
-		if k != "not-modified" {
+		if k != "not-modified" && k != "connection" {
 			total += n
 		}
 	}
