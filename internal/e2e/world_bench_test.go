@@ -41,7 +41,10 @@ import (
 //
 //	go test ./internal/e2e -run '^$' -bench PlanWorld -benchtime 5x -v
 //
-// BOSUN_BENCH_OUTPUT=json (or markdown) runs `plan -o json` instead.
+// BOSUN_BENCH_OUTPUT=json (or markdown) runs `plan -o json` instead, and
+// BOSUN_BENCH_LATENCY=30ms delays every request by that much, as the round
+// trip to a remote registry would (loopback answers in about 1 ms, which
+// leaves the scan to dominate the wall time).
 func BenchmarkPlanWorld(b *testing.B) {
 	bin, err := bosunBinary()
 	if err != nil {
@@ -87,12 +90,17 @@ const timeBin = "/usr/bin/time"
 type world struct {
 	dir   string
 	count *requestCounter
+	// latency delays every request, as a registry's round trip would.
+	latency time.Duration
 }
 
 // newWorld copies fx's template and puts a counting reverse proxy in front
 // of each of its upstream servers; the config's mirrors point at the proxies.
 func newWorld(b testing.TB, fx *fixture) *world {
 	w := &world{dir: fx.copyTo(b), count: &requestCounter{}}
+	if d, err := time.ParseDuration(os.Getenv("BOSUN_BENCH_LATENCY")); err == nil {
+		w.latency = d
+	}
 	cfg := "version: 1\n" + fx.up.RegistriesYAML()
 	for _, addr := range []string{fx.up.OCIAddr(), fx.up.HelmAddr()} {
 		cfg = strings.ReplaceAll(cfg, "http://"+addr+"/", "http://"+w.proxy(b, addr)+"/")
@@ -112,6 +120,9 @@ func (w *world) proxy(b testing.TB, addr string) string {
 	rp := httputil.NewSingleHostReverseProxy(&url.URL{Scheme: "http", Host: addr})
 	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		sw := &statusWriter{ResponseWriter: rw, status: http.StatusOK}
+		if w.latency > 0 {
+			time.Sleep(w.latency)
+		}
 		rp.ServeHTTP(sw, r)
 		w.count.add(r, sw.status)
 	})}
