@@ -103,7 +103,10 @@ func runPlan(ctx context.Context, opts *PlanOptions) error {
 	planPath := gha.planFile(opts.PlanFile)
 	lo := opts.Lookup
 	// Only the text report leaves out release details (appVersion, dates,
-	// changes); the JSON plan file and the Actions summary show them.
+	// changes); the JSON plan file and the Actions summary show them. An
+	// OCI chart version deprecated only in its Chart.yaml (the config blob
+	// the text report does not read) is then not recognized as such:
+	// -o json, apply and run pass it over.
 	lo.Lazy = opts.Output.String() == "text" && planPath == "" && gha == nil
 	res, ev, err := deps.runPipelineEvidence(ctx, opts.Dir, lo)
 	if err != nil {
