@@ -18,6 +18,11 @@ import (
 type lookupOptions struct {
 	CacheDir string
 	NoCache  bool
+	// Lazy (set by plan for its text report, not a flag) describes only
+	// what deciding needs: OCI releases by their manifest alone, lower
+	// buckets' candidates and the current release not at all unless the
+	// policy needs their age or digest (pipeline.Options.LazyDescribe).
+	Lazy bool
 }
 
 // newLookup builds the datasources for one run from the config.
@@ -74,11 +79,12 @@ func (d *Deps) newLookupKit(cfg *config.Config, lo lookupOptions) *lookupKit {
 		Logger:       d.Logger,
 	}
 	ociOpts := ocirepo.Options{
-		Client:   client,
-		Hosts:    hosts,
-		Getenv:   d.Getenv,
-		Logger:   d.Logger,
-		CacheDir: cacheDir,
+		Client:       client,
+		Hosts:        hosts,
+		Getenv:       d.Getenv,
+		Logger:       d.Logger,
+		CacheDir:     cacheDir,
+		ManifestOnly: lo.Lazy,
 	}
 	if logins := newRegistryLogins(cfg); !logins.empty() {
 		helmOpts.Credentials = logins.helm(d.Getenv)

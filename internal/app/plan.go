@@ -70,7 +70,7 @@ func (d *Deps) runPipelineKeep(ctx context.Context, dir string, lo lookupOptions
 	if err := checkDir(dir); err != nil {
 		return nil, err
 	}
-	opts := pipeline.Options{Dir: dir, ConfigPath: d.global.ConfigPath, NoGit: d.global.NoGit, Now: d.Now()}
+	opts := pipeline.Options{Dir: dir, ConfigPath: d.global.ConfigPath, NoGit: d.global.NoGit, Now: d.Now(), LazyDescribe: lo.Lazy}
 	build := func(cfg *config.Config) *datasource.Memo {
 		kit := d.newLookupKit(cfg, lo)
 		if keep != nil {
@@ -99,7 +99,16 @@ func runPlan(ctx context.Context, opts *PlanOptions) error {
 	if opts.Evidence && opts.Output.String() != "markdown" {
 		return usageErrorf("--evidence needs -o markdown")
 	}
-	res, ev, err := deps.runPipelineEvidence(ctx, opts.Dir, opts.Lookup)
+	gha := deps.githubActions()
+	planPath := gha.planFile(opts.PlanFile)
+	lo := opts.Lookup
+	// Only the text report leaves out release details (appVersion, dates,
+	// changes); the JSON plan file and the Actions summary show them. An
+	// OCI chart version deprecated only in its Chart.yaml (the config blob
+	// the text report does not read) is then not recognized as such:
+	// -o json, apply and run pass it over.
+	lo.Lazy = opts.Output.String() == "text" && planPath == "" && gha == nil
+	res, ev, err := deps.runPipelineEvidence(ctx, opts.Dir, lo)
 	if err != nil {
 		return err
 	}
@@ -118,8 +127,6 @@ func runPlan(ctx context.Context, opts *PlanOptions) error {
 	if err != nil {
 		return err
 	}
-	gha := deps.githubActions()
-	planPath := gha.planFile(opts.PlanFile)
 	if err := writePlanFile(planPath, res); err != nil {
 		return err
 	}

@@ -4,6 +4,12 @@
 // against real chart sources on loopback (internal/upstream), plus the
 // BenchmarkPlanCorpus benchmark.
 //
+// BenchmarkPlanWorld is the performance harness: it runs the real binary,
+// `bosun plan` cold and warm, on each corpus world behind counting proxies
+// and reports wall and CPU time, peak RSS (/usr/bin/time -v) and the
+// registry requests by kind. TestPlan_requestBudget asserts the request
+// budget of a plain plan on the same worlds.
+//
 // It is test-only: it exports nothing and must not be imported. Tests never
 // modify the corpus (they work on copies in temporary directories), never
 // reach beyond 127.0.0.1, and compute every expectation independently of

@@ -65,12 +65,7 @@ func New(opts Options) *http.Client {
 	o := opts.withDefaults()
 	base := o.Transport
 	if base == nil {
-		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.DialContext = (&net.Dialer{Timeout: o.DialTimeout, KeepAlive: 30 * time.Second}).DialContext
-		t.TLSHandshakeTimeout = o.TLSHandshakeTimeout
-		t.ResponseHeaderTimeout = o.ResponseHeaderTimeout
-		t.MaxIdleConnsPerHost = 8
-		base = t
+		base = baseTransport(o)
 	}
 	var rt http.RoundTripper = base
 	rt = &logTransport{next: rt, log: o.Logger}
@@ -84,6 +79,22 @@ func New(opts Options) *http.Client {
 		rt = &deadlineTransport{next: rt, d: o.Timeout}
 	}
 	return &http.Client{Transport: rt, CheckRedirect: checkRedirect}
+}
+
+// baseTransport is the default innermost transport: http.DefaultTransport's
+// settings (proxies from the environment, HTTP/2 negotiated over TLS with
+// registries that offer it: ForceAttemptHTTP2 keeps it on despite the
+// custom dialer) with o's timeouts, and up to 8 idle connections kept per
+// host, more than the default per-host limit of 4 in flight, so that a
+// run reuses its connections rather than opening one per request.
+func baseTransport(o Options) *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.DialContext = (&net.Dialer{Timeout: o.DialTimeout, KeepAlive: 30 * time.Second}).DialContext
+	t.TLSHandshakeTimeout = o.TLSHandshakeTimeout
+	t.ResponseHeaderTimeout = o.ResponseHeaderTimeout
+	t.ForceAttemptHTTP2 = true
+	t.MaxIdleConnsPerHost = 8
+	return t
 }
 
 func (o Options) withDefaults() Options {

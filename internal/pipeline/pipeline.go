@@ -55,6 +55,10 @@ type Options struct {
 	NoGit bool
 	// Now is the time release ages are measured against; zero means the clock.
 	Now time.Time
+	// LazyDescribe describes only what deciding needs
+	// (policy.Rules.WithLazyDescribe), for a report that shows no release
+	// details (appVersion, release dates, changes).
+	LazyDescribe bool
 }
 
 // ConfigError is a config file that cannot be found, read or compiled.
@@ -188,6 +192,9 @@ func Run(ctx context.Context, deps Deps, opts Options) (*Result, error) {
 	rules, err := cfg.Policy()
 	if err != nil {
 		return nil, &ConfigError{fmt.Errorf("config policy: %w", err)}
+	}
+	if opts.LazyDescribe {
+		rules = rules.WithLazyDescribe()
 	}
 	scanned, err := scan(ctx, deps, cfg, opts)
 	if err != nil {

@@ -74,10 +74,12 @@ type Decision struct {
 // Describer fills in details of a release (Created, Digest, NotChart...).
 // Decide calls it only for undescribed releases: candidates that passed the
 // cheap checks, newest first, until one is accepted; then the current
-// release (for From's appVersion; a failure there is ignored), or, when no
-// newer version is accepted and the ref pins a digest, the current release
-// to compare digests (a failure there fails the decision). With range
-// strategy keep, ranges are reported without describing anything.
+// release (for From's appVersion, unless lazily; a failure there is
+// ignored), or, when no newer version is accepted and the ref pins a
+// digest, the current release to compare digests (a failure there fails the
+// decision). With range strategy keep, ranges are reported without
+// describing anything. Lazily (Rules.WithLazyDescribe), a lower bucket's
+// candidates are described only when their age or digest matters.
 type Describer func(ctx context.Context, r chart.Release) (chart.Release, error)
 
 // candidate is a parsed release.
@@ -240,7 +242,7 @@ func (e *evaluation) check(ctx context.Context, c candidate, t chart.UpdateType,
 	if e.cheap {
 		return verdict{ok: true, rel: rel}, nil
 	}
-	if !rel.Described && e.describe != nil {
+	if !rel.Described && e.describe != nil && e.mustDescribe(s) {
 		d, err := e.describe(ctx, rel)
 		if err != nil {
 			return verdict{}, fmt.Errorf("describe %s: %w", v, err)
@@ -264,6 +266,14 @@ func (e *evaluation) check(ctx context.Context, c candidate, t chart.UpdateType,
 		}
 	}
 	return verdict{ok: true, rel: rel}, nil
+}
+
+// mustDescribe says whether a candidate checked under s is described:
+// always, unless lazily (Rules.WithLazyDescribe) in a lower bucket's
+// evaluation where neither its age nor its digest matters.
+func (e *evaluation) mustDescribe(s Settings) bool {
+	return !e.r.lazy || e.only == nil || e.ref.Digest != "" ||
+		(s.MinimumReleaseAge != nil && *s.MinimumReleaseAge > 0)
 }
 
 // choose walks candidates newer than cur, newest first, and returns the
@@ -433,7 +443,7 @@ func (e *evaluation) digestUpdate(ctx context.Context, d *Decision, cur *semver.
 // describeFrom fills in From for its appVersion; failing to describe the
 // current release is not fatal.
 func (e *evaluation) describeFrom(ctx context.Context, d *Decision) {
-	if d.From == nil || d.From.Described || e.describe == nil {
+	if d.From == nil || d.From.Described || e.describe == nil || e.r.lazy {
 		return
 	}
 	if rel, err := e.describe(ctx, *d.From); err == nil {

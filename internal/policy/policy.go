@@ -123,6 +123,20 @@ type Rules struct {
 	defaults Settings
 	rules    []compiledRule
 	loc      *time.Location
+	// lazy describes only what deciding needs (WithLazyDescribe).
+	lazy bool
+}
+
+// WithLazyDescribe returns a copy of r that describes only what deciding
+// needs, for a report that shows no release details: the candidate chosen
+// for the highest bucket (its manifest proves it is a chart), a lower
+// bucket's candidate only when its age (minimumReleaseAge) or digest (the
+// ref pins one) matters, and the current release only to compare digests,
+// never for its appVersion.
+func (r *Rules) WithLazyDescribe() *Rules {
+	c := *r
+	c.lazy = true
+	return &c
 }
 
 type compiledRule struct {

@@ -3,7 +3,9 @@
 // following Link rel="next" with loop detection and size caps, tags.go),
 // tags that parse as Flux versions with "_" mapped back to "+" (versioning),
 // and, for candidate versions only, the manifest (at most 4 MiB) and the
-// small config blob (chart metadata) through oras-go v2.
+// small config blob (chart metadata) through oras-go v2; with
+// Options.ManifestOnly (a report without release details), the manifest
+// alone.
 //
 // It owns registry access for OCI chart sources: mirror and plain-HTTP
 // resolution through datasource.Hosts, credentials from the Docker config

@@ -73,6 +73,12 @@ type Options struct {
 	// written there (nor anywhere): the directory is saved with
 	// actions/cache, which pull-request runs, forks included, can restore.
 	CacheDir string
+	// ManifestOnly makes Describe read the manifest alone: Digest, Created
+	// (the manifest's org.opencontainers.image.created annotation) and
+	// NotChart, one request per release. AppVersion, KubeVersion,
+	// Deprecated and Changes, which only the chart's config blob holds,
+	// stay empty. For runs whose report shows none of them.
+	ManifestOnly bool
 }
 
 // Source is the OCI datasource. It memoizes nothing but credentials and
@@ -242,7 +248,8 @@ func releasesFromTags(tags []string) ([]chart.Release, int) {
 }
 
 // Describe fetches the manifest of r's tag (never the chart layer) and, when
-// it is a Helm chart, its config blob: Created from the manifest's
+// it is a Helm chart and Options.ManifestOnly is unset, its config blob:
+// Created from the manifest's
 // org.opencontainers.image.created annotation (zero when absent or
 // unparsable), AppVersion, KubeVersion, Deprecated and Changes from the chart
 // metadata, Digest = manifest digest. A tag holding anything else (an image)
@@ -313,6 +320,9 @@ func (s *Source) fetchDetails(ctx context.Context, t target, tag string) (chart.
 	}
 	if desc.MediaType == ocispec.MediaTypeImageIndex || m.Config.MediaType != versioning.HelmConfigMediaType {
 		d.NotChart = true
+		return d, nil
+	}
+	if s.opts.ManifestOnly {
 		return d, nil
 	}
 	if m.Config.Size > maxConfigBytes {
