@@ -49,6 +49,9 @@ Renovate keeps container images, GitHub Actions and Flux itself. With
 				}
 				opts.File = rel
 			}
+			if err := migrate.CheckOrg(opts.Org); err != nil {
+				return &usageError{fmt.Errorf("--org: %w", err)}
+			}
 			if runF != nil {
 				return runF(opts)
 			}

@@ -86,6 +86,9 @@ func TestMigrateRenovate_Lifecycle(t *testing.T) {
 		strings.Join(rule.Reviewers, ",") != "acme/sre,octocat" {
 		t.Errorf("migrated config:\n%s", r.stdout)
 	}
+	if r := runApp(t, nil, "-q", "migrate", "renovate", "--org", "not an org", "--dir", dir); r.code != ExitUsage {
+		t.Errorf("--org with spaces: exit %d, want %d", r.code, ExitUsage)
+	}
 	r = runApp(t, nil, "-q", "migrate", "renovate", "--dir", dir)
 	if !strings.Contains(r.stdout, `"team:sre": the team's organisation is unknown`) {
 		t.Errorf("without --org the team reviewer is listed as not migrated:\n%s", r.stdout)

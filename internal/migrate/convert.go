@@ -91,6 +91,9 @@ type converter struct {
 // Convert maps the Renovate files (presets first, as Load returns them) to
 // a bosun configuration.
 func Convert(files []File, opts Options) (*Result, error) {
+	if err := CheckOrg(opts.Org); err != nil {
+		return nil, err
+	}
 	c := &converter{opts: opts}
 	for _, f := range files {
 		c.presets(f)

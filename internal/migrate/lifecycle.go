@@ -236,6 +236,14 @@ var (
 	teamRE  = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
 )
 
+// CheckOrg reports an organisation name GitHub would not accept.
+func CheckOrg(org string) error {
+	if org != "" && !loginRE.MatchString(org) {
+		return fmt.Errorf("organisation %q is not a GitHub organisation name", org)
+	}
+	return nil
+}
+
 // people maps reviewers or assignees: GitHub logins as they are, and a
 // team reviewer "team:x" as "org/x" when the organisation is known. The
 // entries bosun cannot take are listed; the others are kept.
