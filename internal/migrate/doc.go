@@ -3,8 +3,8 @@
 // they are files of the repository, maps the package rules that concern
 // Helm charts to bosun rules, and the settings that shape a pull request's
 // life (automerge, schedule, timezone, dashboard, reviewers), and lists,
-// with file and line, what it cannot map or would map only approximately. It also writes the Renovate packageRules that hand Helm charts to
-// bosun.
+// with file and line, what it cannot map or would map only approximately.
+// It also writes the Renovate packageRules that hand Helm charts to bosun.
 //
 // It owns the Renovate-to-bosun mapping only. It does not read the network
 // (remote presets are listed, not fetched), does not import the config
