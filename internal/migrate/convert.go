@@ -85,7 +85,7 @@ type converter struct {
 	out
 	opts                  Options
 	unmapped, notes, kept []Item
-	automergeAt           *Item // the first automerge: true
+	automergeAt           *Item // the last top-level automerge: true
 }
 
 // Convert maps the Renovate files (presets first, as Load returns them) to

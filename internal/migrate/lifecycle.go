@@ -22,7 +22,7 @@ func (c *converter) lifecycle(f File, m Member, s *settings, key string) bool {
 		}
 		b := v.Bool
 		s.automerge = &b
-		if b && c.automergeAt == nil {
+		if b && key == m.Key {
 			c.automergeAt = &Item{File: f.Name, Line: m.Line, Key: key}
 		}
 	case "automergeType":
@@ -362,13 +362,33 @@ func (c *converter) presets(f File) {
 // automerges and the Renovate config leaves platformAutomerge at its
 // default (true), and writes an explicit platformAutomerge as it is.
 func (c *converter) platformDefault() {
-	switch {
-	case c.platformAutomerge != nil:
+	if c.platformAutomerge != nil {
 		c.defaults.automergeType = automergeType(*c.platformAutomerge)
-	case c.automergeAt != nil && c.defaults.automergeType == "":
-		c.defaults.automergeType = policy.AutomergePlatform
-		at := c.automergeAt
-		c.notes = append(c.notes, Item{File: at.File, Line: at.Line, Key: at.Key,
-			Reason: "defaults.automergeType is platform: Renovate's platformAutomerge is on unless set to false, so it enabled GitHub's auto-merge"})
+		return
 	}
+	at := c.automerges()
+	if at == nil || c.defaults.automergeType != "" {
+		return
+	}
+	c.defaults.automergeType = policy.AutomergePlatform
+	at.Key = "platformAutomerge"
+	at.Reason = "not set, so on: this automerge used GitHub's auto-merge, and defaults.automergeType is platform"
+	c.notes = append(c.notes, *at)
 }
+
+// automerges returns where the defaults or the first migrated rule turn
+// automerge on, or nil.
+func (c *converter) automerges() *Item {
+	if isTrue(c.defaults.automerge) && c.automergeAt != nil {
+		return &Item{File: c.automergeAt.File, Line: c.automergeAt.Line, Key: c.automergeAt.Key}
+	}
+	for _, r := range c.rules {
+		if isTrue(r.automerge) {
+			file, _, _ := strings.Cut(r.from, ":")
+			return &Item{File: file, Line: lineOf(r.from), Key: "automerge"}
+		}
+	}
+	return nil
+}
+
+func isTrue(b *bool) bool { return b != nil && *b }

@@ -167,3 +167,28 @@ func TestScheduleEntry(t *testing.T) {
 		}
 	}
 }
+
+// TestConvert_PlatformAutomerge: Renovate's platformAutomerge (on unless
+// false) becomes defaults.automergeType only when a migrated rule
+// automerges; an explicit value is written as it is.
+func TestConvert_PlatformAutomerge(t *testing.T) {
+	t.Parallel()
+	for src, want := range map[string]string{
+		`{packageRules: [{matchDatasources: ["helm"], automerge: true}]}`:                                                     `automergeType: "platform"`,
+		`{platformAutomerge: false, packageRules: [{matchDatasources: ["helm"], automerge: true}]}`:                           `automergeType: "pr"`,
+		`{packageRules: [{matchDatasources: ["helm"], automerge: true, matchCurrentVersion: "1.0"}]}`:                         ``,
+		`{packageRules: [{matchManagers: ["github-actions"], automerge: true}, {matchDatasources: ["helm"], labels: ["x"]}]}`: ``,
+	} {
+		v, err := ParseJSON5([]byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Convert([]File{{Name: "renovate.json5", Root: v}}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(string(res.Config), "automergeType"); got != (want != "") || !strings.Contains(string(res.Config), want) {
+			t.Errorf("%s:\n%s\nwant %q", src, res.Config, want)
+		}
+	}
+}
