@@ -21,6 +21,7 @@ type MigrateOptions struct {
 	Dir   string // repository root
 	File  string // Renovate config, relative to Dir; "" = found in Dir
 	Write bool
+	Org   string // GitHub organisation: team reviewers "team:x" become "Org/x"
 }
 
 func newMigrateCmd(deps *Deps, runF func(*MigrateOptions) error) *cobra.Command {
@@ -48,6 +49,9 @@ Renovate keeps container images, GitHub Actions and Flux itself. With
 				}
 				opts.File = rel
 			}
+			if err := migrate.CheckOrg(opts.Org); err != nil {
+				return &usageError{fmt.Errorf("--org: %w", err)}
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -55,6 +59,7 @@ Renovate keeps container images, GitHub Actions and Flux itself. With
 		},
 	}
 	ren.Flags().StringVar(&opts.Dir, "dir", ".", "repository root: presets and charts are looked up from here")
+	ren.Flags().StringVar(&opts.Org, "org", "", "GitHub organisation owning the repository: Renovate's team reviewers \"team:x\" become \"org/x\"")
 	ren.Flags().BoolVar(&opts.Write, "write", false, "write .github/bosun.yaml (refuses to replace an existing one)")
 	cmd.AddCommand(ren)
 	return cmd
@@ -74,7 +79,7 @@ func runMigrate(ctx context.Context, opts *MigrateOptions) error {
 	if err != nil {
 		return &usageError{fmt.Errorf("migrate renovate: %w", err)}
 	}
-	mo := migrate.Options{}
+	mo := migrate.Options{Org: opts.Org}
 	if res, err := flux.Scan(ctx, opts.Dir, flux.Options{Logger: deps.Logger}); err == nil {
 		mo.Scanned = true
 		mo.OCICharts = ociPackages(res.Refs)

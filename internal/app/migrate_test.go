@@ -61,3 +61,36 @@ func TestMigrateRenovate_Write(t *testing.T) {
 		t.Errorf("no config: exit %d, stderr %s", r.code, r.stderr)
 	}
 }
+
+// TestMigrateRenovate_Lifecycle: automerge, schedule and reviewers come
+// over; --org turns Renovate's team reviewers into org/team.
+func TestMigrateRenovate_Lifecycle(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	renovate := `{"extends": [":timezone(Europe/Berlin)"], "schedule": ["before 4am"], "packageRules": [
+	  {"matchDatasources": ["helm"], "matchUpdateTypes": ["patch"], "automerge": true, "reviewers": ["team:sre", "octocat"]}]}`
+	if err := os.WriteFile(filepath.Join(dir, "renovate.json"), []byte(renovate), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runApp(t, nil, "-q", "migrate", "renovate", "--org", "acme", "--dir", dir)
+	if r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	cfg, err := config.Parse("bosun.yaml", []byte(r.stdout))
+	if err != nil {
+		t.Fatalf("config validate rejects the output: %v\n%s", err, r.stdout)
+	}
+	rule := cfg.Rules[0]
+	if cfg.Timezone != "Europe/Berlin" || strings.Join(cfg.Defaults.Schedule, ",") != "* 0-3 * * *" ||
+		cfg.Defaults.AutomergeType != "platform" || rule.Automerge == nil || !*rule.Automerge ||
+		strings.Join(rule.Reviewers, ",") != "acme/sre,octocat" {
+		t.Errorf("migrated config:\n%s", r.stdout)
+	}
+	if r := runApp(t, nil, "-q", "migrate", "renovate", "--org", "not an org", "--dir", dir); r.code != ExitUsage {
+		t.Errorf("--org with spaces: exit %d, want %d", r.code, ExitUsage)
+	}
+	r = runApp(t, nil, "-q", "migrate", "renovate", "--dir", dir)
+	if !strings.Contains(r.stdout, `"team:sre": the team's organisation is unknown`) {
+		t.Errorf("without --org the team reviewer is listed as not migrated:\n%s", r.stdout)
+	}
+}

@@ -33,6 +33,9 @@ type Options struct {
 	// Scanned says OCICharts comes from a scan of the repository (an empty
 	// list then means it has no OCI charts).
 	Scanned bool
+	// Org is the GitHub organisation owning the repository: team reviewers
+	// "team:x" become "Org/x". "" lists them as not migrated.
+	Org string
 }
 
 // Result is a migrated configuration.
@@ -60,21 +63,12 @@ type out struct {
 	maxOpen  *int
 	maxNew   *int
 	base     string
-}
-
-type settings struct {
-	updateTypes     []string
-	ignore          *bool
-	allowedVersions string
-	minAge          string
-	group           string
-	separateMajor   *bool
-	labels          []string
-}
-
-func (s settings) zero() bool {
-	return s.updateTypes == nil && s.ignore == nil && s.allowedVersions == "" && s.minAge == "" &&
-		s.group == "" && s.separateMajor == nil && s.labels == nil
+	// top-level settings with one value for the whole config
+	timezone          string
+	dashEnabled       *bool
+	dashTitle         string
+	rebaseWhen        string
+	platformAutomerge *bool
 }
 
 type rule struct {
@@ -89,16 +83,23 @@ type rule struct {
 
 type converter struct {
 	out
+	opts                  Options
 	unmapped, notes, kept []Item
+	automergeAt           *Item // the last top-level automerge: true
 }
 
 // Convert maps the Renovate files (presets first, as Load returns them) to
 // a bosun configuration.
 func Convert(files []File, opts Options) (*Result, error) {
-	c := &converter{}
+	if err := CheckOrg(opts.Org); err != nil {
+		return nil, err
+	}
+	c := &converter{opts: opts}
 	for _, f := range files {
+		c.presets(f)
 		c.top(f)
 	}
+	c.platformDefault()
 	var b strings.Builder
 	c.write(&b)
 	snippet, err := Snippet(opts.OCICharts, opts.Scanned)
@@ -118,13 +119,12 @@ func (c *converter) note(f File, line int, key, format string, args ...any) {
 
 // notCharts are top-level keys that do not concern Helm chart versions.
 var notCharts = []string{
-	"description", "lockFileMaintenance", "suppressNotifications", "dependencyDashboard",
-	"dependencyDashboardTitle", "dependencyDashboardApproval", "onboarding", "semanticCommits", "semanticCommitType",
+	"description", "lockFileMaintenance", "suppressNotifications", "onboarding", "semanticCommits", "semanticCommitType",
 	"semanticCommitScope", "commitMessagePrefix", "commitMessageAction", "commitMessageTopic", "commitMessageExtra",
 	"commitMessageSuffix", "prBodyTemplate", "prFooter", "github-actions", "pre-commit", "helm-values", "helmv3",
-	"dockerfile", "docker-compose", "customManagers", "regexManagers", "customDatasources", "rebaseWhen",
-	"platformAutomerge", "configMigration", "vulnerabilityAlerts", "osvVulnerabilityAlerts", "gitAuthor",
-	"recreateWhen", "branchPrefix", "assignees", "reviewers", "enabledManagers", "kubernetes", "argocd", "terraform",
+	"dockerfile", "docker-compose", "customManagers", "regexManagers", "customDatasources",
+	"configMigration", "vulnerabilityAlerts", "osvVulnerabilityAlerts", "gitAuthor",
+	"recreateWhen", "branchPrefix", "enabledManagers", "kubernetes", "argocd", "terraform",
 	"mise", "npm", "gomod", "pip_requirements", "ansible", "ansible-galaxy", "nix",
 }
 
@@ -174,17 +174,22 @@ func (c *converter) top(f File) {
 			} else {
 				c.miss(f, m.Line, m.Key, "bosun targets one base branch per run")
 			}
-		case "enabled", "allowedVersions", "minimumReleaseAge", "separateMajorMinor", "groupName":
+		case "enabled", "allowedVersions", "minimumReleaseAge", "separateMajorMinor", "groupName", "automerge",
+			"automergeType", "automergeStrategy", "ignoreTests", "schedule", "dependencyDashboardApproval",
+			"separateMinorPatch", "separateMultipleMajor", "reviewers", "assignees":
 			r := &rule{}
 			c.setting(f, m, &r.settings, "")
 			mergeSettings(&c.defaults, r.settings)
+		case "automergeSchedule":
+			c.miss(f, m.Line, m.Key, "%s", unsupported[m.Key])
 		case "flux":
 			c.note(f, m.Line, m.Key, "bosun finds Flux objects in every YAML file: managerFilePatterns is not needed")
 		case "hostRules", "registryAliases":
 			c.miss(f, m.Line, m.Key, "bosun reads registry credentials from the Docker config and the token; set registries[].mirror for aliases")
-		case "timezone", "schedule", "automerge", "automergeType", "automergeSchedule":
-			c.miss(f, m.Line, m.Key, "bosun has no %s setting: run its workflow on the schedule you want", m.Key)
 		default:
+			if c.topLifecycle(f, m) {
+				continue
+			}
 			if slices.Contains(notCharts, m.Key) {
 				c.kept = append(c.kept, Item{File: f.Name, Line: m.Line, Key: m.Key, Reason: "not about Helm charts"})
 			} else {
@@ -200,30 +205,6 @@ func intValue(v *Value) *int {
 	}
 	n := int(v.Num)
 	return &n
-}
-
-func mergeSettings(dst *settings, s settings) {
-	if s.updateTypes != nil {
-		dst.updateTypes = s.updateTypes
-	}
-	if s.ignore != nil {
-		dst.ignore = s.ignore
-	}
-	if s.allowedVersions != "" {
-		dst.allowedVersions = s.allowedVersions
-	}
-	if s.minAge != "" {
-		dst.minAge = s.minAge
-	}
-	if s.group != "" {
-		dst.group = s.group
-	}
-	if s.separateMajor != nil {
-		dst.separateMajor = s.separateMajor
-	}
-	if s.labels != nil {
-		dst.labels = s.labels
-	}
 }
 
 // chartManagers are the Renovate managers that extract Helm chart versions
@@ -352,13 +333,9 @@ func lineOf(from string) int {
 }
 
 var unsupported = map[string]string{
-	"automerge":          "bosun has no automerge setting",
-	"automergeType":      "bosun has no automerge setting",
-	"automergeStrategy":  "bosun has no automerge setting",
-	"platformAutomerge":  "bosun has no automerge setting",
-	"ignoreTests":        "bosun has no automerge setting",
-	"schedule":           "bosun has no schedule setting: run its workflow on the schedule you want",
-	"automergeSchedule":  "bosun has no schedule setting",
+	"automergeSchedule":  "bosun merges whenever the checks pass: it has no separate automerge schedule",
+	"timezone":           "bosun reads every schedule in the one top-level timezone",
+	"rebaseWhen":         "bosun sets rebaseWhen for every pull request (pullRequests.rebaseWhen)",
 	"minimumGroupSize":   "bosun opens a group's pull request for any number of updates",
 	"group":              "bosun's commit and title come from pullRequests.titleTemplate",
 	"prConcurrentLimit":  "bosun limits open pull requests only globally (pullRequests.maxOpen)",
@@ -437,6 +414,9 @@ func (c *converter) setting(f File, m Member, s *settings, rule string) {
 		}
 		return
 	default:
+		if c.lifecycle(f, m, s, key) {
+			return
+		}
 		if reason, ok := unsupported[m.Key]; ok {
 			c.miss(f, m.Line, key, "%s", reason)
 		} else {

@@ -73,6 +73,9 @@ func Load(root, name string) (files []File, notes []Item, err error) {
 					continue
 				}
 				local, ok := localPreset(root, it.Str)
+				if !ok && builtinPreset(it.Str) {
+					continue
+				}
 				if !ok {
 					notes = append(notes, Item{File: name, Line: it.Line, Key: "extends",
 						Reason: fmt.Sprintf("preset %q is not a file in this repository: its rules were not read", it.Str)})

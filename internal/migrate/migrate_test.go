@@ -80,3 +80,115 @@ func TestConvert_EveryKey(t *testing.T) {
 	}
 	golden.Assert(t, filepath.Join("testdata", "every-key.golden"), append(append(res.Config, '\n'), report.String()...))
 }
+
+// TestConvert_Lifecycle maps automerge, schedule, timezone, dashboard,
+// approval, reviewers and rebase settings; a team reviewer needs the
+// organisation, a schedule entry without an exact cron equivalent leaves
+// that schedule out.
+func TestConvert_Lifecycle(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join("testdata", "lifecycle")
+	files, notes, err := Load(dir, "renovate.json5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(notes) != 0 {
+		t.Errorf("the :timezone preset is mapped, not noted: %v", notes)
+	}
+	for _, org := range []string{"", "acme"} {
+		res, err := Convert(files, Options{Org: org})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := config.Parse("bosun.yaml", res.Config)
+		if err != nil {
+			t.Fatalf("bosun's loader rejects the migrated config: %v\n%s", err, res.Config)
+		}
+		if cfg.Timezone != "Europe/Berlin" || cfg.PullRequests.RebaseWhen != config.RebaseBehindBase ||
+			cfg.Dashboard.Enabled == nil || *cfg.Dashboard.Enabled || cfg.Dashboard.Title != "Renovate Dashboard" {
+			t.Errorf("top level: timezone %q, rebaseWhen %q, dashboard %+v", cfg.Timezone, cfg.PullRequests.RebaseWhen, cfg.Dashboard)
+		}
+		if r := cfg.Rules[0]; r.Schedule == nil || len(r.Schedule) != 0 {
+			t.Errorf("\"at any time\" = an empty schedule that overrides the default one, got %#v", r.Schedule)
+		}
+		var report strings.Builder
+		if err := res.WriteReport(&report, ""); err != nil {
+			t.Fatal(err)
+		}
+		name := "lifecycle.golden"
+		if org != "" {
+			name = "lifecycle-org.golden"
+		}
+		golden.Assert(t, filepath.Join("testdata", name), append(append(res.Config, '\n'), report.String()...))
+	}
+}
+
+// TestScheduleEntry: cron passes when bosun reads it as Renovate does;
+// later.js text becomes cron only where the window is exactly whole hours.
+func TestScheduleEntry(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"* 22-23,0-5 * * *":           "* 22-23,0-5 * * *",
+		"*  0-3 *   * 1":              "* 0-3 * * 1",
+		"* * ? * 0,6":                 "* * ? * 0,6",
+		"before 4am":                  "* 0-3 * * *",
+		"before 1am":                  "* 0 * * *",
+		"after 10pm":                  "* 22-23 * * *",
+		"after 11pm":                  "* 23 * * *",
+		"before 12pm":                 "* 0-11 * * *",
+		"after 12pm":                  "* 12-23 * * *",
+		"Before 6am on Monday":        "* 0-5 * * 1",
+		"before 5:00am every weekday": "* 0-4 * * 1-5",
+		"every weekend":               "* * * * 0,6",
+		"on sunday":                   "* * * * 0",
+		"at any time":                 "",
+		// refused: not exact, or read differently
+		"0 3 * * *":                 "!",
+		"* * 1-7 * 1":               "!",
+		"* * * * 7":                 "!",
+		"* * L * *":                 "!",
+		"before 12am":               "!",
+		"after 12am":                "!",
+		"before 13pm":               "!",
+		"after 10:30pm":             "!",
+		"after 10pm and before 5am": "!",
+		"before 3am on the first day of the month": "!",
+		"on mondays":  "!",
+		"every month": "!",
+		"":            "!",
+	} {
+		cron, anyTime, reason := scheduleEntry(in)
+		got := cron
+		if reason != "" {
+			got = "!"
+		}
+		if anyTime != (in == "at any time") || got != want {
+			t.Errorf("scheduleEntry(%q) = %q, %v, %q; want %q", in, cron, anyTime, reason, want)
+		}
+	}
+}
+
+// TestConvert_PlatformAutomerge: Renovate's platformAutomerge (on unless
+// false) becomes defaults.automergeType only when a migrated rule
+// automerges; an explicit value is written as it is.
+func TestConvert_PlatformAutomerge(t *testing.T) {
+	t.Parallel()
+	for src, want := range map[string]string{
+		`{packageRules: [{matchDatasources: ["helm"], automerge: true}]}`:                                                     `automergeType: "platform"`,
+		`{platformAutomerge: false, packageRules: [{matchDatasources: ["helm"], automerge: true}]}`:                           `automergeType: "pr"`,
+		`{packageRules: [{matchDatasources: ["helm"], automerge: true, matchCurrentVersion: "1.0"}]}`:                         ``,
+		`{packageRules: [{matchManagers: ["github-actions"], automerge: true}, {matchDatasources: ["helm"], labels: ["x"]}]}`: ``,
+	} {
+		v, err := ParseJSON5([]byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Convert([]File{{Name: "renovate.json5", Root: v}}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(string(res.Config), "automergeType"); got != (want != "") || !strings.Contains(string(res.Config), want) {
+			t.Errorf("%s:\n%s\nwant %q", src, res.Config, want)
+		}
+	}
+}

@@ -52,7 +52,7 @@ func (c *converter) write(b *strings.Builder) {
 			line(l)
 		}
 	}
-	if c.prLabels != nil || c.maxOpen != nil || c.maxNew != nil || c.base != "" {
+	if c.prLabels != nil || c.maxOpen != nil || c.maxNew != nil || c.base != "" || c.rebaseWhen != "" {
 		b.WriteString("pullRequests:\n")
 		if c.maxOpen != nil {
 			fmt.Fprintf(b, "  maxOpen: %d\n", *c.maxOpen)
@@ -65,6 +65,21 @@ func (c *converter) write(b *strings.Builder) {
 		}
 		if c.prLabels != nil {
 			b.WriteString("  labels: " + flow(c.prLabels) + "\n")
+		}
+		if c.rebaseWhen != "" {
+			b.WriteString("  rebaseWhen: " + quote(c.rebaseWhen) + "\n")
+		}
+	}
+	if c.timezone != "" {
+		b.WriteString("timezone: " + quote(c.timezone) + "\n")
+	}
+	if c.dashEnabled != nil || c.dashTitle != "" {
+		b.WriteString("dashboard:\n")
+		if c.dashEnabled != nil {
+			fmt.Fprintf(b, "  enabled: %t\n", *c.dashEnabled)
+		}
+		if c.dashTitle != "" {
+			b.WriteString("  title: " + quote(c.dashTitle) + "\n")
 		}
 	}
 }
@@ -90,6 +105,36 @@ func (s settings) write(b *strings.Builder, indent string) {
 	}
 	if s.labels != nil {
 		b.WriteString(indent + "labels: " + flow(s.labels) + "\n")
+	}
+	s.lifecycleSettings.write(b, indent)
+}
+
+func (l lifecycleSettings) write(b *strings.Builder, indent string) {
+	for _, kv := range []struct {
+		k string
+		v *bool
+	}{{"separateMinorPatch", l.separateMinorPatch}, {"separateMultipleMajor", l.separateMultipleMajor}, {"automerge", l.automerge}} {
+		if kv.v != nil {
+			fmt.Fprintf(b, "%s%s: %t\n", indent, kv.k, *kv.v)
+		}
+	}
+	if l.automergeStrategy != "" {
+		b.WriteString(indent + "automergeStrategy: " + quote(l.automergeStrategy) + "\n")
+	}
+	if l.automergeType != "" {
+		b.WriteString(indent + "automergeType: " + quote(l.automergeType) + "\n")
+	}
+	if l.schedule != nil {
+		b.WriteString(indent + "schedule: " + flow(l.schedule) + "\n")
+	}
+	if l.dashboardApproval != nil {
+		fmt.Fprintf(b, "%sdashboardApproval: %t\n", indent, *l.dashboardApproval)
+	}
+	if l.reviewers != nil {
+		b.WriteString(indent + "reviewers: " + flow(l.reviewers) + "\n")
+	}
+	if l.assignees != nil {
+		b.WriteString(indent + "assignees: " + flow(l.assignees) + "\n")
 	}
 }
 
