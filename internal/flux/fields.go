@@ -46,6 +46,9 @@ func (s *scanner) version(o *object, n, parent *yaml.Node) value {
 	if n == nil {
 		return v
 	}
+	if o.inst != nil {
+		return s.renderedVersion(o, n, parent)
+	}
 	v.present = true
 	d := o.doc
 	var err error

@@ -8,7 +8,9 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/manifest"
+	"github.com/bosunhq/bosun/internal/render"
 )
 
 // doc is one YAML document.
@@ -17,7 +19,7 @@ type doc struct {
 	index   int
 	root    *yaml.Node
 	sops    bool
-	aliased map[*yaml.Node]bool // anchored nodes some alias points at; built on first use
+	aliased map[[2]int]bool // positions of anchored nodes some alias points at; built on first use
 }
 
 func (d *doc) isAliased(n *yaml.Node) bool {
@@ -25,11 +27,11 @@ func (d *doc) isAliased(n *yaml.Node) bool {
 		return false
 	}
 	if d.aliased == nil {
-		d.aliased = map[*yaml.Node]bool{}
+		d.aliased = map[[2]int]bool{}
 		var walk func(*yaml.Node)
 		walk = func(n *yaml.Node) {
 			if n.Kind == yaml.AliasNode && n.Alias != nil {
-				d.aliased[n.Alias] = true
+				d.aliased[[2]int{n.Alias.Line, n.Alias.Column}] = true
 				return
 			}
 			for _, c := range n.Content {
@@ -38,7 +40,7 @@ func (d *doc) isAliased(n *yaml.Node) bool {
 		}
 		walk(d.root)
 	}
-	return d.aliased[n]
+	return d.aliased[[2]int{n.Line, n.Column}]
 }
 
 // object is a recognised Flux object.
@@ -53,6 +55,24 @@ type object struct {
 	namespaces []string
 	clusters   []string
 	ks         *fluxKS
+	// inst is the rendered copy node belongs to (the ResourceSet's for a
+	// nested object), nil for an object no root Flux Kustomization reaches.
+	inst *render.Object
+	// placement is the cluster and namespace of a rendered object.
+	placement *chart.Placement
+	// noNS says why Flux fails to apply a rendered object (no namespace).
+	noNS string
+	// tmpl is the spec.resourcesTemplate scalar a nested object was
+	// rendered from (nil when written as YAML).
+	tmpl *yaml.Node
+}
+
+// vars are the variables substituted in a rendered object.
+func (o *object) vars() *render.Vars {
+	if o.inst == nil {
+		return nil
+	}
+	return o.inst.Vars
 }
 
 func (o *object) file() string { return o.doc.file.Path }
@@ -99,6 +119,11 @@ type scanner struct {
 	fileDirect map[string]bool // file reached by a KS build without a kustomization listing it
 	ks         []*fluxKS
 	owners     map[string][]*fluxKS
+	rend       *rendering
+	docs       map[docKey]*doc
+	// tmplSrc maps nodes rendered from a ResourceSet template to the input
+	// value (and its parent) they were copied from.
+	tmplSrc map[*yaml.Node][2]*yaml.Node
 }
 
 func newScanner(repo *manifest.Repo, log *slog.Logger) *scanner {
@@ -110,6 +135,8 @@ func newScanner(repo *manifest.Repo, log *slog.Logger) *scanner {
 		fileKusts:  map[string][]*kust{},
 		fileDirect: map[string]bool{},
 		owners:     map[string][]*fluxKS{},
+		docs:       map[docKey]*doc{},
+		tmplSrc:    map[*yaml.Node][2]*yaml.Node{},
 	}
 	for _, f := range repo.Files {
 		s.files[f.Path] = f
@@ -141,12 +168,20 @@ func (s *scanner) collect() {
 				continue
 			}
 			dd := &doc{file: f, index: d.Index, root: d.Root, sops: field(d.Root, "sops") != nil}
-			s.addObject(dd, d.Root, nil, 0)
+			s.docs[docKey{f.Path, d.Index}] = dd
+			insts := s.rend.instances(f.Path, d.Root)
+			if len(insts) == 0 || str(field(d.Root, "kind")) == "Kustomization" {
+				s.addObject(dd, d.Root, nil, 0, nil)
+				continue
+			}
+			for _, in := range insts {
+				s.addObject(dd, in.Node, nil, 0, in)
+			}
 		}
 	}
 }
 
-func (s *scanner) addObject(d *doc, m *yaml.Node, parent *object, depth int) {
+func (s *scanner) addObject(d *doc, m *yaml.Node, parent *object, depth int, inst *render.Object) {
 	m = deref(m)
 	if m == nil || m.Kind != yaml.MappingNode {
 		return
@@ -162,7 +197,7 @@ func (s *scanner) addObject(d *doc, m *yaml.Node, parent *object, depth int) {
 		return
 	}
 	o := &object{
-		doc: d, node: m, group: group, kind: kind, parent: parent,
+		doc: d, node: m, group: group, kind: kind, parent: parent, inst: inst,
 		name:      str(at(m, "metadata", "name")),
 		namespace: str(at(m, "metadata", "namespace")),
 	}
@@ -174,9 +209,10 @@ func (s *scanner) addObject(d *doc, m *yaml.Node, parent *object, depth int) {
 		}
 		if res := deref(at(m, "spec", "resources")); res != nil && res.Kind == yaml.SequenceNode {
 			for _, item := range res.Content {
-				s.addObject(d, item, o, depth+1)
+				s.addObject(d, item, o, depth+1, inst)
 			}
 		}
+		s.addTemplates(o, depth)
 	case "Kustomization":
 		ks := &fluxKS{obj: o, targetNS: str(at(m, "spec", "targetNamespace"))}
 		if sub := deref(at(m, "spec", "postBuild", "substitute")); sub != nil && sub.Kind == yaml.MappingNode {

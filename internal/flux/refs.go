@@ -13,15 +13,22 @@ import (
 func (s *scanner) refs() []chart.Ref {
 	links := s.newLinkIndex()
 	var refs []chart.Ref
+	var from []origKey // the object each Ref was written in
+	add := func(o *object, rs ...chart.Ref) {
+		refs = append(refs, rs...)
+		for range rs {
+			from = append(from, origKey{o.file(), o.doc.root.Line, o.doc.root.Column})
+		}
+	}
 	held := map[*object][]int{} // OCIRepository/HelmChart → indexes of its Refs
 	for _, o := range s.objects {
 		switch o.kind {
 		case "OCIRepository":
-			refs = append(refs, s.ociRef(o))
+			add(o, s.ociRef(o))
 			held[o] = append(held[o], len(refs)-1)
 		case "HelmChart":
 			for _, r := range s.helmChartRefs(o, links) {
-				refs = append(refs, r)
+				add(o, r)
 				held[o] = append(held[o], len(refs)-1)
 			}
 		}
@@ -32,17 +39,18 @@ func (s *scanner) refs() []chart.Ref {
 		}
 		if at(o.node, "spec", "chartRef") != nil {
 			if r, ok := s.chartRef(o, links, held, refs); ok {
-				refs = append(refs, r)
+				add(o, r)
 			}
 			continue
 		}
 		if at(o.node, "spec", "chart") != nil {
-			refs = append(refs, s.chartSpecRefs(o, links)...)
+			add(o, s.chartSpecRefs(o, links)...)
 		}
 	}
 	for _, k := range s.kusts {
 		refs = append(refs, s.helmChartsRefs(k)...)
 	}
+	refs = mergeRendered(refs, from)
 	sortRefs(refs)
 	return refs
 }
@@ -63,7 +71,21 @@ func sortRefs(refs []chart.Ref) {
 }
 
 func (s *scanner) base(o *object, kind, name string) chart.Ref {
-	return chart.Ref{Kind: kind, Name: name, Namespaces: nonNil(o.namespaces), Scope: s.scope(o.file())}
+	r := chart.Ref{Kind: kind, Name: name, Namespaces: nonNil(o.namespaces), Scope: s.scope(o.file())}
+	if o.placement != nil {
+		r.Clusters = []chart.Placement{*o.placement}
+	}
+	return r
+}
+
+// objSkip is the skip every Ref of an object starts with: sops when its
+// document is SOPS-encrypted, no-namespace when Flux fails to apply it.
+func objSkip(o *object) skip {
+	sk := docSkip(o.doc)
+	if o.noNS != "" {
+		sk.add(rankNoNamespace, chart.SkipNoNamespace, o.noNS)
+	}
+	return sk
 }
 
 func nonNil(s []string) []string {

@@ -15,6 +15,7 @@ const (
 	rankLocal
 	rankUnsupported
 	rankUnknown
+	rankNoNamespace
 	rankSourceVar
 	rankAlias
 	rankVersionVar

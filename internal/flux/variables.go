@@ -49,6 +49,9 @@ func (s *scanner) resolveVar(o *object, raw string) resolved {
 
 // text reads a name or URL used for linking, resolving ${VAR}.
 func (s *scanner) text(o *object, n *yaml.Node) (string, skip) {
+	if o.inst != nil {
+		return s.renderedText(o, n)
+	}
 	var sk skip
 	v := str(n)
 	if strings.Contains(v, "${") {

@@ -36,6 +36,71 @@ type builder struct {
 	stack    []string
 	// touched, when set, collects every file a build reads.
 	touched map[string]bool
+	// steps, when set, collects what the build did to each object.
+	steps map[*kustomize.Resource][]Step
+}
+
+// Step is one thing a build did to an object: a kustomization that
+// included it, or a transformation that set its namespace.
+type Step struct {
+	What string `json:"what"`
+	File string `json:"file,omitempty"`
+	Line int    `json:"line,omitempty"`
+}
+
+func (s Step) String() string {
+	switch {
+	case s.File == "":
+		return s.What
+	case s.Line > 0:
+		return fmt.Sprintf("%s (%s:%d)", s.What, s.File, s.Line)
+	}
+	return fmt.Sprintf("%s (%s)", s.What, s.File)
+}
+
+func (b *builder) step(acc []*kustomize.Resource, st Step) {
+	if b.steps == nil {
+		return
+	}
+	for _, r := range acc {
+		b.steps[r] = append(b.steps[r], st)
+	}
+}
+
+// nsWatch records, for each object whose namespace a transformation
+// changes, a step naming it.
+type nsWatch struct {
+	b      *builder
+	acc    []*kustomize.Resource
+	before []string
+}
+
+func (b *builder) watchNS(acc []*kustomize.Resource) *nsWatch {
+	w := &nsWatch{b: b, acc: acc}
+	w.reset()
+	return w
+}
+
+func (w *nsWatch) reset() {
+	w.before = w.before[:0]
+	for _, r := range w.acc {
+		w.before = append(w.before, r.Namespace())
+	}
+}
+
+// done records what for the objects whose namespace changed since the
+// last call, with the file and line of the new value.
+func (w *nsWatch) done(what string, origins kustomize.Origins) {
+	if w.b.steps == nil {
+		return
+	}
+	for i, r := range w.acc {
+		if ns := r.Namespace(); ns != w.before[i] {
+			n := kustomize.Get(r.Node, "metadata", "namespace")
+			w.b.steps[r] = append(w.b.steps[r], Step{What: what + " sets namespace " + ns, File: origins.FileOf(n, r), Line: n.Line})
+		}
+	}
+	w.reset()
 }
 
 func (b *builder) problem(file string, line int, format string, args ...any) {
@@ -50,6 +115,7 @@ type fluxExtra struct {
 	patches    []kustomize.Patch
 	components []string // repository paths
 	file       string   // the Kustomization's file, for problems
+	name       string   // "Kustomization namespace/name"
 }
 
 // build runs the kustomize build of dir.
@@ -74,6 +140,7 @@ func (b *builder) build(dir string, extra *fluxExtra) []*kustomize.Resource {
 	k := b.kustRoot(kf)
 	var acc []*kustomize.Resource
 	b.assemble(dir, kf, k, &acc, extra)
+	b.step(acc, Step{What: "kustomize build of " + dir, File: kf})
 	b.transform(dir, kf, k, acc, extra)
 	return acc
 }
@@ -112,6 +179,7 @@ func (b *builder) generated(dir string, extra *fluxExtra) []*kustomize.Resource 
 		b.touch(p)
 		acc = append(acc, b.t.objects(p)...)
 	}
+	b.step(acc, Step{What: "the kustomization Flux generates for " + dir})
 	if extra != nil {
 		for _, c := range extra.components {
 			b.component(c, extra.file, &acc)
@@ -189,7 +257,9 @@ func (b *builder) component(dir, from string, acc *[]*kustomize.Resource) {
 	}
 	b.touch(kf)
 	k := b.kustRoot(kf)
+	n := len(*acc)
 	b.assemble(dir, kf, k, acc, nil)
+	b.step((*acc)[n:], Step{What: "component " + dir, File: kf})
 	b.transform(dir, kf, k, *acc, nil)
 }
 
@@ -204,30 +274,37 @@ func (b *builder) transform(dir, kf string, k *yaml.Node, acc []*kustomize.Resou
 		if data, err := load(p); err == nil {
 			patches = append(patches, kustomize.Patch{File: join(dir, p), Text: data})
 		} else {
-			patches = append(patches, kustomize.Patch{Text: []byte(p)})
+			patches = append(patches, kustomize.Patch{Text: []byte(p), File: kustomize.InlineOrigin(kf)})
 		}
 	}
 	ps, err := kustomize.LoadPatches(kustomize.Get(k, "patches"), load)
 	if err != nil {
 		b.problem(kf, 0, "%v", err)
 	}
+	b.t.placePatches(ps, dir, kf)
 	patches = append(patches, ps...)
 	if extra != nil {
 		patches = append(patches, extra.patches...)
 	}
+	w := b.watchNS(acc)
 	if err := kustomize.ApplyPatches(acc, patches, b.origins); err != nil {
 		b.problem(orFile(kf, extra), 0, "%v", err)
 	}
+	w.done("patch", b.origins)
 	ns := kustomize.Get(k, "namespace")
+	what := "namespace transformer of " + kf
 	if extra != nil && extra.namespace != nil {
 		ns = extra.namespace
+		what = "spec.targetNamespace of " + extra.name
 	}
 	if ns != nil {
 		b.origins.Record(ns, orFile(kf, extra))
 	}
 	kustomize.SetNamespace(acc, ns, b.origins)
+	w.done(what, b.origins)
 	b.affix(k, acc)
 	b.json6902(dir, kf, k, acc)
+	w.done("JSON 6902 patch in "+kf, b.origins)
 	reps, err := kustomize.LoadReplacements(kustomize.Get(k, "replacements"), load)
 	if err == nil {
 		err = kustomize.ApplyReplacements(acc, reps, b.origins)
@@ -235,6 +312,7 @@ func (b *builder) transform(dir, kf string, k *yaml.Node, acc []*kustomize.Resou
 	if err != nil {
 		b.problem(kf, 0, "%v", err)
 	}
+	w.done("replacement in "+kf, b.origins)
 }
 
 func orFile(kf string, extra *fluxExtra) string {

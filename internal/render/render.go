@@ -22,6 +22,10 @@ type Object struct {
 	Chain []string
 	// Vars are the variables its Kustomization substitutes (nil: none).
 	Vars *Vars
+	// Steps say, in order, what built the object: the kustomizations and
+	// components that included it and the transformations that set its
+	// namespace, then the Flux Kustomization applying it.
+	Steps []Step
 }
 
 // Result is a rendered repository.
@@ -52,7 +56,7 @@ func key(r *kustomize.Resource) string { return r.Namespace() + "/" + r.Name() }
 // Render renders every root Flux Kustomization of the tree.
 func Render(ctx context.Context, t *Tree) *Result {
 	res := &Result{Origins: kustomize.Origins{}, Subst: map[*yaml.Node]*Substitution{}}
-	rd := &renderer{t: t, res: res}
+	rd := &renderer{t: t, res: res, steps: map[*kustomize.Resource][]Step{}}
 	roots := rd.roots()
 	for _, root := range roots {
 		p := repoPath(kustomize.GetString(root.Node, "spec", "path"))
@@ -76,10 +80,11 @@ type renderer struct {
 	raw  map[string][]*kustomize.Resource // ConfigMaps and Secrets by "Kind/name"
 	// rootDirs are the directories of every root (see rootDir).
 	rootDirs []string
+	steps    map[*kustomize.Resource][]Step
 }
 
 func (rd *renderer) builder(touched map[string]bool) *builder {
-	return &builder{t: rd.t, origins: rd.res.Origins, problems: &rd.res.Problems, touched: touched}
+	return &builder{t: rd.t, origins: rd.res.Origins, problems: &rd.res.Problems, touched: touched, steps: rd.steps}
 }
 
 // allKS returns a copy of every Flux Kustomization written in the tree.

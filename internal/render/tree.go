@@ -149,3 +149,65 @@ func (t *Tree) sourceRoot(file, p string) string {
 	}
 	return "."
 }
+
+// placePatches completes patches loaded from a kustomization (or Flux
+// Kustomization) written in file: a patch file's path is made relative to
+// the repository root, and an inline patch written as a literal block
+// scalar gets the position of its text in file.
+func (t *Tree) placePatches(ps []kustomize.Patch, dir, file string) {
+	for i := range ps {
+		p := &ps[i]
+		if p.Inline == nil {
+			if p.File != "" {
+				p.File = join(dir, p.File)
+			}
+			continue
+		}
+		p.File = file
+		p.Shift = t.blockShift(file, p.Inline)
+	}
+}
+
+// blockShift maps the text of the literal block scalar n of file onto the
+// file: its first line is the line after the indicator, indented by the
+// block's indentation. nil when n is not such a block.
+func (t *Tree) blockShift(file string, n *yaml.Node) *kustomize.Shift {
+	f, ok := t.files[file]
+	if !ok || n.Style&yaml.LiteralStyle == 0 {
+		return nil
+	}
+	off, ok := f.Offset(n.Line, n.Column)
+	if !ok {
+		return nil
+	}
+	data := f.Data
+	// The indicator line: "|", "|-" or "|+" and nothing but a comment.
+	i := off + 1
+	for i < len(data) && (data[i] == '-' || data[i] == '+') {
+		i++
+	}
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t') {
+		i++
+	}
+	if i < len(data) && data[i] != '\n' && data[i] != '\r' && data[i] != '#' {
+		return nil // an indentation indicator
+	}
+	for ; i < len(data) && data[i] != '\n'; i++ {
+	}
+	// The first non-empty content line gives the indentation.
+	for line := i + 1; line < len(data); {
+		indent := 0
+		for line+indent < len(data) && data[line+indent] == ' ' {
+			indent++
+		}
+		if j := line + indent; j < len(data) && data[j] != '\n' && data[j] != '\r' {
+			return &kustomize.Shift{Line: n.Line, Column: indent}
+		}
+		next := line + indent
+		for next < len(data) && data[next] != '\n' {
+			next++
+		}
+		line = next + 1
+	}
+	return nil
+}

@@ -1,0 +1,3 @@
+package flux
+
+func (s *scanner) addTemplates(o *object, depth int) {}
