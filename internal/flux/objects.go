@@ -20,6 +20,26 @@ type doc struct {
 	root    *yaml.Node
 	sops    bool
 	aliased map[[2]int]bool // positions of anchored nodes some alias points at; built on first use
+	scalars map[[2]int]bool // positions of the document's scalars; built on first use
+}
+
+// isScalar reports whether a scalar of the document starts at n's
+// position (a node decoded from an embedded text does not).
+func (d *doc) isScalar(n *yaml.Node) bool {
+	if d.scalars == nil {
+		d.scalars = map[[2]int]bool{}
+		var walk func(*yaml.Node)
+		walk = func(n *yaml.Node) {
+			if n.Kind == yaml.ScalarNode {
+				d.scalars[[2]int{n.Line, n.Column}] = true
+			}
+			for _, c := range n.Content {
+				walk(c)
+			}
+		}
+		walk(d.root)
+	}
+	return d.scalars[[2]int{n.Line, n.Column}]
 }
 
 func (d *doc) isAliased(n *yaml.Node) bool {
@@ -164,12 +184,18 @@ func isKustFileName(p string) bool {
 func (s *scanner) collect() {
 	for _, f := range s.repo.Files {
 		for _, d := range f.Docs {
-			if d.Root == nil || d.Root.Kind != yaml.MappingNode {
+			if d.Root == nil {
 				continue
 			}
 			dd := &doc{file: f, index: d.Index, root: d.Root, sops: field(d.Root, "sops") != nil}
 			s.docs[docKey{f.Path, d.Index}] = dd
+			if d.Root.Kind != yaml.MappingNode {
+				continue
+			}
 			insts := s.rend.instances(f.Path, d.Root)
+			if len(insts) == 0 && s.rend.res.PatchFiles[f.Path] {
+				continue // a fragment of another object
+			}
 			if len(insts) == 0 || str(field(d.Root, "kind")) == "Kustomization" {
 				s.addObject(dd, d.Root, nil, 0, nil)
 				continue

@@ -13,11 +13,11 @@ import (
 func (s *scanner) refs() []chart.Ref {
 	links := s.newLinkIndex()
 	var refs []chart.Ref
-	var from []origKey // the object each Ref was written in
+	var from []written // the object each Ref was written as
 	add := func(o *object, rs ...chart.Ref) {
 		refs = append(refs, rs...)
 		for range rs {
-			from = append(from, origKey{o.file(), o.doc.root.Line, o.doc.root.Column})
+			from = append(from, written{origKey{o.file(), o.doc.root.Line, o.doc.root.Column}, str(at(o.doc.root, "metadata", "name"))})
 		}
 	}
 	held := map[*object][]int{} // OCIRepository/HelmChart → indexes of its Refs
@@ -118,5 +118,14 @@ func (s *scanner) sources() []SourceObject {
 	slices.SortStableFunc(out, func(a, b SourceObject) int {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Name, b.Name))
 	})
-	return out
+	// One entry per object as written and name: rendered copies merge.
+	var merged []SourceObject
+	for _, o := range out {
+		if n := len(merged); n > 0 && merged[n-1].File == o.File && merged[n-1].Line == o.Line && merged[n-1].Name == o.Name && merged[n-1].URL == o.URL {
+			merged[n-1].Namespaces = sortedSet(append(merged[n-1].Namespaces, o.Namespaces...))
+			continue
+		}
+		merged = append(merged, o)
+	}
+	return merged
 }

@@ -88,6 +88,9 @@ func (s *scanner) docOf(o *object, n *yaml.Node) (d *doc, at, parent *yaml.Node,
 		return o.doc, n, nil, ""
 	}
 	if d := s.docAt(file, n.Line); d != nil {
+		if n.Kind == yaml.ScalarNode && !d.isScalar(n) {
+			return d, n, nil, fmt.Sprintf("the value is written inside an inline patch in %s:%d", file, n.Line)
+		}
 		return d, n, nil, ""
 	}
 	return o.doc, o.doc.root, nil, "the value is set by an " + file + " (not a literal block): edit it by hand"
@@ -124,7 +127,15 @@ func (s *scanner) renderedVersion(o *object, n, parent *yaml.Node) value {
 	}
 	if why != "" {
 		v.loc = s.locAt(d, at)
-		v.sk.add(rankVersionVar, chart.SkipVariable, why)
+		if d.isScalar(at) || at == o.doc.root || at == o.tmpl {
+			v.sk.add(rankVersionVar, chart.SkipVariable, why)
+		} else {
+			// The exact place, inside the block scalar of the patch.
+			v.loc.Line, v.loc.Column = at.Line, at.Column
+			v.loc.Start, _ = d.file.Offset(at.Line, at.Column)
+			v.loc.End = v.loc.Start
+			v.sk.add(rankInline, chart.SkipInlinePatch, why+": edit it by hand")
+		}
 		return v
 	}
 	var err error
@@ -263,7 +274,13 @@ func (s *scanner) renderedNamespaces(o *object) {
 // in several clusters, a component in several apps) into one Ref listing
 // every namespace and cluster; the first skip reason found is kept, so a
 // field is edited only when every rendering allows it.
-func mergeRendered(refs []chart.Ref, from []origKey) []chart.Ref {
+// written is an object as written in its file: where, and its name.
+type written struct {
+	at   origKey
+	name string
+}
+
+func mergeRendered(refs []chart.Ref, from []written) []chart.Ref {
 	type key struct {
 		from         origKey
 		kind, file   string
@@ -278,19 +295,21 @@ func mergeRendered(refs []chart.Ref, from []origKey) []chart.Ref {
 			out = append(out, r)
 			continue
 		}
-		k := key{from[i], r.Kind, r.Loc.File, r.Loc.Start, r.Loc.End, r.Field, r.Source.URL, r.Chart}
-		i, ok := at[k]
+		k := key{from[i].at, r.Kind, r.Loc.File, r.Loc.Start, r.Loc.End, r.Field, r.Source.URL, r.Chart}
+		j, ok := at[k]
 		if !ok {
 			at[k] = len(out)
 			out = append(out, r)
 			continue
 		}
-		m := &out[i]
+		m := &out[j]
 		m.Namespaces = sortedSet(append(m.Namespaces, r.Namespaces...))
 		m.Clusters = append(m.Clusters, r.Clusters...)
 		m.UsedBy = append(m.UsedBy, r.UsedBy...)
-		if r.Name < m.Name {
-			m.Name = r.Name
+		if r.Name != m.Name {
+			// Rendered under several names (a component's ${APP}-proxy):
+			// the name as written.
+			m.Name = from[i].name
 		}
 		if m.Skip == "" && r.Skip != "" {
 			m.Skip, m.SkipDetail = r.Skip, r.SkipDetail

@@ -19,6 +19,7 @@ const (
 	rankSourceVar
 	rankAlias
 	rankVersionVar
+	rankInline
 	rankBadToken
 	rankDigestOnly
 	rankRange

@@ -38,6 +38,8 @@ type builder struct {
 	touched map[string]bool
 	// steps, when set, collects what the build did to each object.
 	steps map[*kustomize.Resource][]Step
+	// patchFiles collects the files read as patches.
+	patchFiles map[string]bool
 }
 
 // Step is one thing a build did to an object: a kustomization that
@@ -287,6 +289,11 @@ func (b *builder) transform(dir, kf string, k *yaml.Node, acc []*kustomize.Resou
 		patches = append(patches, extra.patches...)
 	}
 	w := b.watchNS(acc)
+	for _, p := range patches {
+		if p.Inline == nil && p.File != "" && b.patchFiles != nil {
+			b.patchFiles[p.File] = true
+		}
+	}
 	if err := kustomize.ApplyPatches(acc, patches, b.origins); err != nil {
 		b.problem(orFile(kf, extra), 0, "%v", err)
 	}
@@ -358,6 +365,9 @@ func (b *builder) json6902(dir, kf string, k *yaml.Node, acc []*kustomize.Resour
 				continue
 			}
 			p.File, p.Text = join(dir, f), data
+			if b.patchFiles != nil {
+				b.patchFiles[p.File] = true
+			}
 		} else {
 			p.Text = []byte(kustomize.GetString(e, "patch"))
 		}

@@ -36,6 +36,9 @@ type Result struct {
 	Origins kustomize.Origins
 	// Subst records each substituted scalar.
 	Subst map[*yaml.Node]*Substitution
+	// PatchFiles are the files read as patches: fragments of other
+	// objects, not objects of their own.
+	PatchFiles map[string]bool
 	// Roots are the root Kustomizations' keys, sorted.
 	Roots    []string
 	Problems []Problem
@@ -55,7 +58,7 @@ func key(r *kustomize.Resource) string { return r.Namespace() + "/" + r.Name() }
 
 // Render renders every root Flux Kustomization of the tree.
 func Render(ctx context.Context, t *Tree) *Result {
-	res := &Result{Origins: kustomize.Origins{}, Subst: map[*yaml.Node]*Substitution{}}
+	res := &Result{Origins: kustomize.Origins{}, Subst: map[*yaml.Node]*Substitution{}, PatchFiles: map[string]bool{}}
 	rd := &renderer{t: t, res: res, steps: map[*kustomize.Resource][]Step{}}
 	roots := rd.roots()
 	for _, root := range roots {
@@ -84,7 +87,7 @@ type renderer struct {
 }
 
 func (rd *renderer) builder(touched map[string]bool) *builder {
-	return &builder{t: rd.t, origins: rd.res.Origins, problems: &rd.res.Problems, touched: touched, steps: rd.steps}
+	return &builder{t: rd.t, origins: rd.res.Origins, problems: &rd.res.Problems, touched: touched, steps: rd.steps, patchFiles: rd.res.PatchFiles}
 }
 
 // allKS returns a copy of every Flux Kustomization written in the tree.

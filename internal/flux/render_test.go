@@ -1,0 +1,155 @@
+package flux
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/bosunhq/bosun/internal/chart"
+)
+
+func scanCase(t *testing.T, name string) *Result {
+	t.Helper()
+	res, err := Scan(context.Background(), "../../testdata/repos/"+name+"/repo", Options{NoGit: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// Three clusters render one base: namespaces come from a replacement,
+// variables from the root's substitute and the ConfigMap its patch
+// injects; a component used by two apps is one edit in both namespaces.
+func TestScan_RenderedMultiCluster(t *testing.T) {
+	t.Parallel()
+	res := scanCase(t, "multi-cluster")
+	proxy := findRef(t, res.Refs, "OCIRepository", "apps/components/proxy/ocirepository.yaml")
+	if proxy.Name != "${APP}-proxy" || proxy.Skip != "" || proxy.Version != "1.2.3" {
+		t.Errorf("proxy: %s %s skip %s (%s)", proxy.Name, proxy.Version, proxy.Skip, proxy.SkipDetail)
+	}
+	if !cmp.Equal(proxy.Namespaces, []string{"downloads", "media"}) || len(proxy.Clusters) != 6 {
+		t.Errorf("proxy: namespaces %v clusters %v", proxy.Namespaces, proxy.Clusters)
+	}
+	wantUsers := []chart.ObjectKey{{Kind: "HelmRelease", Namespace: "downloads", Name: "sonarr-proxy"}, {Kind: "HelmRelease", Namespace: "media", Name: "jellyfin-proxy"}}
+	if diff := cmp.Diff(wantUsers, proxy.UsedBy); diff != "" {
+		t.Errorf("proxy users (-want +got):\n%s", diff)
+	}
+	if n := countRefs(res.Refs, func(r chart.Ref) bool { return r.Loc.File == proxy.Loc.File }); n != 1 {
+		t.Errorf("%d refs in the component, want one edit", n)
+	}
+	sonarr := findRef(t, res.Refs, "HelmRelease", "apps/components/common/cluster-settings.yaml")
+	if sonarr.Name != "sonarr" || sonarr.Version != "2.0.0" || sonarr.Loc.Line != 7 || sonarr.Skip != "" ||
+		sonarr.Source.URL != "https://charts.example.org/sonarr" || !cmp.Equal(sonarr.Namespaces, []string{"downloads"}) {
+		t.Errorf("sonarr (version from the ConfigMap): %+v", sonarr)
+	}
+	edge := findRef(t, res.Refs, "HelmRelease", "apps/base/media/proxy/app/helmrelease.yaml")
+	if edge.Skip != chart.SkipVariable || !strings.Contains(edge.SkipDetail, "${PROXY_CHART_VERSION} comes from Secret media/cluster-secrets (SOPS-encrypted)") {
+		t.Errorf("edge-proxy (SOPS variable): %s %s", edge.Skip, edge.SkipDetail)
+	}
+	want := []chart.Placement{{Cluster: "clusters/lab", Namespace: "media"}, {Cluster: "clusters/production", Namespace: "media"}, {Cluster: "clusters/staging", Namespace: "media"}}
+	if diff := cmp.Diff(want, edge.Clusters); diff != "" {
+		t.Errorf("edge-proxy clusters (path ./apps/overlays/${CLUSTER}/...) (-want +got):\n%s", diff)
+	}
+	checkTokens(t, "../../testdata/repos/multi-cluster/repo", res.Refs)
+}
+
+// Overlays set the version of a base HelmRelease: each environment's Ref
+// takes chart and source from the base and its version and edit from the
+// patch; the patch files are not HelmReleases of their own.
+func TestScan_RenderedOverlays(t *testing.T) {
+	t.Parallel()
+	res := scanCase(t, "overlays")
+	got := map[string]string{}
+	for _, r := range res.Refs {
+		got[r.Loc.String()] = strings.Join(r.Namespaces, ",") + " " + r.Version + " " + r.Source.URL + " " + string(r.Skip)
+	}
+	want := map[string]string{
+		"apps/staging/podinfo-patch.yaml:8":      "podinfo-staging 6.5.3 https://stefanprodan.github.io/podinfo ",
+		"apps/production/podinfo-version.yaml:3": "podinfo 6.5.0 https://stefanprodan.github.io/podinfo ",
+		"clusters/production/sources.yaml:20":    " 6.4.0 https://stefanprodan.github.io/podinfo no-namespace",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("refs (-want +got):\n%s", diff)
+	}
+	checkTokens(t, "../../testdata/repos/overlays/repo", res.Refs)
+}
+
+func writeTree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for p, s := range files {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+const rootKS = `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: apps, namespace: flux-system}
+spec:
+  path: ./apps/prod
+  sourceRef: {kind: GitRepository, name: flux-system}
+`
+
+const baseHR = `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: web}
+spec:
+  chart:
+    spec:
+      chart: web
+      version: 1.0.0
+      sourceRef: {kind: HelmRepository, name: charts}
+---
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: HelmRepository
+metadata: {name: charts}
+spec: {url: https://charts.example.com}
+`
+
+// A version set by an inline patch is located exactly, inside the
+// kustomization's block scalar, and reported instead of edited: bosun
+// edits YAML scalars only.
+func TestScan_InlinePatchVersion(t *testing.T) {
+	t.Parallel()
+	dir := writeTree(t, map[string]string{
+		"clusters/prod/apps.yaml": rootKS,
+		"apps/base/web/hr.yaml":   baseHR,
+		"apps/prod/kustomization.yaml": `namespace: web
+resources: [../base/web/hr.yaml]
+patches:
+  - patch: |
+      apiVersion: helm.toolkit.fluxcd.io/v2
+      kind: HelmRelease
+      metadata: {name: web}
+      spec:
+        chart:
+          spec:
+            version: 2.0.0
+`,
+	})
+	res, err := Scan(context.Background(), dir, Options{NoGit: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Refs) != 1 {
+		t.Fatalf("refs: %+v", res.Refs)
+	}
+	r := res.Refs[0]
+	if r.Version != "2.0.0" || r.Skip != chart.SkipInlinePatch || r.Loc.File != "apps/prod/kustomization.yaml" || r.Loc.Line != 11 || r.Loc.Column != 22 {
+		t.Errorf("ref: %s %s %s (%s)", r.Loc, r.Version, r.Skip, r.SkipDetail)
+	}
+	if !cmp.Equal(r.Namespaces, []string{"web"}) || r.Source.URL != "https://charts.example.com" {
+		t.Errorf("ref: %v %s", r.Namespaces, r.Source)
+	}
+}
