@@ -103,7 +103,7 @@ const (
 	SkipInvalidVersion    SkipReason = "invalid-version"    // not a version Flux would accept
 	SkipDigestOnly        SkipReason = "digest-only"        // OCIRepository pinned by digest alone: no version to compare
 	SkipNoNamespace       SkipReason = "no-namespace"       // rendered without a namespace: Flux fails to apply it
-	SkipInlinePatch       SkipReason = "inline-patch"       // version written inside an inline patch (a block scalar)
+	SkipEmbedded          SkipReason = "embedded"           // version written inside a block scalar: an inline patch, a ResourceSet template
 )
 
 // Placement is one namespace a reference lands in and the cluster that

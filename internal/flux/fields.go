@@ -1,7 +1,6 @@
 package flux
 
 import (
-	"fmt"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -46,7 +45,7 @@ func (s *scanner) version(o *object, n, parent *yaml.Node) value {
 	if n == nil {
 		return v
 	}
-	if o.inst != nil {
+	if o.inst != nil || o.tmpl != nil {
 		return s.renderedVersion(o, n, parent)
 	}
 	v.present = true
@@ -93,7 +92,7 @@ func (s *scanner) version(o *object, n, parent *yaml.Node) value {
 		}
 	}
 	if o.parent != nil && strings.Contains(v.s, "<<") {
-		v.sk.add(rankVersionVar, chart.SkipVariable, fmt.Sprintf("%q is a ResourceSet template", v.s))
+		v.sk.add(rankVersionVar, chart.SkipVariable, templateDetail(o, v.s))
 	}
 	return v
 }

@@ -146,10 +146,40 @@ patches:
 		t.Fatalf("refs: %+v", res.Refs)
 	}
 	r := res.Refs[0]
-	if r.Version != "2.0.0" || r.Skip != chart.SkipInlinePatch || r.Loc.File != "apps/prod/kustomization.yaml" || r.Loc.Line != 11 || r.Loc.Column != 22 {
+	if r.Version != "2.0.0" || r.Skip != chart.SkipEmbedded || r.Loc.File != "apps/prod/kustomization.yaml" || r.Loc.Line != 11 || r.Loc.Column != 22 {
 		t.Errorf("ref: %s %s %s (%s)", r.Loc, r.Version, r.Skip, r.SkipDetail)
 	}
 	if !cmp.Equal(r.Namespaces, []string{"web"}) || r.Source.URL != "https://charts.example.com" {
 		t.Errorf("ref: %v %s", r.Namespaces, r.Source)
 	}
+}
+
+// A ResourceSet's resourcesTemplate is rendered per input set: the chart
+// references inside are found, each version edited in its input.
+func TestScan_ResourceSetTemplate(t *testing.T) {
+	t.Parallel()
+	res := scanCase(t, "resourceset-template")
+	got := map[string]string{}
+	for _, r := range res.Refs {
+		users := ""
+		for _, u := range r.UsedBy {
+			users += " " + u.String()
+		}
+		got[r.Kind+" "+r.Name] = r.Loc.String() + " " + strings.Join(r.Namespaces, ",") + " " + r.Version + " " + string(r.Skip) + users
+	}
+	want := map[string]string{
+		"OCIRepository podinfo":    "clusters/main/apps.yaml:10 podinfo 6.5.0  HelmRelease/podinfo/podinfo",
+		"OCIRepository whoami":     "clusters/main/apps.yaml:13 tools 5.1.0  HelmRelease/tools/whoami",
+		"HelmRelease redis-team-a": "clusters/main/infra.yaml:21 infra 20.1.0 embedded",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("refs (-want +got):\n%s", diff)
+	}
+	var clean []chart.Ref
+	for _, r := range res.Refs {
+		if r.Skip == "" {
+			clean = append(clean, r)
+		}
+	}
+	checkTokens(t, "../../testdata/repos/resourceset-template/repo", clean)
 }

@@ -78,7 +78,7 @@ func (s *scanner) docOf(o *object, n *yaml.Node) (d *doc, at, parent *yaml.Node,
 		if src, ok := s.tmplSrc[n]; ok {
 			return o.doc, src[0], src[1], ""
 		}
-		return o.doc, o.tmpl, nil, fmt.Sprintf("the value is written in the template of ResourceSet %s", o.parent.name)
+		return o.doc, o.tmpl, nil, fmt.Sprintf("the value is written in the resourcesTemplate of ResourceSet %s", o.parent.name)
 	}
 	if o.inst == nil {
 		return o.doc, n, nil, ""
@@ -127,14 +127,17 @@ func (s *scanner) renderedVersion(o *object, n, parent *yaml.Node) value {
 	}
 	if why != "" {
 		v.loc = s.locAt(d, at)
-		if d.isScalar(at) || at == o.doc.root || at == o.tmpl {
+		switch {
+		case at == o.tmpl:
+			v.sk.add(rankEmbedded, chart.SkipEmbedded, why+": edit it by hand")
+		case d.isScalar(at) || at == o.doc.root:
 			v.sk.add(rankVersionVar, chart.SkipVariable, why)
-		} else {
+		default:
 			// The exact place, inside the block scalar of the patch.
 			v.loc.Line, v.loc.Column = at.Line, at.Column
 			v.loc.Start, _ = d.file.Offset(at.Line, at.Column)
 			v.loc.End = v.loc.Start
-			v.sk.add(rankInline, chart.SkipInlinePatch, why+": edit it by hand")
+			v.sk.add(rankEmbedded, chart.SkipEmbedded, why+": edit it by hand")
 		}
 		return v
 	}
@@ -158,13 +161,13 @@ func (s *scanner) renderedVersion(o *object, n, parent *yaml.Node) value {
 		v.sk.add(rankBadToken, chart.SkipInvalidVersion, "the value is a block scalar")
 		return v
 	}
-	if sub := s.rend.res.Subst[n]; sub != nil {
+	if sub := s.rend.res.Subst[n]; sub != nil && o.inst != nil {
 		s.substitutedVersion(o, sub, &v)
 	} else if strings.Contains(v.s, "${") && o.vars() == nil {
-		v.sk.add(rankVersionVar, chart.SkipVariable, fmt.Sprintf("%q: Kustomization %s substitutes no variables", v.s, o.inst.Kustomization))
+		v.sk.add(rankVersionVar, chart.SkipVariable, noVars(o, v.s))
 	}
 	if o.parent != nil && strings.Contains(v.s, "<<") {
-		v.sk.add(rankVersionVar, chart.SkipVariable, fmt.Sprintf("%q is a ResourceSet template", v.s))
+		v.sk.add(rankVersionVar, chart.SkipVariable, templateDetail(o, v.s))
 	}
 	return v
 }
@@ -240,19 +243,26 @@ func (s *scanner) unknownDetail(o *object, sub *render.Substitution) string {
 	return fmt.Sprintf("%q: %s", sub.Original, strings.Join(parts, "; "))
 }
 
+func noVars(o *object, v string) string {
+	if o.inst == nil {
+		return fmt.Sprintf("%q: no Flux Kustomization of the repository substitutes it", v)
+	}
+	return fmt.Sprintf("%q: Kustomization %s substitutes no variables", v, o.inst.Kustomization)
+}
+
 // renderedText reads a name or URL of a rendered object, as substituted.
 func (s *scanner) renderedText(o *object, n *yaml.Node) (string, skip) {
 	var sk skip
 	v := str(n)
-	if sub := s.rend.res.Subst[n]; sub != nil {
+	if sub := s.rend.res.Subst[n]; sub != nil && o.inst != nil {
 		if detail := s.unknownDetail(o, sub); detail != "" {
 			sk.add(rankSourceVar, chart.SkipVariable, detail)
 		}
 	} else if strings.Contains(v, "${") && o.vars() == nil {
-		sk.add(rankSourceVar, chart.SkipVariable, fmt.Sprintf("%q: Kustomization %s substitutes no variables", v, o.inst.Kustomization))
+		sk.add(rankSourceVar, chart.SkipVariable, noVars(o, v))
 	}
 	if o.parent != nil && strings.Contains(v, "<<") {
-		sk.add(rankSourceVar, chart.SkipVariable, fmt.Sprintf("%q is a ResourceSet template", v))
+		sk.add(rankSourceVar, chart.SkipVariable, templateDetail(o, v))
 	}
 	return v, sk
 }

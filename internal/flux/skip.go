@@ -19,7 +19,7 @@ const (
 	rankSourceVar
 	rankAlias
 	rankVersionVar
-	rankInline
+	rankEmbedded
 	rankBadToken
 	rankDigestOnly
 	rankRange
