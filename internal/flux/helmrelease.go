@@ -181,6 +181,7 @@ func (s *scanner) chartRef(o *object, links *linkIndex, held map[*object][]int, 
 	}
 	for _, t := range targets {
 		for _, i := range held[t] {
+			s.users[i] = append(s.users[i], o)
 			for _, ns := range orBlank(o.namespaces) {
 				refs[i].UsedBy = append(refs[i].UsedBy, chart.ObjectKey{Kind: "HelmRelease", Namespace: ns, Name: name})
 			}

@@ -144,6 +144,12 @@ type scanner struct {
 	// tmplSrc maps nodes rendered from a ResourceSet template to the input
 	// value (and its parent) they were copied from.
 	tmplSrc map[*yaml.Node][2]*yaml.Node
+	// refObjects are the objects each Ref was found in.
+	refObjects map[refID][]*object
+	// users are the HelmReleases whose chartRef points at a Ref (by its
+	// index before merging), and refUsers the same by Ref.
+	users    map[int][]*object
+	refUsers map[refID][]*object
 }
 
 func newScanner(repo *manifest.Repo, log *slog.Logger) *scanner {
@@ -157,6 +163,8 @@ func newScanner(repo *manifest.Repo, log *slog.Logger) *scanner {
 		owners:     map[string][]*fluxKS{},
 		docs:       map[docKey]*doc{},
 		tmplSrc:    map[*yaml.Node][2]*yaml.Node{},
+		users:      map[int][]*object{},
+		refUsers:   map[refID][]*object{},
 	}
 	for _, f := range repo.Files {
 		s.files[f.Path] = f

@@ -17,7 +17,7 @@ func (s *scanner) refs() []chart.Ref {
 	add := func(o *object, rs ...chart.Ref) {
 		refs = append(refs, rs...)
 		for range rs {
-			from = append(from, written{origKey{o.file(), o.doc.root.Line, o.doc.root.Column}, str(at(o.doc.root, "metadata", "name"))})
+			from = append(from, written{origKey{o.file(), o.doc.root.Line, o.doc.root.Column}, str(at(o.doc.root, "metadata", "name")), o})
 		}
 	}
 	held := map[*object][]int{} // OCIRepository/HelmChart → indexes of its Refs
@@ -50,9 +50,19 @@ func (s *scanner) refs() []chart.Ref {
 	for _, k := range s.kusts {
 		refs = append(refs, s.helmChartsRefs(k)...)
 	}
-	refs = mergeRendered(refs, from)
-	sortRefs(refs)
-	return refs
+	merged, groups := mergeRendered(refs, from)
+	s.refObjects = map[refID][]*object{}
+	for j, g := range groups {
+		k := refKey(merged[j])
+		for _, i := range g {
+			if i < len(from) {
+				s.refObjects[k] = append(s.refObjects[k], from[i].obj)
+			}
+			s.refUsers[k] = append(s.refUsers[k], s.users[i]...)
+		}
+	}
+	sortRefs(merged)
+	return merged
 }
 
 // sortRefs orders refs by file, offset, name, kind and source, and each

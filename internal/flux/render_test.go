@@ -10,6 +10,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/bosunhq/bosun/internal/chart"
+	"github.com/bosunhq/bosun/internal/manifest"
+	"github.com/bosunhq/bosun/internal/testutil/corpus"
 )
 
 func scanCase(t *testing.T, name string) *Result {
@@ -182,4 +184,38 @@ func TestScan_ResourceSetTemplate(t *testing.T) {
 		}
 	}
 	checkTokens(t, "../../testdata/repos/resourceset-template/repo", clean)
+}
+
+// explain works on every file of both corpus repositories: each Ref is
+// explained from the file holding its field, and every rendered path
+// starts at a root.
+func TestExplain_CorpusEveryFile(t *testing.T) {
+	t.Parallel()
+	for _, name := range benchRepos {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			root := corpus.Repo(t, name)
+			repo, err := manifest.Load(context.Background(), root, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			x := extract(context.Background(), repo, nil, readFile(root))
+			explained := map[string]bool{}
+			for _, f := range repo.Files {
+				for _, e := range x.explainFile(f.Path, 0) {
+					explained[e.Ref.Loc.String()+" "+e.Ref.Name] = true
+					for _, p := range e.Paths {
+						if len(p.Chain) == 0 || p.Chain[0].File == "" || p.Namespace == "" {
+							t.Errorf("%s: %s %s: path %+v", f.Path, e.Ref.Kind, e.Ref.Name, p)
+						}
+					}
+				}
+			}
+			for _, r := range x.result.Refs {
+				if !explained[r.Loc.String()+" "+r.Name] {
+					t.Errorf("%s %s: not explained", r.Loc, r.Name)
+				}
+			}
+		})
+	}
 }

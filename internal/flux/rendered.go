@@ -288,9 +288,12 @@ func (s *scanner) renderedNamespaces(o *object) {
 type written struct {
 	at   origKey
 	name string
+	obj  *object
 }
 
-func mergeRendered(refs []chart.Ref, from []written) []chart.Ref {
+// mergeRendered also returns, per merged Ref, the indexes of the Refs it
+// merges.
+func mergeRendered(refs []chart.Ref, from []written) ([]chart.Ref, [][]int) {
 	type key struct {
 		from         origKey
 		kind, file   string
@@ -300,9 +303,11 @@ func mergeRendered(refs []chart.Ref, from []written) []chart.Ref {
 	}
 	at := map[key]int{}
 	var out []chart.Ref
+	var groups [][]int
 	for i, r := range refs {
 		if len(r.Clusters) == 0 || i >= len(from) {
 			out = append(out, r)
+			groups = append(groups, []int{i})
 			continue
 		}
 		k := key{from[i].at, r.Kind, r.Loc.File, r.Loc.Start, r.Loc.End, r.Field, r.Source.URL, r.Chart}
@@ -310,8 +315,10 @@ func mergeRendered(refs []chart.Ref, from []written) []chart.Ref {
 		if !ok {
 			at[k] = len(out)
 			out = append(out, r)
+			groups = append(groups, []int{i})
 			continue
 		}
+		groups[j] = append(groups[j], i)
 		m := &out[j]
 		m.Namespaces = sortedSet(append(m.Namespaces, r.Namespaces...))
 		m.Clusters = append(m.Clusters, r.Clusters...)
@@ -331,7 +338,7 @@ func mergeRendered(refs []chart.Ref, from []written) []chart.Ref {
 	for i := range out {
 		out[i].Clusters = sortPlacements(out[i].Clusters)
 	}
-	return out
+	return out, groups
 }
 
 func sortPlacements(ps []chart.Placement) []chart.Placement {

@@ -74,8 +74,11 @@ func (b *builder) step(acc []*kustomize.Resource, st Step) {
 type nsWatch struct {
 	b      *builder
 	acc    []*kustomize.Resource
-	before []string
+	before [][2]string // metadata.namespace, spec.targetNamespace
 }
+
+// watched are the fields whose changes nsWatch records.
+var watched = [2][]string{{"metadata", "namespace"}, {"spec", "targetNamespace"}}
 
 func (b *builder) watchNS(acc []*kustomize.Resource) *nsWatch {
 	w := &nsWatch{b: b, acc: acc}
@@ -86,7 +89,7 @@ func (b *builder) watchNS(acc []*kustomize.Resource) *nsWatch {
 func (w *nsWatch) reset() {
 	w.before = w.before[:0]
 	for _, r := range w.acc {
-		w.before = append(w.before, r.Namespace())
+		w.before = append(w.before, [2]string{kustomize.GetString(r.Node, watched[0]...), kustomize.GetString(r.Node, watched[1]...)})
 	}
 }
 
@@ -97,9 +100,16 @@ func (w *nsWatch) done(what string, origins kustomize.Origins) {
 		return
 	}
 	for i, r := range w.acc {
-		if ns := r.Namespace(); ns != w.before[i] {
-			n := kustomize.Get(r.Node, "metadata", "namespace")
-			w.b.steps[r] = append(w.b.steps[r], Step{What: what + " sets namespace " + ns, File: origins.FileOf(n, r), Line: n.Line})
+		for j, f := range watched {
+			n := kustomize.Get(r.Node, f...)
+			if n == nil || n.Value == w.before[i][j] {
+				continue
+			}
+			name := "namespace"
+			if j == 1 {
+				name = "spec.targetNamespace"
+			}
+			w.b.steps[r] = append(w.b.steps[r], Step{What: what + " sets " + name + " " + n.Value, File: origins.FileOf(n, r), Line: n.Line})
 		}
 	}
 	w.reset()
@@ -304,8 +314,9 @@ func (b *builder) transform(dir, kf string, k *yaml.Node, acc []*kustomize.Resou
 		ns = extra.namespace
 		what = "spec.targetNamespace of " + extra.name
 	}
-	if ns != nil {
-		b.origins.Record(ns, orFile(kf, extra))
+	if ns != nil && (extra == nil || extra.namespace == nil) {
+		// targetNamespace keeps the origin renderKS gave it.
+		b.origins.Record(ns, kf)
 	}
 	kustomize.SetNamespace(acc, ns, b.origins)
 	w.done(what, b.origins)
