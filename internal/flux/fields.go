@@ -45,7 +45,7 @@ func (s *scanner) version(o *object, n, parent *yaml.Node) value {
 	if n == nil {
 		return v
 	}
-	if o.inst != nil || o.tmpl != nil {
+	if _, copied := s.tmplSrc[n]; copied || o.inst != nil || o.tmpl != nil {
 		return s.renderedVersion(o, n, parent)
 	}
 	v.present = true

@@ -241,11 +241,7 @@ func (s *scanner) addObject(d *doc, m *yaml.Node, parent *object, depth int, ins
 		if depth >= 4 {
 			return
 		}
-		if res := deref(at(m, "spec", "resources")); res != nil && res.Kind == yaml.SequenceNode {
-			for _, item := range res.Content {
-				s.addObject(d, item, o, depth+1, inst)
-			}
-		}
+		s.addItems(o, deref(at(m, "spec", "resources")), depth)
 		s.addTemplates(o, depth)
 	case "Kustomization":
 		ks := &fluxKS{obj: o, targetNS: str(at(m, "spec", "targetNamespace"))}

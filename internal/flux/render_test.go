@@ -170,9 +170,10 @@ func TestScan_ResourceSetTemplate(t *testing.T) {
 		got[r.Kind+" "+r.Name] = r.Loc.String() + " " + strings.Join(r.Namespaces, ",") + " " + r.Version + " " + string(r.Skip) + users
 	}
 	want := map[string]string{
-		"OCIRepository podinfo":    "clusters/main/apps.yaml:10 podinfo 6.5.0  HelmRelease/podinfo/podinfo",
-		"OCIRepository whoami":     "clusters/main/apps.yaml:13 tools 5.1.0  HelmRelease/tools/whoami",
-		"HelmRelease redis-team-a": "clusters/main/infra.yaml:21 infra 20.1.0 embedded",
+		"OCIRepository podinfo":      "clusters/main/apps.yaml:10 podinfo 6.5.0  HelmRelease/podinfo/podinfo",
+		"OCIRepository whoami":       "clusters/main/apps.yaml:13 tools 5.1.0  HelmRelease/tools/whoami",
+		"HelmRelease redis-team-a":   "clusters/main/infra.yaml:45 infra 20.1.0 embedded",
+		"OCIRepository cache-team-a": "clusters/main/infra.yaml:9 infra 1.4.0  HelmRelease/infra/cache-team-a",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("refs (-want +got):\n%s", diff)
@@ -217,5 +218,36 @@ func TestExplain_CorpusEveryFile(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Templates cannot read the environment: a ResourceSet using env renders
+// nothing, and the value never reaches a Ref.
+func TestScan_ResourceSetTemplateHostile(t *testing.T) {
+	t.Setenv("BOSUN_TEMPLATE_SECRET", "s3cr3t")
+	dir := writeTree(t, map[string]string{
+		"rs.yaml": `apiVersion: fluxcd.controlplane.io/v1
+kind: ResourceSet
+metadata: {name: rs, namespace: x}
+spec:
+  inputs: [{n: 1}]
+  resourcesTemplate: |
+    apiVersion: source.toolkit.fluxcd.io/v1
+    kind: OCIRepository
+    metadata: {name: << env "BOSUN_TEMPLATE_SECRET" >>}
+    spec: {url: oci://r/c, ref: {tag: 1.0.0}}
+    ---
+    apiVersion: source.toolkit.fluxcd.io/v1
+    kind: OCIRepository
+    metadata: {name: << until 100000000 | len >>}
+    spec: {url: oci://r/c, ref: {tag: 1.0.0}}
+`,
+	})
+	res, err := Scan(context.Background(), dir, Options{NoGit: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Refs) != 0 {
+		t.Errorf("refs: %+v", res.Refs)
 	}
 }

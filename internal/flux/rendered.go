@@ -74,10 +74,10 @@ func (s *scanner) docAt(file string, line int) *doc {
 // in a file (an inline patch that is not a literal block, a ResourceSet
 // template); d and at then locate the object instead.
 func (s *scanner) docOf(o *object, n *yaml.Node) (d *doc, at, parent *yaml.Node, why string) {
+	if src, ok := s.tmplSrc[n]; ok {
+		return o.doc, src[0], src[1], ""
+	}
 	if o.tmpl != nil {
-		if src, ok := s.tmplSrc[n]; ok {
-			return o.doc, src[0], src[1], ""
-		}
 		return o.doc, o.tmpl, nil, fmt.Sprintf("the value is written in the resourcesTemplate of ResourceSet %s", o.parent.name)
 	}
 	if o.inst == nil {

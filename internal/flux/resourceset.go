@@ -36,11 +36,7 @@ func (s *scanner) addTemplates(o *object, depth int) {
 	}
 	if steps := deref(field(spec, "steps")); steps != nil && steps.Kind == yaml.SequenceNode {
 		for _, st := range steps.Content {
-			if res := deref(field(st, "resources")); res != nil && res.Kind == yaml.SequenceNode {
-				for _, item := range res.Content {
-					s.addObject(o.doc, item, o, depth+1, o.inst)
-				}
-			}
+			s.addItems(o, deref(field(st, "resources")), depth)
 			if t := deref(field(st, "resourcesTemplate")); t != nil {
 				templates = append(templates, t)
 			}
@@ -58,6 +54,65 @@ func (s *scanner) addTemplates(o *object, depth int) {
 			s.renderTemplate(o, t, set, depth)
 		}
 	}
+}
+
+// addItems adds the objects of a resources list of ResourceSet o. With
+// static inputs (and no providers) each item is rendered once per input
+// set: its "<< >>" scalars are rendered one by one, a scalar that is
+// exactly an input is located at that input, and literal scalars keep
+// their place in the file.
+func (s *scanner) addItems(o *object, res *yaml.Node, depth int) {
+	if res == nil || res.Kind != yaml.SequenceNode {
+		return
+	}
+	spec := deref(field(o.node, "spec"))
+	inputs := deref(field(spec, "inputs"))
+	if from := deref(field(spec, "inputsFrom")); inputs == nil || from != nil && len(from.Content) > 0 {
+		for _, item := range res.Content {
+			s.addObject(o.doc, item, o, depth+1, o.inst)
+		}
+		return
+	}
+	for _, set := range inputSets(inputs) {
+		for _, item := range res.Content {
+			s.addObject(o.doc, s.renderItem(deref(item), set), o, depth+1, o.inst)
+		}
+	}
+}
+
+// renderItem copies n, rendering its template scalars with set.
+func (s *scanner) renderItem(n *yaml.Node, set *inputSet) *yaml.Node {
+	if n == nil {
+		return nil
+	}
+	c := *n
+	if n.Kind == yaml.ScalarNode && strings.Contains(n.Value, "<<") {
+		if real, err := execTemplate(n.Value, set.values); err == nil {
+			c.Value = unquote(string(real))
+			if marked, err := execTemplate(n.Value, set.marked); err == nil {
+				if i, ok := markerIndex(unquote(string(marked))); ok && i < len(set.leaves) {
+					s.tmplSrc[&c] = set.leaves[i]
+				}
+			}
+		}
+		return &c
+	}
+	c.Content = make([]*yaml.Node, len(n.Content))
+	for i, x := range n.Content {
+		c.Content[i] = s.renderItem(x, set)
+	}
+	return &c
+}
+
+// unquote reads a rendered scalar as YAML would ("<< x | quote >>").
+func unquote(v string) string {
+	var out string
+	if strings.HasPrefix(v, `"`) || strings.HasPrefix(v, "'") {
+		if err := yaml.Unmarshal([]byte(v), &out); err == nil {
+			return out
+		}
+	}
+	return v
 }
 
 // inputSet is one map of spec.inputs: its values for the template, and
@@ -182,9 +237,23 @@ func markerIndex(v string) (int, bool) {
 	return i, err == nil
 }
 
-func execTemplate(text string, inputs map[string]any) ([]byte, error) {
-	fm := sprig.TxtFuncMap()
+// templateFuncs are slim-sprig's repeatable functions: none reads the
+// environment, the clock or the network, and none builds unbounded
+// lists or strings.
+var templateFuncs = func() template.FuncMap {
+	fm := sprig.HermeticTxtFuncMap()
+	for _, name := range []string{"repeat", "seq", "until", "untilStep"} {
+		delete(fm, name)
+	}
 	fm["slugify"] = slugify
+	return fm
+}()
+
+func execTemplate(text string, inputs map[string]any) ([]byte, error) {
+	fm := make(template.FuncMap, len(templateFuncs)+1)
+	for k, v := range templateFuncs {
+		fm[k] = v
+	}
 	// "<< inputs.x >>": inputs is a niladic function whose result the
 	// template reads fields of.
 	fm["inputs"] = func() map[string]any { return inputs }
