@@ -30,7 +30,13 @@ type Patch struct {
 	// Shift, set for an inline patch whose text is a block scalar, maps
 	// the text's line 1 column 1 onto File: line += Line, column += Column.
 	Shift *Shift
+	// Docs, when set, are Text already decoded (see DecodePatch); apply
+	// never changes them.
+	Docs []*yaml.Node
 }
+
+// DecodePatch decodes a patch text once, for Patch.Docs.
+func DecodePatch(text []byte) ([]*yaml.Node, error) { return decodeAll(text) }
 
 // Shift moves the positions of nodes decoded from an embedded text.
 type Shift struct{ Line, Column int }
@@ -144,15 +150,21 @@ func ApplyPatches(res []*Resource, patches []Patch, origins Origins) error {
 }
 
 func (p Patch) apply(res []*Resource, origins Origins) error {
-	docs, err := decodeAll(p.Text)
-	if err != nil {
-		return fmt.Errorf("%s: %w", p.where(), err)
+	docs := p.Docs
+	if docs == nil {
+		var err error
+		if docs, err = decodeAll(p.Text); err != nil {
+			return fmt.Errorf("%s: %w", p.where(), err)
+		}
 	}
 	if p.Inline != nil || p.File == "" {
 		if p.Shift != nil && p.File != "" {
-			for _, d := range docs {
-				shift(d, *p.Shift)
+			shifted := make([]*yaml.Node, len(docs))
+			for i, d := range docs {
+				shifted[i] = cloneNode(d)
+				shift(shifted[i], *p.Shift)
 			}
+			docs = shifted
 		} else {
 			p.File = InlineOrigin(cmpOr(p.File, "a kustomization"))
 		}

@@ -40,6 +40,24 @@ type builder struct {
 	steps map[*kustomize.Resource][]Step
 	// patchFiles collects the files read as patches.
 	patchFiles map[string]bool
+	// decoded caches patch texts decoded, by text.
+	decoded map[string][]*yaml.Node
+}
+
+// decode fills each patch's Docs, decoding each text once per render.
+func (b *builder) decode(ps []kustomize.Patch) {
+	if b.decoded == nil {
+		return
+	}
+	for i := range ps {
+		t := string(ps[i].Text)
+		docs, ok := b.decoded[t]
+		if !ok {
+			docs, _ = kustomize.DecodePatch(ps[i].Text) // nil on error: apply reports it
+			b.decoded[t] = docs
+		}
+		ps[i].Docs = docs
+	}
 }
 
 // Step is one thing a build did to an object: a kustomization that
@@ -304,6 +322,7 @@ func (b *builder) transform(dir, kf string, k *yaml.Node, acc []*kustomize.Resou
 			b.patchFiles[p.File] = true
 		}
 	}
+	b.decode(patches)
 	if err := kustomize.ApplyPatches(acc, patches, b.origins); err != nil {
 		b.problem(orFile(kf, extra), 0, "%v", err)
 	}

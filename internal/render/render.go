@@ -59,7 +59,7 @@ func key(r *kustomize.Resource) string { return r.Namespace() + "/" + r.Name() }
 // Render renders every root Flux Kustomization of the tree.
 func Render(ctx context.Context, t *Tree) *Result {
 	res := &Result{Origins: kustomize.Origins{}, Subst: map[*yaml.Node]*Substitution{}, PatchFiles: map[string]bool{}}
-	rd := &renderer{t: t, res: res, steps: map[*kustomize.Resource][]Step{}}
+	rd := &renderer{t: t, res: res, steps: map[*kustomize.Resource][]Step{}, decoded: map[string][]*yaml.Node{}}
 	roots := rd.roots()
 	for _, root := range roots {
 		p := repoPath(kustomize.GetString(root.Node, "spec", "path"))
@@ -84,17 +84,19 @@ type renderer struct {
 	// rootDirs are the directories of every root (see rootDir).
 	rootDirs []string
 	steps    map[*kustomize.Resource][]Step
+	decoded  map[string][]*yaml.Node
 }
 
 func (rd *renderer) builder(touched map[string]bool) *builder {
-	return &builder{t: rd.t, origins: rd.res.Origins, problems: &rd.res.Problems, touched: touched, steps: rd.steps, patchFiles: rd.res.PatchFiles}
+	return &builder{t: rd.t, origins: rd.res.Origins, problems: &rd.res.Problems, touched: touched, steps: rd.steps,
+		patchFiles: rd.res.PatchFiles, decoded: rd.decoded}
 }
 
 // allKS returns a copy of every Flux Kustomization written in the tree.
 func (rd *renderer) allKS() []*kustomize.Resource {
 	var out []*kustomize.Resource
 	for _, p := range rd.t.paths {
-		for _, r := range rd.t.objects(p) {
+		for _, r := range rd.t.objectsOf(p, func(k string) bool { return k == "Kustomization" }) {
 			if isFluxKS(r) {
 				out = append(out, r)
 			}

@@ -75,7 +75,11 @@ func (t *Tree) kustFile(dir string) (string, bool) {
 
 // objects returns copies of the Kubernetes objects of file p (mapping
 // documents with a kind).
-func (t *Tree) objects(p string) []*kustomize.Resource {
+func (t *Tree) objects(p string) []*kustomize.Resource { return t.objectsOf(p, nil) }
+
+// objectsOf is objects restricted to the kinds keep accepts (nil: all);
+// the others are not copied.
+func (t *Tree) objectsOf(p string, keep func(kind string) bool) []*kustomize.Resource {
 	f, ok := t.files[p]
 	if !ok {
 		return nil
@@ -83,6 +87,9 @@ func (t *Tree) objects(p string) []*kustomize.Resource {
 	var out []*kustomize.Resource
 	for _, d := range f.Docs {
 		if d.Root == nil || d.Root.Kind != yaml.MappingNode {
+			continue
+		}
+		if keep != nil && !keep(kustomize.GetString(d.Root, "kind")) {
 			continue
 		}
 		r := kustomize.NewResource(cloneNode(d.Root))
