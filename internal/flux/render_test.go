@@ -251,3 +251,54 @@ spec:
 		t.Errorf("refs: %+v", res.Refs)
 	}
 }
+
+// A Kustomization whose source is an ExternalArtifact that an
+// ArtifactGenerator of the repository copies from the repository itself
+// is read from the copied directory: its objects get the namespace and
+// cluster Flux gives them.
+func TestScan_ExternalArtifact(t *testing.T) {
+	t.Parallel()
+	dir := writeTree(t, map[string]string{
+		"clusters/main/flux-system/gotk-sync.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: flux-system, namespace: flux-system}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: flux-system, namespace: flux-system}
+spec:
+  path: ./clusters/main
+  sourceRef: {kind: GitRepository, name: flux-system}
+`,
+		"clusters/main/web.yaml": `apiVersion: source.extensions.fluxcd.io/v1beta1
+kind: ArtifactGenerator
+metadata: {name: gen, namespace: flux-system}
+spec:
+  sources: [{alias: repo, kind: GitRepository, name: flux-system}]
+  artifacts:
+    - name: web
+      copy: [{from: "@repo/apps/web/", to: "@artifact/deploy/"}]
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: web, namespace: flux-system}
+spec:
+  path: ./deploy
+  targetNamespace: web
+  sourceRef: {kind: ExternalArtifact, name: web, namespace: flux-system}
+`,
+		"apps/web/hr.yaml": baseHR,
+	})
+	res, err := Scan(context.Background(), dir, Options{NoGit: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Refs) != 1 {
+		t.Fatalf("refs: %+v", res.Refs)
+	}
+	r := res.Refs[0]
+	want := []chart.Placement{{Cluster: "clusters/main", Namespace: "web"}}
+	if !cmp.Equal(r.Namespaces, []string{"web"}) || !cmp.Equal(r.Clusters, want) || r.Skip != "" || r.Loc.File != "apps/web/hr.yaml" {
+		t.Errorf("ref: %+v", r)
+	}
+}
