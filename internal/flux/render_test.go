@@ -302,3 +302,41 @@ spec:
 		t.Errorf("ref: %+v", r)
 	}
 }
+
+// A literal tag stays editable when the object's name depends on a
+// variable bosun cannot read: the name only matters for linking.
+func TestScan_LiteralTagUnknownName(t *testing.T) {
+	t.Parallel()
+	dir := writeTree(t, map[string]string{
+		"clusters/main/apps.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: apps, namespace: flux-system}
+spec:
+  path: ./apps
+  targetNamespace: web
+  sourceRef: {kind: GitRepository, name: flux-system}
+  postBuild:
+    substituteFrom: [{kind: Secret, name: secrets}]
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: secrets, namespace: flux-system}
+stringData: {APP: ENC[AES256_GCM,data:eA==,iv:eA==,tag:eA==,type:str]}
+sops: {version: 3.9.0}
+`,
+		"apps/oci.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
+kind: OCIRepository
+metadata: {name: "${APP}-proxy"}
+spec:
+  url: oci://ghcr.io/example/proxy
+  ref: {tag: 1.2.3}
+`,
+	})
+	res, err := Scan(context.Background(), dir, Options{NoGit: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Refs) != 1 || res.Refs[0].Skip != "" || res.Refs[0].Version != "1.2.3" || !cmp.Equal(res.Refs[0].Namespaces, []string{"web"}) {
+		t.Errorf("refs: %+v", res.Refs)
+	}
+}
