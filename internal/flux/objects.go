@@ -19,19 +19,22 @@ type doc struct {
 	index   int
 	root    *yaml.Node
 	sops    bool
-	aliased map[[2]int]bool // positions of anchored nodes some alias points at; built on first use
-	scalars map[[2]int]bool // positions of the document's scalars; built on first use
+	aliased map[[2]int]bool       // positions of anchored nodes some alias points at; built on first use
+	scalars map[[2]int]*yaml.Node // the document's scalars by position; built on first use
 }
 
 // isScalar reports whether a scalar of the document starts at n's
 // position (a node decoded from an embedded text does not).
-func (d *doc) isScalar(n *yaml.Node) bool {
+func (d *doc) isScalar(n *yaml.Node) bool { return d.scalarAt(n) != nil }
+
+// scalarAt returns the document's scalar at n's position, or nil.
+func (d *doc) scalarAt(n *yaml.Node) *yaml.Node {
 	if d.scalars == nil {
-		d.scalars = map[[2]int]bool{}
+		d.scalars = map[[2]int]*yaml.Node{}
 		var walk func(*yaml.Node)
 		walk = func(n *yaml.Node) {
 			if n.Kind == yaml.ScalarNode {
-				d.scalars[[2]int{n.Line, n.Column}] = true
+				d.scalars[[2]int{n.Line, n.Column}] = n
 			}
 			for _, c := range n.Content {
 				walk(c)

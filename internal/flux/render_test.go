@@ -340,3 +340,56 @@ spec:
 		t.Errorf("refs: %+v", res.Refs)
 	}
 }
+
+// A variable whose bytes are not its value (a Secret's base64 data, a
+// configMapGenerator literal) is resolved but not edited there.
+func TestScan_GeneratedVariableNotEdited(t *testing.T) {
+	t.Parallel()
+	dir := writeTree(t, map[string]string{
+		"clusters/main/apps.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: apps, namespace: flux-system}
+spec:
+  path: ./apps
+  targetNamespace: web
+  sourceRef: {kind: GitRepository, name: flux-system}
+  postBuild:
+    substituteFrom:
+      - {kind: Secret, name: versions}
+      - {kind: ConfigMap, name: generated}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: versions, namespace: flux-system}
+data: {WEB_VERSION: MS4wLjA=}
+`,
+		"clusters/main/flux-system/gotk-sync.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: flux-system, namespace: flux-system}
+spec:
+  path: ./clusters/main
+  sourceRef: {kind: GitRepository, name: flux-system}
+`,
+		"clusters/main/kustomization.yaml": `namespace: flux-system
+resources: [apps.yaml]
+configMapGenerator:
+  - name: generated
+    options: {disableNameSuffixHash: true}
+    literals: [OTHER_VERSION=2.0.0]
+`,
+		"apps/hr.yaml":    strings.Replace(baseHR, "version: 1.0.0", "version: ${WEB_VERSION}", 1),
+		"apps/other.yaml": strings.NewReplacer("version: 1.0.0", "version: ${OTHER_VERSION}", "name: web", "name: other").Replace(baseHR[:strings.Index(baseHR, "---")]),
+	})
+	res, err := Scan(context.Background(), dir, Options{NoGit: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res.Refs {
+		if r.Skip != chart.SkipVariable || !strings.Contains(r.SkipDetail, "is not written as such") {
+			t.Errorf("%s %s %s: skip %s (%s)", r.Loc, r.Name, r.Version, r.Skip, r.SkipDetail)
+		}
+	}
+	if len(res.Refs) != 2 {
+		t.Errorf("%d refs", len(res.Refs))
+	}
+}

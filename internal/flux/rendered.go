@@ -206,6 +206,12 @@ func (s *scanner) substitutedVersion(o *object, sub *render.Substitution, v *val
 		v.sk.add(rankVersionVar, chart.SkipVariable, fmt.Sprintf("%q: ${%s} is set by an %s", sub.Original, m[1], x.File))
 		return
 	}
+	if real := d.scalarAt(x.Node); real == nil || real.Value != x.Value {
+		// A generated value (configMapGenerator, a Secret's base64 data):
+		// its bytes are not the value.
+		v.sk.add(rankVersionVar, chart.SkipVariable, fmt.Sprintf("%q: ${%s} from %s is not written as such at %s:%d", sub.Original, m[1], x.From, x.File, x.Line))
+		return
+	}
 	v.s = resolved
 	var err error
 	if v.loc, err = s.loc(d, x.Node, x.Parent); err != nil {
