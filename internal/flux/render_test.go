@@ -393,3 +393,21 @@ configMapGenerator:
 		t.Errorf("%d refs", len(res.Refs))
 	}
 }
+
+// BenchmarkExtract measures the scan without reading files: rendering and
+// extraction over files already parsed.
+func BenchmarkExtract(b *testing.B) {
+	for _, name := range benchRepos {
+		b.Run(name, func(b *testing.B) {
+			root := corpus.Repo(b, name)
+			repo, err := manifest.Load(context.Background(), root, Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				extract(context.Background(), repo, nil, readFile(root))
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(repo.Files)), "ns/file")
+		})
+	}
+}

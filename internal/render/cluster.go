@@ -238,7 +238,7 @@ func (rd *renderer) rawObject(kind, ns, name string) *kustomize.Resource {
 	if rd.raw == nil {
 		rd.raw = map[string][]*kustomize.Resource{}
 		for _, p := range rd.t.paths {
-			for _, r := range rd.t.objectsOf(p, func(k string) bool { return k == "ConfigMap" || k == "Secret" }) {
+			for _, r := range rd.t.written(p, func(k string) bool { return k == "ConfigMap" || k == "Secret" }) {
 				if k := r.Kind(); k == "ConfigMap" || k == "Secret" {
 					rd.raw[k+"/"+r.Name()] = append(rd.raw[k+"/"+r.Name()], r)
 				}

@@ -96,7 +96,7 @@ func (rd *renderer) builder(touched map[string]bool) *builder {
 func (rd *renderer) allKS() []*kustomize.Resource {
 	var out []*kustomize.Resource
 	for _, p := range rd.t.paths {
-		for _, r := range rd.t.objectsOf(p, func(k string) bool { return k == "Kustomization" }) {
+		for _, r := range rd.t.written(p, func(k string) bool { return k == "Kustomization" }) {
 			if isFluxKS(r) {
 				out = append(out, r)
 			}
@@ -132,7 +132,9 @@ func (rd *renderer) roots() []*kustomize.Resource {
 			}
 		}
 		if root {
-			roots = append(roots, ks)
+			c := kustomize.NewResource(cloneNode(ks.Node))
+			c.File = ks.File
+			roots = append(roots, c)
 		}
 	}
 	return roots

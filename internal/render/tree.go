@@ -77,6 +77,25 @@ func (t *Tree) kustFile(dir string) (string, bool) {
 // documents with a kind).
 func (t *Tree) objects(p string) []*kustomize.Resource { return t.objectsOf(p, nil) }
 
+// written returns the objects of file p of the kinds keep accepts, as
+// written: not copies, so only to read.
+func (t *Tree) written(p string, keep func(kind string) bool) []*kustomize.Resource {
+	f, ok := t.files[p]
+	if !ok {
+		return nil
+	}
+	var out []*kustomize.Resource
+	for _, d := range f.Docs {
+		if d.Root == nil || d.Root.Kind != yaml.MappingNode || !keep(kustomize.GetString(d.Root, "kind")) {
+			continue
+		}
+		r := kustomize.NewResource(d.Root)
+		r.File = p
+		out = append(out, r)
+	}
+	return out
+}
+
 // objectsOf is objects restricted to the kinds keep accepts (nil: all);
 // the others are not copied.
 func (t *Tree) objectsOf(p string, keep func(kind string) bool) []*kustomize.Resource {
@@ -124,16 +143,43 @@ func repoPath(p string) string {
 	return p
 }
 
+// cloneNode copies the tree below n in two allocations: one for the nodes
+// and one for their Content slices, each capped at its length so that an
+// append reallocates instead of writing into a neighbour's.
 func cloneNode(n *yaml.Node) *yaml.Node {
 	if n == nil {
 		return nil
 	}
-	c := *n
-	c.Content = make([]*yaml.Node, len(n.Content))
-	for i, x := range n.Content {
-		c.Content[i] = cloneNode(x)
+	nodes, ptrs := countNodes(n)
+	c := cloner{nodes: make([]yaml.Node, nodes), ptrs: make([]*yaml.Node, ptrs)}
+	return c.copy(n)
+}
+
+func countNodes(n *yaml.Node) (nodes, ptrs int) {
+	nodes, ptrs = 1, len(n.Content)
+	for _, x := range n.Content {
+		a, b := countNodes(x)
+		nodes, ptrs = nodes+a, ptrs+b
 	}
-	return &c
+	return nodes, ptrs
+}
+
+type cloner struct {
+	nodes []yaml.Node
+	ptrs  []*yaml.Node
+}
+
+func (c *cloner) copy(n *yaml.Node) *yaml.Node {
+	x := &c.nodes[0]
+	c.nodes = c.nodes[1:]
+	*x = *n
+	k := len(n.Content)
+	x.Content = c.ptrs[:k:k]
+	c.ptrs = c.ptrs[k:]
+	for i, child := range n.Content {
+		x.Content[i] = c.copy(child)
+	}
+	return x
 }
 
 func isYAML(p string) bool {
