@@ -156,8 +156,11 @@ func writeExplainText(w io.Writer, file string, exps []flux.Explanation) error {
 func writeVars(b *strings.Builder, vars []flux.VarUse, indent string) {
 	for _, v := range vars {
 		val := strconv.Quote(v.Value)
-		if !v.Known {
+		switch {
+		case !v.Known:
 			val = "unknown"
+		case strings.HasPrefix(v.From, "Secret "):
+			val = "(a Secret's value, not shown)"
 		}
 		fmt.Fprintf(b, "%s${%s} = %s from %s", indent, v.Name, val, v.From)
 		if v.File != "" {

@@ -56,7 +56,8 @@ type Link struct {
 
 // VarUse is one postBuild variable read by a rendered object.
 type VarUse struct {
-	Name  string `json:"name"`
+	Name string `json:"name"`
+	// Value is empty for a variable from a Secret: it is never shown.
 	Value string `json:"value,omitempty"`
 	// Known is false for a value bosun cannot read (a SOPS-encrypted
 	// Secret's, a ConfigMap not in the repository).
@@ -198,6 +199,9 @@ func (s *scanner) varUses(node *yaml.Node, vars *render.Vars) []VarUse {
 				u := VarUse{Name: name}
 				if x, ok := vars.ByName[name]; ok {
 					u.Value, u.Known, u.From, u.File, u.Line = x.Value, x.Known, x.From, x.File, x.Line
+					if strings.HasPrefix(x.From, "Secret ") {
+						u.Value = ""
+					}
 				} else if vars.Missing != "" {
 					u.From = "maybe " + vars.Missing
 				} else {

@@ -392,6 +392,15 @@ configMapGenerator:
 	if len(res.Refs) != 2 {
 		t.Errorf("%d refs", len(res.Refs))
 	}
+	// explain names the Secret but never shows its value.
+	exps, err := Explain(context.Background(), dir, Options{NoGit: true}, "apps/hr.yaml", 0)
+	if err != nil || len(exps) != 1 || len(exps[0].Paths) != 1 {
+		t.Fatalf("explain: %v %+v", err, exps)
+	}
+	v := exps[0].Paths[0].Variables
+	if len(v) != 1 || v[0].Name != "WEB_VERSION" || v[0].Value != "" || !v[0].Known || v[0].From != "Secret flux-system/versions" {
+		t.Errorf("variables: %+v", v)
+	}
 }
 
 // BenchmarkExtract measures the scan without reading files: rendering and

@@ -3,6 +3,7 @@ package flux
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sort"
 	"strings"
 
@@ -26,8 +27,11 @@ type origKey struct {
 	line, col int
 }
 
-func newRendering(ctx context.Context, repo *manifest.Repo, read func(string) ([]byte, error)) *rendering {
+func newRendering(ctx context.Context, repo *manifest.Repo, read func(string) ([]byte, error), log *slog.Logger) *rendering {
 	res := render.Render(ctx, render.NewTree(repo.Files, read))
+	for _, p := range res.Problems {
+		log.Debug("render", "problem", p.String())
+	}
 	r := &rendering{res: res, byOrig: map[origKey][]*render.Object{}}
 	for _, o := range res.Objects {
 		k := origKey{o.File, o.Node.Line, o.Node.Column}

@@ -13,8 +13,12 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// maxTemplateOutput caps what one ResourceSet template may render.
-const maxTemplateOutput = 1 << 20
+// maxTemplateOutput caps what one ResourceSet template may render, and
+// maxInputSets the input sets read.
+const (
+	maxTemplateOutput = 1 << 20
+	maxInputSets      = 256
+)
 
 // addTemplates renders the resourcesTemplate of a ResourceSet, and the
 // resources and resourcesTemplate of its steps, once per static input set
@@ -128,6 +132,9 @@ func inputSets(inputs *yaml.Node) []*inputSet {
 	}
 	var out []*inputSet
 	for i, m := range inputs.Content {
+		if i >= maxInputSets {
+			break
+		}
 		m = deref(m)
 		if m == nil || m.Kind != yaml.MappingNode {
 			continue

@@ -103,7 +103,7 @@ func extract(ctx context.Context, repo *manifest.Repo, log *slog.Logger, read fu
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := newScanner(repo, log)
-	s.rend = newRendering(ctx, repo, read)
+	s.rend = newRendering(ctx, repo, read, log)
 	s.collect()
 	s.buildKustGraph()
 	s.resolveFluxKS()
