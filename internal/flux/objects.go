@@ -147,6 +147,9 @@ type scanner struct {
 	// tmplSrc maps nodes rendered from a ResourceSet template to the input
 	// value (and its parent) they were copied from.
 	tmplSrc map[*yaml.Node][2]*yaml.Node
+	// tmplLit places a scalar written literally in a ResourceSet template
+	// at its position in the file (inside the block scalar).
+	tmplLit map[*yaml.Node]*yaml.Node
 	// refObjects are the objects each Ref was found in.
 	refObjects map[refID][]*object
 	// users are the HelmReleases whose chartRef points at a Ref (by its
@@ -166,6 +169,7 @@ func newScanner(repo *manifest.Repo, log *slog.Logger) *scanner {
 		owners:     map[string][]*fluxKS{},
 		docs:       map[docKey]*doc{},
 		tmplSrc:    map[*yaml.Node][2]*yaml.Node{},
+		tmplLit:    map[*yaml.Node]*yaml.Node{},
 		users:      map[int][]*object{},
 		refUsers:   map[refID][]*object{},
 	}

@@ -172,7 +172,7 @@ func TestScan_ResourceSetTemplate(t *testing.T) {
 	want := map[string]string{
 		"OCIRepository podinfo":      "clusters/main/apps.yaml:10 podinfo 6.5.0  HelmRelease/podinfo/podinfo",
 		"OCIRepository whoami":       "clusters/main/apps.yaml:13 tools 5.1.0  HelmRelease/tools/whoami",
-		"HelmRelease redis-team-a":   "clusters/main/infra.yaml:45 infra 20.1.0 embedded",
+		"HelmRelease redis-team-a":   "clusters/main/infra.yaml:57 infra 20.1.0 embedded",
 		"OCIRepository cache-team-a": "clusters/main/infra.yaml:9 infra 1.4.0  HelmRelease/infra/cache-team-a",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -82,7 +82,11 @@ func (s *scanner) docOf(o *object, n *yaml.Node) (d *doc, at, parent *yaml.Node,
 		return o.doc, src[0], src[1], ""
 	}
 	if o.tmpl != nil {
-		return o.doc, o.tmpl, nil, fmt.Sprintf("the value is written in the resourcesTemplate of ResourceSet %s", o.parent.name)
+		at := o.tmpl
+		if p := s.tmplLit[n]; p != nil {
+			at = p
+		}
+		return o.doc, at, nil, fmt.Sprintf("the value is written in the resourcesTemplate of ResourceSet %s", o.parent.name)
 	}
 	if o.inst == nil {
 		return o.doc, n, nil, ""
@@ -134,7 +138,7 @@ func (s *scanner) renderedVersion(o *object, n, parent *yaml.Node) value {
 		switch {
 		case at == o.tmpl:
 			v.sk.add(rankEmbedded, chart.SkipEmbedded, why+": edit it by hand")
-		case d.isScalar(at) || at == o.doc.root:
+		case o.tmpl == nil && (d.isScalar(at) || at == o.doc.root):
 			v.sk.add(rankVersionVar, chart.SkipVariable, why)
 		default:
 			// The exact place, inside the block scalar of the patch.

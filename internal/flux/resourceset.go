@@ -11,6 +11,9 @@ import (
 
 	sprig "github.com/go-task/slim-sprig/v3"
 	"gopkg.in/yaml.v3"
+
+	"github.com/bosunhq/bosun/internal/manifest"
+	"github.com/bosunhq/bosun/internal/render"
 )
 
 // maxTemplateOutput caps what one ResourceSet template may render, and
@@ -205,9 +208,10 @@ func (s *scanner) renderTemplate(o *object, t *yaml.Node, set *inputSet, depth i
 		return
 	}
 	mdocs, _ := decodeDocs(marked)
+	lit := literalPlacer(o.doc.file, t, real)
 	for i, d := range docs {
 		if i < len(mdocs) {
-			s.mapMarkers(d, mdocs[i], set)
+			s.mapMarkers(d, mdocs[i], set, lit)
 		}
 		before := len(s.objects)
 		s.addObject(o.doc, d, o, depth+1, o.inst)
@@ -220,18 +224,42 @@ func (s *scanner) renderTemplate(o *object, t *yaml.Node, set *inputSet, depth i
 // mapMarkers walks a rendered document and its marker rendering together:
 // a scalar whose marker twin is exactly one input's marker was copied from
 // that input.
-func (s *scanner) mapMarkers(n, m *yaml.Node, set *inputSet) {
+func (s *scanner) mapMarkers(n, m *yaml.Node, set *inputSet, lit func(*yaml.Node) *yaml.Node) {
 	if n == nil || m == nil || n.Kind != m.Kind || len(n.Content) != len(m.Content) {
 		return
 	}
 	if n.Kind == yaml.ScalarNode {
 		if i, ok := markerIndex(m.Value); ok && i < len(set.leaves) {
 			s.tmplSrc[n] = set.leaves[i]
+		} else if p := lit(n); p != nil {
+			s.tmplLit[n] = p
 		}
 		return
 	}
 	for i := range n.Content {
-		s.mapMarkers(n.Content[i], m.Content[i], set)
+		s.mapMarkers(n.Content[i], m.Content[i], set, lit)
+	}
+}
+
+// literalPlacer locates, in the file, a scalar written literally in the
+// template t: when rendering kept every line in place (same number of
+// lines, and the scalar's line unchanged), its place in the block scalar
+// is known.
+func literalPlacer(f *manifest.File, t *yaml.Node, out []byte) func(*yaml.Node) *yaml.Node {
+	none := func(*yaml.Node) *yaml.Node { return nil }
+	sh := render.BlockShift(f, t)
+	if sh == nil {
+		return none
+	}
+	tl, ol := strings.Split(t.Value, "\n"), strings.Split(string(out), "\n")
+	if len(tl) != len(ol) {
+		return none
+	}
+	return func(n *yaml.Node) *yaml.Node {
+		if n.Line < 1 || n.Line > len(tl) || tl[n.Line-1] != ol[n.Line-1] {
+			return nil
+		}
+		return &yaml.Node{Kind: yaml.ScalarNode, Value: n.Value, Line: n.Line + sh.Line, Column: n.Column + sh.Column}
 	}
 }
 

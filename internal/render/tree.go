@@ -226,7 +226,17 @@ func (t *Tree) placePatches(ps []kustomize.Patch, dir, file string) {
 // block's indentation. nil when n is not such a block.
 func (t *Tree) blockShift(file string, n *yaml.Node) *kustomize.Shift {
 	f, ok := t.files[file]
-	if !ok || n.Style&yaml.LiteralStyle == 0 {
+	if !ok {
+		return nil
+	}
+	return BlockShift(f, n)
+}
+
+// BlockShift maps the text of the literal block scalar n of file f onto
+// f: line 1 of the text is the line after the indicator, and its columns
+// start after the block's indentation. nil when n is not such a block.
+func BlockShift(f *manifest.File, n *yaml.Node) *kustomize.Shift {
+	if n.Style&yaml.LiteralStyle == 0 {
 		return nil
 	}
 	off, ok := f.Offset(n.Line, n.Column)
