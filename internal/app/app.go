@@ -142,6 +142,7 @@ grouped pull requests.`,
 	cmd.AddCommand(
 		newVersionCmd(deps, nil),
 		newScanCmd(deps, nil),
+		newExplainCmd(deps, nil),
 		newPlanCmd(deps, nil),
 		newApplyCmd(deps, nil),
 		newRunCmd(deps, nil),

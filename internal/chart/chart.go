@@ -117,7 +117,17 @@ const (
 	SkipUnsupportedSource SkipReason = "unsupported-source" // a source kind bosun cannot query
 	SkipInvalidVersion    SkipReason = "invalid-version"    // not a version Flux would accept
 	SkipDigestOnly        SkipReason = "digest-only"        // OCIRepository pinned by digest alone: no version to compare
+	SkipNoNamespace       SkipReason = "no-namespace"       // rendered without a namespace: Flux fails to apply it
+	SkipEmbedded          SkipReason = "embedded"           // version written inside a block scalar: an inline patch, a ResourceSet template
 )
+
+// Placement is one namespace a reference lands in and the cluster that
+// puts it there: the directory of the root Flux Kustomization
+// ("clusters/staging").
+type Placement struct {
+	Cluster   string `json:"cluster"`
+	Namespace string `json:"namespace,omitempty"`
+}
 
 // Ref is one version field bosun could edit, as found by the scanner.
 type Ref struct {
@@ -142,6 +152,10 @@ type Ref struct {
 	DigestLoc *Location `json:"digestLoc,omitempty"`
 	// UsedBy lists the HelmReleases whose chartRef points at this object.
 	UsedBy []ObjectKey `json:"usedBy,omitempty"`
+	// Clusters lists, sorted, each cluster and namespace the object lands
+	// in as Flux renders the repository; empty when no root Flux
+	// Kustomization of the repository reaches it.
+	Clusters []Placement `json:"clusters,omitempty"`
 	// Scope names the Flux Kustomization (namespace/name) that applies the
 	// file, "" when none does.
 	Scope string `json:"scope,omitempty"`

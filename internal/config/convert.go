@@ -41,6 +41,7 @@ func (c *Config) PolicyOptions() policy.Options {
 				Sources:     r.Match.Sources,
 				Paths:       r.Match.Paths,
 				Kinds:       r.Match.Kinds,
+				Clusters:    r.Match.Clusters,
 				UpdateTypes: types(r.Match.UpdateTypes),
 			},
 			Settings: r.Settings.policy(),

@@ -137,6 +137,7 @@ type Match struct {
 	Sources     []string `yaml:"sources,omitempty" json:"sources,omitempty"`
 	Paths       []string `yaml:"paths,omitempty" json:"paths,omitempty"`
 	Kinds       []string `yaml:"kinds,omitempty" json:"kinds,omitempty"`
+	Clusters    []string `yaml:"clusters,omitempty" json:"clusters,omitempty"`
 	UpdateTypes []string `yaml:"updateTypes,omitempty" json:"updateTypes,omitempty"`
 }
 

@@ -281,7 +281,7 @@ func (c *Config) validateMatch(path string, m Match, add adder) {
 	lists := []struct {
 		key   string
 		globs []string
-	}{{"namespaces", m.Namespaces}, {"charts", m.Charts}, {"sources", m.Sources}, {"paths", m.Paths}, {"kinds", m.Kinds}}
+	}{{"namespaces", m.Namespaces}, {"charts", m.Charts}, {"sources", m.Sources}, {"paths", m.Paths}, {"kinds", m.Kinds}, {"clusters", m.Clusters}}
 	for _, l := range lists {
 		for i, g := range l.globs {
 			if err := glob.Validate(g); err != nil {

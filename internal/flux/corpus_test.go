@@ -79,8 +79,9 @@ func TestScan_CorpusOnedr0p(t *testing.T) {
 		Kind: "OCIRepository", Name: "atuin", Namespaces: []string{"default"}, Chart: "app-template",
 		Source: chart.Source{Kind: chart.SourceOCI, URL: "oci://ghcr.io/bjw-s-labs/helm/app-template"},
 		Field:  chart.FieldTag, Version: got.Version, Loc: got.Loc,
-		UsedBy: []chart.ObjectKey{{Kind: "HelmRelease", Namespace: "default", Name: "atuin"}},
-		Scope:  "default/atuin",
+		UsedBy:   []chart.ObjectKey{{Kind: "HelmRelease", Namespace: "default", Name: "atuin"}},
+		Clusters: []chart.Placement{{Cluster: "kubernetes/flux/cluster", Namespace: "default"}},
+		Scope:    "default/atuin",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("atuin mismatch (-want +got):\n%s", diff)

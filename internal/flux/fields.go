@@ -1,7 +1,6 @@
 package flux
 
 import (
-	"fmt"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -45,6 +44,9 @@ func (s *scanner) version(o *object, n, parent *yaml.Node) value {
 	var v value
 	if n == nil {
 		return v
+	}
+	if _, copied := s.tmplSrc[n]; copied || o.inst != nil || o.tmpl != nil {
+		return s.renderedVersion(o, n, parent)
 	}
 	v.present = true
 	d := o.doc
@@ -90,7 +92,7 @@ func (s *scanner) version(o *object, n, parent *yaml.Node) value {
 		}
 	}
 	if o.parent != nil && strings.Contains(v.s, "<<") {
-		v.sk.add(rankVersionVar, chart.SkipVariable, fmt.Sprintf("%q is a ResourceSet template", v.s))
+		v.sk.add(rankVersionVar, chart.SkipVariable, templateDetail(o, v.s))
 	}
 	return v
 }

@@ -28,11 +28,13 @@ type versionSpec struct {
 // readVersionSpec reads the chart, version and sourceRef of spec, the chart
 // spec of o; sourceRef.namespace is read when withNS (HelmChart has none).
 func (s *scanner) readVersionSpec(o *object, kind string, spec *yaml.Node, withNS bool) versionSpec {
-	v := versionSpec{obj: o, kind: kind, spec: spec, skip: docSkip(o.doc)}
+	v := versionSpec{obj: o, kind: kind, spec: spec, skip: objSkip(o)}
 	var nameSk, chartSk skip
 	v.name, nameSk = s.text(o, at(o.node, "metadata", "name"))
 	v.chart, chartSk = s.text(o, field(spec, "chart"))
-	v.skip.merge(nameSk)
+	if o.inst == nil {
+		v.skip.merge(nameSk)
+	}
 	v.skip.merge(chartSk)
 	sr := deref(field(spec, "sourceRef"))
 	v.srcKind = str(field(sr, "kind"))
@@ -77,9 +79,9 @@ func (s *scanner) versionRefs(v versionSpec, links *linkIndex) []chart.Ref {
 	case ver.present:
 		r.Version, r.Loc = ver.s, ver.loc
 	case v.spec == nil:
-		r.Loc = s.locAt(o.doc, o.node)
+		r.Loc = s.whereAt(o, o.node)
 	default:
-		r.Loc = s.locAt(o.doc, v.spec)
+		r.Loc = s.whereAt(o, v.spec)
 	}
 	sk.merge(ver.sk)
 	sk.merge(classify(ver.s))
@@ -155,11 +157,11 @@ func (s *scanner) chartRef(o *object, links *linkIndex, held map[*object][]int, 
 	crSk.merge(nsSk)
 	r := s.base(o, "HelmRelease", name)
 	if nameN != nil {
-		r.Loc, _ = s.loc(o.doc, nameN, cr)
+		r.Loc = s.where(o, nameN, cr)
 	} else {
-		r.Loc = s.locAt(o.doc, cr)
+		r.Loc = s.whereAt(o, cr)
 	}
-	sk := docSkip(o.doc)
+	sk := objSkip(o)
 	sk.merge(nameSk)
 	if kind != "OCIRepository" && kind != "HelmChart" {
 		sk.add(rankUnsupported, chart.SkipUnsupportedSource, "chartRef kind "+kind)
@@ -179,6 +181,7 @@ func (s *scanner) chartRef(o *object, links *linkIndex, held map[*object][]int, 
 	}
 	for _, t := range targets {
 		for _, i := range held[t] {
+			s.users[i] = append(s.users[i], o)
 			for _, ns := range orBlank(o.namespaces) {
 				refs[i].UsedBy = append(refs[i].UsedBy, chart.ObjectKey{Kind: "HelmRelease", Namespace: ns, Name: name})
 			}

@@ -78,14 +78,25 @@ func (s *scanner) resolveNamespaces() {
 		if o.parent != nil {
 			continue
 		}
-		o.namespaces = s.namespacesFor(o.file(), o.namespace, s.kustNS(o.file()))
 		o.clusters = s.fileClusters(o.file())
+		if o.inst != nil {
+			s.renderedNamespaces(o)
+			continue
+		}
+		o.namespaces = s.namespacesFor(o.file(), o.namespace, s.kustNS(o.file()))
 	}
 	for _, o := range s.objects { // nested objects, after their ResourceSet (parents come first)
 		if o.parent == nil {
 			continue
 		}
 		o.clusters = o.parent.clusters
+		if o.parent.placement != nil {
+			pl := *o.parent.placement
+			if o.namespace != "" {
+				pl.Namespace = o.namespace
+			}
+			o.placement = &pl
+		}
 		if o.namespace != "" {
 			o.namespaces = []string{o.namespace}
 		} else {

@@ -8,7 +8,9 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/manifest"
+	"github.com/bosunhq/bosun/internal/render"
 )
 
 // doc is one YAML document.
@@ -17,7 +19,30 @@ type doc struct {
 	index   int
 	root    *yaml.Node
 	sops    bool
-	aliased map[*yaml.Node]bool // anchored nodes some alias points at; built on first use
+	aliased map[[2]int]bool       // positions of anchored nodes some alias points at; built on first use
+	scalars map[[2]int]*yaml.Node // the document's scalars by position; built on first use
+}
+
+// isScalar reports whether a scalar of the document starts at n's
+// position (a node decoded from an embedded text does not).
+func (d *doc) isScalar(n *yaml.Node) bool { return d.scalarAt(n) != nil }
+
+// scalarAt returns the document's scalar at n's position, or nil.
+func (d *doc) scalarAt(n *yaml.Node) *yaml.Node {
+	if d.scalars == nil {
+		d.scalars = map[[2]int]*yaml.Node{}
+		var walk func(*yaml.Node)
+		walk = func(n *yaml.Node) {
+			if n.Kind == yaml.ScalarNode {
+				d.scalars[[2]int{n.Line, n.Column}] = n
+			}
+			for _, c := range n.Content {
+				walk(c)
+			}
+		}
+		walk(d.root)
+	}
+	return d.scalars[[2]int{n.Line, n.Column}]
 }
 
 func (d *doc) isAliased(n *yaml.Node) bool {
@@ -25,11 +50,11 @@ func (d *doc) isAliased(n *yaml.Node) bool {
 		return false
 	}
 	if d.aliased == nil {
-		d.aliased = map[*yaml.Node]bool{}
+		d.aliased = map[[2]int]bool{}
 		var walk func(*yaml.Node)
 		walk = func(n *yaml.Node) {
 			if n.Kind == yaml.AliasNode && n.Alias != nil {
-				d.aliased[n.Alias] = true
+				d.aliased[[2]int{n.Alias.Line, n.Alias.Column}] = true
 				return
 			}
 			for _, c := range n.Content {
@@ -38,7 +63,7 @@ func (d *doc) isAliased(n *yaml.Node) bool {
 		}
 		walk(d.root)
 	}
-	return d.aliased[n]
+	return d.aliased[[2]int{n.Line, n.Column}]
 }
 
 // object is a recognised Flux object.
@@ -53,6 +78,24 @@ type object struct {
 	namespaces []string
 	clusters   []string
 	ks         *fluxKS
+	// inst is the rendered copy node belongs to (the ResourceSet's for a
+	// nested object), nil for an object no root Flux Kustomization reaches.
+	inst *render.Object
+	// placement is the cluster and namespace of a rendered object.
+	placement *chart.Placement
+	// noNS says why Flux fails to apply a rendered object (no namespace).
+	noNS string
+	// tmpl is the spec.resourcesTemplate scalar a nested object was
+	// rendered from (nil when written as YAML).
+	tmpl *yaml.Node
+}
+
+// vars are the variables substituted in a rendered object.
+func (o *object) vars() *render.Vars {
+	if o.inst == nil {
+		return nil
+	}
+	return o.inst.Vars
 }
 
 func (o *object) file() string { return o.doc.file.Path }
@@ -99,6 +142,20 @@ type scanner struct {
 	fileDirect map[string]bool // file reached by a KS build without a kustomization listing it
 	ks         []*fluxKS
 	owners     map[string][]*fluxKS
+	rend       *rendering
+	docs       map[docKey]*doc
+	// tmplSrc maps nodes rendered from a ResourceSet template to the input
+	// value (and its parent) they were copied from.
+	tmplSrc map[*yaml.Node][2]*yaml.Node
+	// tmplLit places a scalar written literally in a ResourceSet template
+	// at its position in the file (inside the block scalar).
+	tmplLit map[*yaml.Node]*yaml.Node
+	// refObjects are the objects each Ref was found in.
+	refObjects map[refID][]*object
+	// users are the HelmReleases whose chartRef points at a Ref (by its
+	// index before merging), and refUsers the same by Ref.
+	users    map[int][]*object
+	refUsers map[refID][]*object
 }
 
 func newScanner(repo *manifest.Repo, log *slog.Logger) *scanner {
@@ -110,6 +167,11 @@ func newScanner(repo *manifest.Repo, log *slog.Logger) *scanner {
 		fileKusts:  map[string][]*kust{},
 		fileDirect: map[string]bool{},
 		owners:     map[string][]*fluxKS{},
+		docs:       map[docKey]*doc{},
+		tmplSrc:    map[*yaml.Node][2]*yaml.Node{},
+		tmplLit:    map[*yaml.Node]*yaml.Node{},
+		users:      map[int][]*object{},
+		refUsers:   map[refID][]*object{},
 	}
 	for _, f := range repo.Files {
 		s.files[f.Path] = f
@@ -137,16 +199,30 @@ func isKustFileName(p string) bool {
 func (s *scanner) collect() {
 	for _, f := range s.repo.Files {
 		for _, d := range f.Docs {
-			if d.Root == nil || d.Root.Kind != yaml.MappingNode {
+			if d.Root == nil {
 				continue
 			}
 			dd := &doc{file: f, index: d.Index, root: d.Root, sops: field(d.Root, "sops") != nil}
-			s.addObject(dd, d.Root, nil, 0)
+			s.docs[docKey{f.Path, d.Index}] = dd
+			if d.Root.Kind != yaml.MappingNode {
+				continue
+			}
+			insts := s.rend.instances(f.Path, d.Root)
+			if len(insts) == 0 && s.rend.res.PatchFiles[f.Path] {
+				continue // a fragment of another object
+			}
+			if len(insts) == 0 || str(field(d.Root, "kind")) == "Kustomization" {
+				s.addObject(dd, d.Root, nil, 0, nil)
+				continue
+			}
+			for _, in := range insts {
+				s.addObject(dd, in.Node, nil, 0, in)
+			}
 		}
 	}
 }
 
-func (s *scanner) addObject(d *doc, m *yaml.Node, parent *object, depth int) {
+func (s *scanner) addObject(d *doc, m *yaml.Node, parent *object, depth int, inst *render.Object) {
 	m = deref(m)
 	if m == nil || m.Kind != yaml.MappingNode {
 		return
@@ -162,7 +238,7 @@ func (s *scanner) addObject(d *doc, m *yaml.Node, parent *object, depth int) {
 		return
 	}
 	o := &object{
-		doc: d, node: m, group: group, kind: kind, parent: parent,
+		doc: d, node: m, group: group, kind: kind, parent: parent, inst: inst,
 		name:      str(at(m, "metadata", "name")),
 		namespace: str(at(m, "metadata", "namespace")),
 	}
@@ -172,11 +248,8 @@ func (s *scanner) addObject(d *doc, m *yaml.Node, parent *object, depth int) {
 		if depth >= 4 {
 			return
 		}
-		if res := deref(at(m, "spec", "resources")); res != nil && res.Kind == yaml.SequenceNode {
-			for _, item := range res.Content {
-				s.addObject(d, item, o, depth+1)
-			}
-		}
+		s.addItems(o, deref(at(m, "spec", "resources")), depth)
+		s.addTemplates(o, depth)
 	case "Kustomization":
 		ks := &fluxKS{obj: o, targetNS: str(at(m, "spec", "targetNamespace"))}
 		if sub := deref(at(m, "spec", "postBuild", "substitute")); sub != nil && sub.Kind == yaml.MappingNode {

@@ -15,8 +15,12 @@ import (
 func (s *scanner) ociRef(o *object) chart.Ref {
 	name, nameSk := s.text(o, at(o.node, "metadata", "name"))
 	r := s.base(o, "OCIRepository", name)
-	sk := docSkip(o.doc)
-	sk.merge(nameSk)
+	sk := objSkip(o)
+	if o.inst == nil {
+		// A rendered OCIRepository's name matters only for linking: its
+		// tag stays editable even when the name cannot be resolved.
+		sk.merge(nameSk)
+	}
 	spec := deref(field(o.node, "spec"))
 	url, urlSk := s.text(o, field(spec, "url"))
 	sk.merge(urlSk)
@@ -71,7 +75,7 @@ func (s *scanner) ociRef(o *object) chart.Ref {
 		} else if spec != nil {
 			n = spec
 		}
-		r.Loc = s.locAt(o.doc, n)
+		r.Loc = s.whereAt(o, n)
 		sk.add(rankRange, chart.SkipRange, "latest")
 	}
 	finish(&r, sk)

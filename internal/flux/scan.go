@@ -3,7 +3,11 @@ package flux
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -75,17 +79,31 @@ func Scan(ctx context.Context, root string, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := Extract(repo, log)
+	res := extract(ctx, repo, log, readFile(root)).result
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	log.Info("scan", "files", res.Files, "refs", len(res.Refs), "errors", len(res.Errors))
 	return res, nil
 }
 
 // Extract finds the chart references of parsed files. log may be nil.
 func Extract(repo *manifest.Repo, log *slog.Logger) *Result {
+	return extract(context.Background(), repo, log, nil).result
+}
+
+// extraction is a Result and the scanner that made it.
+type extraction struct {
+	result *Result
+	s      *scanner
+}
+
+func extract(ctx context.Context, repo *manifest.Repo, log *slog.Logger, read func(string) ([]byte, error)) extraction {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := newScanner(repo, log)
+	s.rend = newRendering(ctx, repo, read, log)
 	s.collect()
 	s.buildKustGraph()
 	s.resolveFluxKS()
@@ -118,9 +136,33 @@ func Extract(repo *manifest.Repo, log *slog.Logger) *Result {
 		}
 		return a.Doc - b.Doc
 	})
-	return res
+	return extraction{result: res, s: s}
 }
 
 func looksSOPS(b []byte) bool {
 	return bytes.Contains(b, []byte("ENC[AES256_GCM,")) || bytes.Contains(b, []byte("\nsops:"))
+}
+
+// maxReadSize caps a non-YAML file a kustomize generator reads.
+const maxReadSize = 1 << 20
+
+// readFile reads the files kustomize generators name, below root only.
+func readFile(root string) func(string) ([]byte, error) {
+	return func(p string) ([]byte, error) {
+		r, err := os.OpenRoot(root)
+		if err != nil {
+			return nil, err
+		}
+		defer r.Close()
+		f, err := r.Open(filepath.FromSlash(p))
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		b, err := io.ReadAll(io.LimitReader(f, maxReadSize+1))
+		if err == nil && len(b) > maxReadSize {
+			err = fmt.Errorf("%s: larger than %d bytes", p, maxReadSize)
+		}
+		return b, err
+	}
 }

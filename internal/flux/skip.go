@@ -15,9 +15,11 @@ const (
 	rankLocal
 	rankUnsupported
 	rankUnknown
+	rankNoNamespace
 	rankSourceVar
 	rankAlias
 	rankVersionVar
+	rankEmbedded
 	rankBadToken
 	rankDigestOnly
 	rankRange

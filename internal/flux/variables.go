@@ -49,6 +49,9 @@ func (s *scanner) resolveVar(o *object, raw string) resolved {
 
 // text reads a name or URL used for linking, resolving ${VAR}.
 func (s *scanner) text(o *object, n *yaml.Node) (string, skip) {
+	if o.inst != nil || o.tmpl != nil {
+		return s.renderedText(o, n)
+	}
 	var sk skip
 	v := str(n)
 	if strings.Contains(v, "${") {
@@ -60,7 +63,7 @@ func (s *scanner) text(o *object, n *yaml.Node) (string, skip) {
 		v = r.value
 	}
 	if o.parent != nil && strings.Contains(v, "<<") {
-		sk.add(rankSourceVar, chart.SkipVariable, fmt.Sprintf("%q is a ResourceSet template", v))
+		sk.add(rankSourceVar, chart.SkipVariable, templateDetail(o, v))
 	}
 	return v, sk
 }

@@ -16,12 +16,34 @@ import (
 // patch, from a file or inline, applied to the objects its target selects
 // or, without a target, to the object a strategic-merge patch names.
 type Patch struct {
-	// File is where the patch text came from ("" when inline), for
-	// Origins.
+	// File is where the patch text came from, for Origins: the patch file,
+	// or for an inline patch the file holding it. "" records nothing, and
+	// the patched nodes then count as written in the patched object's file.
 	File   string
 	Text   []byte
 	Target *Selector
+	// Inline is the scalar holding an inline patch's text (nil for a
+	// file). Its nodes get file positions only when Shift says where the
+	// text starts in File; otherwise File is replaced by a name that is no
+	// file, so nothing edits them.
+	Inline *yaml.Node
+	// Shift, set for an inline patch whose text is a block scalar, maps
+	// the text's line 1 column 1 onto File: line += Line, column += Column.
+	Shift *Shift
+	// Docs, when set, are Text already decoded (see DecodePatch); apply
+	// never changes them.
+	Docs []*yaml.Node
 }
+
+// DecodePatch decodes a patch text once, for Patch.Docs.
+func DecodePatch(text []byte) ([]*yaml.Node, error) { return decodeAll(text) }
+
+// Shift moves the positions of nodes decoded from an embedded text.
+type Shift struct{ Line, Column int }
+
+// InlineOrigin names the origin of nodes from an inline patch that have
+// no position in a file: it is not a file path.
+func InlineOrigin(file string) string { return "inline patch in " + file }
 
 // Origins maps nodes that a transformation put into an object to the file
 // they were written in. Nodes not in it come from the object's own file.
@@ -107,6 +129,7 @@ func LoadPatches(list *yaml.Node, load Loader) ([]Patch, error) {
 			p.File, p.Text = path, data
 		case inline != "":
 			p.Text = []byte(inline)
+			p.Inline = mapValue(e, "patch")
 		default:
 			return nil, fmt.Errorf("patches: line %d: must specify a patch or a path", e.Line)
 		}
@@ -127,9 +150,24 @@ func ApplyPatches(res []*Resource, patches []Patch, origins Origins) error {
 }
 
 func (p Patch) apply(res []*Resource, origins Origins) error {
-	docs, err := decodeAll(p.Text)
-	if err != nil {
-		return fmt.Errorf("%s: %w", p.where(), err)
+	docs := p.Docs
+	if docs == nil {
+		var err error
+		if docs, err = decodeAll(p.Text); err != nil {
+			return fmt.Errorf("%s: %w", p.where(), err)
+		}
+	}
+	if p.Inline != nil || p.File == "" {
+		if p.Shift != nil && p.File != "" {
+			shifted := make([]*yaml.Node, len(docs))
+			for i, d := range docs {
+				shifted[i] = cloneNode(d)
+				shift(shifted[i], *p.Shift)
+			}
+			docs = shifted
+		} else {
+			p.File = InlineOrigin(cmpOr(p.File, "a kustomization"))
+		}
 	}
 	if len(docs) == 1 && docs[0].Kind == yaml.SequenceNode {
 		return p.applyJSON6902(res, docs[0], origins)
@@ -154,11 +192,32 @@ func (p Patch) apply(res []*Resource, origins Origins) error {
 	return nil
 }
 
-func (p Patch) where() string {
-	if p.File != "" {
-		return p.File
+func shift(n *yaml.Node, s Shift) {
+	if n == nil {
+		return
 	}
-	return "inline patch"
+	n.Line += s.Line
+	n.Column += s.Column
+	for _, c := range n.Content {
+		shift(c, s)
+	}
+}
+
+func (p Patch) where() string {
+	switch {
+	case strings.HasPrefix(p.File, "inline patch"):
+		return p.File
+	case p.Inline != nil || p.File == "":
+		return InlineOrigin(cmpOr(p.File, "a kustomization"))
+	}
+	return p.File
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 // targets are the objects selected by the patch's target, or, without

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // Selector picks resources. Empty fields match anything. In a replacement
@@ -90,11 +92,36 @@ func anchored(pattern, s string) (bool, error) {
 	if pattern == "" {
 		return true, nil
 	}
-	re, err := regexp.Compile("^(?:" + pattern + ")$")
+	if !strings.ContainsAny(pattern, `\.+*?()|[]{}^$`) {
+		return pattern == s, nil // a literal: no regexp to compile
+	}
+	re, err := compileAnchored(pattern)
 	if err != nil {
 		return false, fmt.Errorf("selector %q: %w", pattern, err)
 	}
 	return re.MatchString(s), nil
+}
+
+// anchoredCache holds compiled selector patterns; it stops growing at
+// maxCachedPatterns, so hostile input costs time, not memory.
+var anchoredCache sync.Map
+
+const maxCachedPatterns = 4096
+
+var cachedPatterns atomic.Int64
+
+func compileAnchored(pattern string) (*regexp.Regexp, error) {
+	if re, ok := anchoredCache.Load(pattern); ok {
+		return re.(*regexp.Regexp), nil
+	}
+	re, err := regexp.Compile("^(?:" + pattern + ")$")
+	if err != nil {
+		return nil, err
+	}
+	if cachedPatterns.Add(1) <= maxCachedPatterns {
+		anchoredCache.Store(pattern, re)
+	}
+	return re, nil
 }
 
 func (s Selector) matchMeta(r *Resource) (bool, error) {

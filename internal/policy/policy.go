@@ -97,6 +97,11 @@ type Match struct {
 	Paths []string `json:"paths,omitempty"`
 	// Kinds are globs on the kind of the object holding the field.
 	Kinds []string `json:"kinds,omitempty"`
+	// Clusters are path globs on the clusters (root Flux Kustomizations'
+	// directories, "clusters/production") the ref lands in; evaluated for
+	// one namespace, only the clusters putting it in that namespace count.
+	// A ref no root renders never matches a non-empty Clusters.
+	Clusters []string `json:"clusters,omitempty"`
 	// UpdateTypes restricts the rule to candidate updates of these types
 	// (Renovate's matchUpdateTypes). Such rules are ignored by For.
 	UpdateTypes []chart.UpdateType `json:"updateTypes,omitempty"`
@@ -180,7 +185,7 @@ func ValidUpdateType(t chart.UpdateType) bool { return slices.Contains(AllUpdate
 
 func validateMatch(m Match) []error {
 	var errs []error
-	for _, l := range [][]string{m.Namespaces, m.Charts, m.Kinds, m.Sources, m.Paths} {
+	for _, l := range [][]string{m.Namespaces, m.Charts, m.Kinds, m.Sources, m.Paths, m.Clusters} {
 		for _, g := range l {
 			if err := glob.Validate(g); err != nil {
 				errs = append(errs, err)
@@ -327,7 +332,18 @@ func (m Match) matches(ref chart.Ref, ns string, t chart.UpdateType) bool {
 	if len(m.Paths) > 0 && !anyPath(m.Paths, ref.Loc.File) {
 		return false
 	}
+	if len(m.Clusters) > 0 && !inCluster(m.Clusters, ref, ns) {
+		return false
+	}
 	return true
+}
+
+// inCluster reports whether ref lands in namespace ns ("" = any) of a
+// cluster matching one of globs.
+func inCluster(globs []string, ref chart.Ref, ns string) bool {
+	return slices.ContainsFunc(ref.Clusters, func(p chart.Placement) bool {
+		return (ns == "" || p.Namespace == ns) && anyPath(globs, p.Cluster)
+	})
 }
 
 func anyName(globs []string, s string) bool {
@@ -417,6 +433,7 @@ func cloneMatch(m Match) Match {
 		Sources:     slices.Clone(m.Sources),
 		Paths:       slices.Clone(m.Paths),
 		Kinds:       slices.Clone(m.Kinds),
+		Clusters:    slices.Clone(m.Clusters),
 		UpdateTypes: slices.Clone(m.UpdateTypes),
 	}
 }

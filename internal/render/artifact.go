@@ -79,7 +79,7 @@ func (rd *renderer) generators() []*kustomize.Resource {
 	if rd.gens == nil {
 		rd.gens = []*kustomize.Resource{}
 		for _, p := range rd.t.paths {
-			for _, r := range rd.t.objects(p) {
+			for _, r := range rd.t.written(p, func(k string) bool { return k == "ArtifactGenerator" }) {
 				if r.Kind() == "ArtifactGenerator" {
 					rd.gens = append(rd.gens, r)
 				}

@@ -36,6 +36,101 @@ type builder struct {
 	stack    []string
 	// touched, when set, collects every file a build reads.
 	touched map[string]bool
+	// steps, when set, collects what the build did to each object.
+	steps map[*kustomize.Resource][]Step
+	// patchFiles collects the files read as patches.
+	patchFiles map[string]bool
+	// decoded caches patch texts decoded, by text.
+	decoded map[string][]*yaml.Node
+}
+
+// decode fills each patch's Docs, decoding each text once per render.
+func (b *builder) decode(ps []kustomize.Patch) {
+	if b.decoded == nil {
+		return
+	}
+	for i := range ps {
+		t := string(ps[i].Text)
+		docs, ok := b.decoded[t]
+		if !ok {
+			docs, _ = kustomize.DecodePatch(ps[i].Text) // nil on error: apply reports it
+			b.decoded[t] = docs
+		}
+		ps[i].Docs = docs
+	}
+}
+
+// Step is one thing a build did to an object: a kustomization that
+// included it, or a transformation that set its namespace.
+type Step struct {
+	What string `json:"what"`
+	File string `json:"file,omitempty"`
+	Line int    `json:"line,omitempty"`
+}
+
+func (s Step) String() string {
+	switch {
+	case s.File == "":
+		return s.What
+	case s.Line > 0:
+		return fmt.Sprintf("%s (%s:%d)", s.What, s.File, s.Line)
+	}
+	return fmt.Sprintf("%s (%s)", s.What, s.File)
+}
+
+func (b *builder) step(acc []*kustomize.Resource, st Step) {
+	if b.steps == nil {
+		return
+	}
+	for _, r := range acc {
+		b.steps[r] = append(b.steps[r], st)
+	}
+}
+
+// nsWatch records, for each object whose namespace a transformation
+// changes, a step naming it.
+type nsWatch struct {
+	b      *builder
+	acc    []*kustomize.Resource
+	before [][2]string // metadata.namespace, spec.targetNamespace
+}
+
+// watched are the fields whose changes nsWatch records.
+var watched = [2][]string{{"metadata", "namespace"}, {"spec", "targetNamespace"}}
+
+func (b *builder) watchNS(acc []*kustomize.Resource) *nsWatch {
+	w := &nsWatch{b: b, acc: acc}
+	w.reset()
+	return w
+}
+
+func (w *nsWatch) reset() {
+	w.before = w.before[:0]
+	for _, r := range w.acc {
+		w.before = append(w.before, [2]string{kustomize.GetString(r.Node, watched[0]...), kustomize.GetString(r.Node, watched[1]...)})
+	}
+}
+
+// done records what for the objects whose namespace changed since the
+// last call, with the file and line of the new value.
+func (w *nsWatch) done(what string, origins kustomize.Origins) {
+	if w.b.steps == nil {
+		return
+	}
+	for i, r := range w.acc {
+		for j, f := range watched {
+			n := kustomize.Get(r.Node, f...)
+			if n == nil || n.Value == w.before[i][j] {
+				continue
+			}
+			name := "namespace"
+			if j == 1 {
+				name = "spec.targetNamespace"
+			}
+			w.b.steps[r] = append(w.b.steps[r], Step{What: what + " sets " + name + " " + n.Value, File: origins.FileOf(n, r), Line: n.Line})
+		}
+	}
+	w.reset()
 }
 
 func (b *builder) problem(file string, line int, format string, args ...any) {
@@ -50,6 +145,7 @@ type fluxExtra struct {
 	patches    []kustomize.Patch
 	components []string // repository paths
 	file       string   // the Kustomization's file, for problems
+	name       string   // "Kustomization namespace/name"
 }
 
 // build runs the kustomize build of dir.
@@ -74,6 +170,7 @@ func (b *builder) build(dir string, extra *fluxExtra) []*kustomize.Resource {
 	k := b.kustRoot(kf)
 	var acc []*kustomize.Resource
 	b.assemble(dir, kf, k, &acc, extra)
+	b.step(acc, Step{What: "kustomize build of " + dir, File: kf})
 	b.transform(dir, kf, k, acc, extra)
 	return acc
 }
@@ -112,6 +209,7 @@ func (b *builder) generated(dir string, extra *fluxExtra) []*kustomize.Resource 
 		b.touch(p)
 		acc = append(acc, b.t.objects(p)...)
 	}
+	b.step(acc, Step{What: "the kustomization Flux generates for " + dir})
 	if extra != nil {
 		for _, c := range extra.components {
 			b.component(c, extra.file, &acc)
@@ -189,7 +287,9 @@ func (b *builder) component(dir, from string, acc *[]*kustomize.Resource) {
 	}
 	b.touch(kf)
 	k := b.kustRoot(kf)
+	n := len(*acc)
 	b.assemble(dir, kf, k, acc, nil)
+	b.step((*acc)[n:], Step{What: "component " + dir, File: kf})
 	b.transform(dir, kf, k, *acc, nil)
 }
 
@@ -204,30 +304,44 @@ func (b *builder) transform(dir, kf string, k *yaml.Node, acc []*kustomize.Resou
 		if data, err := load(p); err == nil {
 			patches = append(patches, kustomize.Patch{File: join(dir, p), Text: data})
 		} else {
-			patches = append(patches, kustomize.Patch{Text: []byte(p)})
+			patches = append(patches, kustomize.Patch{Text: []byte(p), File: kustomize.InlineOrigin(kf)})
 		}
 	}
 	ps, err := kustomize.LoadPatches(kustomize.Get(k, "patches"), load)
 	if err != nil {
 		b.problem(kf, 0, "%v", err)
 	}
+	b.t.placePatches(ps, dir, kf)
 	patches = append(patches, ps...)
 	if extra != nil {
 		patches = append(patches, extra.patches...)
 	}
+	w := b.watchNS(acc)
+	for _, p := range patches {
+		if p.Inline == nil && p.File != "" && b.patchFiles != nil {
+			b.patchFiles[p.File] = true
+		}
+	}
+	b.decode(patches)
 	if err := kustomize.ApplyPatches(acc, patches, b.origins); err != nil {
 		b.problem(orFile(kf, extra), 0, "%v", err)
 	}
+	w.done("patch", b.origins)
 	ns := kustomize.Get(k, "namespace")
+	what := "namespace transformer of " + kf
 	if extra != nil && extra.namespace != nil {
 		ns = extra.namespace
+		what = "spec.targetNamespace of " + extra.name
 	}
-	if ns != nil {
-		b.origins.Record(ns, orFile(kf, extra))
+	if ns != nil && (extra == nil || extra.namespace == nil) {
+		// targetNamespace keeps the origin renderKS gave it.
+		b.origins.Record(ns, kf)
 	}
 	kustomize.SetNamespace(acc, ns, b.origins)
+	w.done(what, b.origins)
 	b.affix(k, acc)
 	b.json6902(dir, kf, k, acc)
+	w.done("JSON 6902 patch in "+kf, b.origins)
 	reps, err := kustomize.LoadReplacements(kustomize.Get(k, "replacements"), load)
 	if err == nil {
 		err = kustomize.ApplyReplacements(acc, reps, b.origins)
@@ -235,6 +349,7 @@ func (b *builder) transform(dir, kf string, k *yaml.Node, acc []*kustomize.Resou
 	if err != nil {
 		b.problem(kf, 0, "%v", err)
 	}
+	w.done("replacement in "+kf, b.origins)
 }
 
 func orFile(kf string, extra *fluxExtra) string {
@@ -280,6 +395,9 @@ func (b *builder) json6902(dir, kf string, k *yaml.Node, acc []*kustomize.Resour
 				continue
 			}
 			p.File, p.Text = join(dir, f), data
+			if b.patchFiles != nil {
+				b.patchFiles[p.File] = true
+			}
 		} else {
 			p.Text = []byte(kustomize.GetString(e, "patch"))
 		}

@@ -116,7 +116,7 @@ func (rd *renderer) renderKS(c *clusterState, ks pending) []pending {
 		rd.problemf(ks.res, at(pathNode), "Kustomization %s: spec.path %q is not in the repository", key(ks.res), p)
 		return nil
 	}
-	extra := &fluxExtra{file: ks.res.File}
+	extra := &fluxExtra{file: ks.res.File, name: "Kustomization " + key(ks.res)}
 	if ns := kustomize.Get(spec, "targetNamespace"); ns != nil && ns.Value != "" {
 		extra.namespace = ns
 		rd.res.Origins.Record(ns, rd.res.Origins.FileOf(ns, ks.res))
@@ -125,10 +125,18 @@ func (rd *renderer) renderKS(c *clusterState, ks pending) []pending {
 	if extra.patches, err = kustomize.LoadPatches(kustomize.Get(spec, "patches"), nil); err != nil {
 		rd.problemf(ks.res, at(kustomize.Get(spec, "patches")), "Kustomization %s: %v", key(ks.res), err)
 	}
+	for i := range extra.patches {
+		if p := &extra.patches[i]; p.Inline != nil {
+			p.File = rd.res.Origins.FileOf(p.Inline, ks.res)
+			p.Shift = rd.t.blockShift(p.File, p.Inline)
+		}
+	}
 	for _, comp := range kustomize.GetStrings(spec, "components") {
 		extra.components = append(extra.components, join(dir, comp))
 	}
 	objs := rd.builder(nil).build(dir, extra)
+	b := rd.builder(nil)
+	b.step(objs, Step{What: "applied by Kustomization " + key(ks.res), File: ks.res.File, Line: ks.res.Node.Line})
 	vars := rd.vars(c, ks.res)
 	var children []pending
 	for _, o := range objs {
@@ -138,7 +146,8 @@ func (rd *renderer) renderKS(c *clusterState, ks pending) []pending {
 		if o.Namespace() == "" && !kustomize.IsClusterScoped(o.Kind()) {
 			rd.problemf(o, o.Node.Line, "%s/%s namespace not specified: Kustomization %s fails to apply it", o.Kind(), o.Name(), key(ks.res))
 		}
-		rd.res.Objects = append(rd.res.Objects, &Object{Resource: o, Cluster: c.name, Kustomization: key(ks.res), Chain: ks.chain, Vars: vars})
+		rd.res.Objects = append(rd.res.Objects, &Object{Resource: o, Cluster: c.name, Kustomization: key(ks.res), Chain: ks.chain, Vars: vars, Steps: rd.steps[o]})
+		delete(rd.steps, o)
 		c.objects[o.Kind()+"/"+key(o)] = o
 		if isFluxKS(o) && !c.seen[key(o)] {
 			c.seen[key(o)] = true
@@ -177,7 +186,7 @@ func (rd *renderer) vars(c *clusterState, ks *kustomize.Resource) *Vars {
 	if sub := kustomize.Get(pb, "substitute"); sub != nil && sub.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(sub.Content); i += 2 {
 			val := sub.Content[i+1]
-			v.ByName[sub.Content[i].Value] = Var{Value: val.Value, Known: true, File: rd.res.Origins.FileOf(val, ks), Line: val.Line,
+			v.ByName[sub.Content[i].Value] = Var{Value: val.Value, Known: true, File: rd.res.Origins.FileOf(val, ks), Line: val.Line, Node: val, Parent: sub,
 				From: "postBuild.substitute of Kustomization " + key(ks)}
 		}
 	}
@@ -209,7 +218,7 @@ func (rd *renderer) varsFrom(c *clusterState, ks *kustomize.Resource, e *yaml.No
 		for i := 0; i+1 < len(m.Content); i += 2 {
 			val := m.Content[i+1]
 			x := Var{Value: val.Value, Known: !sops && val.Tag != unknownTag && !strings.HasPrefix(val.Value, "ENC["),
-				File: rd.res.Origins.FileOf(val, obj), Line: val.Line, From: what}
+				File: rd.res.Origins.FileOf(val, obj), Line: val.Line, Node: val, Parent: m, From: what}
 			if x.Known && kind == "Secret" && field == "data" {
 				dec, err := base64.StdEncoding.DecodeString(val.Value)
 				x.Value, x.Known = string(dec), err == nil
@@ -229,7 +238,7 @@ func (rd *renderer) rawObject(kind, ns, name string) *kustomize.Resource {
 	if rd.raw == nil {
 		rd.raw = map[string][]*kustomize.Resource{}
 		for _, p := range rd.t.paths {
-			for _, r := range rd.t.objects(p) {
+			for _, r := range rd.t.written(p, func(k string) bool { return k == "ConfigMap" || k == "Secret" }) {
 				if k := r.Kind(); k == "ConfigMap" || k == "Secret" {
 					rd.raw[k+"/"+r.Name()] = append(rd.raw[k+"/"+r.Name()], r)
 				}

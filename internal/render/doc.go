@@ -15,5 +15,13 @@
 // cannot be known (a variable from a SOPS-encrypted Secret, a source in
 // another repository, a remote resource) is reported, never guessed.
 //
+// Each rendered object also carries the steps that built it (the
+// kustomizations and components that included it, the transformations
+// that set its namespace or targetNamespace, the Flux Kustomization
+// applying it), and the Result names the files read as patches, which are
+// fragments of other objects. An inline patch written as a literal block
+// scalar keeps the positions of its text in the file holding it; any other
+// inline patch names no file, so nothing edits its values.
+//
 // It owns no chart semantics and no I/O beyond the Tree it is given.
 package render

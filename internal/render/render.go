@@ -22,6 +22,10 @@ type Object struct {
 	Chain []string
 	// Vars are the variables its Kustomization substitutes (nil: none).
 	Vars *Vars
+	// Steps say, in order, what built the object: the kustomizations and
+	// components that included it and the transformations that set its
+	// namespace, then the Flux Kustomization applying it.
+	Steps []Step
 }
 
 // Result is a rendered repository.
@@ -32,6 +36,9 @@ type Result struct {
 	Origins kustomize.Origins
 	// Subst records each substituted scalar.
 	Subst map[*yaml.Node]*Substitution
+	// PatchFiles are the files read as patches: fragments of other
+	// objects, not objects of their own.
+	PatchFiles map[string]bool
 	// Roots are the root Kustomizations' keys, sorted.
 	Roots    []string
 	Problems []Problem
@@ -51,8 +58,8 @@ func key(r *kustomize.Resource) string { return r.Namespace() + "/" + r.Name() }
 
 // Render renders every root Flux Kustomization of the tree.
 func Render(ctx context.Context, t *Tree) *Result {
-	res := &Result{Origins: kustomize.Origins{}, Subst: map[*yaml.Node]*Substitution{}}
-	rd := &renderer{t: t, res: res}
+	res := &Result{Origins: kustomize.Origins{}, Subst: map[*yaml.Node]*Substitution{}, PatchFiles: map[string]bool{}}
+	rd := &renderer{t: t, res: res, steps: map[*kustomize.Resource][]Step{}, decoded: map[string][]*yaml.Node{}}
 	roots := rd.roots()
 	for _, root := range roots {
 		p := repoPath(kustomize.GetString(root.Node, "spec", "path"))
@@ -76,17 +83,20 @@ type renderer struct {
 	raw  map[string][]*kustomize.Resource // ConfigMaps and Secrets by "Kind/name"
 	// rootDirs are the directories of every root (see rootDir).
 	rootDirs []string
+	steps    map[*kustomize.Resource][]Step
+	decoded  map[string][]*yaml.Node
 }
 
 func (rd *renderer) builder(touched map[string]bool) *builder {
-	return &builder{t: rd.t, origins: rd.res.Origins, problems: &rd.res.Problems, touched: touched}
+	return &builder{t: rd.t, origins: rd.res.Origins, problems: &rd.res.Problems, touched: touched, steps: rd.steps,
+		patchFiles: rd.res.PatchFiles, decoded: rd.decoded}
 }
 
 // allKS returns a copy of every Flux Kustomization written in the tree.
 func (rd *renderer) allKS() []*kustomize.Resource {
 	var out []*kustomize.Resource
 	for _, p := range rd.t.paths {
-		for _, r := range rd.t.objects(p) {
+		for _, r := range rd.t.written(p, func(k string) bool { return k == "Kustomization" }) {
 			if isFluxKS(r) {
 				out = append(out, r)
 			}
@@ -122,7 +132,9 @@ func (rd *renderer) roots() []*kustomize.Resource {
 			}
 		}
 		if root {
-			roots = append(roots, ks)
+			c := kustomize.NewResource(cloneNode(ks.Node))
+			c.File = ks.File
+			roots = append(roots, c)
 		}
 	}
 	return roots

@@ -75,7 +75,30 @@ func (t *Tree) kustFile(dir string) (string, bool) {
 
 // objects returns copies of the Kubernetes objects of file p (mapping
 // documents with a kind).
-func (t *Tree) objects(p string) []*kustomize.Resource {
+func (t *Tree) objects(p string) []*kustomize.Resource { return t.objectsOf(p, nil) }
+
+// written returns the objects of file p of the kinds keep accepts, as
+// written: not copies, so only to read.
+func (t *Tree) written(p string, keep func(kind string) bool) []*kustomize.Resource {
+	f, ok := t.files[p]
+	if !ok {
+		return nil
+	}
+	var out []*kustomize.Resource
+	for _, d := range f.Docs {
+		if d.Root == nil || d.Root.Kind != yaml.MappingNode || !keep(kustomize.GetString(d.Root, "kind")) {
+			continue
+		}
+		r := kustomize.NewResource(d.Root)
+		r.File = p
+		out = append(out, r)
+	}
+	return out
+}
+
+// objectsOf is objects restricted to the kinds keep accepts (nil: all);
+// the others are not copied.
+func (t *Tree) objectsOf(p string, keep func(kind string) bool) []*kustomize.Resource {
 	f, ok := t.files[p]
 	if !ok {
 		return nil
@@ -83,6 +106,9 @@ func (t *Tree) objects(p string) []*kustomize.Resource {
 	var out []*kustomize.Resource
 	for _, d := range f.Docs {
 		if d.Root == nil || d.Root.Kind != yaml.MappingNode {
+			continue
+		}
+		if keep != nil && !keep(kustomize.GetString(d.Root, "kind")) {
 			continue
 		}
 		r := kustomize.NewResource(cloneNode(d.Root))
@@ -117,16 +143,43 @@ func repoPath(p string) string {
 	return p
 }
 
+// cloneNode copies the tree below n in two allocations: one for the nodes
+// and one for their Content slices, each capped at its length so that an
+// append reallocates instead of writing into a neighbour's.
 func cloneNode(n *yaml.Node) *yaml.Node {
 	if n == nil {
 		return nil
 	}
-	c := *n
-	c.Content = make([]*yaml.Node, len(n.Content))
-	for i, x := range n.Content {
-		c.Content[i] = cloneNode(x)
+	nodes, ptrs := countNodes(n)
+	c := cloner{nodes: make([]yaml.Node, nodes), ptrs: make([]*yaml.Node, ptrs)}
+	return c.copy(n)
+}
+
+func countNodes(n *yaml.Node) (nodes, ptrs int) {
+	nodes, ptrs = 1, len(n.Content)
+	for _, x := range n.Content {
+		a, b := countNodes(x)
+		nodes, ptrs = nodes+a, ptrs+b
 	}
-	return &c
+	return nodes, ptrs
+}
+
+type cloner struct {
+	nodes []yaml.Node
+	ptrs  []*yaml.Node
+}
+
+func (c *cloner) copy(n *yaml.Node) *yaml.Node {
+	x := &c.nodes[0]
+	c.nodes = c.nodes[1:]
+	*x = *n
+	k := len(n.Content)
+	x.Content = c.ptrs[:k:k]
+	c.ptrs = c.ptrs[k:]
+	for i, child := range n.Content {
+		x.Content[i] = c.copy(child)
+	}
+	return x
 }
 
 func isYAML(p string) bool {
@@ -148,4 +201,76 @@ func (t *Tree) sourceRoot(file, p string) string {
 		}
 	}
 	return "."
+}
+
+// placePatches completes patches loaded from a kustomization (or Flux
+// Kustomization) written in file: a patch file's path is made relative to
+// the repository root, and an inline patch written as a literal block
+// scalar gets the position of its text in file.
+func (t *Tree) placePatches(ps []kustomize.Patch, dir, file string) {
+	for i := range ps {
+		p := &ps[i]
+		if p.Inline == nil {
+			if p.File != "" {
+				p.File = join(dir, p.File)
+			}
+			continue
+		}
+		p.File = file
+		p.Shift = t.blockShift(file, p.Inline)
+	}
+}
+
+// blockShift maps the text of the literal block scalar n of file onto the
+// file: its first line is the line after the indicator, indented by the
+// block's indentation. nil when n is not such a block.
+func (t *Tree) blockShift(file string, n *yaml.Node) *kustomize.Shift {
+	f, ok := t.files[file]
+	if !ok {
+		return nil
+	}
+	return BlockShift(f, n)
+}
+
+// BlockShift maps the text of the literal block scalar n of file f onto
+// f: line 1 of the text is the line after the indicator, and its columns
+// start after the block's indentation. nil when n is not such a block.
+func BlockShift(f *manifest.File, n *yaml.Node) *kustomize.Shift {
+	if n.Style&yaml.LiteralStyle == 0 {
+		return nil
+	}
+	off, ok := f.Offset(n.Line, n.Column)
+	if !ok {
+		return nil
+	}
+	data := f.Data
+	// The indicator line: "|", "|-" or "|+" and nothing but a comment.
+	i := off + 1
+	for i < len(data) && (data[i] == '-' || data[i] == '+') {
+		i++
+	}
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t') {
+		i++
+	}
+	if i < len(data) && data[i] != '\n' && data[i] != '\r' && data[i] != '#' {
+		return nil // an indentation indicator
+	}
+	for ; i < len(data) && data[i] != '\n'; i++ {
+	}
+	// The first non-empty content line gives the indentation.
+	for line := i + 1; line < len(data); {
+		indent := 0
+		for line+indent < len(data) && data[line+indent] == ' ' {
+			indent++
+		}
+		if j := line + indent; j < len(data) && data[j] != '\n' && data[j] != '\r' {
+			return &kustomize.Shift{Line: n.Line, Column: indent}
+		}
+		next := line + indent
+		for next < len(data) && data[next] != '\n' {
+			next++
+		}
+		line = next + 1
+	}
+	return nil
 }

@@ -18,6 +18,10 @@ type Var struct {
 	Known bool
 	File  string
 	Line  int
+	// Node is the value as rendered; its position is in File.
+	Node *yaml.Node `json:"-"`
+	// Parent is the mapping holding Node.
+	Parent *yaml.Node `json:"-"`
 	// From says which source set it: "postBuild.substitute of
 	// flux-system/apps", "ConfigMap flux-system/cluster-settings".
 	From string
