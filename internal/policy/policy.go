@@ -222,63 +222,47 @@ func (r *Rules) base() resolved {
 // apply overrides fields set in o.
 func (res *resolved) apply(o Settings, label string) {
 	set := func(field string) { res.src[field] = label }
-	if o.UpdateTypes != nil {
-		res.s.UpdateTypes = slices.Clone(o.UpdateTypes)
-		set("updateTypes")
-	}
-	if o.Ignore != nil {
-		res.s.Ignore = ptr(*o.Ignore)
-		set("ignore")
-	}
-	if o.Pin != nil {
-		res.s.Pin = ptr(*o.Pin)
-		set("pin")
-	}
-	if o.AllowedVersions != nil {
-		res.s.AllowedVersions = slices.Clone(o.AllowedVersions)
-		set("allowedVersions")
-	}
-	if o.Prerelease != nil {
-		res.s.Prerelease = ptr(*o.Prerelease)
-		set("prerelease")
-	}
-	if o.MinimumReleaseAge != nil {
-		res.s.MinimumReleaseAge = ptr(*o.MinimumReleaseAge)
-		set("minimumReleaseAge")
-	}
-	if o.ReleaseAgeUnknown != "" {
-		res.s.ReleaseAgeUnknown = o.ReleaseAgeUnknown
-		set("releaseAgeUnknown")
-	}
-	if o.Group != "" {
-		res.s.Group = o.Group
-		set("group")
-	}
-	if o.GroupBy != "" {
-		res.s.GroupBy = o.GroupBy
-		set("groupBy")
-	}
-	if o.SeparateMajor != nil {
-		res.s.SeparateMajor = ptr(*o.SeparateMajor)
-		set("separateMajor")
-	}
-	if o.Labels != nil {
-		res.s.Labels = slices.Clone(o.Labels)
-		set("labels")
-	}
-	if o.RangeStrategy != "" {
-		res.s.RangeStrategy = o.RangeStrategy
-		set("rangeStrategy")
-	}
-	if o.SeparateMinorPatch != nil {
-		res.s.SeparateMinorPatch = ptr(*o.SeparateMinorPatch)
-		set("separateMinorPatch")
-	}
-	if o.SeparateMultipleMajor != nil {
-		res.s.SeparateMultipleMajor = ptr(*o.SeparateMultipleMajor)
-		set("separateMultipleMajor")
-	}
+	d := &res.s
+	overrideSlice(&d.UpdateTypes, o.UpdateTypes, "updateTypes", set)
+	overridePtr(&d.Ignore, o.Ignore, "ignore", set)
+	overridePtr(&d.Pin, o.Pin, "pin", set)
+	overrideSlice(&d.AllowedVersions, o.AllowedVersions, "allowedVersions", set)
+	overridePtr(&d.Prerelease, o.Prerelease, "prerelease", set)
+	overridePtr(&d.MinimumReleaseAge, o.MinimumReleaseAge, "minimumReleaseAge", set)
+	overrideWord(&d.ReleaseAgeUnknown, o.ReleaseAgeUnknown, "releaseAgeUnknown", set)
+	overrideWord(&d.Group, o.Group, "group", set)
+	overrideWord(&d.GroupBy, o.GroupBy, "groupBy", set)
+	overridePtr(&d.SeparateMajor, o.SeparateMajor, "separateMajor", set)
+	overrideSlice(&d.Labels, o.Labels, "labels", set)
+	overrideWord(&d.RangeStrategy, o.RangeStrategy, "rangeStrategy", set)
+	overridePtr(&d.SeparateMinorPatch, o.SeparateMinorPatch, "separateMinorPatch", set)
+	overridePtr(&d.SeparateMultipleMajor, o.SeparateMultipleMajor, "separateMultipleMajor", set)
 	res.applyLifecycle(o.Lifecycle, set)
+}
+
+// overridePtr copies a set (non-nil) pointer field and records who set it.
+func overridePtr[T any](dst **T, v *T, field string, set func(string)) {
+	if v != nil {
+		*dst = ptr(*v)
+		set(field)
+	}
+}
+
+// overrideSlice copies a set (non-nil) list field and records who set it;
+// an empty, non-nil list is set too.
+func overrideSlice[T any](dst *[]T, v []T, field string, set func(string)) {
+	if v != nil {
+		*dst = slices.Clone(v)
+		set(field)
+	}
+}
+
+// overrideWord copies a set (non-empty) word field and records who set it.
+func overrideWord[T ~string](dst *T, v T, field string, set func(string)) {
+	if v != "" {
+		*dst = v
+		set(field)
+	}
 }
 
 // why names the rule that set field, with the namespace when known:
