@@ -214,19 +214,7 @@ func TestRegistry_tagListValidators(t *testing.T) {
 	}
 	get := func(path, inm string) *http.Response {
 		t.Helper()
-		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, r.URL()+path, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if inm != "" {
-			req.Header.Set("If-None-Match", inm)
-		}
-		resp, err := r.Client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp
+		return call(t, r, http.MethodGet, path, "If-None-Match", inm)
 	}
 	first := get("/v2/x/tags/list?n=2", "")
 	etag := first.Header.Get("ETag")
