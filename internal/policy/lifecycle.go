@@ -41,20 +41,6 @@ type Lifecycle struct {
 	Assignees         []string `json:"assignees,omitempty"`
 }
 
-func (l Lifecycle) clone() Lifecycle {
-	c := l
-	c.Schedule = slices.Clone(l.Schedule)
-	c.Reviewers = slices.Clone(l.Reviewers)
-	c.Assignees = slices.Clone(l.Assignees)
-	if l.Automerge != nil {
-		c.Automerge = ptr(*l.Automerge)
-	}
-	if l.DashboardApproval != nil {
-		c.DashboardApproval = ptr(*l.DashboardApproval)
-	}
-	return c
-}
-
 // nsSchedule is one namespace's schedule and the rule that set it.
 type nsSchedule struct {
 	crons []string

@@ -350,33 +350,24 @@ func (r *Rules) For(ref chart.Ref) Settings {
 	return res.s
 }
 
+// cloneSettings is a deep copy of s: lists and pointers, lifecycle included.
 func cloneSettings(s Settings) Settings {
 	c := s
 	c.UpdateTypes = slices.Clone(s.UpdateTypes)
 	c.AllowedVersions = slices.Clone(s.AllowedVersions)
 	c.Labels = slices.Clone(s.Labels)
-	if s.Ignore != nil {
-		c.Ignore = ptr(*s.Ignore)
-	}
-	if s.Pin != nil {
-		c.Pin = ptr(*s.Pin)
-	}
-	if s.Prerelease != nil {
-		c.Prerelease = ptr(*s.Prerelease)
-	}
-	if s.MinimumReleaseAge != nil {
-		c.MinimumReleaseAge = ptr(*s.MinimumReleaseAge)
-	}
-	if s.SeparateMajor != nil {
-		c.SeparateMajor = ptr(*s.SeparateMajor)
-	}
-	if s.SeparateMinorPatch != nil {
-		c.SeparateMinorPatch = ptr(*s.SeparateMinorPatch)
-	}
-	if s.SeparateMultipleMajor != nil {
-		c.SeparateMultipleMajor = ptr(*s.SeparateMultipleMajor)
-	}
-	c.Lifecycle = s.Lifecycle.clone()
+	c.Ignore = clonePtr(s.Ignore)
+	c.Pin = clonePtr(s.Pin)
+	c.Prerelease = clonePtr(s.Prerelease)
+	c.MinimumReleaseAge = clonePtr(s.MinimumReleaseAge)
+	c.SeparateMajor = clonePtr(s.SeparateMajor)
+	c.SeparateMinorPatch = clonePtr(s.SeparateMinorPatch)
+	c.SeparateMultipleMajor = clonePtr(s.SeparateMultipleMajor)
+	c.Schedule = slices.Clone(s.Schedule)
+	c.Reviewers = slices.Clone(s.Reviewers)
+	c.Assignees = slices.Clone(s.Assignees)
+	c.Automerge = clonePtr(s.Automerge)
+	c.DashboardApproval = clonePtr(s.DashboardApproval)
 	return c
 }
 
