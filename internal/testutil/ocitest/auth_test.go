@@ -33,6 +33,13 @@ func call(t *testing.T, r *ocitest.Registry, method, path, header, value string)
 // with Basic credentials.
 func token(t *testing.T, r *ocitest.Registry, scope string, userPass ...string) string {
 	t.Helper()
+	tok, _ := tokenResponse(t, r, scope, userPass...)
+	return tok
+}
+
+// tokenResponse is token with the lifetime the endpoint gave, in seconds.
+func tokenResponse(t *testing.T, r *ocitest.Registry, scope string, userPass ...string) (tok string, expiresIn int) {
+	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet,
 		r.URL()+ocitest.TokenPath+"?service="+ocitest.Service+"&scope="+scope, nil)
 	if err != nil {
@@ -47,12 +54,13 @@ func token(t *testing.T, r *ocitest.Registry, scope string, userPass ...string) 
 	}
 	defer resp.Body.Close()
 	var body struct {
-		Token string `json:"token"`
+		Token     string `json:"token"`
+		ExpiresIn int    `json:"expires_in"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || body.Token == "" {
 		t.Fatalf("token response %d: %v", resp.StatusCode, err)
 	}
-	return body.Token
+	return body.Token, body.ExpiresIn
 }
 
 // bearer is the Authorization value for token, "" for no token.
