@@ -1,7 +1,6 @@
 package helmbench
 
 import (
-	"os"
 	"testing"
 
 	"helm.sh/helm/v3/pkg/repo"
@@ -23,13 +22,8 @@ func BenchmarkHelmLoadIndexFile(b *testing.B) {
 // BenchmarkBosunParseIndexFile measures bosun's parser on the same file,
 // reading included, as LoadIndexFile does.
 func BenchmarkBosunParseIndexFile(b *testing.B) {
-	path := helmrepotest.BenchIndexFile(b)
-	helmrepotest.BenchFile(b, path, func() error {
-		body, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		_, err = helmrepo.ParseIndex(body)
+	helmrepotest.BenchParseFile(b, helmrepotest.BenchIndexFile(b), func(body []byte) error {
+		_, err := helmrepo.ParseIndex(body)
 		return err
 	})
 }

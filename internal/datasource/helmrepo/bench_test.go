@@ -38,14 +38,7 @@ func parseIndex(body []byte) func() error {
 // BenchmarkParseIndexFile includes reading the file, as helm's
 // LoadIndexFile does.
 func BenchmarkParseIndexFile(b *testing.B) {
-	path := helmrepotest.BenchIndexFile(b)
-	helmrepotest.BenchFile(b, path, func() error {
-		body, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return parseIndex(body)()
-	})
+	helmrepotest.BenchParseFile(b, helmrepotest.BenchIndexFile(b), func(body []byte) error { return parseIndex(body)() })
 }
 
 func BenchmarkParseIndexYAMLv3(b *testing.B) {

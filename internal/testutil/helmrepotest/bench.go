@@ -101,3 +101,16 @@ func BenchFile(b *testing.B, path string, op func() error) {
 	}
 	BenchBytes(b, st.Size(), op)
 }
+
+// BenchParseFile is BenchFile of reading the file at path and handing its
+// bytes to parse, as helm's LoadIndexFile reads and parses.
+func BenchParseFile(b *testing.B, path string, parse func([]byte) error) {
+	b.Helper()
+	BenchFile(b, path, func() error {
+		body, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return parse(body)
+	})
+}
