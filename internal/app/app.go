@@ -173,3 +173,18 @@ func newLogger(w io.Writer, g *globalOptions) *slog.Logger {
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
 }
+
+// runWithArg is the RunE of a command that takes one optional argument: the
+// argument, when given, goes to *arg; then runF (a test hook) or run gets
+// the options.
+func runWithArg[O any](arg *string, opts *O, runF func(*O) error, run func(context.Context, *O) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) == 1 {
+			*arg = args[0]
+		}
+		if runF != nil {
+			return runF(opts)
+		}
+		return run(cmd.Context(), opts)
+	}
+}

@@ -141,11 +141,7 @@ func TestDemo(t *testing.T) {
 
 func TestPlan_DetailedExitCode(t *testing.T) {
 	t.Parallel()
-	env, err := demo.Prepare(context.Background(), fixedNow)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(env.Close)
+	env := prepareDemo(t)
 	r := runApp(t, nil, "plan", "--no-cache", "--detailed-exitcode", env.Dir)
 	if r.code != ExitPending {
 		t.Errorf("plan --detailed-exitcode with updates: exit %d, want %d\n%s", r.code, ExitPending, r.stderr)
@@ -184,11 +180,7 @@ func assertGolden(t *testing.T, name, got string) {
 
 func TestVersions(t *testing.T) {
 	t.Parallel()
-	env, err := demo.Prepare(context.Background(), fixedNow)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(env.Close)
+	env := prepareDemo(t)
 	cfg := filepath.Join(env.Dir, "bosun.yaml")
 	r := runApp(t, nil, "--config", cfg, "versions", "--no-cache", "-o", "json", "oci://ghcr.io/bjw-s-labs/helm/app-template")
 	if r.code != ExitOK {

@@ -32,15 +32,7 @@ indentation, line endings and anchors are kept. Each file is checked before
 writing (it must still hold the scanned value), verified after splicing, and
 replaced atomically; a file that fails is left untouched and reported.`,
 		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 1 {
-				opts.Dir = args[0]
-			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return runApply(cmd.Context(), opts)
-		},
+		RunE: runWithArg(&opts.Dir, opts, runF, runApply),
 	}
 	f := cmd.Flags()
 	f.StringSliceVar(&opts.Groups, "group", nil, "apply only these groups (name or branch; repeatable)")

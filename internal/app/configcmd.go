@@ -59,15 +59,7 @@ leave the exit code at 0 unless --strict.
 
 ` + titleFieldsHelp,
 		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 1 {
-				opts.Arg = args[0]
-			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return runValidate(cmd.Context(), opts)
-		},
+		RunE: runWithArg(&opts.Arg, opts, runF, runValidate),
 	}
 	cmd.Flags().BoolVar(&opts.Strict, "strict", false, "exit 2 when there are warnings")
 	return cmd

@@ -9,16 +9,13 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/bosunhq/bosun/internal/testutil/fstree"
 )
 
 func writeFile(t *testing.T, path, body string) {
 	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	fstree.WriteFile(t, path, []byte(body))
 }
 
 func TestConfigValidate_TitleTemplate(t *testing.T) {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 )
@@ -24,4 +25,13 @@ func (e *enumFlag) Set(s string) error {
 	}
 	e.value = s
 	return nil
+}
+
+// writeReport writes v as JSON when the output format is "json" and as
+// text otherwise.
+func writeReport[T any](w io.Writer, format *enumFlag, v T, asJSON, asText func(io.Writer, T) error) error {
+	if format.String() == "json" {
+		return asJSON(w, v)
+	}
+	return asText(w, v)
 }

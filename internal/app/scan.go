@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+
 	"github.com/spf13/cobra"
 
 	"github.com/bosunhq/bosun/internal/pipeline"
@@ -25,40 +27,26 @@ field bosun could edit: HelmRelease chart.spec and chartRef, OCIRepository,
 HelmChart and kustomize helmCharts, with the namespaces each lands in.
 References bosun will not update are listed with a skip reason.`,
 		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 1 {
-				opts.Dir = args[0]
-			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return runScan(cmd, opts)
-		},
+		RunE: runWithArg(&opts.Dir, opts, runF, runScan),
 	}
 	cmd.Flags().VarP(opts.Output, "output", "o", "output format: text or json")
 	cmd.Flags().BoolVar(&opts.IncludeArchive, "include-archive", false, "also scan .archive/ directories")
 	return cmd
 }
 
-func runScan(cmd *cobra.Command, opts *ScanOptions) error {
+func runScan(ctx context.Context, opts *ScanOptions) error {
 	deps := opts.deps
 	if err := checkDir(opts.Dir); err != nil {
 		return err
 	}
-	res, err := pipeline.Scan(cmd.Context(), pipeline.Deps{Logger: deps.Logger}, pipeline.Options{
+	res, err := pipeline.Scan(ctx, pipeline.Deps{Logger: deps.Logger}, pipeline.Options{
 		Dir: opts.Dir, ConfigPath: deps.global.ConfigPath, IncludeArchive: opts.IncludeArchive, NoGit: deps.global.NoGit,
 	})
 	if err != nil {
 		return err
 	}
 	s := report.ScanOf(res)
-	switch opts.Output.String() {
-	case "json":
-		err = report.WriteScanJSON(deps.IO.Out, s)
-	default:
-		err = report.WriteScanText(deps.IO.Out, s)
-	}
-	if err != nil {
+	if err := writeReport(deps.IO.Out, opts.Output, s, report.WriteScanJSON, report.WriteScanText); err != nil {
 		return err
 	}
 	if len(s.Errors) > 0 {

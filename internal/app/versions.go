@@ -91,8 +91,5 @@ func runVersions(ctx context.Context, opts *VersionsOptions) error {
 		return err
 	}
 	v := report.Versions{Source: src, Chart: name, Releases: rels}
-	if opts.Output.String() == "json" {
-		return report.WriteVersionsJSON(deps.IO.Out, v)
-	}
-	return report.WriteVersionsText(deps.IO.Out, v)
+	return writeReport(deps.IO.Out, opts.Output, v, report.WriteVersionsJSON, report.WriteVersionsText)
 }

@@ -69,8 +69,10 @@ func (m *memTarget) PushReference(ctx context.Context, d ocispec.Descriptor, r i
 	return m.Push(ctx, d, r)
 }
 
-func TestHelmArtifact_Push(t *testing.T) {
-	t.Parallel()
+// pushFull pushes the artifact of full under tag 6.5.0_up1 to a fresh
+// memTarget.
+func pushFull(t *testing.T) (chartbuild.Artifact, *memTarget, ocispec.Descriptor) {
+	t.Helper()
 	art, err := chartbuild.HelmArtifact(full)
 	if err != nil {
 		t.Fatal(err)
@@ -80,6 +82,12 @@ func TestHelmArtifact_Push(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return art, target, md
+}
+
+func TestHelmArtifact_Push(t *testing.T) {
+	t.Parallel()
+	art, target, md := pushFull(t)
 	if target.tags["6.5.0_up1"].Digest != md.Digest {
 		t.Fatalf("tag points at %v, want %v", target.tags["6.5.0_up1"], md)
 	}
@@ -120,15 +128,7 @@ func TestHelmArtifact_Push(t *testing.T) {
 // Manifest's bytes reports the digest Push returned.
 func TestArtifact_ManifestIsPushed(t *testing.T) {
 	t.Parallel()
-	a, err := chartbuild.HelmArtifact(full)
-	if err != nil {
-		t.Fatal(err)
-	}
-	target := &memTarget{blobs: map[string][]byte{}, tags: map[string]ocispec.Descriptor{}}
-	md, err := chartbuild.Push(context.Background(), target, "6.5.0_up1", a)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, target, md := pushFull(t)
 	want, err := a.Manifest()
 	if err != nil {
 		t.Fatal(err)

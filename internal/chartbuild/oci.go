@@ -111,6 +111,17 @@ func HelmArtifact(c Chart) (Artifact, error) {
 
 // sortedJSON marshals v with its object keys sorted.
 func sortedJSON(v any) ([]byte, error) {
+	m, err := JSONFields(v)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(m)
+}
+
+// JSONFields returns the object v marshals to as a map keyed by its JSON
+// field names, the form helm writes chart metadata in (Chart.yaml, the OCI
+// config blob).
+func JSONFields(v any) (map[string]any, error) {
 	j, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
@@ -119,5 +130,5 @@ func sortedJSON(v any) ([]byte, error) {
 	if err := json.Unmarshal(j, &m); err != nil {
 		return nil, err
 	}
-	return json.Marshal(m)
+	return m, nil
 }

@@ -55,10 +55,7 @@ type action struct {
 
 func loadAction(t *testing.T) *action {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(root(t), "action.yml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := repoFile(t, "action.yml")
 	var a action
 	dec := yaml.NewDecoder(strings.NewReader(string(raw)))
 	dec.KnownFields(true) // the metadata schema: no key outside it

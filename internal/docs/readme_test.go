@@ -31,13 +31,20 @@ func root(t *testing.T) string {
 	return abs
 }
 
-func readme(t *testing.T) string {
+// repoFile reads the file at path (slash-separated, relative to the
+// repository root).
+func repoFile(t *testing.T, path string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(root(t), "README.md"))
+	b, err := os.ReadFile(filepath.Join(root(t), filepath.FromSlash(path)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return string(b)
+	return b
+}
+
+func readme(t *testing.T) string {
+	t.Helper()
+	return string(repoFile(t, "README.md"))
 }
 
 // docFile is a Markdown file of the manual: README.md or docs/*.md.
@@ -296,10 +303,7 @@ func TestReadme_Commands(t *testing.T) {
 // schemaRows renders the config reference from the JSON schema.
 func schemaRows(t *testing.T) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(root(t), "config", "bosun.schema.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := repoFile(t, "config/bosun.schema.json")
 	var s map[string]any
 	if err := json.Unmarshal(b, &s); err != nil {
 		t.Fatal(err)

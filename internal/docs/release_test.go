@@ -52,12 +52,8 @@ type goreleaser struct {
 
 func loadGoreleaser(t *testing.T) *goreleaser {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(root(t), ".goreleaser.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var g goreleaser
-	if err := yaml.Unmarshal(b, &g); err != nil {
+	if err := yaml.Unmarshal(repoFile(t, ".goreleaser.yaml"), &g); err != nil {
 		t.Fatalf(".goreleaser.yaml: %v", err)
 	}
 	return &g

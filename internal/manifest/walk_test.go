@@ -10,17 +10,13 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/bosunhq/bosun/internal/testutil/fstree"
 )
 
 func write(t *testing.T, root, rel string, data []byte) {
 	t.Helper()
-	p := filepath.Join(root, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	fstree.WriteFile(t, filepath.Join(root, filepath.FromSlash(rel)), data)
 }
 
 func paths(r *Repo) []string {

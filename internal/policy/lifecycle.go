@@ -41,20 +41,6 @@ type Lifecycle struct {
 	Assignees         []string `json:"assignees,omitempty"`
 }
 
-func (l Lifecycle) clone() Lifecycle {
-	c := l
-	c.Schedule = slices.Clone(l.Schedule)
-	c.Reviewers = slices.Clone(l.Reviewers)
-	c.Assignees = slices.Clone(l.Assignees)
-	if l.Automerge != nil {
-		c.Automerge = ptr(*l.Automerge)
-	}
-	if l.DashboardApproval != nil {
-		c.DashboardApproval = ptr(*l.DashboardApproval)
-	}
-	return c
-}
-
 // nsSchedule is one namespace's schedule and the rule that set it.
 type nsSchedule struct {
 	crons []string
@@ -62,35 +48,17 @@ type nsSchedule struct {
 }
 
 func (res *resolved) applyLifecycle(o Lifecycle, set func(string)) {
-	if o.Automerge != nil {
-		res.s.Automerge = ptr(*o.Automerge)
-		set("automerge")
-	}
-	if o.AutomergeStrategy != "" {
-		res.s.AutomergeStrategy = o.AutomergeStrategy
-		set("automergeStrategy")
-	}
-	if o.AutomergeType != "" {
-		res.s.AutomergeType = o.AutomergeType
-		set("automergeType")
-	}
+	d := &res.s
+	overridePtr(&d.Automerge, o.Automerge, "automerge", set)
+	overrideWord(&d.AutomergeStrategy, o.AutomergeStrategy, "automergeStrategy", set)
+	overrideWord(&d.AutomergeType, o.AutomergeType, "automergeType", set)
 	if o.Schedule != nil {
-		res.s.Schedule = slices.Clone(o.Schedule)
-		set("schedule")
-		res.schedules = []nsSchedule{{crons: res.s.Schedule, why: res.why("schedule")}}
+		overrideSlice(&d.Schedule, o.Schedule, "schedule", set)
+		res.schedules = []nsSchedule{{crons: d.Schedule, why: res.why("schedule")}}
 	}
-	if o.DashboardApproval != nil {
-		res.s.DashboardApproval = ptr(*o.DashboardApproval)
-		set("dashboardApproval")
-	}
-	if o.Reviewers != nil {
-		res.s.Reviewers = slices.Clone(o.Reviewers)
-		set("reviewers")
-	}
-	if o.Assignees != nil {
-		res.s.Assignees = slices.Clone(o.Assignees)
-		set("assignees")
-	}
+	overridePtr(&d.DashboardApproval, o.DashboardApproval, "dashboardApproval", set)
+	overrideSlice(&d.Reviewers, o.Reviewers, "reviewers", set)
+	overrideSlice(&d.Assignees, o.Assignees, "assignees", set)
 }
 
 // lifecycle merges namespaces' lifecycles: automerge only when every

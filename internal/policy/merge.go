@@ -180,3 +180,11 @@ func rangeStrategy(s RangeStrategy) RangeStrategy {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// clonePtr returns a pointer to a copy of *p, or nil for a nil p.
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	return ptr(*p)
+}

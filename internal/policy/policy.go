@@ -241,63 +241,47 @@ func (r *Rules) base() resolved {
 // apply overrides fields set in o.
 func (res *resolved) apply(o Settings, label string) {
 	set := func(field string) { res.src[field] = label }
-	if o.UpdateTypes != nil {
-		res.s.UpdateTypes = slices.Clone(o.UpdateTypes)
-		set("updateTypes")
-	}
-	if o.Ignore != nil {
-		res.s.Ignore = ptr(*o.Ignore)
-		set("ignore")
-	}
-	if o.Pin != nil {
-		res.s.Pin = ptr(*o.Pin)
-		set("pin")
-	}
-	if o.AllowedVersions != nil {
-		res.s.AllowedVersions = slices.Clone(o.AllowedVersions)
-		set("allowedVersions")
-	}
-	if o.Prerelease != nil {
-		res.s.Prerelease = ptr(*o.Prerelease)
-		set("prerelease")
-	}
-	if o.MinimumReleaseAge != nil {
-		res.s.MinimumReleaseAge = ptr(*o.MinimumReleaseAge)
-		set("minimumReleaseAge")
-	}
-	if o.ReleaseAgeUnknown != "" {
-		res.s.ReleaseAgeUnknown = o.ReleaseAgeUnknown
-		set("releaseAgeUnknown")
-	}
-	if o.Group != "" {
-		res.s.Group = o.Group
-		set("group")
-	}
-	if o.GroupBy != "" {
-		res.s.GroupBy = o.GroupBy
-		set("groupBy")
-	}
-	if o.SeparateMajor != nil {
-		res.s.SeparateMajor = ptr(*o.SeparateMajor)
-		set("separateMajor")
-	}
-	if o.Labels != nil {
-		res.s.Labels = slices.Clone(o.Labels)
-		set("labels")
-	}
-	if o.RangeStrategy != "" {
-		res.s.RangeStrategy = o.RangeStrategy
-		set("rangeStrategy")
-	}
-	if o.SeparateMinorPatch != nil {
-		res.s.SeparateMinorPatch = ptr(*o.SeparateMinorPatch)
-		set("separateMinorPatch")
-	}
-	if o.SeparateMultipleMajor != nil {
-		res.s.SeparateMultipleMajor = ptr(*o.SeparateMultipleMajor)
-		set("separateMultipleMajor")
-	}
+	d := &res.s
+	overrideSlice(&d.UpdateTypes, o.UpdateTypes, "updateTypes", set)
+	overridePtr(&d.Ignore, o.Ignore, "ignore", set)
+	overridePtr(&d.Pin, o.Pin, "pin", set)
+	overrideSlice(&d.AllowedVersions, o.AllowedVersions, "allowedVersions", set)
+	overridePtr(&d.Prerelease, o.Prerelease, "prerelease", set)
+	overridePtr(&d.MinimumReleaseAge, o.MinimumReleaseAge, "minimumReleaseAge", set)
+	overrideWord(&d.ReleaseAgeUnknown, o.ReleaseAgeUnknown, "releaseAgeUnknown", set)
+	overrideWord(&d.Group, o.Group, "group", set)
+	overrideWord(&d.GroupBy, o.GroupBy, "groupBy", set)
+	overridePtr(&d.SeparateMajor, o.SeparateMajor, "separateMajor", set)
+	overrideSlice(&d.Labels, o.Labels, "labels", set)
+	overrideWord(&d.RangeStrategy, o.RangeStrategy, "rangeStrategy", set)
+	overridePtr(&d.SeparateMinorPatch, o.SeparateMinorPatch, "separateMinorPatch", set)
+	overridePtr(&d.SeparateMultipleMajor, o.SeparateMultipleMajor, "separateMultipleMajor", set)
 	res.applyLifecycle(o.Lifecycle, set)
+}
+
+// overridePtr copies a set (non-nil) pointer field and records who set it.
+func overridePtr[T any](dst **T, v *T, field string, set func(string)) {
+	if v != nil {
+		*dst = ptr(*v)
+		set(field)
+	}
+}
+
+// overrideSlice copies a set (non-nil) list field and records who set it;
+// an empty, non-nil list is set too.
+func overrideSlice[T any](dst *[]T, v []T, field string, set func(string)) {
+	if v != nil {
+		*dst = slices.Clone(v)
+		set(field)
+	}
+}
+
+// overrideWord copies a set (non-empty) word field and records who set it.
+func overrideWord[T ~string](dst *T, v T, field string, set func(string)) {
+	if v != "" {
+		*dst = v
+		set(field)
+	}
 }
 
 // why names the rule that set field, with the namespace when known:
@@ -396,33 +380,24 @@ func (r *Rules) For(ref chart.Ref) Settings {
 	return res.s
 }
 
+// cloneSettings is a deep copy of s: lists and pointers, lifecycle included.
 func cloneSettings(s Settings) Settings {
 	c := s
 	c.UpdateTypes = slices.Clone(s.UpdateTypes)
 	c.AllowedVersions = slices.Clone(s.AllowedVersions)
 	c.Labels = slices.Clone(s.Labels)
-	if s.Ignore != nil {
-		c.Ignore = ptr(*s.Ignore)
-	}
-	if s.Pin != nil {
-		c.Pin = ptr(*s.Pin)
-	}
-	if s.Prerelease != nil {
-		c.Prerelease = ptr(*s.Prerelease)
-	}
-	if s.MinimumReleaseAge != nil {
-		c.MinimumReleaseAge = ptr(*s.MinimumReleaseAge)
-	}
-	if s.SeparateMajor != nil {
-		c.SeparateMajor = ptr(*s.SeparateMajor)
-	}
-	if s.SeparateMinorPatch != nil {
-		c.SeparateMinorPatch = ptr(*s.SeparateMinorPatch)
-	}
-	if s.SeparateMultipleMajor != nil {
-		c.SeparateMultipleMajor = ptr(*s.SeparateMultipleMajor)
-	}
-	c.Lifecycle = s.Lifecycle.clone()
+	c.Ignore = clonePtr(s.Ignore)
+	c.Pin = clonePtr(s.Pin)
+	c.Prerelease = clonePtr(s.Prerelease)
+	c.MinimumReleaseAge = clonePtr(s.MinimumReleaseAge)
+	c.SeparateMajor = clonePtr(s.SeparateMajor)
+	c.SeparateMinorPatch = clonePtr(s.SeparateMinorPatch)
+	c.SeparateMultipleMajor = clonePtr(s.SeparateMultipleMajor)
+	c.Schedule = slices.Clone(s.Schedule)
+	c.Reviewers = slices.Clone(s.Reviewers)
+	c.Assignees = slices.Clone(s.Assignees)
+	c.Automerge = clonePtr(s.Automerge)
+	c.DashboardApproval = clonePtr(s.DashboardApproval)
 	return c
 }
 

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -41,23 +42,15 @@ func samplePlan() *pipeline.Result {
 
 func TestWritePlanText(t *testing.T) {
 	t.Parallel()
-	var b bytes.Buffer
-	if err := WritePlanText(&b, samplePlan()); err != nil {
-		t.Fatal(err)
-	}
-	out := b.String()
-	for _, want := range []string{
+	out := render(t, WritePlanText, samplePlan())
+	wantContains(t, "text report", out,
 		"bosun/app-template\n",
 		"  - kube-system,media/app-template  4.1.0 → 4.1.1  patch\n",
 		"note: app-template: in namespaces kube-system, media the most restrictive",
 		"not updated\n  - security/vault  ${VAULT_VERSION}  variable\n    apps/vault.yaml:12\n",
 		"failed\n  - https://charts.example.com x (1 references)\n",
 		"3 references: 1 update in 1 group, 0 up to date, 1 not updated, 1 failed\n",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("text report lacks %q:\n%s", want, out)
-		}
-	}
+	)
 	for _, l := range strings.Split(out, "\n") {
 		if n := len([]rune(l)); n > 80 {
 			t.Errorf("line of %d columns (max 80): %q", n, l)
@@ -70,17 +63,12 @@ func TestWriteGroupMarkdown(t *testing.T) {
 	p := samplePlan()
 	var b bytes.Buffer
 	WriteGroupMarkdown(&b, p.Groups[0], p.Now)
-	out := b.String()
-	for _, want := range []string{
+	wantContains(t, "PR body", b.String(),
 		"This pull request updates `app-template` in 1 file.",
 		"| app-template | kube-system, media | `kubernetes/flux/repositories/oci/app-template.yaml:9` | `4.1.0` → `4.1.1` | patch |",
 		"3d ago",
 		"> [!NOTE]\n> app-template: in namespaces kube-system, media the most restrictive policy applies",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("PR body lacks %q:\n%s", want, out)
-		}
-	}
+	)
 }
 
 func TestPlanJSON_FailedAndSkipped(t *testing.T) {
@@ -106,14 +94,26 @@ func TestWriteRunText_DryRun(t *testing.T) {
 		{Branch: "bosun/app-template", Action: "created"},
 		{Branch: "bosun/old", Action: "closed", Number: 7},
 	}}
+	wantContains(t, "dry-run report", render(t, WriteRunText, r),
+		"pull requests (dry run: nothing was written)", "would be created ", "would be closed   #7  bosun/old")
+}
+
+// render returns what write puts out for v; an error fails the test.
+func render[T any](t *testing.T, write func(io.Writer, T) error, v T) string {
+	t.Helper()
 	var b bytes.Buffer
-	if err := WriteRunText(&b, r); err != nil {
+	if err := write(&b, v); err != nil {
 		t.Fatal(err)
 	}
-	out := b.String()
-	for _, want := range []string{"pull requests (dry run: nothing was written)", "would be created ", "would be closed   #7  bosun/old"} {
+	return b.String()
+}
+
+// wantContains reports each of wants that out, the output named what, lacks.
+func wantContains(t *testing.T, what, out string, wants ...string) {
+	t.Helper()
+	for _, want := range wants {
 		if !strings.Contains(out, want) {
-			t.Errorf("dry-run report lacks %q:\n%s", want, out)
+			t.Errorf("%s lacks %q:\n%s", what, want, out)
 		}
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/bosunhq/bosun/internal/testutil/fstree"
 )
 
 const hrYAML = `apiVersion: helm.toolkit.fluxcd.io/v2
@@ -33,18 +35,11 @@ func setup(t *testing.T, files map[string]string, modes map[string]fs.FileMode) 
 	root := t.TempDir()
 	for name, content := range files {
 		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		mode := fs.FileMode(0o644)
+		fstree.WriteFile(t, p, []byte(content))
 		if m, ok := modes[name]; ok {
-			mode = m
-		}
-		if err := os.WriteFile(p, []byte(content), mode); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Chmod(p, mode); err != nil {
-			t.Fatal(err)
+			if err := os.Chmod(p, m); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	return root

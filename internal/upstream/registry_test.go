@@ -24,18 +24,49 @@ import (
 // repository name.
 func startRegistry(t *testing.T, versions ...string) (base, name string) {
 	t.Helper()
+	u := start(t)
+	src := chart.Source{Kind: chart.SourceOCI, URL: "oci://ghcr.io/Org/charts/app"}
+	publish(t, u, src, "app", releases(versions...)...)
+	return "http://" + u.OCIAddr() + "/v2/", "ghcr.io/org/charts/app"
+}
+
+// start runs an Upstream for the test.
+func start(t *testing.T) *Upstream {
+	t.Helper()
 	u, err := Start()
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(u.Close)
-	src := chart.Source{Kind: chart.SourceOCI, URL: "oci://ghcr.io/Org/charts/app"}
-	for _, v := range versions {
-		if _, err := u.Publish(context.Background(), src, "app", Release{Version: v}); err != nil {
+	return u
+}
+
+// publish publishes rels of chart name in src.
+func publish(t *testing.T, u *Upstream, src chart.Source, name string, rels ...Release) {
+	t.Helper()
+	for _, r := range rels {
+		if _, err := u.Publish(context.Background(), src, name, r); err != nil {
 			t.Fatal(err)
 		}
 	}
-	return "http://" + u.OCIAddr() + "/v2/", "ghcr.io/org/charts/app"
+}
+
+// releases is one bare Release per version.
+func releases(versions ...string) []Release {
+	out := make([]Release, len(versions))
+	for i, v := range versions {
+		out[i] = Release{Version: v}
+	}
+	return out
+}
+
+// versionsOf lists rels' versions in order, separated by spaces.
+func versionsOf(rels []chart.Release) string {
+	var got []string
+	for _, r := range rels {
+		got = append(got, r.Version)
+	}
+	return strings.Join(got, " ")
 }
 
 // call sends one request and returns the response with its body read.
@@ -133,29 +164,16 @@ func TestRegistry_TagPaging(t *testing.T) {
 // datasource (oras-go follows the Link header).
 func TestRegistry_TagPagingThroughORAS(t *testing.T) {
 	t.Parallel()
-	u, err := Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(u.Close)
-	ctx := context.Background()
+	u := start(t)
 	src := chart.Source{Kind: chart.SourceOCI, URL: "oci://ghcr.io/org/app"}
-	for _, v := range []string{"1.0.0", "1.1.0", "1.2.0", "2.0.0", "2.1.0-rc.1"} {
-		if _, err := u.Publish(ctx, src, "app", Release{Version: v}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	publish(t, u, src, "app", releases("1.0.0", "1.1.0", "1.2.0", "2.0.0", "2.1.0-rc.1")...)
 	ds := ocirepo.New(ocirepo.Options{Client: httpx.New(httpx.Options{}), Hosts: u.Hosts(), TagPageSize: 2})
-	rels, err := ds.Releases(ctx, src, "app")
+	rels, err := ds.Releases(context.Background(), src, "app")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	for _, r := range rels {
-		got = append(got, r.Version)
-	}
-	if want := "2.1.0-rc.1 2.0.0 1.2.0 1.1.0 1.0.0"; strings.Join(got, " ") != want {
-		t.Errorf("versions = %q, want %q", strings.Join(got, " "), want)
+	if got, want := versionsOf(rels), "2.1.0-rc.1 2.0.0 1.2.0 1.1.0 1.0.0"; got != want {
+		t.Errorf("versions = %q, want %q", got, want)
 	}
 }
 
@@ -256,11 +274,7 @@ func TestRegistry_Errors(t *testing.T) {
 // one reachable by digest.
 func TestRegistry_Republish(t *testing.T) {
 	t.Parallel()
-	u, err := Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(u.Close)
+	u := start(t)
 	src := chart.Source{Kind: chart.SourceOCI, URL: "oci://ghcr.io/org/app"}
 	first, err := u.Publish(context.Background(), src, "app", Release{Version: "1.0.0", Created: time.Unix(1e9, 0)})
 	if err != nil {

@@ -2,7 +2,6 @@ package upstream
 
 import (
 	"context"
-	"strings"
 	"testing"
 	"time"
 
@@ -17,25 +16,15 @@ import (
 // them back through bosun's own datasources and mirrors.
 func TestUpstream_ThroughMirrors(t *testing.T) {
 	t.Parallel()
-	u, err := Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(u.Close)
+	u := start(t)
 	ctx := context.Background()
 	oci := chart.Source{Kind: chart.SourceOCI, URL: "oci://ghcr.io/bjw-s-labs/helm/app-template"}
 	helm := chart.Source{Kind: chart.SourceHelm, URL: "https://charts.jetstack.io"}
 	created := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	for _, v := range []string{"4.0.0", "4.1.0", "5.0.0-rc.1", "1.0.0+build.1"} {
-		if _, err := u.Publish(ctx, oci, "app-template", Release{Version: v, AppVersion: "v" + v, Created: created}); err != nil {
-			t.Fatal(err)
-		}
+		publish(t, u, oci, "app-template", Release{Version: v, AppVersion: "v" + v, Created: created})
 	}
-	for _, v := range []string{"v1.17.1", "v1.18.0"} {
-		if _, err := u.Publish(ctx, helm, "cert-manager", Release{Version: v, Created: created}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	publish(t, u, helm, "cert-manager", Release{Version: "v1.17.1", Created: created}, Release{Version: "v1.18.0", Created: created})
 	hosts := u.Hosts()
 	if len(hosts) != 2 {
 		t.Fatalf("Hosts() = %+v, want 2 mirrors", hosts)
@@ -49,12 +38,8 @@ func TestUpstream_ThroughMirrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	for _, r := range rels {
-		got = append(got, r.Version)
-	}
-	if want := "5.0.0-rc.1 4.1.0 4.0.0 1.0.0+build.1"; strings.Join(got, " ") != want {
-		t.Errorf("OCI versions = %q, want %q", strings.Join(got, " "), want)
+	if got, want := versionsOf(rels), "5.0.0-rc.1 4.1.0 4.0.0 1.0.0+build.1"; got != want {
+		t.Errorf("OCI versions = %q, want %q", got, want)
 	}
 	d, err := ds.Describe(ctx, oci, "app-template", rels[1])
 	if err != nil {

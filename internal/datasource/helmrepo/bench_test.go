@@ -1,131 +1,52 @@
 package helmrepo
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/bosunhq/bosun/internal/testutil/helmrepotest"
 )
 
-// benchCharts builds charts×versions entries shaped like real ones
-// (description, changes, keywords, sources, annotations, absolute URLs).
-func benchCharts(charts, versions int) []helmrepotest.Chart {
-	var out []helmrepotest.Chart
-	for c := range charts {
-		name := fmt.Sprintf("chart-%03d", c)
-		for v := range versions {
-			out = append(out, helmrepotest.Chart{
-				Name: name, Version: fmt.Sprintf("%d.%d.%d", v/10, v%10, c%3), AppVersion: fmt.Sprintf("v%d.%d.0", v, c),
-				Created:     time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(c*versions+v) * time.Hour),
-				Description: strings.Repeat("A Helm chart for deploying a service on Kubernetes with batteries included. ", 3),
-				KubeVersion: ">=1.25.0-0",
-				Changes:     fmt.Sprintf("- kind: added\n  description: Support for feature %d\n  links:\n  - name: PR\n    url: https://github.com/example/charts/pull/%d\n- kind: fixed\n  description: \"Fix a bug: values were ignored\"\n- kind: changed\n  description: Bump app to v%d.%d.0\n", v, c*100+v, v, c),
-				Annotations: map[string]string{
-					"artifacthub.io/license":                 "Apache-2.0",
-					"artifacthub.io/links":                   "- name: source\n  url: https://github.com/example/charts\n",
-					"artifacthub.io/containsSecurityUpdates": "false",
-					"artifacthub.io/images":                  fmt.Sprintf("- name: app\n  image: ghcr.io/example/%s:v%d.%d.0\n", name, v, c),
-				},
-				Home:     "https://example.com/" + name,
-				Sources:  []string{"https://github.com/example/charts", "https://github.com/example/" + name},
-				Keywords: []string{"example", "service", name},
-				URL:      fmt.Sprintf("https://github.com/example/charts/releases/download/%s-%d/%s-%d.tgz", name, v, name, v),
-			})
-		}
-	}
-	return out
-}
-
-var benchOnce struct {
-	sync.Once
-	path string
-	err  error
-}
-
-// benchIndexPath writes the synthetic 300×50 index once per machine (it is
-// deterministic; the name carries a hash of the generator's parameters).
-func benchIndexPath(b *testing.B) string {
-	b.Helper()
-	benchOnce.Do(func() {
-		sum := sha256.Sum256([]byte("v1 300x50"))
-		p := filepath.Join(os.TempDir(), "bosun-bench-index-"+hex.EncodeToString(sum[:6])+".yaml")
-		if _, err := os.Stat(p); err == nil {
-			benchOnce.path = p
-			return
-		}
-		body, err := helmrepotest.IndexYAML("", benchCharts(300, 50)...)
-		if err != nil {
-			benchOnce.err = err
-			return
-		}
-		tmp := p + ".tmp"
-		if err := os.WriteFile(tmp, body, 0o644); err != nil {
-			benchOnce.err = err
-			return
-		}
-		benchOnce.err = os.Rename(tmp, p)
-		benchOnce.path = p
-	})
-	if benchOnce.err != nil {
-		b.Fatal(benchOnce.err)
-	}
-	return benchOnce.path
-}
-
 func BenchmarkParseIndex(b *testing.B) {
-	body, err := os.ReadFile(benchIndexPath(b))
-	if err != nil {
-		b.Fatal(err)
-	}
+	body := benchIndex(b)
 	if _, err := parseFast(body); err != nil {
 		b.Fatalf("fast path not taken: %v", err)
 	}
-	b.ReportAllocs()
-	b.SetBytes(int64(len(body)))
-	for b.Loop() {
-		if _, err := ParseIndex(body); err != nil {
-			b.Fatal(err)
-		}
+	helmrepotest.BenchBytes(b, int64(len(body)), parseIndex(body))
+}
+
+// benchIndex reads helmrepotest's benchmark index.
+func benchIndex(b *testing.B) []byte {
+	b.Helper()
+	body, err := os.ReadFile(helmrepotest.BenchIndexFile(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return body
+}
+
+// parseIndex is ParseIndex(body) as a benchmark operation.
+func parseIndex(body []byte) func() error {
+	return func() error {
+		_, err := ParseIndex(body)
+		return err
 	}
 }
 
 // BenchmarkParseIndexFile includes reading the file, as helm's
 // LoadIndexFile does.
 func BenchmarkParseIndexFile(b *testing.B) {
-	path := benchIndexPath(b)
-	st, _ := os.Stat(path)
-	b.ReportAllocs()
-	b.SetBytes(st.Size())
-	for b.Loop() {
-		body, err := os.ReadFile(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := ParseIndex(body); err != nil {
-			b.Fatal(err)
-		}
-	}
+	helmrepotest.BenchParseFile(b, helmrepotest.BenchIndexFile(b), func(body []byte) error { return parseIndex(body)() })
 }
 
 func BenchmarkParseIndexYAMLv3(b *testing.B) {
-	body, err := os.ReadFile(benchIndexPath(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	b.SetBytes(int64(len(body)))
-	for b.Loop() {
-		if _, err := parseYAML(body); err != nil {
-			b.Fatal(err)
-		}
-	}
+	body := benchIndex(b)
+	helmrepotest.BenchBytes(b, int64(len(body)), func() error {
+		_, err := parseYAML(body)
+		return err
+	})
 }
 
 // largeIndex is 100 charts × 2,500 lean versions (250,000 entries: 38 MB
@@ -156,13 +77,7 @@ func BenchmarkParseIndexLarge(b *testing.B) {
 	for _, layout := range []string{"helm", "indented"} {
 		b.Run(layout, func(b *testing.B) {
 			body := largeIndex(b, layout)
-			b.ReportAllocs()
-			b.SetBytes(int64(len(body)))
-			for b.Loop() {
-				if _, err := ParseIndex(body); err != nil {
-					b.Fatal(err)
-				}
-			}
+			helmrepotest.BenchBytes(b, int64(len(body)), parseIndex(body))
 		})
 	}
 }
@@ -173,17 +88,16 @@ func BenchmarkCatalogLargeOneChart(b *testing.B) {
 	for _, layout := range []string{"helm", "indented"} {
 		b.Run(layout, func(b *testing.B) {
 			body := largeIndex(b, layout)
-			b.ReportAllocs()
-			b.SetBytes(int64(len(body)))
-			for b.Loop() {
+			helmrepotest.BenchBytes(b, int64(len(body)), func() error {
 				c, err := openCatalog(body)
 				if err != nil {
-					b.Fatal(err)
+					return err
 				}
 				if es, ok, err := c.entries("chart-050"); err != nil || !ok || len(es) != 2500 {
-					b.Fatalf("entries = %d, %v, %v", len(es), ok, err)
+					return fmt.Errorf("entries = %d, %v, %v", len(es), ok, err)
 				}
-			}
+				return nil
+			})
 		})
 	}
 }

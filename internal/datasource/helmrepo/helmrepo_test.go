@@ -19,6 +19,7 @@ import (
 	"github.com/bosunhq/bosun/internal/datasource"
 	"github.com/bosunhq/bosun/internal/httpx"
 	"github.com/bosunhq/bosun/internal/testutil/helmrepotest"
+	"github.com/bosunhq/bosun/internal/testutil/waits"
 )
 
 var t0 = time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -31,22 +32,9 @@ var podinfo = []helmrepotest.Chart{
 	{Name: "old", Version: "1.0.0", Deprecated: true},
 }
 
-// recorder counts waits without waiting.
-type recorder struct {
-	mu sync.Mutex
-	d  []time.Duration
-}
-
-func (r *recorder) sleep(ctx context.Context, d time.Duration) error {
-	r.mu.Lock()
-	r.d = append(r.d, d)
-	r.mu.Unlock()
-	return ctx.Err()
-}
-
 func client(opts httpx.Options) *http.Client {
 	if opts.Sleep == nil {
-		opts.Sleep = (&recorder{}).sleep
+		opts.Sleep = (&waits.Recorder{}).Sleep
 	}
 	return httpx.New(opts)
 }
@@ -340,12 +328,12 @@ func TestSource_RetryAfter(t *testing.T) {
 	t.Parallel()
 	srv := helmrepotest.New(t, podinfo...)
 	srv.Wrap(failFirst(1, http.StatusTooManyRequests, "3")(&atomic.Int32{}))
-	var rec recorder
-	s := New(client(httpx.Options{Sleep: rec.sleep}), Options{})
+	var rec waits.Recorder
+	s := New(client(httpx.Options{Sleep: rec.Sleep}), Options{})
 	if _, err := s.Releases(t.Context(), helmSrc(srv.URL), "podinfo"); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]time.Duration{3 * time.Second}, rec.d); diff != "" {
+	if diff := cmp.Diff([]time.Duration{3 * time.Second}, rec.Got()); diff != "" {
 		t.Errorf("waits mismatch (-want +got):\n%s", diff)
 	}
 }

@@ -46,7 +46,7 @@ func TestParseIndex_FastMatchesYAML(t *testing.T) {
 	cases := map[string][]helmrepotest.Chart{
 		"nasty":  nastyCharts(),
 		"single": {{Name: "podinfo", Version: "6.5.0"}},
-		"many":   benchCharts(5, 4),
+		"many":   helmrepotest.RealisticCharts(5, 4),
 	}
 	for name, charts := range cases {
 		t.Run(name, func(t *testing.T) {

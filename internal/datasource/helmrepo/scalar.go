@@ -284,24 +284,18 @@ func inlineScalar(s string) (string, bool) {
 		return "", true
 	}
 	switch s[0] {
-	case '"':
+	case '"', '\'':
 		if len(s) < 2 || closingQuote(s) != len(s)-1 {
 			return "", false
 		}
 		in := s[1 : len(s)-1]
+		if s[0] == '\'' {
+			return strings.ReplaceAll(in, "''", "'"), true
+		}
 		if strings.IndexByte(in, '\\') < 0 {
 			return in, true
 		}
 		return unescapeDouble(in)
-	case '\'':
-		if len(s) < 2 || closingQuote(s) != len(s)-1 {
-			return "", false
-		}
-		in := s[1 : len(s)-1]
-		if strings.IndexByte(in, '\'') < 0 {
-			return in, true
-		}
-		return strings.ReplaceAll(in, "''", "'"), true
 	case '-', '?', ':':
 		if len(s) == 1 || s[1] == ' ' {
 			return "", false

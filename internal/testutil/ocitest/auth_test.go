@@ -10,15 +10,16 @@ import (
 	"github.com/bosunhq/bosun/internal/testutil/ocitest"
 )
 
-// call makes one request to the registry with an optional bearer token.
-func call(t *testing.T, r *ocitest.Registry, method, path, token string) *http.Response {
+// call makes one request to the registry, with header set to value unless
+// value is "".
+func call(t *testing.T, r *ocitest.Registry, method, path, header, value string) *http.Response {
 	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), method, r.URL()+path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+	if value != "" {
+		req.Header.Set(header, value)
 	}
 	resp, err := r.Client().Do(req)
 	if err != nil {
@@ -31,6 +32,13 @@ func call(t *testing.T, r *ocitest.Registry, method, path, token string) *http.R
 // token gets a token for scope from the token endpoint, anonymously or
 // with Basic credentials.
 func token(t *testing.T, r *ocitest.Registry, scope string, userPass ...string) string {
+	t.Helper()
+	tok, _ := tokenResponse(t, r, scope, userPass...)
+	return tok
+}
+
+// tokenResponse is token with the lifetime the endpoint gave, in seconds.
+func tokenResponse(t *testing.T, r *ocitest.Registry, scope string, userPass ...string) (tok string, expiresIn int) {
 	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet,
 		r.URL()+ocitest.TokenPath+"?service="+ocitest.Service+"&scope="+scope, nil)
@@ -46,12 +54,21 @@ func token(t *testing.T, r *ocitest.Registry, scope string, userPass ...string) 
 	}
 	defer resp.Body.Close()
 	var body struct {
-		Token string `json:"token"`
+		Token     string `json:"token"`
+		ExpiresIn int    `json:"expires_in"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || body.Token == "" {
 		t.Fatalf("token response %d: %v", resp.StatusCode, err)
 	}
-	return body.Token
+	return body.Token, body.ExpiresIn
+}
+
+// bearer is the Authorization value for token, "" for no token.
+func bearer(token string) string {
+	if token == "" {
+		return ""
+	}
+	return "Bearer " + token
 }
 
 func TestRegistry_tokenChecks(t *testing.T) {
@@ -88,7 +105,7 @@ func TestRegistry_tokenChecks(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			resp := call(t, r, tt.method, tt.path, tt.token)
+			resp := call(t, r, tt.method, tt.path, "Authorization", bearer(tt.token))
 			if resp.StatusCode != tt.want {
 				t.Errorf("status %d, want %d", resp.StatusCode, tt.want)
 			}
@@ -156,19 +173,7 @@ func TestRegistry_manifestETag(t *testing.T) {
 	dgst := r.PushChart(t, "x", "x", "1.0.0", time.Time{}, "")
 	get := func(method, inm string) *http.Response {
 		t.Helper()
-		req, err := http.NewRequestWithContext(t.Context(), method, r.URL()+"/v2/x/manifests/1.0.0", nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if inm != "" {
-			req.Header.Set("If-None-Match", inm)
-		}
-		resp, err := r.Client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp
+		return call(t, r, method, "/v2/x/manifests/1.0.0", "If-None-Match", inm)
 	}
 	if resp := get(http.MethodGet, ""); resp.StatusCode != 200 || resp.Header.Get("Etag") != `"`+dgst+`"` {
 		t.Errorf("GET: %d, Etag %q, want 200 and %q", resp.StatusCode, resp.Header.Get("Etag"), `"`+dgst+`"`)

@@ -119,12 +119,8 @@ func (r *Registry) push(t testing.TB, repo, tag string, a chartbuild.Artifact) s
 // one template, under a directory named after the chart.
 func chartArchive(meta *chart.Metadata) ([]byte, error) {
 	// Chart.yaml as helm writes it: the metadata through its JSON field names.
-	j, err := json.Marshal(meta)
+	m, err := chartbuild.JSONFields(meta)
 	if err != nil {
-		return nil, err
-	}
-	var m map[string]any
-	if err := json.Unmarshal(j, &m); err != nil {
 		return nil, err
 	}
 	y, err := yaml.Marshal(m)

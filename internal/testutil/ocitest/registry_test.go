@@ -214,19 +214,7 @@ func TestRegistry_tagListValidators(t *testing.T) {
 	}
 	get := func(path, inm string) *http.Response {
 		t.Helper()
-		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, r.URL()+path, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if inm != "" {
-			req.Header.Set("If-None-Match", inm)
-		}
-		resp, err := r.Client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp
+		return call(t, r, http.MethodGet, path, "If-None-Match", inm)
 	}
 	first := get("/v2/x/tags/list?n=2", "")
 	etag := first.Header.Get("ETag")
@@ -272,26 +260,10 @@ func TestRegistry_tokens(t *testing.T) {
 	t.Parallel()
 	r := ocitest.New(t, ocitest.WithTokenLifetime(90*time.Second))
 	r.PushChart(t, "a", "a", "1.0.0", time.Time{}, "")
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet,
-		r.URL()+ocitest.TokenPath+"?service="+ocitest.Service+"&scope=repository:a:pull", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := r.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var body struct {
-		Token     string `json:"token"`
-		ExpiresIn int    `json:"expires_in"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
-		t.Fatal(err)
-	}
-	parts := strings.Split(body.Token, ".")
+	tok, expiresIn := tokenResponse(t, r, "repository:a:pull")
+	parts := strings.Split(tok, ".")
 	if len(parts) != 3 {
-		t.Fatalf("token is not a JWS: %q", body.Token)
+		t.Fatalf("token is not a JWS: %q", tok)
 	}
 	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
 	if err != nil {
@@ -301,32 +273,23 @@ func TestRegistry_tokens(t *testing.T) {
 	if err := json.Unmarshal(payload, &claims); err != nil {
 		t.Fatal(err)
 	}
-	if body.ExpiresIn != 90 || claims.Exp-claims.Iat != 90 {
-		t.Errorf("expires_in %d, exp-iat %d; want 90", body.ExpiresIn, claims.Exp-claims.Iat)
+	if expiresIn != 90 || claims.Exp-claims.Iat != 90 {
+		t.Errorf("expires_in %d, exp-iat %d; want 90", expiresIn, claims.Exp-claims.Iat)
 	}
 
 	list := func(tok string) int {
 		t.Helper()
-		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, r.URL()+"/v2/a/tags/list", nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Authorization", "Bearer "+tok)
-		resp, err := r.Client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
+		resp := call(t, r, http.MethodGet, "/v2/a/tags/list", "Authorization", bearer(tok))
 		if resp.StatusCode == http.StatusUnauthorized && !strings.HasPrefix(resp.Header.Get("WWW-Authenticate"), "Bearer ") {
 			t.Errorf("401 without a Bearer challenge: %q", resp.Header.Get("WWW-Authenticate"))
 		}
 		return resp.StatusCode
 	}
-	if got := list(body.Token); got != http.StatusOK {
+	if got := list(tok); got != http.StatusOK {
 		t.Fatalf("with token: %d", got)
 	}
 	r.RevokeTokens()
-	if got := list(body.Token); got != http.StatusUnauthorized {
+	if got := list(tok); got != http.StatusUnauthorized {
 		t.Errorf("with revoked token: %d, want 401", got)
 	}
 	// Tokens issued after the revocation work.
