@@ -138,7 +138,7 @@ func writeUpdatesTable(w io.Writer, g plan.Group, now time.Time) {
 			app = fmt.Sprintf("%s → %s", orDash(appFrom), orDash(u.To.AppVersion))
 		}
 		fmt.Fprintf(w, "| %s | %s | `%s:%d` | `%s` → `%s` | %s | %s | %s |\n",
-			escapeMD(u.Ref.Chart), escapeMD(orDash(strings.Join(u.Ref.Namespaces, ", "))), u.Ref.Loc.File, u.Ref.Loc.Line,
+			escapeMD(u.Ref.Chart), escapeMD(orDash(namespacesOf(u.Ref, ", "))), u.Ref.Loc.File, u.Ref.Loc.Line,
 			from, to, u.Type, escapeMD(app), age(u.To.Created, now))
 	}
 }

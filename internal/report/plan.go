@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"path"
 	"strings"
 	"time"
 
@@ -52,11 +53,36 @@ type RefJSON struct {
 	Namespaces []string     `json:"namespaces"`
 	Chart      string       `json:"chart"`
 	Source     chart.Source `json:"source"`
+	// Clusters pairs each namespace with the cluster (root Flux
+	// Kustomization) that puts the object there, when bosun rendered it.
+	Clusters []chart.Placement `json:"clusters,omitempty"`
 }
 
 func refJSON(r chart.Ref) RefJSON {
 	return RefJSON{File: r.Loc.File, Line: r.Loc.Line, Kind: r.Kind, Name: r.Name,
-		Namespaces: nonNil(r.Namespaces), Chart: r.Chart, Source: r.Source}
+		Namespaces: nonNil(r.Namespaces), Chart: r.Chart, Source: r.Source, Clusters: r.Clusters}
+}
+
+// namespacesOf shows where a reference lands: its namespaces, each with its
+// cluster's name when the object lands in several clusters
+// ("media@staging, media@production").
+func namespacesOf(r chart.Ref, sep string) string {
+	clusters := map[string]bool{}
+	for _, p := range r.Clusters {
+		clusters[p.Cluster] = true
+	}
+	if len(clusters) < 2 {
+		return strings.Join(r.Namespaces, sep)
+	}
+	var out []string
+	for _, p := range r.Clusters {
+		ns := p.Namespace
+		if ns == "" {
+			ns = "?"
+		}
+		out = append(out, ns+"@"+path.Base(p.Cluster))
+	}
+	return strings.Join(out, sep)
 }
 
 // UpdateJSON is one version field to change.
@@ -250,7 +276,7 @@ func writeWrapped(w io.Writer, indent, text string) {
 }
 
 func nsName(r chart.Ref) string {
-	ns := strings.Join(r.Namespaces, ",")
+	ns := namespacesOf(r, ",")
 	if ns == "" {
 		ns = "?"
 	}

@@ -78,6 +78,7 @@ type ScanRefJSON struct {
 	Kind       string            `json:"kind"`
 	Name       string            `json:"name"`
 	Namespaces []string          `json:"namespaces"`
+	Clusters   []chart.Placement `json:"clusters,omitempty"`
 	Chart      string            `json:"chart"`
 	Source     chart.Source      `json:"source"`
 	Field      chart.Field       `json:"field"`
@@ -107,7 +108,7 @@ func ScanJSONOf(s Scan) ScanJSON {
 		}
 		out.References = append(out.References, ScanRefJSON{
 			File: r.Loc.File, Line: r.Loc.Line, Column: r.Loc.Column,
-			Kind: r.Kind, Name: r.Name, Namespaces: nonNil(r.Namespaces), Chart: r.Chart, Source: r.Source,
+			Kind: r.Kind, Name: r.Name, Namespaces: nonNil(r.Namespaces), Clusters: r.Clusters, Chart: r.Chart, Source: r.Source,
 			Field: r.Field, Version: r.Version, Digest: r.Digest, UsedBy: used, Scope: r.Scope,
 			Skip: r.Skip, SkipDetail: r.SkipDetail, Start: r.Loc.Start, End: r.Loc.End,
 		})
