@@ -5,13 +5,16 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/opencontainers/go-digest"
 	"oras.land/oras-go/v2/registry/remote/auth"
 
 	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/datasource"
+	"github.com/bosunhq/bosun/internal/datasource/ocirepo"
 	"github.com/bosunhq/bosun/internal/httpx"
 	"github.com/bosunhq/bosun/internal/versioning"
 )
@@ -73,7 +76,7 @@ type FetcherOptions struct {
 type Fetcher struct {
 	opts  FetcherOptions
 	log   *slog.Logger
-	cache diskCache
+	cache ocirepo.BlobCache
 	sem   chan struct{}
 	helm  *helmRemote
 	oci   *ociRemote
@@ -102,9 +105,9 @@ func NewFetcher(opts FetcherOptions) *Fetcher {
 		log = slog.New(slog.DiscardHandler)
 	}
 	f := &Fetcher{opts: opts, log: log, sem: make(chan struct{}, opts.Concurrency)}
-	f.cache = diskCache{dir: cacheRoot(opts.CacheDir), log: log}
+	f.cache = ocirepo.BlobCache{Dir: cacheRoot(opts.CacheDir), Log: log}
 	f.helm = &helmRemote{client: opts.Client, hosts: opts.Hosts, creds: opts.HelmCredentials}
-	f.oci = newOCIRemote(opts.Client, opts.Hosts, opts.OCICredentials)
+	f.oci = newOCIRemote(opts.Client, opts.OCICredentials)
 	return f
 }
 
@@ -151,7 +154,7 @@ func (f *Fetcher) acquire(ctx context.Context) (func(), error) {
 
 func (f *Fetcher) fetchHelm(ctx context.Context, src chart.Source, rel chart.Release) ([]byte, error) {
 	want := normalizeDigest(rel.Digest)
-	if b, ok := f.cache.get(want, f.opts.MaxArchiveSize); ok {
+	if b, ok := f.cache.Get(want, f.opts.MaxArchiveSize); ok {
 		return b, nil
 	}
 	if len(rel.URLs) == 0 {
@@ -169,17 +172,17 @@ func (f *Fetcher) fetchHelm(ctx context.Context, src chart.Source, rel chart.Rel
 	if err != nil {
 		return nil, err
 	}
-	got := sha256Digest(b)
+	got := digest.SHA256.FromBytes(b).String()
 	if want != "" && got != want {
 		return nil, fmt.Errorf("%w: archive digest %s, index says %s", datasource.ErrInvalid, got, want)
 	}
 	f.log.Debug("chart archive downloaded", "source", httpx.RedactURL(src.URL), "bytes", len(b))
-	f.cache.put(got, b)
+	f.cache.Put(got, b)
 	return b, nil
 }
 
 func (f *Fetcher) fetchOCI(ctx context.Context, src chart.Source, name string, rel chart.Release) ([]byte, error) {
-	t, err := f.oci.resolve(src)
+	t, err := ocirepo.Resolve(f.opts.Hosts, src)
 	if err != nil {
 		return nil, err
 	}
@@ -189,9 +192,9 @@ func (f *Fetcher) fetchOCI(ctx context.Context, src chart.Source, name string, r
 	}
 	manifestDigest := normalizeDigest(rel.Digest)
 	if manifestDigest != "" {
-		if m, ok := f.cache.get(manifestDigest, maxManifestSize); ok {
+		if m, ok := f.cache.Get(manifestDigest, ocirepo.MaxManifestBytes); ok {
 			if layer, err := chartLayer(m); err == nil {
-				if b, ok := f.cache.get(layer.Digest.String(), f.opts.MaxArchiveSize); ok {
+				if b, ok := f.cache.Get(layer.Digest.String(), f.opts.MaxArchiveSize); ok {
 					return b, nil
 				}
 			}
@@ -207,7 +210,7 @@ func (f *Fetcher) fetchOCI(ctx context.Context, src chart.Source, name string, r
 	if err != nil {
 		return nil, err
 	}
-	f.cache.put(mdigest, m)
+	f.cache.Put(mdigest, m)
 	layer, err := chartLayer(m)
 	if err != nil {
 		return nil, err
@@ -215,7 +218,7 @@ func (f *Fetcher) fetchOCI(ctx context.Context, src chart.Source, name string, r
 	if layer.Size > f.opts.MaxArchiveSize {
 		return nil, fmt.Errorf("%w: chart layer of %d bytes, limit %d (not downloaded)", datasource.ErrTooLarge, layer.Size, f.opts.MaxArchiveSize)
 	}
-	if b, ok := f.cache.get(layer.Digest.String(), f.opts.MaxArchiveSize); ok {
+	if b, ok := f.cache.Get(layer.Digest.String(), f.opts.MaxArchiveSize); ok {
 		return b, nil
 	}
 	b, err := f.oci.blob(withNoStore(ctx), t, layer)
@@ -223,8 +226,16 @@ func (f *Fetcher) fetchOCI(ctx context.Context, src chart.Source, name string, r
 		return nil, err
 	}
 	f.log.Debug("chart layer downloaded", "source", httpx.RedactURL(src.URL), "chart", name, "bytes", len(b))
-	f.cache.put(layer.Digest.String(), b)
+	f.cache.Put(layer.Digest.String(), b)
 	return b, nil
+}
+
+// cacheRoot is the archive cache directory under base ("" when base is "").
+func cacheRoot(base string) string {
+	if base == "" {
+		return ""
+	}
+	return filepath.Join(base, "charts")
 }
 
 // normalizeDigest turns a Helm index digest (bare sha256 hex) or an OCI

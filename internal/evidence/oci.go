@@ -11,88 +11,43 @@ import (
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 	"oras.land/oras-go/v2/content"
 	"oras.land/oras-go/v2/errdef"
-	"oras.land/oras-go/v2/registry"
-	"oras.land/oras-go/v2/registry/remote"
 	"oras.land/oras-go/v2/registry/remote/auth"
 	"oras.land/oras-go/v2/registry/remote/errcode"
 
-	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/datasource"
-	"github.com/bosunhq/bosun/internal/httpx"
+	"github.com/bosunhq/bosun/internal/datasource/ocirepo"
 	"github.com/bosunhq/bosun/internal/versioning"
 )
-
-// maxManifestSize caps an OCI manifest.
-const maxManifestSize = 4 << 20
 
 // legacyChartMediaType is the chart layer type older Helm versions pushed.
 const legacyChartMediaType = "application/tar+gzip"
 
 // ociRemote fetches chart manifests and layers with oras-go.
 type ociRemote struct {
-	hosts datasource.Hosts
-	auth  *auth.Client
+	auth *auth.Client
 }
 
-func newOCIRemote(client *http.Client, hosts datasource.Hosts, cred auth.CredentialFunc) *ociRemote {
-	return &ociRemote{
-		hosts: hosts,
-		auth:  &auth.Client{Client: client, Credential: cred, Cache: auth.NewCache()},
-	}
-}
-
-type ociTarget struct {
-	ref   registry.Reference
-	plain bool
-}
-
-// resolve maps an oci:// source through the host settings to the
-// repository to contact.
-func (o *ociRemote) resolve(src chart.Source) (ociTarget, error) {
-	clean := httpx.RedactURL(src.URL)
-	if src.Kind != chart.SourceOCI || !strings.HasPrefix(src.URL, "oci://") {
-		return ociTarget{}, fmt.Errorf("%w: not an oci:// source: %s", datasource.ErrUnsupported, clean)
-	}
-	ep := o.hosts.Resolve(src.URL)
-	rest := ep.URL
-	for _, p := range []string{"oci://", "https://", "http://"} {
-		if r, ok := strings.CutPrefix(rest, p); ok {
-			rest = r
-			break
-		}
-	}
-	host, repo, ok := strings.Cut(strings.TrimSuffix(rest, "/"), "/")
-	if i := strings.LastIndex(host, "@"); i >= 0 {
-		host = host[i+1:]
-	}
-	t := ociTarget{ref: registry.Reference{Registry: host, Repository: repo}, plain: ep.PlainHTTP}
-	if !ok || t.ref.ValidateRegistry() != nil || t.ref.ValidateRepository() != nil {
-		return ociTarget{}, fmt.Errorf("%w: no repository in %s", datasource.ErrUnsupported, httpx.RedactURL(ep.URL))
-	}
-	return t, nil
-}
-
-func (o *ociRemote) repository(t ociTarget) *remote.Repository {
-	return &remote.Repository{Client: o.auth, Reference: t.ref, PlainHTTP: t.plain, MaxMetadataBytes: maxManifestSize}
+func newOCIRemote(client *http.Client, cred auth.CredentialFunc) *ociRemote {
+	return &ociRemote{auth: &auth.Client{Client: client, Credential: cred, Cache: auth.NewCache()}}
 }
 
 // manifest fetches the manifest ref (a tag or a digest) and returns its
 // bytes and digest, verified.
-func (o *ociRemote) manifest(ctx context.Context, t ociTarget, ref string) ([]byte, string, error) {
-	op := "manifest " + t.ref.Registry + "/" + t.ref.Repository + ":" + ref
+func (o *ociRemote) manifest(ctx context.Context, t ocirepo.Target, ref string) ([]byte, string, error) {
+	op := "manifest " + t.Ref.Registry + "/" + t.Ref.Repository + ":" + ref
 	if !strings.HasPrefix(ref, "sha256:") {
-		r := t.ref
+		r := t.Ref
 		r.Reference = ref
 		if err := r.ValidateReferenceAsTag(); err != nil {
 			return nil, "", fmt.Errorf("%s: %w: %v", op, datasource.ErrInvalid, err)
 		}
 	}
-	desc, rc, err := o.repository(t).FetchReference(ctx, ref)
+	desc, rc, err := t.Repository(o.auth).FetchReference(ctx, ref)
 	if err != nil {
 		return nil, "", fmt.Errorf("%s: %w", op, ociSentinel(err))
 	}
 	defer rc.Close()
-	if desc.Size > maxManifestSize {
+	if desc.Size > ocirepo.MaxManifestBytes {
 		return nil, "", fmt.Errorf("%s: %w: %d bytes", op, datasource.ErrTooLarge, desc.Size)
 	}
 	b, err := content.ReadAll(rc, desc)
@@ -103,8 +58,8 @@ func (o *ociRemote) manifest(ctx context.Context, t ociTarget, ref string) ([]by
 }
 
 // blob fetches a layer, verified against its size and digest.
-func (o *ociRemote) blob(ctx context.Context, t ociTarget, d ocispec.Descriptor) ([]byte, error) {
-	b, err := content.FetchAll(ctx, o.repository(t).Blobs(), d)
+func (o *ociRemote) blob(ctx context.Context, t ocirepo.Target, d ocispec.Descriptor) ([]byte, error) {
+	b, err := content.FetchAll(ctx, t.Repository(o.auth).Blobs(), d)
 	if err != nil {
 		return nil, fmt.Errorf("chart layer %s: %w", d.Digest, ociSentinel(err))
 	}

@@ -15,9 +15,10 @@
 // (httpx): neither is repeated here.
 //
 // With Options.CacheDir it also owns CacheDir/oci/blobs: chart config blobs
-// by digest, verified on every read (blobcache.go). Manifests and tag lists
-// are not kept here: the injected client's conditional-request cache (httpx)
-// revalidates them, so a warm run downloads a body only for what changed.
+// by digest, verified on every read (BlobCache, which the evidence fetcher
+// uses for chart archives too). Manifests and tag lists are not kept here:
+// the injected client's conditional-request cache (httpx) revalidates them,
+// so a warm run downloads a body only for what changed.
 // Credentials and registry tokens are never written anywhere: tokens live in
 // memory for one run (one token exchange per repository per run), because
 // the cache directory is saved with actions/cache, which pull-request

@@ -89,7 +89,7 @@ type Source struct {
 	log     *slog.Logger
 	auth    *auth.Client
 	credErr error
-	blobs   blobCache
+	blobs   BlobCache
 }
 
 // New returns a Source.
@@ -119,7 +119,7 @@ func New(opts Options) *Source {
 	if opts.CacheDir != "" {
 		blobDir = filepath.Join(opts.CacheDir, "oci", "blobs")
 	}
-	s.blobs = blobCache{dir: blobDir, log: log}
+	s.blobs = BlobCache{Dir: blobDir, Log: log}
 	// Tokens live in memory for the Source's lifetime (one run): one
 	// token exchange per scope per run.
 	s.auth = &auth.Client{
@@ -130,27 +130,20 @@ func New(opts Options) *Source {
 	return s
 }
 
-// target is the repository a source resolves to.
-type target struct {
-	src   chart.Source // as given, userinfo removed (for errors)
-	ref   registry.Reference
-	plain bool
+// Target is the registry repository an oci:// source resolves to.
+type Target struct {
+	Ref   registry.Reference // Registry and Repository; no Reference
+	Plain bool               // plain HTTP, as the host settings say
 }
 
-// resolve maps a source through Hosts to the repository to contact.
-func (s *Source) resolve(src chart.Source, name string) (target, error) {
-	clean := chart.Source{Kind: src.Kind, URL: httpx.RedactURL(src.URL)}
-	t := target{src: clean}
-	fail := func(format string, a ...any) (target, error) {
-		return t, &datasource.Error{Source: clean, Chart: name, Err: fmt.Errorf("%w: "+format, append([]any{datasource.ErrUnsupported}, a...)...)}
-	}
-	if s.credErr != nil {
-		return t, &datasource.Error{Source: clean, Chart: name, Err: s.credErr}
-	}
+// Resolve maps an oci:// source through hosts (mirrors, plain-HTTP
+// endpoints) to the repository to contact. Its errors wrap
+// datasource.ErrUnsupported and name URLs without userinfo.
+func Resolve(hosts datasource.Hosts, src chart.Source) (Target, error) {
 	if src.Kind != chart.SourceOCI || !strings.HasPrefix(src.URL, "oci://") {
-		return fail("not an oci:// source: %s", clean.URL)
+		return Target{}, fmt.Errorf("%w: not an oci:// source: %s", datasource.ErrUnsupported, httpx.RedactURL(src.URL))
 	}
-	ep := s.opts.Hosts.Resolve(src.URL)
+	ep := hosts.Resolve(src.URL)
 	rest := ep.URL
 	for _, p := range []string{"oci://", "https://", "http://"} {
 		if r, ok := strings.CutPrefix(rest, p); ok {
@@ -164,26 +157,52 @@ func (s *Source) resolve(src chart.Source, name string) (target, error) {
 		host = host[i+1:]
 	}
 	if !ok || host == "" || repo == "" || strings.ContainsAny(repo, "?#@:") {
-		return fail("no repository in %s", httpx.RedactURL(ep.URL))
+		return Target{}, fmt.Errorf("%w: no repository in %s", datasource.ErrUnsupported, httpx.RedactURL(ep.URL))
 	}
-	t.ref = registry.Reference{Registry: host, Repository: repo}
-	if err := t.ref.ValidateRegistry(); err != nil {
-		return fail("%s: %v", httpx.RedactURL(ep.URL), err)
+	t := Target{Ref: registry.Reference{Registry: host, Repository: repo}, Plain: ep.PlainHTTP}
+	if err := t.Ref.ValidateRegistry(); err != nil {
+		return Target{}, fmt.Errorf("%w: %s: %v", datasource.ErrUnsupported, httpx.RedactURL(ep.URL), err)
 	}
-	if err := t.ref.ValidateRepository(); err != nil {
-		return fail("%s: %v", httpx.RedactURL(ep.URL), err)
+	if err := t.Ref.ValidateRepository(); err != nil {
+		return Target{}, fmt.Errorf("%w: %s: %v", datasource.ErrUnsupported, httpx.RedactURL(ep.URL), err)
 	}
-	t.plain = ep.PlainHTTP
 	return t, nil
 }
 
-func (s *Source) repository(t target) *remote.Repository {
+// Repository returns t as an oras-go repository whose requests go through
+// client, with manifests capped at MaxManifestBytes.
+func (t Target) Repository(client remote.Client) *remote.Repository {
 	return &remote.Repository{
-		Client:           s.auth,
-		Reference:        t.ref,
-		PlainHTTP:        t.plain,
+		Client:           client,
+		Reference:        t.Ref,
+		PlainHTTP:        t.Plain,
 		MaxMetadataBytes: MaxManifestBytes,
 	}
+}
+
+// target is a resolved source with the source as given, userinfo removed
+// (for errors).
+type target struct {
+	Target
+	src chart.Source
+}
+
+// resolve is Resolve with the Source's credential error first and errors
+// as *datasource.Error.
+func (s *Source) resolve(src chart.Source, name string) (target, error) {
+	clean := chart.Source{Kind: src.Kind, URL: httpx.RedactURL(src.URL)}
+	if s.credErr != nil {
+		return target{src: clean}, &datasource.Error{Source: clean, Chart: name, Err: s.credErr}
+	}
+	t, err := Resolve(s.opts.Hosts, src)
+	if err != nil {
+		return target{src: clean}, &datasource.Error{Source: clean, Chart: name, Err: err}
+	}
+	return target{Target: t, src: clean}, nil
+}
+
+func (s *Source) repository(t target) *remote.Repository {
+	return t.Repository(s.auth)
 }
 
 // Releases lists every tag of the chart's repository that is a Flux version
@@ -196,7 +215,7 @@ func (s *Source) Releases(ctx context.Context, src chart.Source, name string) ([
 	}
 	rels, err := s.list(ctx, t, name)
 	if err != nil {
-		return nil, lookupError(t.src, name, "list tags "+t.ref.Registry+"/"+t.ref.Repository, err)
+		return nil, lookupError(t.src, name, "list tags "+t.Ref.Registry+"/"+t.Ref.Repository, err)
 	}
 	return rels, nil
 }
@@ -209,7 +228,7 @@ func (s *Source) list(ctx context.Context, t target, name string) ([]chart.Relea
 		return nil, err
 	}
 	rels, skipped := releasesFromTags(tags)
-	s.log.Debug("listed oci tags", "source", t.src.URL, "chart", name, "registry", t.ref.Registry,
+	s.log.Debug("listed oci tags", "source", t.src.URL, "chart", name, "registry", t.Ref.Registry,
 		"pages", pages, "tags", len(tags), "versions", len(rels), "ignored", skipped+dropped, "took", time.Since(start))
 	return rels, nil
 }
@@ -263,8 +282,8 @@ func (s *Source) Describe(ctx context.Context, src chart.Source, name string, r 
 	if tag == "" {
 		tag = versioning.ToTag(r.Version)
 	}
-	op := "describe " + t.ref.Registry + "/" + t.ref.Repository + ":" + tag
-	if err := (registry.Reference{Registry: t.ref.Registry, Repository: t.ref.Repository, Reference: tag}).ValidateReferenceAsTag(); err != nil {
+	op := "describe " + t.Ref.Registry + "/" + t.Ref.Repository + ":" + tag
+	if err := (registry.Reference{Registry: t.Ref.Registry, Repository: t.Ref.Repository, Reference: tag}).ValidateReferenceAsTag(); err != nil {
 		return r, &datasource.Error{Source: t.src, Chart: name, Err: fmt.Errorf("%s: %w: %v", op, datasource.ErrInvalid, err)}
 	}
 	d, err := s.fetchDetails(ctx, t, tag)
@@ -328,13 +347,13 @@ func (s *Source) fetchDetails(ctx context.Context, t target, tag string) (chart.
 	if m.Config.Size > maxConfigBytes {
 		return chart.Release{}, fmt.Errorf("%w: config blob of %d bytes", datasource.ErrTooLarge, m.Config.Size)
 	}
-	cfg, ok := s.blobs.get(m.Config)
-	if !ok {
+	cfg, ok := s.blobs.Get(m.Config.Digest.String(), m.Config.Size)
+	if !ok || int64(len(cfg)) != m.Config.Size {
 		cfg, err = content.FetchAll(ctx, repo, m.Config) // verifies size and digest
 		if err != nil {
 			return chart.Release{}, fmt.Errorf("fetch config %s: %w", m.Config.Digest, err)
 		}
-		s.blobs.put(m.Config, cfg)
+		s.blobs.Put(m.Config.Digest.String(), cfg)
 	}
 	var meta chartMeta
 	if err := json.Unmarshal(cfg, &meta); err != nil {

@@ -57,13 +57,13 @@ type tagLister struct {
 // list returns every distinct valid tag, in registry order, and the number
 // of pages fetched and of invalid tags dropped.
 func (l tagLister) list(ctx context.Context) (tags []string, pages, dropped int, err error) {
-	ctx = auth.AppendRepositoryScope(ctx, l.t.ref, auth.ActionPull)
+	ctx = auth.AppendRepositoryScope(ctx, l.t.Ref, auth.ActionPull)
 	scheme := "https"
-	if l.t.plain {
+	if l.t.Plain {
 		scheme = "http"
 	}
-	origin := &url.URL{Scheme: scheme, Host: l.t.ref.Host()}
-	next := origin.JoinPath("v2", l.t.ref.Repository, "tags", "list")
+	origin := &url.URL{Scheme: scheme, Host: l.t.Ref.Host()}
+	next := origin.JoinPath("v2", l.t.Ref.Repository, "tags", "list")
 	seenURL := map[string]bool{}
 	seen := map[string]bool{}
 	for next != nil {
