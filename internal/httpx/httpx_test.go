@@ -21,26 +21,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/bosunhq/bosun/internal/testutil/waits"
 )
-
-// sleeps records the waits the retry transport asks for, without waiting.
-type sleeps struct {
-	mu sync.Mutex
-	d  []time.Duration
-}
-
-func (s *sleeps) sleep(ctx context.Context, d time.Duration) error {
-	s.mu.Lock()
-	s.d = append(s.d, d)
-	s.mu.Unlock()
-	return ctx.Err()
-}
-
-func (s *sleeps) got() []time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]time.Duration(nil), s.d...)
-}
 
 func get(t *testing.T, c *http.Client, u string, hdr ...string) (*http.Response, string) {
 	t.Helper()
@@ -134,10 +117,10 @@ func TestRetry(t *testing.T) {
 				fmt.Fprint(w, "body")
 			}))
 			t.Cleanup(srv.Close)
-			var s sleeps
-			c := New(Options{Sleep: s.sleep, BaseRetryWait: 100 * time.Millisecond, MaxRetryWait: 2 * time.Minute, MaxAttempts: tt.maxAttempts})
+			var s waits.Recorder
+			c := New(Options{Sleep: s.Sleep, BaseRetryWait: 100 * time.Millisecond, MaxRetryWait: 2 * time.Minute, MaxAttempts: tt.maxAttempts})
 			if tt.name == "retry-after beyond cap is not waited" {
-				c = New(Options{Sleep: s.sleep, MaxRetryWait: time.Minute})
+				c = New(Options{Sleep: s.Sleep, MaxRetryWait: time.Minute})
 			}
 			method := tt.method
 			if method == "" {
@@ -153,7 +136,7 @@ func TestRetry(t *testing.T) {
 				t.Errorf("status %d after %d calls, want %d after %d", resp.StatusCode, calls.Load(), tt.wantStatus, tt.wantCalls)
 			}
 			if tt.check != nil {
-				tt.check(t, s.got())
+				tt.check(t, s.Got())
 			}
 			if tt.wantStatus == 429 {
 				var se *StatusError
@@ -179,10 +162,10 @@ func TestRetry_TransportErrorThenSuccess(t *testing.T) {
 		fmt.Fprint(w, "ok")
 	}))
 	t.Cleanup(srv.Close)
-	var s sleeps
-	_, body := get(t, New(Options{Sleep: s.sleep}), srv.URL)
-	if body != "ok" || calls.Load() != 2 || len(s.got()) != 1 {
-		t.Errorf("body %q after %d calls and %d waits, want ok after 2 calls, 1 wait", body, calls.Load(), len(s.got()))
+	var s waits.Recorder
+	_, body := get(t, New(Options{Sleep: s.Sleep}), srv.URL)
+	if body != "ok" || calls.Load() != 2 || len(s.Got()) != 1 {
+		t.Errorf("body %q after %d calls and %d waits, want ok after 2 calls, 1 wait", body, calls.Load(), len(s.Got()))
 	}
 }
 
@@ -226,8 +209,8 @@ func TestNew_Timeouts(t *testing.T) {
 		}
 	}))
 	t.Cleanup(srv.Close)
-	var s sleeps
-	c := New(Options{ResponseHeaderTimeout: 50 * time.Millisecond, Timeout: 300 * time.Millisecond, MaxAttempts: 2, Sleep: s.sleep})
+	var s waits.Recorder
+	c := New(Options{ResponseHeaderTimeout: 50 * time.Millisecond, Timeout: 300 * time.Millisecond, MaxAttempts: 2, Sleep: s.Sleep})
 
 	t.Run("no headers", func(t *testing.T) {
 		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL+"/hang", nil)
@@ -235,8 +218,8 @@ func TestNew_Timeouts(t *testing.T) {
 		if err == nil || !IsTransient(err) {
 			t.Errorf("err = %v, want a transient timeout", err)
 		}
-		if len(s.got()) != 1 {
-			t.Errorf("waits = %v, want 1 retry", s.got())
+		if len(s.Got()) != 1 {
+			t.Errorf("waits = %v, want 1 retry", s.Got())
 		}
 	})
 	t.Run("body stalls", func(t *testing.T) {

@@ -45,16 +45,8 @@ func NextLink(header string) (ref string, ok bool, err error) {
 // splitParams splits `; a=b; rel="x, y"` (up to a comma outside quotes)
 // from what follows it.
 func splitParams(s string) (params, rest string) {
-	quoted := false
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '\\' && quoted:
-			i++
-		case c == '"':
-			quoted = !quoted
-		case c == ',' && !quoted:
-			return s[:i], s[i:]
-		}
+	if i := indexOutsideQuotes(s, ','); i >= 0 {
+		return s[:i], s[i:]
 	}
 	return s, ""
 }
@@ -80,7 +72,20 @@ func isNext(params string) bool {
 // splitOutsideQuotes splits s at every sep outside a quoted string.
 func splitOutsideQuotes(s string, sep byte) []string {
 	var out []string
-	quoted, start := false, 0
+	for {
+		i := indexOutsideQuotes(s, sep)
+		if i < 0 {
+			return append(out, s)
+		}
+		out = append(out, s[:i])
+		s = s[i+1:]
+	}
+}
+
+// indexOutsideQuotes returns the index of the first sep in s outside a
+// quoted string (a backslash escapes the next byte inside one), or -1.
+func indexOutsideQuotes(s string, sep byte) int {
+	quoted := false
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
 		case c == '\\' && quoted:
@@ -88,9 +93,8 @@ func splitOutsideQuotes(s string, sep byte) []string {
 		case c == '"':
 			quoted = !quoted
 		case c == sep && !quoted:
-			out = append(out, s[start:i])
-			start = i + 1
+			return i
 		}
 	}
-	return append(out, s[start:])
+	return -1
 }
