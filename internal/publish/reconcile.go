@@ -28,16 +28,9 @@ func (p *publisher) closeStale(ctx context.Context, pr forge.PullRequest) Outcom
 	// The comment goes first: a pull request closed without it reads as
 	// declined by a person. It is posted once, even when an earlier run
 	// commented and then failed to close.
-	comments, err := p.f.ListComments(ctx, pr.Number)
-	if err != nil {
-		o.Action, o.Err = ActionFailed, wrap(err, "list comments on #%d", pr.Number)
+	if err := p.commentOnce(ctx, pr.Number, markSuperseded, supersededComment); err != nil {
+		o.Action, o.Err = ActionFailed, err
 		return o
-	}
-	if !hasMark(comments, markSuperseded) {
-		if err := p.f.Comment(ctx, pr.Number, supersededComment); err != nil {
-			o.Action, o.Err = ActionFailed, wrap(err, "comment on #%d", pr.Number)
-			return o
-		}
 	}
 	if err := p.f.ClosePullRequest(ctx, pr.Number, ""); err != nil {
 		o.Action, o.Err = ActionFailed, wrap(err, "close pull request #%d", pr.Number)
@@ -272,17 +265,26 @@ func (p *publisher) ownership(ctx context.Context, g plan.Group, pr forge.PullRe
 // saying so once in a comment.
 func (p *publisher) foreignPR(ctx context.Context, pr forge.PullRequest, o Outcome, foreign string) Outcome {
 	o.Action, o.Title, o.Detail = ActionForeign, pr.Title, foreign+": no longer updated"
-	comments, err := p.f.ListComments(ctx, pr.Number)
-	if err != nil {
-		o.Action, o.Err = ActionFailed, wrap(err, "list comments on #%d", pr.Number)
-		return o
-	}
-	if !hasMark(comments, markForeign) {
-		if err := p.f.Comment(ctx, pr.Number, foreignComment); err != nil {
-			o.Action, o.Err = ActionFailed, wrap(err, "comment on #%d", pr.Number)
-		}
+	if err := p.commentOnce(ctx, pr.Number, markForeign, foreignComment); err != nil {
+		o.Action, o.Err = ActionFailed, err
 	}
 	return o
+}
+
+// commentOnce posts body on pull request n unless one of its comments
+// already carries mark.
+func (p *publisher) commentOnce(ctx context.Context, n int, mark, body string) error {
+	comments, err := p.f.ListComments(ctx, n)
+	if err != nil {
+		return wrap(err, "list comments on #%d", n)
+	}
+	if hasMark(comments, mark) {
+		return nil
+	}
+	if err := p.f.Comment(ctx, n, body); err != nil {
+		return wrap(err, "comment on #%d", n)
+	}
+	return nil
 }
 
 // labelsCurrent reports whether a pull request carries the labels bosun
