@@ -384,33 +384,26 @@ func (c *Client) ListCommits(ctx context.Context, base, head string) ([]forge.Co
 	op := fmt.Sprintf("compare %s...%s", base, head)
 	var out []forge.Commit
 	opts := &gh.ListOptions{PerPage: 100}
-	for {
-		var cmp *gh.CommitsComparison
-		var resp *gh.Response
-		err := c.call(ctx, op, func(g *gh.Client) (r *gh.Response, err error) {
-			cmp, r, err = g.Repositories.CompareCommits(ctx, c.owner, c.repo, base, head, opts)
-			resp = r
-			return r, err
-		})
+	err := eachPage(ctx, c, op, &opts.Page, 0, func(g *gh.Client) ([]*gh.RepositoryCommit, *gh.Response, error) {
+		cmp, r, err := g.Repositories.CompareCommits(ctx, c.owner, c.repo, base, head, opts)
 		if err != nil {
-			return nil, err
+			return nil, r, err
 		}
-		for _, rc := range cmp.Commits {
-			cm := rc.GetCommit()
-			if cm == nil {
-				continue
-			}
+		return cmp.Commits, r, nil
+	}, func(rc *gh.RepositoryCommit) bool {
+		if cm := rc.GetCommit(); cm != nil {
 			cm.SHA = rc.SHA
 			if len(cm.Parents) == 0 {
 				cm.Parents = rc.Parents
 			}
 			out = append(out, toCommit(cm, rc.GetAuthor()))
 		}
-		if resp.NextPage == 0 || len(cmp.Commits) == 0 {
-			return out, nil
-		}
-		opts.Page = resp.NextPage
+		return true
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
 // escapeLabel escapes a label name for a URL path segment ("type/major").

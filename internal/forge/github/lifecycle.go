@@ -48,29 +48,20 @@ func (c *Client) Checks(ctx context.Context, ref string) (forge.Checks, error) {
 	}
 	out.State, out.Statuses = cs.GetState(), cs.GetTotalCount()
 	opts := &gh.ListCheckRunsOptions{ListOptions: gh.ListOptions{PerPage: 100}}
-	for page := 0; page < 10; page++ {
-		var res *gh.ListCheckRunsResults
-		var resp *gh.Response
-		err := c.call(ctx, "list check runs of "+ref, func(g *gh.Client) (r *gh.Response, err error) {
-			res, r, err = g.Checks.ListCheckRunsForRef(ctx, c.owner, c.repo, ref, opts)
-			resp = r
-			return r, err
-		})
-		if errors.Is(err, forge.ErrPermission) && !errors.Is(err, forge.ErrRateLimited) {
-			return out, nil
-		}
+	err = eachPage(ctx, c, "list check runs of "+ref, &opts.Page, 10, func(g *gh.Client) ([]*gh.CheckRun, *gh.Response, error) {
+		res, r, err := g.Checks.ListCheckRunsForRef(ctx, c.owner, c.repo, ref, opts)
 		if err != nil {
-			return out, err
+			return nil, r, err
 		}
-		for _, r := range res.CheckRuns {
-			out.Runs = append(out.Runs, forge.CheckRun{Name: r.GetName(), Status: r.GetStatus(), Conclusion: r.GetConclusion()})
-		}
-		if resp.NextPage == 0 || len(res.CheckRuns) == 0 {
-			break
-		}
-		opts.Page = resp.NextPage
+		return res.CheckRuns, r, nil
+	}, func(r *gh.CheckRun) bool {
+		out.Runs = append(out.Runs, forge.CheckRun{Name: r.GetName(), Status: r.GetStatus(), Conclusion: r.GetConclusion()})
+		return true
+	})
+	if errors.Is(err, forge.ErrPermission) && !errors.Is(err, forge.ErrRateLimited) {
+		return out, nil
 	}
-	return out, nil
+	return out, err
 }
 
 // MergePullRequest merges pull request number with method (merge, squash
@@ -163,28 +154,19 @@ const maxIssuePages = 10
 // false when there is none.
 func (c *Client) FindIssue(ctx context.Context, creator, marker string) (forge.Issue, bool, error) {
 	opts := &gh.IssueListByRepoOptions{State: forge.StateOpen, Creator: creator, ListOptions: gh.ListOptions{PerPage: 100}}
-	for page := 0; page < maxIssuePages; page++ {
-		var list []*gh.Issue
-		var resp *gh.Response
-		err := c.call(ctx, "list issues", func(g *gh.Client) (r *gh.Response, err error) {
-			list, r, err = g.Issues.ListByRepo(ctx, c.owner, c.repo, opts)
-			resp = r
-			return r, err
-		})
-		if err != nil {
-			return forge.Issue{}, false, err
+	var found *gh.Issue
+	err := eachPage(ctx, c, "list issues", &opts.Page, maxIssuePages, func(g *gh.Client) ([]*gh.Issue, *gh.Response, error) {
+		return g.Issues.ListByRepo(ctx, c.owner, c.repo, opts)
+	}, func(is *gh.Issue) bool {
+		if !is.IsPullRequest() && strings.Contains(is.GetBody(), marker) {
+			found = is
 		}
-		for _, is := range list {
-			if !is.IsPullRequest() && strings.Contains(is.GetBody(), marker) {
-				return toIssue(is), true, nil
-			}
-		}
-		if resp.NextPage == 0 || len(list) == 0 {
-			break
-		}
-		opts.Page = resp.NextPage
+		return found == nil
+	})
+	if err != nil || found == nil {
+		return forge.Issue{}, false, err
 	}
-	return forge.Issue{}, false, nil
+	return toIssue(found), true, nil
 }
 
 func toIssue(is *gh.Issue) forge.Issue {

@@ -65,27 +65,18 @@ func (c *Client) listPulls(ctx context.Context, op string, opts *gh.PullRequestL
 	}
 	opts.PerPage = 100
 	out := []forge.PullRequest{}
-	for {
-		var page []*gh.PullRequest
-		var resp *gh.Response
-		err := c.call(ctx, op, func(g *gh.Client) (r *gh.Response, err error) {
-			page, r, err = g.PullRequests.List(ctx, c.owner, c.repo, opts)
-			resp = r
-			return r, err
-		})
-		if err != nil {
-			return nil, err
+	err := eachPage(ctx, c, op, &opts.Page, 0, func(g *gh.Client) ([]*gh.PullRequest, *gh.Response, error) {
+		return g.PullRequests.List(ctx, c.owner, c.repo, opts)
+	}, func(p *gh.PullRequest) bool {
+		if c.fromThisRepo(p) && keep(p) {
+			out = append(out, c.toPR(p))
 		}
-		for _, p := range page {
-			if c.fromThisRepo(p) && keep(p) {
-				out = append(out, c.toPR(p))
-			}
-		}
-		if resp.NextPage == 0 || len(page) == 0 {
-			return out, nil
-		}
-		opts.Page = resp.NextPage
+		return true
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
 // FindPullRequests returns the pull requests whose head is branch head of
@@ -240,24 +231,14 @@ func (c *Client) EnsureLabels(ctx context.Context, names []string) error {
 	if known == nil {
 		known = map[string]bool{}
 		opts := &gh.ListOptions{PerPage: 100}
-		for {
-			var page []*gh.Label
-			var resp *gh.Response
-			err := c.call(ctx, "list labels", func(g *gh.Client) (r *gh.Response, err error) {
-				page, r, err = g.Issues.ListLabels(ctx, c.owner, c.repo, opts)
-				resp = r
-				return r, err
-			})
-			if err != nil {
-				return err
-			}
-			for _, l := range page {
-				known[strings.ToLower(l.GetName())] = true
-			}
-			if resp.NextPage == 0 || len(page) == 0 {
-				break
-			}
-			opts.Page = resp.NextPage
+		err := eachPage(ctx, c, "list labels", &opts.Page, 0, func(g *gh.Client) ([]*gh.Label, *gh.Response, error) {
+			return g.Issues.ListLabels(ctx, c.owner, c.repo, opts)
+		}, func(l *gh.Label) bool {
+			known[strings.ToLower(l.GetName())] = true
+			return true
+		})
+		if err != nil {
+			return err
 		}
 		c.mu.Lock()
 		if c.labels == nil {
@@ -316,23 +297,14 @@ func (c *Client) ListComments(ctx context.Context, number int) ([]string, error)
 	op := fmt.Sprintf("list comments on #%d", number)
 	opts := &gh.IssueListCommentsOptions{ListOptions: gh.ListOptions{PerPage: 100}}
 	out := []string{}
-	for {
-		var page []*gh.IssueComment
-		var resp *gh.Response
-		err := c.call(ctx, op, func(g *gh.Client) (r *gh.Response, err error) {
-			page, r, err = g.Issues.ListComments(ctx, c.owner, c.repo, number, opts)
-			resp = r
-			return r, err
-		})
-		if err != nil {
-			return nil, err
-		}
-		for _, cm := range page {
-			out = append(out, cm.GetBody())
-		}
-		if resp.NextPage == 0 || len(page) == 0 {
-			return out, nil
-		}
-		opts.Page = resp.NextPage
+	err := eachPage(ctx, c, op, &opts.Page, 0, func(g *gh.Client) ([]*gh.IssueComment, *gh.Response, error) {
+		return g.Issues.ListComments(ctx, c.owner, c.repo, number, opts)
+	}, func(cm *gh.IssueComment) bool {
+		out = append(out, cm.GetBody())
+		return true
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
