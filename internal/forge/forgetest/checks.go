@@ -241,8 +241,7 @@ func (f *Fake) mergePullAPI(w http.ResponseWriter, num string, body []byte) {
 		MergeMethod string `json:"merge_method"`
 	}
 	if len(body) > 0 {
-		if err := json.Unmarshal(body, &req); err != nil {
-			writeError(w, http.StatusBadRequest, "Problems parsing JSON", doc)
+		if !decodeJSON(w, body, &req, doc) {
 			return
 		}
 	}
@@ -321,8 +320,7 @@ func (f *Fake) updateBranchAPI(w http.ResponseWriter, num string, body []byte) {
 		ExpectedHeadSHA string `json:"expected_head_sha"`
 	}
 	if len(body) > 0 {
-		if err := json.Unmarshal(body, &req); err != nil {
-			writeError(w, http.StatusBadRequest, "Problems parsing JSON", doc)
+		if !decodeJSON(w, body, &req, doc) {
 			return
 		}
 	}
@@ -365,8 +363,7 @@ func (f *Fake) requestReviewers(w http.ResponseWriter, num string, body []byte) 
 		Reviewers     []string `json:"reviewers"`
 		TeamReviewers []string `json:"team_reviewers"`
 	}
-	if err := json.Unmarshal(body, &req); err != nil {
-		writeError(w, http.StatusBadRequest, "Problems parsing JSON", doc)
+	if !decodeJSON(w, body, &req, doc) {
 		return
 	}
 	p.Reviewers = appendNew(p.Reviewers, req.Reviewers...)
@@ -386,8 +383,7 @@ func (f *Fake) addAssignees(w http.ResponseWriter, num string, body []byte) {
 	var req struct {
 		Assignees []string `json:"assignees"`
 	}
-	if err := json.Unmarshal(body, &req); err != nil {
-		writeError(w, http.StatusBadRequest, "Problems parsing JSON", doc)
+	if !decodeJSON(w, body, &req, doc) {
 		return
 	}
 	p.Assignees = appendNew(p.Assignees, req.Assignees...)

@@ -401,6 +401,16 @@ func writeError(w http.ResponseWriter, status int, msg, doc string, details ...e
 	writeJSON(w, status, errorBody{Message: msg, Errors: details, DocumentationURL: doc, Status: strconv.Itoa(status)})
 }
 
+// decodeJSON decodes a request body into v; when it is not JSON of that
+// shape it writes GitHub's 400 "Problems parsing JSON" and returns false.
+func decodeJSON(w http.ResponseWriter, body []byte, v any, doc string) bool {
+	if err := json.Unmarshal(body, v); err != nil {
+		writeError(w, http.StatusBadRequest, "Problems parsing JSON", doc)
+		return false
+	}
+	return true
+}
+
 func notFound(w http.ResponseWriter, doc string) {
 	writeError(w, http.StatusNotFound, "Not Found", doc)
 }

@@ -95,8 +95,7 @@ func (f *Fake) createRef(w http.ResponseWriter, body []byte) {
 		Ref *string `json:"ref"`
 		SHA *string `json:"sha"`
 	}
-	if err := json.Unmarshal(body, &req); err != nil {
-		writeError(w, http.StatusBadRequest, "Problems parsing JSON", doc)
+	if !decodeJSON(w, body, &req, doc) {
 		return
 	}
 	if req.Ref == nil || req.SHA == nil {
@@ -128,8 +127,7 @@ func (f *Fake) updateRef(w http.ResponseWriter, ref string, body []byte) {
 		SHA   *string `json:"sha"`
 		Force *bool   `json:"force"`
 	}
-	if err := json.Unmarshal(body, &req); err != nil {
-		writeError(w, http.StatusBadRequest, "Problems parsing JSON", doc)
+	if !decodeJSON(w, body, &req, doc) {
 		return
 	}
 	if req.SHA == nil {
@@ -232,8 +230,7 @@ func (f *Fake) createCommit(w http.ResponseWriter, body []byte) {
 		Committer json.RawMessage `json:"committer"`
 		Signature *string         `json:"signature"`
 	}
-	if err := json.Unmarshal(body, &req); err != nil {
-		writeError(w, http.StatusBadRequest, "Problems parsing JSON", doc)
+	if !decodeJSON(w, body, &req, doc) {
 		return
 	}
 	if req.Message == nil || req.Tree == nil {
@@ -322,8 +319,7 @@ func (f *Fake) createBlob(w http.ResponseWriter, body []byte) {
 		Content  *string `json:"content"`
 		Encoding string  `json:"encoding"`
 	}
-	if err := json.Unmarshal(body, &req); err != nil {
-		writeError(w, http.StatusBadRequest, "Problems parsing JSON", doc)
+	if !decodeJSON(w, body, &req, doc) {
 		return
 	}
 	if req.Content == nil {

@@ -1,7 +1,6 @@
 package forgetest
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -59,8 +58,7 @@ type issueRequest struct {
 
 func (f *Fake) decodeIssue(w http.ResponseWriter, body []byte, doc string) (issueRequest, bool) {
 	var req issueRequest
-	if err := json.Unmarshal(body, &req); err != nil {
-		writeError(w, http.StatusBadRequest, "Problems parsing JSON", doc)
+	if !decodeJSON(w, body, &req, doc) {
 		return req, false
 	}
 	if req.Body != nil && len(*req.Body) > maxBodyLength {

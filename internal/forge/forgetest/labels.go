@@ -64,8 +64,7 @@ func (f *Fake) addIssueLabels(w http.ResponseWriter, num string, body []byte) {
 		var obj struct {
 			Labels []string `json:"labels"`
 		}
-		if err := json.Unmarshal(body, &obj); err != nil {
-			writeError(w, http.StatusBadRequest, "Problems parsing JSON", doc)
+		if !decodeJSON(w, body, &obj, doc) {
 			return
 		}
 		names = obj.Labels
@@ -148,8 +147,7 @@ func (f *Fake) createLabel(w http.ResponseWriter, body []byte) {
 		Color       *string `json:"color"`
 		Description *string `json:"description"`
 	}
-	if err := json.Unmarshal(body, &req); err != nil {
-		writeError(w, http.StatusBadRequest, "Problems parsing JSON", doc)
+	if !decodeJSON(w, body, &req, doc) {
 		return
 	}
 	if req.Name == nil || strings.TrimSpace(*req.Name) == "" {
@@ -217,8 +215,7 @@ func (f *Fake) createComment(w http.ResponseWriter, num string, body []byte) {
 	var req struct {
 		Body *string `json:"body"`
 	}
-	if err := json.Unmarshal(body, &req); err != nil {
-		writeError(w, http.StatusBadRequest, "Problems parsing JSON", doc)
+	if !decodeJSON(w, body, &req, doc) {
 		return
 	}
 	if req.Body == nil || *req.Body == "" {

@@ -1,7 +1,6 @@
 package forgetest
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -232,8 +231,7 @@ func (f *Fake) createPull(w http.ResponseWriter, body []byte) {
 		Draft *bool   `json:"draft"`
 		Issue *int    `json:"issue"`
 	}
-	if err := json.Unmarshal(body, &req); err != nil {
-		writeError(w, http.StatusBadRequest, "Problems parsing JSON", doc)
+	if !decodeJSON(w, body, &req, doc) {
 		return
 	}
 	if req.Head == nil || req.Base == nil || (req.Title == nil && req.Issue == nil) {
@@ -307,8 +305,7 @@ func (f *Fake) updatePull(w http.ResponseWriter, num string, body []byte) {
 		State *string `json:"state"`
 		Base  *string `json:"base"`
 	}
-	if err := json.Unmarshal(body, &req); err != nil {
-		writeError(w, http.StatusBadRequest, "Problems parsing JSON", doc)
+	if !decodeJSON(w, body, &req, doc) {
 		return
 	}
 	if req.Body != nil && len(*req.Body) > maxBodyLength {

@@ -83,8 +83,7 @@ func (f *Fake) createTree(w http.ResponseWriter, body []byte) {
 		BaseTree *string                      `json:"base_tree"`
 		Tree     []map[string]json.RawMessage `json:"tree"`
 	}
-	if err := json.Unmarshal(body, &req); err != nil {
-		writeError(w, http.StatusBadRequest, "Problems parsing JSON", doc)
+	if !decodeJSON(w, body, &req, doc) {
 		return
 	}
 	if req.Tree == nil {
