@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -123,7 +122,7 @@ func (o Options) withDefaults() Options {
 		o.MaxRetryWait = 30 * time.Second
 	}
 	if o.Sleep == nil {
-		o.Sleep = sleepCtx
+		o.Sleep = Sleep
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -144,7 +143,9 @@ func DefaultCacheDir() string {
 	return filepath.Join(d, "bosun")
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) error {
+// Sleep waits d, or returns ctx's error as soon as ctx ends (at once when d
+// is not positive).
+func Sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}
@@ -200,7 +201,7 @@ func (t *uaTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // deadlineTransport bounds a request, body read included, by a context
-// deadline released when the body is closed or fully read.
+// deadline released when the body is closed, fully read or fails.
 type deadlineTransport struct {
 	next http.RoundTripper
 	d    time.Duration
@@ -213,25 +214,6 @@ func (t *deadlineTransport) RoundTrip(req *http.Request) (*http.Response, error)
 		cancel()
 		return nil, err
 	}
-	resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
+	resp.Body = &endBody{ReadCloser: resp.Body, end: cancel}
 	return resp, nil
-}
-
-type cancelBody struct {
-	io.ReadCloser
-	cancel context.CancelFunc
-}
-
-func (b *cancelBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	if err == io.EOF {
-		b.cancel()
-	}
-	return n, err
-}
-
-func (b *cancelBody) Close() error {
-	err := b.ReadCloser.Close()
-	b.cancel()
-	return err
 }

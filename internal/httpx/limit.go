@@ -54,25 +54,28 @@ func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		release()
 		return nil, err
 	}
-	resp.Body = &releaseBody{ReadCloser: resp.Body, release: release}
+	resp.Body = &endBody{ReadCloser: resp.Body, end: release}
 	return resp, nil
 }
 
-type releaseBody struct {
+// endBody calls end (which must be safe to call more than once) when the
+// body is read to the end, fails, or is closed: whichever comes first frees
+// what the request held.
+type endBody struct {
 	io.ReadCloser
-	release func()
+	end func()
 }
 
-func (b *releaseBody) Read(p []byte) (int, error) {
+func (b *endBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
 	if err != nil {
-		b.release()
+		b.end()
 	}
 	return n, err
 }
 
-func (b *releaseBody) Close() error {
+func (b *endBody) Close() error {
 	err := b.ReadCloser.Close()
-	b.release()
+	b.end()
 	return err
 }

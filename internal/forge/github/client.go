@@ -100,7 +100,7 @@ func New(opts Options) (*Client, error) {
 		return nil, fmt.Errorf("github client: base URL must not carry credentials")
 	}
 	if opts.Sleep == nil {
-		opts.Sleep = sleep
+		opts.Sleep = httpx.Sleep
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -205,20 +205,6 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		t.writes.Add(1)
 	}
 	return t.next.RoundTrip(r)
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	tm := time.NewTimer(d)
-	defer tm.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-tm.C:
-		return nil
-	}
 }
 
 // maxRateWaits bounds how often one call waits for a rate limit, so a server
