@@ -1,7 +1,6 @@
 package evidence_test
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,6 +10,7 @@ import (
 	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/evidence"
 	"github.com/bosunhq/bosun/internal/manifest"
+	"github.com/bosunhq/bosun/internal/testutil/fstree"
 )
 
 // writeTree writes files under a new directory and loads it as a
@@ -19,15 +19,7 @@ func writeTree(t *testing.T, files map[string]string) (string, *manifest.Repo) {
 	t.Helper()
 	dir := t.TempDir()
 	root := filepath.Join(dir, "repo")
-	for p, body := range files {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	fstree.Write(t, dir, files)
 	repo, err := manifest.Load(t.Context(), root, manifest.Options{NoGit: true})
 	if err != nil {
 		t.Fatal(err)
