@@ -361,15 +361,7 @@ func describeCommit(c forge.Commit) string {
 func foreignIn(commits []forge.Commit) string {
 	for _, c := range commits {
 		if trailerHash(c.Message) == "" {
-			short := c.SHA
-			if len(short) > 7 {
-				short = short[:7]
-			}
-			who := c.Author
-			if who == "" {
-				who = "someone else"
-			}
-			return fmt.Sprintf("commit %s by %s", short, who)
+			return describeCommit(c)
 		}
 	}
 	if len(commits) > 1 {
