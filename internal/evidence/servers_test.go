@@ -20,12 +20,11 @@ import (
 	"time"
 
 	ggcrregistry "github.com/google/go-containerregistry/pkg/registry"
-	"github.com/opencontainers/go-digest"
-	specs "github.com/opencontainers/image-spec/specs-go"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 	"oras.land/oras-go/v2/registry/remote"
 
 	"github.com/bosunhq/bosun/internal/chart"
+	"github.com/bosunhq/bosun/internal/chartbuild"
 	"github.com/bosunhq/bosun/internal/datasource/helmrepo"
 	"github.com/bosunhq/bosun/internal/versioning"
 )
@@ -246,25 +245,14 @@ func (r *ociRegistry) push(t *testing.T, f fixture) chart.Release {
 		meta["annotations"] = map[string]string{"artifacthub.io/changes": f.changes}
 	}
 	cfg, _ := json.Marshal(meta)
-	layer := f.tgz(t)
-	desc := func(mt string, b []byte) ocispec.Descriptor {
-		return ocispec.Descriptor{MediaType: mt, Digest: digest.FromBytes(b), Size: int64(len(b))}
-	}
-	cd, ld := desc(versioning.HelmConfigMediaType, cfg), desc(versioning.HelmChartMediaType, layer)
-	for _, b := range []struct {
-		d ocispec.Descriptor
-		c []byte
-	}{{cd, cfg}, {ld, layer}} {
-		if err := rp.Push(ctx, b.d, bytes.NewReader(b.c)); err != nil {
-			t.Fatalf("push blob: %v", err)
-		}
-	}
-	m, _ := json.Marshal(ocispec.Manifest{Versioned: specs.Versioned{SchemaVersion: 2}, MediaType: ocispec.MediaTypeImageManifest,
-		Config: cd, Layers: []ocispec.Descriptor{ld}})
-	md := desc(ocispec.MediaTypeImageManifest, m)
 	tag := versioning.ToTag(f.version)
-	if err := rp.PushReference(ctx, md, bytes.NewReader(m), tag); err != nil {
-		t.Fatalf("push manifest: %v", err)
+	md, err := chartbuild.Push(ctx, rp, tag, chartbuild.Artifact{
+		ConfigMediaType: versioning.HelmConfigMediaType, Config: cfg,
+		LayerMediaType: versioning.HelmChartMediaType, Layer: f.tgz(t),
+		ManifestMediaType: ocispec.MediaTypeImageManifest,
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	r.count.reset()
 	return chart.Release{Version: f.version, Tag: tag, AppVersion: f.appVersion, Digest: md.Digest.String(), Changes: f.changes, Described: true}
