@@ -18,10 +18,7 @@ import (
 
 func TestFetcher_tooLarge(t *testing.T) {
 	t.Parallel()
-	repo := newHelmRepo(t, demo100, demo200)
-	rels := repo.releases(t, "demo")
-	reg := newOCIRegistry(t)
-	r100, r200 := reg.push(t, demo100), reg.push(t, demo200)
+	repo, rels, reg, r100, r200 := serveDemo(t)
 	f := evidence.NewFetcher(evidence.FetcherOptions{Client: client(), MaxArchiveSize: 64})
 
 	for _, tc := range []struct {
@@ -64,10 +61,7 @@ func TestFetcher_tooLarge(t *testing.T) {
 
 func TestFetcher_warmCacheDownloadsNothing(t *testing.T) {
 	t.Parallel()
-	repo := newHelmRepo(t, demo100, demo200)
-	rels := repo.releases(t, "demo")
-	reg := newOCIRegistry(t)
-	r100, r200 := reg.push(t, demo100), reg.push(t, demo200)
+	repo, rels, reg, r100, r200 := serveDemo(t)
 	// Separate cache directories: the helm archives and the OCI layers are
 	// the same bytes, which one shared content-addressed cache would serve
 	// from either source.

@@ -205,6 +205,16 @@ func (r *helmRepo) releases(t *testing.T, name string) map[string]chart.Release 
 	return out
 }
 
+// serveDemo serves demo 1.0.0 and 2.0.0 from a Helm repository and from an
+// OCI registry: the repository with its releases by version, and the
+// registry with the releases of its two pushes.
+func serveDemo(t *testing.T) (repo *helmRepo, rels map[string]chart.Release, reg *ociRegistry, r100, r200 chart.Release) {
+	t.Helper()
+	repo = newHelmRepo(t, demo100, demo200)
+	reg = newOCIRegistry(t)
+	return repo, repo.releases(t, "demo"), reg, reg.push(t, demo100), reg.push(t, demo200)
+}
+
 // client talks to loopback only: no proxy from the environment.
 func client() *http.Client { return &http.Client{Transport: &http.Transport{}} }
 
