@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/bosunhq/bosun/internal/testutil/statuswriter"
 )
 
 // Fake is a stateful fake of GitHub's REST API for one repository.
@@ -259,25 +261,6 @@ func (f *Fake) matches(method, pattern, reqMethod, path string) bool {
 	return glob(pattern, path)
 }
 
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (r *statusRecorder) WriteHeader(code int) {
-	if r.status == 0 {
-		r.status = code
-	}
-	r.ResponseWriter.WriteHeader(code)
-}
-
-func (r *statusRecorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	return r.ResponseWriter.Write(b)
-}
-
 // ServeHTTP plays the GitHub REST API.
 func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 200<<20))
@@ -287,13 +270,13 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	rec := &statusRecorder{ResponseWriter: w}
+	rec := &statuswriter.Writer{ResponseWriter: w}
 	if isWrite(r.Method) {
 		f.writes++
 	}
 	f.requests = append(f.requests, Request{Method: r.Method, Path: path, Query: r.URL.RawQuery, Body: body})
 	idx := len(f.requests) - 1
-	defer func() { f.requests[idx].Status = rec.status }()
+	defer func() { f.requests[idx].Status = rec.Status() }()
 
 	now := f.clock.Now()
 	exhausted := f.spendQuota(rec, now)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/bosunhq/bosun/internal/chartbuild"
+	"github.com/bosunhq/bosun/internal/testutil/statuswriter"
 )
 
 // Chart is one published chart version.
@@ -172,11 +173,11 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	cw := &countWriter{ResponseWriter: w}
+	cw := &statuswriter.Writer{ResponseWriter: w}
 	defer func() {
 		s.mu.Lock()
-		s.bytes[r.URL.Path] += cw.n
-		if cw.status == http.StatusNotModified {
+		s.bytes[r.URL.Path] += cw.Bytes()
+		if cw.Status() == http.StatusNotModified {
 			s.n304[r.URL.Path]++
 		}
 		s.mu.Unlock()
@@ -224,35 +225,6 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(cw, r)
 	default:
 		http.NotFound(cw, r)
-	}
-}
-
-type countWriter struct {
-	http.ResponseWriter
-	n      int64
-	status int
-}
-
-func (w *countWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *countWriter) Write(p []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	n, err := w.ResponseWriter.Write(p)
-	w.n += int64(n)
-	return n, err
-}
-
-// Flush lets wrapped handlers stream.
-func (w *countWriter) Flush() {
-	if f, ok := w.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
 	}
 }
 

@@ -3,6 +3,8 @@ package ocitest
 import (
 	"net/http"
 	"strings"
+
+	"github.com/bosunhq/bosun/internal/testutil/statuswriter"
 )
 
 // Kind classifies a request to the registry or its token server.
@@ -139,7 +141,7 @@ func (r *Registry) account(direct, h http.Handler) http.Handler {
 			req = req.Clone(req.Context())
 			req.Header.Del("Authorization")
 		}
-		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		sw := &statuswriter.Writer{ResponseWriter: w}
 		h.ServeHTTP(sw, req)
 		kind, repos := classify(req)
 		r.mu.Lock()
@@ -150,8 +152,8 @@ func (r *Registry) account(direct, h http.Handler) http.Handler {
 				Repo:       repo,
 				Method:     req.Method,
 				Path:       req.URL.RequestURI(),
-				Status:     sw.status,
-				Bytes:      sw.bytes,
+				Status:     sw.Status(),
+				Bytes:      sw.Bytes(),
 				Authorized: req.Header.Get("Authorization") != "",
 			})
 		}
@@ -208,27 +210,3 @@ func classify(req *http.Request) (Kind, []string) {
 	}
 	return KindOther, []string{""}
 }
-
-type statusWriter struct {
-	http.ResponseWriter
-	status      int
-	bytes       int64
-	wroteHeader bool
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if !w.wroteHeader {
-		w.status, w.wroteHeader = code, true
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	w.wroteHeader = true
-	n, err := w.ResponseWriter.Write(b)
-	w.bytes += int64(n)
-	return n, err
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer.
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
