@@ -8,13 +8,15 @@ import (
 	"github.com/bosunhq/bosun/internal/testutil/statuswriter"
 )
 
+// What a handler writes reaches the client unchanged, and the Writer
+// reports the status net/http sent and the body's size.
 func TestWriter(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name       string
-		handler    func(w http.ResponseWriter)
-		wantStatus int
-		wantBytes  int64
+	for _, tc := range []struct {
+		name   string
+		handle func(w http.ResponseWriter)
+		status int
+		bytes  int64
 	}{
 		{"nothing written", func(http.ResponseWriter) {}, http.StatusOK, 0},
 		{"body only", func(w http.ResponseWriter) { _, _ = w.Write([]byte("hello")) }, http.StatusOK, 5},
@@ -27,20 +29,16 @@ func TestWriter(t *testing.T) {
 			_, _ = w.Write([]byte("abc"))
 			_, _ = w.Write([]byte("de"))
 		}, http.StatusCreated, 5},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			rec := httptest.NewRecorder()
-			w := &statuswriter.Writer{ResponseWriter: rec}
-			tt.handler(w)
-			w.Flush()
-			if w.Status() != tt.wantStatus || w.Bytes() != tt.wantBytes {
-				t.Errorf("Status() = %d, Bytes() = %d; want %d, %d", w.Status(), w.Bytes(), tt.wantStatus, tt.wantBytes)
-			}
-			if rec.Code != tt.wantStatus || int64(rec.Body.Len()) != tt.wantBytes || !rec.Flushed {
-				t.Errorf("passed on %d with %d bytes (flushed %v), want %d with %d, flushed", rec.Code, rec.Body.Len(), rec.Flushed, tt.wantStatus, tt.wantBytes)
-			}
-		})
+	} {
+		rec := httptest.NewRecorder()
+		w := &statuswriter.Writer{ResponseWriter: rec}
+		tc.handle(w)
+		w.Flush()
+		if w.Status() != tc.status || w.Bytes() != tc.bytes {
+			t.Errorf("%s: Status() = %d, Bytes() = %d; want %d, %d", tc.name, w.Status(), w.Bytes(), tc.status, tc.bytes)
+		}
+		if rec.Code != tc.status || int64(rec.Body.Len()) != tc.bytes || !rec.Flushed {
+			t.Errorf("%s: passed on %d with %d bytes (flushed %v), want %d with %d, flushed", tc.name, rec.Code, rec.Body.Len(), rec.Flushed, tc.status, tc.bytes)
+		}
 	}
 }
