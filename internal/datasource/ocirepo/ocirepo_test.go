@@ -429,14 +429,7 @@ func TestSource_credentials(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			s := newSource(r, ocirepo.Options{Getenv: env(tt.env)})
-			got, err := s.Releases(context.Background(), src(r, "private/app"), "app")
-			if err != nil {
-				t.Fatalf("Releases: %v", err)
-			}
-			if diff := cmp.Diff([][2]string{{"1.0.0", "1.0.0"}}, versions(got)); diff != "" {
-				t.Errorf("Releases() mismatch (-want +got):\n%s", diff)
-			}
+			wantPrivateApp(t, newSource(r, ocirepo.Options{Getenv: env(tt.env)}), r)
 		})
 	}
 
@@ -486,7 +479,13 @@ func TestSource_credentialHelper(t *testing.T) {
 	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 
 	dir := dockerConfig(t, r.Host(), "", "", "ocitest")
-	s := newSource(r, ocirepo.Options{Getenv: env(map[string]string{"DOCKER_CONFIG": dir})})
+	wantPrivateApp(t, newSource(r, ocirepo.Options{Getenv: env(map[string]string{"DOCKER_CONFIG": dir})}), r)
+}
+
+// wantPrivateApp checks that s, given credentials, lists private/app on r:
+// the one chart the credential tests push, at 1.0.0.
+func wantPrivateApp(t *testing.T, s *ocirepo.Source, r *ocitest.Registry) {
+	t.Helper()
 	got, err := s.Releases(context.Background(), src(r, "private/app"), "app")
 	if err != nil {
 		t.Fatalf("Releases: %v", err)
