@@ -51,7 +51,11 @@ func TestNew_ConnectionReuse(t *testing.T) {
 		}
 		wg.Wait()
 	}
-	if n := conns.Load(); n < 1 || n > defaultHostConcurrency {
-		t.Errorf("%d connections for 60 requests, want 1..%d", n, defaultHostConcurrency)
+	// The per-host limit frees its slot when a body is closed, a moment
+	// before the transport parks the connection as idle: under load a
+	// request may dial once more. Without reuse (idle connections per host
+	// below the limit) every wave dials again, far above this bound.
+	if n := conns.Load(); n < 1 || n > 2*defaultHostConcurrency {
+		t.Errorf("%d connections for 60 requests, want 1..%d", n, 2*defaultHostConcurrency)
 	}
 }
