@@ -4,14 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"oras.land/oras-go/v2/registry/remote/auth"
 
 	"github.com/bosunhq/bosun/internal/config"
+	"github.com/bosunhq/bosun/internal/testutil/fstree"
 	"github.com/bosunhq/bosun/internal/testutil/helmrepotest"
 )
 
@@ -38,11 +37,7 @@ spec:
     spec: {chart: app, version: 1.0.0, sourceRef: {kind: HelmRepository, name: private, namespace: flux-system}}
 `, srv.URL)
 	cfg := fmt.Sprintf("version: 1\nregistries:\n  - host: %s\n    username: bosun\n    passwordEnv: CHARTS_TOKEN\n", u.Host)
-	for p, s := range map[string]string{"app.yaml": manifest, "bosun.yaml": cfg} {
-		if err := os.WriteFile(filepath.Join(dir, p), []byte(s), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	fstree.Write(t, dir, map[string]string{"app.yaml": manifest, "bosun.yaml": cfg})
 	res := runApp(t, map[string]string{"CHARTS_TOKEN": secret}, "--log-level", "debug", "plan", "--no-cache", "-o", "json", dir)
 	if res.code != ExitOK || !strings.Contains(res.stdout, `"to": "1.1.0"`) {
 		t.Fatalf("plan with the token: exit %d\n%s%s", res.code, res.stdout, res.stderr)

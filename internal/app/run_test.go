@@ -136,15 +136,7 @@ func (e *runEnv) pull(branch string) forge.PullRequest {
 // syncLocal makes the checkout follow the base branch, as a CI checkout does.
 func (e *runEnv) syncLocal() {
 	e.t.Helper()
-	for p, c := range e.fake.Files("main") {
-		path := filepath.Join(e.dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			e.t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(c), 0o644); err != nil {
-			e.t.Fatal(err)
-		}
-	}
+	fstree.Write(e.t, e.dir, e.fake.Files("main"))
 }
 
 // commitConfig changes bosun.yaml on the base branch and in the checkout.

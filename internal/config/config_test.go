@@ -3,17 +3,19 @@ package config
 import (
 	"encoding/json"
 	"errors"
-	"github.com/bosunhq/bosun/internal/testutil/golden"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/bosunhq/bosun/internal/testutil/golden"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/bosunhq/bosun/internal/datasource"
 	"github.com/bosunhq/bosun/internal/policy"
+	"github.com/bosunhq/bosun/internal/testutil/fstree"
 )
 
 func TestParse_Valid(t *testing.T) {
@@ -113,13 +115,7 @@ func TestFind(t *testing.T) {
 			t.Parallel()
 			root := t.TempDir()
 			for _, f := range tt.files {
-				p := filepath.Join(root, filepath.FromSlash(f))
-				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(p, []byte("version: 1\n"), 0o644); err != nil {
-					t.Fatal(err)
-				}
+				fstree.WriteFile(t, filepath.Join(root, filepath.FromSlash(f)), []byte("version: 1\n"))
 			}
 			got, err := Find(root)
 			if tt.want == "" {

@@ -2,8 +2,6 @@ package flux
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -12,6 +10,7 @@ import (
 	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/manifest"
 	"github.com/bosunhq/bosun/internal/testutil/corpus"
+	"github.com/bosunhq/bosun/internal/testutil/fstree"
 )
 
 func scanCase(t *testing.T, name string) *Result {
@@ -83,15 +82,7 @@ func TestScan_RenderedOverlays(t *testing.T) {
 func writeTree(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
-	for p, s := range files {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	fstree.Write(t, dir, files)
 	return dir
 }
 
