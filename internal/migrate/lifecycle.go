@@ -80,6 +80,16 @@ func (c *converter) boolOf(f File, m Member, key string) *bool {
 	return &b
 }
 
+// stringsOf is m's list of strings; when m holds something else it notes
+// so under key and reports false.
+func (c *converter) stringsOf(f File, m Member, key string) ([]string, bool) {
+	ss, ok := m.Value.Strings()
+	if !ok {
+		c.miss(f, m.Line, key, "not a list of strings")
+	}
+	return ss, ok
+}
+
 // automergeType is the bosun automergeType for Renovate's platformAutomerge:
 // with it Renovate enables GitHub's auto-merge when it opens the pull request
 // and merges itself where the repository does not allow that, which is
@@ -116,9 +126,8 @@ func (c *converter) mergeStrategy(f File, m Member, s *settings, key string) {
 // that cannot be mapped leaves the whole schedule out: entries are ORed,
 // so keeping the others would narrow it.
 func (c *converter) schedule(f File, m Member, s *settings, key string) {
-	entries, ok := m.Value.Strings()
+	entries, ok := c.stringsOf(f, m, key)
 	if !ok {
-		c.miss(f, m.Line, key, "not a list of strings")
 		return
 	}
 	crons := []string{}
@@ -251,9 +260,8 @@ func CheckOrg(org string) error {
 // team reviewer "team:x" as "org/x" when the organisation is known. The
 // entries bosun cannot take are listed; the others are kept.
 func (c *converter) people(f File, m Member, s *settings, key string) {
-	ss, ok := m.Value.Strings()
+	ss, ok := c.stringsOf(f, m, key)
 	if !ok {
-		c.miss(f, m.Line, key, "not a list of strings")
 		return
 	}
 	out := []string{}
