@@ -15,7 +15,13 @@ import (
 
 func scanCase(t *testing.T, name string) *Result {
 	t.Helper()
-	res, err := Scan(context.Background(), "../../testdata/repos/"+name+"/repo", Options{NoGit: true})
+	return scanDir(t, "../../testdata/repos/"+name+"/repo")
+}
+
+// scanDir scans dir outside git, which must not fail.
+func scanDir(t *testing.T, dir string) *Result {
+	t.Helper()
+	res, err := Scan(context.Background(), dir, Options{NoGit: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,10 +137,7 @@ patches:
             version: 2.0.0
 `,
 	})
-	res, err := Scan(context.Background(), dir, Options{NoGit: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scanDir(t, dir)
 	if len(res.Refs) != 1 {
 		t.Fatalf("refs: %+v", res.Refs)
 	}
@@ -234,10 +237,7 @@ spec:
     spec: {url: oci://r/c, ref: {tag: 1.0.0}}
 `,
 	})
-	res, err := Scan(context.Background(), dir, Options{NoGit: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scanDir(t, dir)
 	if len(res.Refs) != 0 {
 		t.Errorf("refs: %+v", res.Refs)
 	}
@@ -280,10 +280,7 @@ spec:
 `,
 		"apps/web/hr.yaml": baseHR,
 	})
-	res, err := Scan(context.Background(), dir, Options{NoGit: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scanDir(t, dir)
 	if len(res.Refs) != 1 {
 		t.Fatalf("refs: %+v", res.Refs)
 	}
@@ -323,10 +320,7 @@ spec:
   ref: {tag: 1.2.3}
 `,
 	})
-	res, err := Scan(context.Background(), dir, Options{NoGit: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scanDir(t, dir)
 	if len(res.Refs) != 1 || res.Refs[0].Skip != "" || res.Refs[0].Version != "1.2.3" || !cmp.Equal(res.Refs[0].Namespaces, []string{"web"}) {
 		t.Errorf("refs: %+v", res.Refs)
 	}
@@ -371,10 +365,7 @@ configMapGenerator:
 		"apps/hr.yaml":    strings.Replace(baseHR, "version: 1.0.0", "version: ${WEB_VERSION}", 1),
 		"apps/other.yaml": strings.NewReplacer("version: 1.0.0", "version: ${OTHER_VERSION}", "name: web", "name: other").Replace(baseHR[:strings.Index(baseHR, "---")]),
 	})
-	res, err := Scan(context.Background(), dir, Options{NoGit: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scanDir(t, dir)
 	for _, r := range res.Refs {
 		if r.Skip != chart.SkipVariable || !strings.Contains(r.SkipDetail, "is not written as such") {
 			t.Errorf("%s %s %s: skip %s (%s)", r.Loc, r.Name, r.Version, r.Skip, r.SkipDetail)
