@@ -28,10 +28,7 @@ spec:
     spec: {chart: app, sourceRef: {kind: HelmRepository, name: r}, version: 1.0.0, version: 1.1.0}
 `,
 	})
-	res, err := Scan(context.Background(), root, Options{NoGit: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scanDir(t, root)
 	if len(res.Refs) != 0 {
 		t.Errorf("Scan() refs = %+v, want none", res.Refs)
 	}
@@ -50,10 +47,7 @@ func TestScan_SkippedSymlink(t *testing.T) {
 	if err := os.Symlink(filepath.Join(outside, "hr.yaml"), filepath.Join(root, "hr.yaml")); err != nil {
 		t.Skipf("symlinks unavailable: %v", err)
 	}
-	res, err := Scan(context.Background(), root, Options{NoGit: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scanDir(t, root)
 	want := []manifest.SkippedFile{{File: "hr.yaml", Reason: manifest.SkipSymlinkOutside}}
 	if diff := cmp.Diff(want, res.Skipped); diff != "" {
 		t.Errorf("Scan() skipped mismatch (-want +got):\n%s", diff)
