@@ -100,6 +100,15 @@ spec:
   sourceRef: {kind: GitRepository, name: flux-system}
 `
 
+// gotkSync is the Flux Kustomization bootstrap writes for cluster "main".
+const gotkSync = `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: flux-system, namespace: flux-system}
+spec:
+  path: ./clusters/main
+  sourceRef: {kind: GitRepository, name: flux-system}
+`
+
 const baseHR = `apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
 metadata: {name: web}
@@ -250,17 +259,7 @@ spec:
 func TestScan_ExternalArtifact(t *testing.T) {
 	t.Parallel()
 	dir := writeTree(t, map[string]string{
-		"clusters/main/flux-system/gotk-sync.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata: {name: flux-system, namespace: flux-system}
----
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata: {name: flux-system, namespace: flux-system}
-spec:
-  path: ./clusters/main
-  sourceRef: {kind: GitRepository, name: flux-system}
-`,
+		"clusters/main/flux-system/gotk-sync.yaml": "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: flux-system, namespace: flux-system}\n---\n" + gotkSync,
 		"clusters/main/web.yaml": `apiVersion: source.extensions.fluxcd.io/v1beta1
 kind: ArtifactGenerator
 metadata: {name: gen, namespace: flux-system}
@@ -348,13 +347,7 @@ kind: Secret
 metadata: {name: versions, namespace: flux-system}
 data: {WEB_VERSION: MS4wLjA=}
 `,
-		"clusters/main/flux-system/gotk-sync.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata: {name: flux-system, namespace: flux-system}
-spec:
-  path: ./clusters/main
-  sourceRef: {kind: GitRepository, name: flux-system}
-`,
+		"clusters/main/flux-system/gotk-sync.yaml": gotkSync,
 		"clusters/main/kustomization.yaml": `namespace: flux-system
 resources: [apps.yaml]
 configMapGenerator:
