@@ -21,7 +21,13 @@ func scanCase(t *testing.T, name string) *Result {
 // scanDir scans dir outside git, which must not fail.
 func scanDir(t *testing.T, dir string) *Result {
 	t.Helper()
-	res, err := Scan(context.Background(), dir, Options{NoGit: true})
+	return scanWith(t, dir, Options{NoGit: true})
+}
+
+// scanWith scans dir with opts, which must not fail.
+func scanWith(t testing.TB, dir string, opts Options) *Result {
+	t.Helper()
+	res, err := Scan(context.Background(), dir, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
