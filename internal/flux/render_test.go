@@ -115,6 +115,25 @@ spec:
   sourceRef: {kind: GitRepository, name: flux-system}
 `
 
+// appsKS is cluster main's Kustomization "apps", putting ./apps in
+// namespace web, with the items of its postBuild.substituteFrom.
+func appsKS(from ...string) string {
+	s := `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: apps, namespace: flux-system}
+spec:
+  path: ./apps
+  targetNamespace: web
+  sourceRef: {kind: GitRepository, name: flux-system}
+  postBuild:
+    substituteFrom:
+`
+	for _, f := range from {
+		s += "      - " + f + "\n"
+	}
+	return s
+}
+
 const baseHR = `apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
 metadata: {name: web}
@@ -301,16 +320,7 @@ spec:
 func TestScan_LiteralTagUnknownName(t *testing.T) {
 	t.Parallel()
 	dir := writeTree(t, map[string]string{
-		"clusters/main/apps.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata: {name: apps, namespace: flux-system}
-spec:
-  path: ./apps
-  targetNamespace: web
-  sourceRef: {kind: GitRepository, name: flux-system}
-  postBuild:
-    substituteFrom: [{kind: Secret, name: secrets}]
----
+		"clusters/main/apps.yaml": appsKS("{kind: Secret, name: secrets}") + `---
 apiVersion: v1
 kind: Secret
 metadata: {name: secrets, namespace: flux-system}
@@ -336,18 +346,7 @@ spec:
 func TestScan_GeneratedVariableNotEdited(t *testing.T) {
 	t.Parallel()
 	dir := writeTree(t, map[string]string{
-		"clusters/main/apps.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata: {name: apps, namespace: flux-system}
-spec:
-  path: ./apps
-  targetNamespace: web
-  sourceRef: {kind: GitRepository, name: flux-system}
-  postBuild:
-    substituteFrom:
-      - {kind: Secret, name: versions}
-      - {kind: ConfigMap, name: generated}
----
+		"clusters/main/apps.yaml": appsKS("{kind: Secret, name: versions}", "{kind: ConfigMap, name: generated}") + `---
 apiVersion: v1
 kind: Secret
 metadata: {name: versions, namespace: flux-system}
