@@ -4,15 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/bosunhq/bosun/internal/datasource"
-	"github.com/bosunhq/bosun/internal/testutil/golden"
-	"github.com/google/go-cmp/cmp"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bosunhq/bosun/internal/datasource"
+	"github.com/bosunhq/bosun/internal/testutil/golden"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/bosunhq/bosun/internal/demo"
 )

@@ -4,14 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"oras.land/oras-go/v2/registry/remote/auth"
 
 	"github.com/bosunhq/bosun/internal/config"
+	"github.com/bosunhq/bosun/internal/testutil/fstree"
 	"github.com/bosunhq/bosun/internal/testutil/helmrepotest"
 )
 
@@ -21,28 +20,11 @@ import (
 func TestPlan_PrivateHelmRepository(t *testing.T) {
 	t.Parallel()
 	const secret = "S3CRET-from-env"
-	srv := helmrepotest.NewWithOptions(t, helmrepotest.Options{Path: "/charts", Username: "bosun", Password: secret},
-		helmrepotest.Chart{Name: "app", Version: "1.0.0"}, helmrepotest.Chart{Name: "app", Version: "1.1.0"})
-	u, _ := url.Parse(srv.URL)
+	u := privateCharts(t, "bosun", secret)
 	dir := t.TempDir()
-	manifest := fmt.Sprintf(`apiVersion: source.toolkit.fluxcd.io/v1
-kind: HelmRepository
-metadata: {name: private, namespace: flux-system}
-spec: {url: %s}
----
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata: {name: app, namespace: default}
-spec:
-  chart:
-    spec: {chart: app, version: 1.0.0, sourceRef: {kind: HelmRepository, name: private, namespace: flux-system}}
-`, srv.URL)
+	manifest := appFromPrivate(u.String())
 	cfg := fmt.Sprintf("version: 1\nregistries:\n  - host: %s\n    username: bosun\n    passwordEnv: CHARTS_TOKEN\n", u.Host)
-	for p, s := range map[string]string{"app.yaml": manifest, "bosun.yaml": cfg} {
-		if err := os.WriteFile(filepath.Join(dir, p), []byte(s), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	fstree.Write(t, dir, map[string]string{"app.yaml": manifest, "bosun.yaml": cfg})
 	res := runApp(t, map[string]string{"CHARTS_TOKEN": secret}, "--log-level", "debug", "plan", "--no-cache", "-o", "json", dir)
 	if res.code != ExitOK || !strings.Contains(res.stdout, `"to": "1.1.0"`) {
 		t.Fatalf("plan with the token: exit %d\n%s%s", res.code, res.stdout, res.stderr)
@@ -77,4 +59,34 @@ func TestRegistryLogins_OCI(t *testing.T) {
 	if newRegistryLogins(&config.Config{Registries: []config.Registry{{Host: "quay.io"}}}).empty() != true {
 		t.Error("a registry without a login counts as a login")
 	}
+}
+
+// privateCharts serves charts app 1.0.0 and 1.1.0 under /charts to user
+// with password only, and returns the repository's URL.
+func privateCharts(t *testing.T, user, password string) *url.URL {
+	t.Helper()
+	srv := helmrepotest.NewWithOptions(t, helmrepotest.Options{Path: "/charts", Username: user, Password: password},
+		helmrepotest.Chart{Name: "app", Version: "1.0.0"}, helmrepotest.Chart{Name: "app", Version: "1.1.0"})
+	u, err := url.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// appFromPrivate is a HelmRepository "private" at repoURL and a HelmRelease
+// "app" at chart version 1.0.0 from it.
+func appFromPrivate(repoURL string) string {
+	return fmt.Sprintf(`apiVersion: source.toolkit.fluxcd.io/v1
+kind: HelmRepository
+metadata: {name: private, namespace: flux-system}
+spec: {url: %s}
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: app, namespace: default}
+spec:
+  chart:
+    spec: {chart: app, version: 1.0.0, sourceRef: {kind: HelmRepository, name: private, namespace: flux-system}}
+`, repoURL)
 }

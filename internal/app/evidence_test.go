@@ -17,6 +17,7 @@ import (
 	"github.com/bosunhq/bosun/internal/chartbuild"
 	"github.com/bosunhq/bosun/internal/evidence"
 	"github.com/bosunhq/bosun/internal/publish"
+	"github.com/bosunhq/bosun/internal/testutil/fstree"
 )
 
 // evidenceChart is one chart version with the files the evidence reads.
@@ -219,15 +220,7 @@ spec:
     replicas: 2
 `,
 	}
-	for p, body := range files {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	fstree.Write(t, dir, files)
 	return dir
 }
 

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -19,7 +18,7 @@ import (
 	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/config"
 	"github.com/bosunhq/bosun/internal/datasource"
-	"github.com/bosunhq/bosun/internal/testutil/helmrepotest"
+	"github.com/bosunhq/bosun/internal/testutil/fstree"
 )
 
 // TestNewLookup_timeoutPerSource: lookup.timeout bounds a whole source. A
@@ -83,37 +82,11 @@ func TestNewLookup_timeoutPerSource(t *testing.T) {
 func TestPlan_credentialsInSourceURL(t *testing.T) {
 	t.Parallel()
 	const secret = "S3CRETPW"
-	srv := helmrepotest.NewWithOptions(t, helmrepotest.Options{Path: "/charts", Username: "alice", Password: secret},
-		helmrepotest.Chart{Name: "app", Version: "1.0.0"}, helmrepotest.Chart{Name: "app", Version: "1.1.0"})
-	u, _ := url.Parse(srv.URL)
+	u := privateCharts(t, "alice", secret)
 	u.User = url.UserPassword("alice", secret)
 	dir := t.TempDir()
-	manifest := fmt.Sprintf(`apiVersion: source.toolkit.fluxcd.io/v1
-kind: HelmRepository
-metadata:
-  name: private
-  namespace: flux-system
-spec:
-  url: %s
----
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: app
-  namespace: default
-spec:
-  chart:
-    spec:
-      chart: app
-      version: 1.0.0
-      sourceRef:
-        kind: HelmRepository
-        name: private
-        namespace: flux-system
-`, u.String())
-	if err := os.WriteFile(filepath.Join(dir, "app.yaml"), []byte(manifest), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	manifest := appFromPrivate(u.String())
+	fstree.WriteFile(t, filepath.Join(dir, "app.yaml"), []byte(manifest))
 	for _, args := range [][]string{{"scan", "-o", "text", dir}, {"scan", "-o", "json", dir}, {"--log-level", "debug", "plan", "--no-cache", dir}} {
 		res := runApp(t, nil, args...)
 		if strings.Contains(res.stdout+res.stderr, secret) {
@@ -124,9 +97,7 @@ spec:
 	// and the logs: redacted too.
 	failing := strings.Replace(manifest, u.Host, "127.0.0.1:1", 1)
 	failDir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(failDir, "app.yaml"), []byte(failing), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	fstree.WriteFile(t, filepath.Join(failDir, "app.yaml"), []byte(failing))
 	for _, format := range []string{"text", "markdown"} {
 		res := runApp(t, nil, "--log-level", "debug", "plan", "--no-cache", "-o", format, failDir)
 		if !strings.Contains(res.stdout+res.stderr, "127.0.0.1:1") {

@@ -34,15 +34,7 @@ from the config file and prints the resulting groups: what would change, where,
 and why; skipped references and failed lookups are listed with their reasons.
 It writes nothing: apply and run carry out exactly this plan.`,
 		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 1 {
-				opts.Dir = args[0]
-			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return runPlan(cmd.Context(), opts)
-		},
+		RunE: runWithArg(&opts.Dir, opts, runF, runPlan),
 	}
 	f := cmd.Flags()
 	f.VarP(opts.Output, "output", "o", "output format: text, json or markdown")

@@ -52,15 +52,7 @@ The repository comes from --repo or GITHUB_REPOSITORY, the token from the
 environment variable named by --token-env (GITHUB_TOKEN), the API from
 --api-url or GITHUB_API_URL (GitHub Enterprise Server works the same).`,
 		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 1 {
-				opts.Dir = args[0]
-			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return runRun(cmd.Context(), opts)
-		},
+		RunE: runWithArg(&opts.Dir, opts, runF, runRun),
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Repo, "repo", "", "repository as owner/name (default $GITHUB_REPOSITORY)")
@@ -113,13 +105,7 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 		return withTimeoutCause(ctx, err)
 	}
 	rr := report.Run{Plan: p, DryRun: opts.DryRun, Outcomes: outcomes}
-	switch opts.Output.String() {
-	case "json":
-		err = report.WriteRunJSON(deps.IO.Out, rr)
-	default:
-		err = report.WriteRunText(deps.IO.Out, rr)
-	}
-	if err != nil {
+	if err := writeReport(deps.IO.Out, opts.Output, rr, report.WriteRunJSON, report.WriteRunText); err != nil {
 		return err
 	}
 	gha := deps.githubActions()

@@ -120,6 +120,17 @@ func (e *runEnv) mustRun(wantCode int, args ...string) result {
 	return r
 }
 
+// mustRunIdle runs bosun, which must exit 0 and make no GitHub write; what
+// names the run in the error.
+func (e *runEnv) mustRunIdle(what string) {
+	e.t.Helper()
+	writes := e.fake.Writes()
+	e.mustRun(ExitOK)
+	if got := e.fake.Writes() - writes; got != 0 {
+		e.t.Errorf("%s made %d writes", what, got)
+	}
+}
+
 // pull returns the newest pull request of branch.
 func (e *runEnv) pull(branch string) forge.PullRequest {
 	e.t.Helper()
@@ -136,15 +147,7 @@ func (e *runEnv) pull(branch string) forge.PullRequest {
 // syncLocal makes the checkout follow the base branch, as a CI checkout does.
 func (e *runEnv) syncLocal() {
 	e.t.Helper()
-	for p, c := range e.fake.Files("main") {
-		path := filepath.Join(e.dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			e.t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(c), 0o644); err != nil {
-			e.t.Fatal(err)
-		}
-	}
+	fstree.Write(e.t, e.dir, e.fake.Files("main"))
 }
 
 // commitConfig changes bosun.yaml on the base branch and in the checkout.
@@ -635,11 +638,7 @@ func TestRun_GitHubErrors(t *testing.T) {
 			if diff := cmp.Diff(want, state(t, e.fake)); diff != "" {
 				t.Errorf("final state differs from an uninterrupted run (-want +got):\n%s", diff)
 			}
-			writes := e.fake.Writes()
-			e.mustRun(ExitOK)
-			if e.fake.Writes() != writes {
-				t.Errorf("a run after recovery made %d writes", e.fake.Writes()-writes)
-			}
+			e.mustRunIdle("a run after recovery")
 		})
 	}
 }
@@ -835,11 +834,7 @@ func TestRun_RebuildConflicted(t *testing.T) {
 			t.Errorf("%s not rebuilt on the base that requires up-to-date branches", b)
 		}
 	}
-	writes := e.fake.Writes()
-	e.mustRun(ExitOK)
-	if e.fake.Writes() != writes {
-		t.Errorf("a run with nothing new made %d writes", e.fake.Writes()-writes)
-	}
+	e.mustRunIdle("a run with nothing new")
 }
 
 // Ownership is the exact commit bosun recorded: an amended commit is
@@ -950,11 +945,7 @@ func TestRun_DashboardLimits(t *testing.T) {
 	}
 	// Nothing new: no write, and reads proportional to the open pull requests.
 	reqs := len(e.fake.Requests())
-	writes := e.fake.Writes()
-	e.mustRun(ExitOK)
-	if e.fake.Writes() != writes {
-		t.Errorf("a run with nothing new made %d writes", e.fake.Writes()-writes)
-	}
+	e.mustRunIdle("a run with nothing new")
 	open := 0
 	for _, pr := range e.fake.PullRequests() {
 		if pr.State == forge.StateOpen {
@@ -1005,11 +996,7 @@ func TestRun_Automerge(t *testing.T) {
 	e.assertRequest(http.MethodPut, "/pulls/"+strconv.Itoa(e.pull("bosun/flux-operator").Number)+"/merge", http.StatusOK, 1)
 	e.syncLocal()
 	e.mustRun(ExitOK)
-	writes := e.fake.Writes()
-	e.mustRun(ExitOK)
-	if e.fake.Writes() != writes {
-		t.Errorf("a run with nothing new made %d writes", e.fake.Writes()-writes)
-	}
+	e.mustRunIdle("a run with nothing new")
 }
 
 // automergeType platform enables GitHub's auto-merge where the repository

@@ -3,68 +3,72 @@ package config
 import (
 	"encoding/json"
 	"errors"
-	"github.com/bosunhq/bosun/internal/testutil/golden"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/bosunhq/bosun/internal/testutil/golden"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/bosunhq/bosun/internal/datasource"
 	"github.com/bosunhq/bosun/internal/policy"
+	"github.com/bosunhq/bosun/internal/testutil/fstree"
 )
 
 func TestParse_Valid(t *testing.T) {
 	t.Parallel()
-	files, err := filepath.Glob("testdata/valid-*.yaml")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no testdata: %v", err)
-	}
-	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			t.Parallel()
-			c, err := Load(f)
-			if err != nil {
-				t.Fatalf("Load: %v", err)
-			}
-			if _, err := c.Policy(); err != nil {
-				t.Errorf("Policy: %v", err)
-			}
-			b, err := json.MarshalIndent(c, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			golden.Assert(t, strings.TrimSuffix(f, ".yaml")+".golden", []byte(string(b)+"\n"))
-		})
-	}
+	eachTestdata(t, "testdata/valid-*.yaml", func(t *testing.T, f string) {
+		c, err := Load(f)
+		if err != nil {
+			t.Fatalf("Load: %v", err)
+		}
+		if _, err := c.Policy(); err != nil {
+			t.Errorf("Policy: %v", err)
+		}
+		b, err := json.MarshalIndent(c, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden.Assert(t, strings.TrimSuffix(f, ".yaml")+".golden", []byte(string(b)+"\n"))
+	})
 }
 
 func TestParse_Invalid(t *testing.T) {
 	t.Parallel()
-	files, err := filepath.Glob("testdata/invalid-*.yaml")
+	eachTestdata(t, "testdata/invalid-*.yaml", func(t *testing.T, f string) {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := Parse("bosun.yaml", data)
+		if err == nil {
+			t.Fatalf("Parse succeeded: %+v", c)
+		}
+		msg := err.Error()
+		for _, secret := range []string{"s3cret", "t0ken"} {
+			if strings.Contains(msg, secret) {
+				t.Errorf("error leaks a secret: %s", msg)
+			}
+		}
+		golden.Assert(t, strings.TrimSuffix(f, ".yaml")+".golden", []byte(msg+"\n"))
+	})
+}
+
+// eachTestdata runs check in a parallel subtest for every file matching
+// pattern, which must match some.
+func eachTestdata(t *testing.T, pattern string, check func(t *testing.T, file string)) {
+	t.Helper()
+	files, err := filepath.Glob(pattern)
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no testdata: %v", err)
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			t.Parallel()
-			data, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			c, err := Parse("bosun.yaml", data)
-			if err == nil {
-				t.Fatalf("Parse succeeded: %+v", c)
-			}
-			msg := err.Error()
-			for _, secret := range []string{"s3cret", "t0ken"} {
-				if strings.Contains(msg, secret) {
-					t.Errorf("error leaks a secret: %s", msg)
-				}
-			}
-			golden.Assert(t, strings.TrimSuffix(f, ".yaml")+".golden", []byte(msg+"\n"))
+			check(t, f)
 		})
 	}
 }
@@ -113,13 +117,7 @@ func TestFind(t *testing.T) {
 			t.Parallel()
 			root := t.TempDir()
 			for _, f := range tt.files {
-				p := filepath.Join(root, filepath.FromSlash(f))
-				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(p, []byte("version: 1\n"), 0o644); err != nil {
-					t.Fatal(err)
-				}
+				fstree.WriteFile(t, filepath.Join(root, filepath.FromSlash(f)), []byte("version: 1\n"))
 			}
 			got, err := Find(root)
 			if tt.want == "" {

@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/bosunhq/bosun/internal/manifest"
 )
 
 // Names are where Find looks, in order, relative to the repository root.
@@ -52,19 +54,11 @@ func Find(root string) (string, error) {
 var ErrOutsideRepo = errors.New("is a symbolic link leading outside the repository (name it with --config to read it anyway)")
 
 func insideRoot(root, p string) error {
-	realRoot, err := filepath.EvalSymlinks(root)
-	if err != nil {
-		return err
+	ok, err := manifest.Inside(root, p)
+	if err == nil && !ok {
+		err = ErrOutsideRepo
 	}
-	real, err := filepath.EvalSymlinks(p)
-	if err != nil {
-		return err
-	}
-	rel, err := filepath.Rel(realRoot, real)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
-		return ErrOutsideRepo
-	}
-	return nil
+	return err
 }
 
 // Load reads, decodes, defaults and validates the file at path. Messages

@@ -131,10 +131,7 @@ func runRepoCase(t *testing.T, bin, caseDir string) {
 	assertFiles(t, filepath.Join(want, "files"), changed)
 
 	// run: the fake GitHub's main branch holds the original checkout.
-	fake := forgetest.New(t, "o", "r")
-	fake.RequireToken(reposToken)
-	fake.Seed("main", origTree)
-	env := []string{"GITHUB_API_URL=" + fake.URL, "GITHUB_TOKEN=" + reposToken}
+	fake, env := seededForge(t, origTree)
 	rr := c.bosun(env, "run", "--no-cache", "--repo", "o/r", orig)
 	c.mustExit(rr, 0, "run")
 	state := c.forgeState(fake)
@@ -167,10 +164,7 @@ func runRepoCase(t *testing.T, bin, caseDir string) {
 	if diff := cmp.Diff(appliedTree, fstree.Read(t, applied)); diff != "" {
 		t.Errorf("second apply changed the tree (-before +after):\n%s", diff)
 	}
-	fresh := forgetest.New(t, "o", "r")
-	fresh.RequireToken(reposToken)
-	fresh.Seed("main", appliedTree)
-	freshEnv := []string{"GITHUB_API_URL=" + fresh.URL, "GITHUB_TOKEN=" + reposToken}
+	fresh, freshEnv := seededForge(t, appliedTree)
 	r2 := c.bosun(freshEnv, "run", "--no-cache", "--repo", "o/r", applied)
 	c.mustExit(r2, 0, "run on the applied tree")
 	if n := fresh.Writes(); n != 0 || len(fresh.PullRequests()) != 0 {
@@ -413,4 +407,14 @@ func assertFiles(t *testing.T, dir string, got map[string]string) {
 			t.Errorf("%s after apply (-want +got):\n%s", p, cmp.Diff(w, got[p]))
 		}
 	}
+}
+
+// seededForge is a fake GitHub whose main branch of o/r holds tree, and the
+// environment that points bosun at it with its token.
+func seededForge(t *testing.T, tree map[string]string) (*forgetest.Fake, []string) {
+	t.Helper()
+	fake := forgetest.New(t, "o", "r")
+	fake.RequireToken(reposToken)
+	fake.Seed("main", tree)
+	return fake, []string{"GITHUB_API_URL=" + fake.URL, "GITHUB_TOKEN=" + reposToken}
 }

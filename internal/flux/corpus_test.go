@@ -41,10 +41,7 @@ func findRef(t *testing.T, refs []chart.Ref, kind, file string) chart.Ref {
 func TestScan_CorpusOnedr0p(t *testing.T) {
 	t.Parallel()
 	root := corpus.Repo(t, "onedr0p__home-ops")
-	res, err := Scan(context.Background(), root, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scanWith(t, root, Options{})
 	if res.Files != 432 {
 		t.Errorf("Files = %d, want 432", res.Files)
 	}
@@ -96,10 +93,7 @@ func TestScan_CorpusOnedr0p(t *testing.T) {
 func TestScan_CorpusXunholy(t *testing.T) {
 	t.Parallel()
 	root := corpus.Repo(t, "xunholy__k8s-gitops")
-	res, err := Scan(context.Background(), root, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scanWith(t, root, Options{})
 	if res.Files != 728 {
 		t.Errorf("Files = %d, want 728 (.archive/ skipped)", res.Files)
 	}
@@ -203,10 +197,7 @@ func TestScan_CorpusXunholy(t *testing.T) {
 func TestScan_CorpusXunholyArchive(t *testing.T) {
 	t.Parallel()
 	root := corpus.Repo(t, "xunholy__k8s-gitops")
-	res, err := Scan(context.Background(), root, Options{IncludeArchive: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scanWith(t, root, Options{IncludeArchive: true})
 	if res.Files != 972 || len(res.Errors) != 0 {
 		t.Errorf("Files = %d, Errors = %v; want 972 and none", res.Files, res.Errors)
 	}

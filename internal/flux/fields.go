@@ -39,6 +39,20 @@ func (s *scanner) locAt(d *doc, n *yaml.Node) chart.Location {
 	return l
 }
 
+// notScalar adds to sk why a version field n that is an alias or not a
+// scalar cannot be edited, and reports whether it did.
+func notScalar(n *yaml.Node, sk *skip) bool {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		return false
+	case yaml.AliasNode:
+		sk.add(rankAlias, chart.SkipAlias, "the value is the alias *"+n.Value)
+	default:
+		sk.add(rankBadToken, chart.SkipInvalidVersion, "the value is not a scalar")
+	}
+	return true
+}
+
 // version reads the scalar n of mapping parent as an editable field.
 func (s *scanner) version(o *object, n, parent *yaml.Node) value {
 	var v value
@@ -54,14 +68,8 @@ func (s *scanner) version(o *object, n, parent *yaml.Node) value {
 	if v.loc, err = s.loc(d, n, parent); err != nil {
 		v.sk.add(rankBadToken, chart.SkipInvalidVersion, err.Error())
 	}
-	switch n.Kind {
-	case yaml.AliasNode:
-		v.s = str(n)
-		v.sk.add(rankAlias, chart.SkipAlias, "the value is the alias *"+n.Value)
-		return v
-	case yaml.ScalarNode:
-	default:
-		v.sk.add(rankBadToken, chart.SkipInvalidVersion, "the value is not a scalar")
+	v.s = str(n)
+	if notScalar(n, &v.sk) {
 		return v
 	}
 	v.s = n.Value

@@ -1,7 +1,6 @@
 package flux
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,27 +9,15 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/bosunhq/bosun/internal/manifest"
+	"github.com/bosunhq/bosun/internal/testutil/fstree"
 )
-
-func writeFiles(t *testing.T, root string, files map[string]string) {
-	t.Helper()
-	for p, data := range files {
-		full := filepath.Join(root, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
 
 // TestScan_DuplicateKey checks that a document defining version twice is
 // reported as invalid, not edited at its first key.
 func TestScan_DuplicateKey(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
-	writeFiles(t, root, map[string]string{
+	fstree.Write(t, root, map[string]string{
 		"repo.yaml": "apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata: {name: r, namespace: ns}\nspec: {url: https://charts.example.com}\n",
 		"hr.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
@@ -40,10 +27,7 @@ spec:
     spec: {chart: app, sourceRef: {kind: HelmRepository, name: r}, version: 1.0.0, version: 1.1.0}
 `,
 	})
-	res, err := Scan(context.Background(), root, Options{NoGit: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scanDir(t, root)
 	if len(res.Refs) != 0 {
 		t.Errorf("Scan() refs = %+v, want none", res.Refs)
 	}
@@ -58,14 +42,11 @@ spec:
 func TestScan_SkippedSymlink(t *testing.T) {
 	t.Parallel()
 	root, outside := t.TempDir(), t.TempDir()
-	writeFiles(t, outside, map[string]string{"hr.yaml": "kind: HelmRelease\n"})
+	fstree.Write(t, outside, map[string]string{"hr.yaml": "kind: HelmRelease\n"})
 	if err := os.Symlink(filepath.Join(outside, "hr.yaml"), filepath.Join(root, "hr.yaml")); err != nil {
 		t.Skipf("symlinks unavailable: %v", err)
 	}
-	res, err := Scan(context.Background(), root, Options{NoGit: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scanDir(t, root)
 	want := []manifest.SkippedFile{{File: "hr.yaml", Reason: manifest.SkipSymlinkOutside}}
 	if diff := cmp.Diff(want, res.Skipped); diff != "" {
 		t.Errorf("Scan() skipped mismatch (-want +got):\n%s", diff)
@@ -78,11 +59,8 @@ func TestScan_HostileIgnore(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
 	deep := strings.Repeat("a/", 39) + "x.yaml"
-	writeFiles(t, root, map[string]string{deep: "a: 1\n"})
-	res, err := Scan(context.Background(), root, Options{NoGit: true, Ignore: []string{strings.Repeat("**/a/", 10) + "b"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fstree.Write(t, root, map[string]string{deep: "a: 1\n"})
+	res := scanWith(t, root, Options{NoGit: true, Ignore: []string{strings.Repeat("**/a/", 10) + "b"}})
 	if res.Files != 1 {
 		t.Errorf("Scan() files = %d, want 1", res.Files)
 	}

@@ -2,8 +2,6 @@ package flux
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -12,11 +10,24 @@ import (
 	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/manifest"
 	"github.com/bosunhq/bosun/internal/testutil/corpus"
+	"github.com/bosunhq/bosun/internal/testutil/fstree"
 )
 
 func scanCase(t *testing.T, name string) *Result {
 	t.Helper()
-	res, err := Scan(context.Background(), "../../testdata/repos/"+name+"/repo", Options{NoGit: true})
+	return scanDir(t, "../../testdata/repos/"+name+"/repo")
+}
+
+// scanDir scans dir outside git, which must not fail.
+func scanDir(t *testing.T, dir string) *Result {
+	t.Helper()
+	return scanWith(t, dir, Options{NoGit: true})
+}
+
+// scanWith scans dir with opts, which must not fail.
+func scanWith(t testing.TB, dir string, opts Options) *Result {
+	t.Helper()
+	res, err := Scan(context.Background(), dir, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,15 +94,7 @@ func TestScan_RenderedOverlays(t *testing.T) {
 func writeTree(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
-	for p, s := range files {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	fstree.Write(t, dir, files)
 	return dir
 }
 
@@ -102,6 +105,34 @@ spec:
   path: ./apps/prod
   sourceRef: {kind: GitRepository, name: flux-system}
 `
+
+// gotkSync is the Flux Kustomization bootstrap writes for cluster "main".
+const gotkSync = `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: flux-system, namespace: flux-system}
+spec:
+  path: ./clusters/main
+  sourceRef: {kind: GitRepository, name: flux-system}
+`
+
+// appsKS is cluster main's Kustomization "apps", putting ./apps in
+// namespace web, with the items of its postBuild.substituteFrom.
+func appsKS(from ...string) string {
+	s := `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: apps, namespace: flux-system}
+spec:
+  path: ./apps
+  targetNamespace: web
+  sourceRef: {kind: GitRepository, name: flux-system}
+  postBuild:
+    substituteFrom:
+`
+	for _, f := range from {
+		s += "      - " + f + "\n"
+	}
+	return s
+}
 
 const baseHR = `apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
@@ -140,10 +171,7 @@ patches:
             version: 2.0.0
 `,
 	})
-	res, err := Scan(context.Background(), dir, Options{NoGit: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scanDir(t, dir)
 	if len(res.Refs) != 1 {
 		t.Fatalf("refs: %+v", res.Refs)
 	}
@@ -243,10 +271,7 @@ spec:
     spec: {url: oci://r/c, ref: {tag: 1.0.0}}
 `,
 	})
-	res, err := Scan(context.Background(), dir, Options{NoGit: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scanDir(t, dir)
 	if len(res.Refs) != 0 {
 		t.Errorf("refs: %+v", res.Refs)
 	}
@@ -259,17 +284,7 @@ spec:
 func TestScan_ExternalArtifact(t *testing.T) {
 	t.Parallel()
 	dir := writeTree(t, map[string]string{
-		"clusters/main/flux-system/gotk-sync.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata: {name: flux-system, namespace: flux-system}
----
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata: {name: flux-system, namespace: flux-system}
-spec:
-  path: ./clusters/main
-  sourceRef: {kind: GitRepository, name: flux-system}
-`,
+		"clusters/main/flux-system/gotk-sync.yaml": "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: flux-system, namespace: flux-system}\n---\n" + gotkSync,
 		"clusters/main/web.yaml": `apiVersion: source.extensions.fluxcd.io/v1beta1
 kind: ArtifactGenerator
 metadata: {name: gen, namespace: flux-system}
@@ -289,10 +304,7 @@ spec:
 `,
 		"apps/web/hr.yaml": baseHR,
 	})
-	res, err := Scan(context.Background(), dir, Options{NoGit: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scanDir(t, dir)
 	if len(res.Refs) != 1 {
 		t.Fatalf("refs: %+v", res.Refs)
 	}
@@ -308,16 +320,7 @@ spec:
 func TestScan_LiteralTagUnknownName(t *testing.T) {
 	t.Parallel()
 	dir := writeTree(t, map[string]string{
-		"clusters/main/apps.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata: {name: apps, namespace: flux-system}
-spec:
-  path: ./apps
-  targetNamespace: web
-  sourceRef: {kind: GitRepository, name: flux-system}
-  postBuild:
-    substituteFrom: [{kind: Secret, name: secrets}]
----
+		"clusters/main/apps.yaml": appsKS("{kind: Secret, name: secrets}") + `---
 apiVersion: v1
 kind: Secret
 metadata: {name: secrets, namespace: flux-system}
@@ -332,10 +335,7 @@ spec:
   ref: {tag: 1.2.3}
 `,
 	})
-	res, err := Scan(context.Background(), dir, Options{NoGit: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scanDir(t, dir)
 	if len(res.Refs) != 1 || res.Refs[0].Skip != "" || res.Refs[0].Version != "1.2.3" || !cmp.Equal(res.Refs[0].Namespaces, []string{"web"}) {
 		t.Errorf("refs: %+v", res.Refs)
 	}
@@ -346,30 +346,13 @@ spec:
 func TestScan_GeneratedVariableNotEdited(t *testing.T) {
 	t.Parallel()
 	dir := writeTree(t, map[string]string{
-		"clusters/main/apps.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata: {name: apps, namespace: flux-system}
-spec:
-  path: ./apps
-  targetNamespace: web
-  sourceRef: {kind: GitRepository, name: flux-system}
-  postBuild:
-    substituteFrom:
-      - {kind: Secret, name: versions}
-      - {kind: ConfigMap, name: generated}
----
+		"clusters/main/apps.yaml": appsKS("{kind: Secret, name: versions}", "{kind: ConfigMap, name: generated}") + `---
 apiVersion: v1
 kind: Secret
 metadata: {name: versions, namespace: flux-system}
 data: {WEB_VERSION: MS4wLjA=}
 `,
-		"clusters/main/flux-system/gotk-sync.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata: {name: flux-system, namespace: flux-system}
-spec:
-  path: ./clusters/main
-  sourceRef: {kind: GitRepository, name: flux-system}
-`,
+		"clusters/main/flux-system/gotk-sync.yaml": gotkSync,
 		"clusters/main/kustomization.yaml": `namespace: flux-system
 resources: [apps.yaml]
 configMapGenerator:
@@ -380,10 +363,7 @@ configMapGenerator:
 		"apps/hr.yaml":    strings.Replace(baseHR, "version: 1.0.0", "version: ${WEB_VERSION}", 1),
 		"apps/other.yaml": strings.NewReplacer("version: 1.0.0", "version: ${OTHER_VERSION}", "name: web", "name: other").Replace(baseHR[:strings.Index(baseHR, "---")]),
 	})
-	res, err := Scan(context.Background(), dir, Options{NoGit: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scanDir(t, dir)
 	for _, r := range res.Refs {
 		if r.Skip != chart.SkipVariable || !strings.Contains(r.SkipDetail, "is not written as such") {
 			t.Errorf("%s %s %s: skip %s (%s)", r.Loc, r.Name, r.Version, r.Skip, r.SkipDetail)

@@ -153,13 +153,7 @@ func (s *scanner) renderedVersion(o *object, n, parent *yaml.Node) value {
 	if v.loc, err = s.loc(d, at, parent); err != nil {
 		v.sk.add(rankBadToken, chart.SkipInvalidVersion, err.Error())
 	}
-	switch n.Kind {
-	case yaml.AliasNode:
-		v.sk.add(rankAlias, chart.SkipAlias, "the value is the alias *"+n.Value)
-		return v
-	case yaml.ScalarNode:
-	default:
-		v.sk.add(rankBadToken, chart.SkipInvalidVersion, "the value is not a scalar")
+	if notScalar(n, &v.sk) {
 		return v
 	}
 	if d.isAliased(at) {

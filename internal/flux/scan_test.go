@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/bosunhq/bosun/internal/testutil/fstree"
 	"github.com/bosunhq/bosun/internal/testutil/golden"
 
 	"gopkg.in/yaml.v3"
@@ -21,27 +22,14 @@ import (
 // work tree, so the scan walks the file system whatever git tracks.
 func copyTree(t *testing.T, src string) string {
 	t.Helper()
-	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
+	files := fstree.Read(t, src)
+	for p := range files {
+		if path.Base(p) == "want.golden" {
+			delete(files, p)
 		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		if d.Name() == "want.golden" {
-			return nil
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
+	dst := t.TempDir()
+	fstree.Write(t, dst, files)
 	return dst
 }
 

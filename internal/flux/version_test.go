@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/bosunhq/bosun/internal/chart"
+	"github.com/bosunhq/bosun/internal/testutil/fstree"
 )
 
 func TestClassify(t *testing.T) {
@@ -66,11 +67,7 @@ func TestScan_BadInput(t *testing.T) {
 		"latin1.yaml":    "a: caf\xe9\n",
 		"sops.yaml":      "a: ENC[AES256_GCM,data:x]\nsops:\n  version: 3\nb: [\n",
 	}
-	for name, data := range files {
-		if err := os.WriteFile(filepath.Join(root, name), []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	fstree.Write(t, root, files)
 	if err := os.Symlink("loop.yaml", filepath.Join(root, "loop.yaml")); err != nil {
 		t.Fatal(err)
 	}

@@ -19,22 +19,28 @@ import (
 //	N         the N-th sequence item (when the node is a sequence)
 //	*         every item of a sequence (targets only)
 func splitPath(p string) []string {
+	return splitOutside(p, '[', ']', '.')
+}
+
+// splitOutside splits s on sep where it stands outside every open...closed
+// pair.
+func splitOutside(s string, open, closed, sep byte) []string {
 	var out []string
 	depth, start := 0, 0
-	for i := 0; i < len(p); i++ {
-		switch p[i] {
-		case '[':
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case open:
 			depth++
-		case ']':
+		case closed:
 			depth--
-		case '.':
+		case sep:
 			if depth == 0 {
-				out = append(out, p[start:i])
+				out = append(out, s[start:i])
 				start = i + 1
 			}
 		}
 	}
-	return append(out, p[start:])
+	return append(out, s[start:])
 }
 
 // slot is a place holding a node: a mapping value or a sequence item.

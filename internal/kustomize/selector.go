@@ -171,22 +171,7 @@ func matchLabels(sel string, labels map[string]string) (bool, error) {
 
 // splitRequirements splits on commas outside parentheses.
 func splitRequirements(sel string) []string {
-	var out []string
-	depth, start := 0, 0
-	for i, c := range sel {
-		switch c {
-		case '(':
-			depth++
-		case ')':
-			depth--
-		case ',':
-			if depth == 0 {
-				out = append(out, sel[start:i])
-				start = i + 1
-			}
-		}
-	}
-	return append(out, sel[start:])
+	return splitOutside(sel, '(', ')', ',')
 }
 
 var setReq = regexp.MustCompile(`^(\S+)\s+(in|notin)\s*\(([^)]*)\)$`)

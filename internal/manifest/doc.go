@@ -5,7 +5,8 @@
 // walk otherwise or with Options.NoGit; ".git/" and, by default, ".archive/"
 // skipped; ignore globs matched by package glob), the per-file guards (size
 // cap, binary, invalid UTF-8, UTF-16, symlinks that loop; symlinks that
-// leave the root are listed in Repo.Skipped), the split of a multi-document
+// leave the root are listed in Repo.Skipped; Inside is that rule, which
+// packages config and rewrite use too), the split of a multi-document
 // file into yaml.v3 nodes (a document defining a mapping key twice is
 // invalid, as yaml.v3's decoder has it), and the mapping of a node's
 // line/column (columns count runes; a UTF-8 BOM is not counted) to the byte

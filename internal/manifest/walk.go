@@ -349,8 +349,7 @@ func readFile(root, realRoot, p string, max int64, log *slog.Logger) (data []byt
 		if err != nil {
 			return nil, "", &FileError{File: p, Msg: "symlink cannot be resolved (broken or looping)"}
 		}
-		rel, err := filepath.Rel(realRoot, target)
-		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
+		if !insideReal(realRoot, target) {
 			return nil, SkipSymlinkOutside, nil
 		}
 		full = target

@@ -142,10 +142,7 @@ func (c *converter) top(f File) {
 			}
 		case "$schema", "extends": // presets are read by Load
 		case "ignorePaths":
-			ss, ok := v.Strings()
-			if !ok {
-				c.miss(f, m.Line, m.Key, "not a list of strings")
-			}
+			ss, _ := c.stringsOf(f, m, m.Key)
 			for _, g := range ss {
 				if err := glob.Validate(g); err != nil {
 					c.miss(f, m.Line, m.Key, "%v", err)

@@ -16,13 +16,12 @@ func (c *converter) lifecycle(f File, m Member, s *settings, key string) bool {
 	v := m.Value
 	switch m.Key {
 	case "automerge":
-		if v.Kind != Bool {
-			c.miss(f, m.Line, key, "unexpected value")
+		b := c.boolOf(f, m, key)
+		if b == nil {
 			return true
 		}
-		b := v.Bool
-		s.automerge = &b
-		if b && key == m.Key {
+		s.automerge = b
+		if *b && key == m.Key {
 			c.automergeAt = &Item{File: f.Name, Line: m.Line, Key: key}
 		}
 	case "automergeType":
@@ -36,11 +35,9 @@ func (c *converter) lifecycle(f File, m Member, s *settings, key string) bool {
 			c.miss(f, m.Line, key, "unexpected value")
 		}
 	case "platformAutomerge":
-		if v.Kind != Bool {
-			c.miss(f, m.Line, key, "unexpected value")
-			return true
+		if b := c.boolOf(f, m, key); b != nil {
+			s.automergeType = automergeType(*b)
 		}
-		s.automergeType = automergeType(v.Bool)
 	case "automergeStrategy":
 		c.mergeStrategy(f, m, s, key)
 	case "ignoreTests":
@@ -52,22 +49,17 @@ func (c *converter) lifecycle(f File, m Member, s *settings, key string) bool {
 	case "schedule":
 		c.schedule(f, m, s, key)
 	case "dependencyDashboardApproval":
-		if v.Kind != Bool {
-			c.miss(f, m.Line, key, "unexpected value")
-			return true
+		if b := c.boolOf(f, m, key); b != nil {
+			s.dashboardApproval = b
 		}
-		b := v.Bool
-		s.dashboardApproval = &b
 	case "separateMinorPatch", "separateMultipleMajor":
-		if v.Kind != Bool {
-			c.miss(f, m.Line, key, "unexpected value")
-			return true
-		}
-		b := v.Bool
-		if m.Key == "separateMinorPatch" {
-			s.separateMinorPatch = &b
-		} else {
-			s.separateMultipleMajor = &b
+		b := c.boolOf(f, m, key)
+		switch {
+		case b == nil:
+		case m.Key == "separateMinorPatch":
+			s.separateMinorPatch = b
+		default:
+			s.separateMultipleMajor = b
 		}
 	case "reviewers", "assignees":
 		c.people(f, m, s, key)
@@ -75,6 +67,27 @@ func (c *converter) lifecycle(f File, m Member, s *settings, key string) bool {
 		return false
 	}
 	return true
+}
+
+// boolOf is m's boolean value, or nil after noting under key that m holds
+// something else.
+func (c *converter) boolOf(f File, m Member, key string) *bool {
+	if m.Value.Kind != Bool {
+		c.miss(f, m.Line, key, "unexpected value")
+		return nil
+	}
+	b := m.Value.Bool
+	return &b
+}
+
+// stringsOf is m's list of strings; when m holds something else it notes
+// so under key and reports false.
+func (c *converter) stringsOf(f File, m Member, key string) ([]string, bool) {
+	ss, ok := m.Value.Strings()
+	if !ok {
+		c.miss(f, m.Line, key, "not a list of strings")
+	}
+	return ss, ok
 }
 
 // automergeType is the bosun automergeType for Renovate's platformAutomerge:
@@ -113,9 +126,8 @@ func (c *converter) mergeStrategy(f File, m Member, s *settings, key string) {
 // that cannot be mapped leaves the whole schedule out: entries are ORed,
 // so keeping the others would narrow it.
 func (c *converter) schedule(f File, m Member, s *settings, key string) {
-	entries, ok := m.Value.Strings()
+	entries, ok := c.stringsOf(f, m, key)
 	if !ok {
-		c.miss(f, m.Line, key, "not a list of strings")
 		return
 	}
 	crons := []string{}
@@ -248,9 +260,8 @@ func CheckOrg(org string) error {
 // team reviewer "team:x" as "org/x" when the organisation is known. The
 // entries bosun cannot take are listed; the others are kept.
 func (c *converter) people(f File, m Member, s *settings, key string) {
-	ss, ok := m.Value.Strings()
+	ss, ok := c.stringsOf(f, m, key)
 	if !ok {
-		c.miss(f, m.Line, key, "not a list of strings")
 		return
 	}
 	out := []string{}
@@ -287,19 +298,13 @@ func (c *converter) topLifecycle(f File, m Member) bool {
 	case "timezone":
 		c.setTimezone(f, m.Line, m.Key, v.Str)
 	case "platformAutomerge":
-		if v.Kind != Bool {
-			c.miss(f, m.Line, m.Key, "unexpected value")
-			return true
+		if b := c.boolOf(f, m, m.Key); b != nil {
+			c.platformAutomerge = b
 		}
-		b := v.Bool
-		c.platformAutomerge = &b
 	case "dependencyDashboard":
-		if v.Kind != Bool {
-			c.miss(f, m.Line, m.Key, "unexpected value")
-			return true
+		if b := c.boolOf(f, m, m.Key); b != nil {
+			c.dashEnabled = b
 		}
-		b := v.Bool
-		c.dashEnabled = &b
 	case "dependencyDashboardTitle":
 		if v.Kind != String || v.Str == "" || len(v.Str) > 256 || strings.Contains(v.Str, "{{") {
 			c.miss(f, m.Line, m.Key, "the title must be 1 to 256 characters, without templates")

@@ -55,10 +55,7 @@ func TestDecideBuckets(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r, err := Compile(Options{Defaults: tc.s})
-			if err != nil {
-				t.Fatal(err)
-			}
+			r := mustCompile(t, Options{Defaults: tc.s})
 			ds, err := r.DecideBuckets(context.Background(), bucketRef(), releases, nil, now)
 			if err != nil {
 				t.Fatal(err)
@@ -75,13 +72,10 @@ func TestDecideBuckets(t *testing.T) {
 func TestDecideBuckets_PolicyPerBucket(t *testing.T) {
 	t.Parallel()
 	week := 7 * day
-	r, err := Compile(Options{Rules: []Rule{{
+	r := mustCompile(t, Options{Rules: []Rule{{
 		Match:    Match{UpdateTypes: []chart.UpdateType{chart.UpdateMajor}},
 		Settings: Settings{MinimumReleaseAge: &week},
 	}}})
-	if err != nil {
-		t.Fatal(err)
-	}
 	releases := []chart.Release{rel("1.2.3"), rel("1.4.0", "age=1d"), rel("2.0.0", "age=1d")}
 	ds, err := r.DecideBuckets(context.Background(), bucketRef(), releases, nil, now)
 	if err != nil {
@@ -98,7 +92,7 @@ func TestDecideBuckets_PolicyPerBucket(t *testing.T) {
 func TestDecide_Lifecycle(t *testing.T) {
 	t.Parallel()
 	yes := true
-	r, err := Compile(Options{
+	r := mustCompile(t, Options{
 		Defaults: Settings{Lifecycle: Lifecycle{Reviewers: []string{"alice"}}},
 		Rules: []Rule{
 			{Match: Match{UpdateTypes: []chart.UpdateType{chart.UpdatePatch, chart.UpdateMinor}},
@@ -107,9 +101,6 @@ func TestDecide_Lifecycle(t *testing.T) {
 				Settings: Settings{Lifecycle: Lifecycle{DashboardApproval: &yes, Assignees: []string{"bob"}}}},
 		},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	ds, err := r.DecideBuckets(context.Background(), bucketRef(), []chart.Release{rel("1.2.3"), rel("1.2.9"), rel("2.0.0")}, nil, now)
 	if err != nil || len(ds) != 2 {
 		t.Fatalf("DecideBuckets = %s, %v", summary(ds), err)
@@ -130,10 +121,7 @@ func TestDecide_Lifecycle(t *testing.T) {
 func TestDecide_AutomergeRestrictive(t *testing.T) {
 	t.Parallel()
 	yes := true
-	r, err := Compile(Options{Rules: []Rule{{Match: Match{Namespaces: []string{"media"}}, Settings: Settings{Lifecycle: Lifecycle{Automerge: &yes}}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := mustCompile(t, Options{Rules: []Rule{{Match: Match{Namespaces: []string{"media"}}, Settings: Settings{Lifecycle: Lifecycle{Automerge: &yes}}}}})
 	rels := []chart.Release{rel("1.2.3"), rel("1.2.4")}
 	one, _ := r.DecideBuckets(context.Background(), bucketRef("media"), rels, nil, now)
 	two, _ := r.DecideBuckets(context.Background(), bucketRef("media", "kube-system"), rels, nil, now)
@@ -151,13 +139,10 @@ func TestDecide_Schedule(t *testing.T) {
 	if err != nil {
 		t.Skipf("no tzdata: %v", err)
 	}
-	r, err := Compile(Options{
+	r := mustCompile(t, Options{
 		Timezone: berlin,
 		Defaults: Settings{Lifecycle: Lifecycle{Schedule: []string{"* 22-23,0-5 * * *"}}},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	rels := []chart.Release{rel("1.2.3"), rel("1.2.4")}
 	for _, tc := range []struct {
 		utc     time.Time

@@ -10,16 +10,13 @@ import (
 // put the ref in that namespace, and never to a ref no root renders.
 func TestRules_ForClusters(t *testing.T) {
 	t.Parallel()
-	r, err := Compile(Options{
+	r := mustCompile(t, Options{
 		Defaults: Settings{UpdateTypes: AllUpdateTypes},
 		Rules: []Rule{{
 			Match:    Match{Clusters: []string{"clusters/prod*"}, Namespaces: []string{"media"}},
 			Settings: Settings{UpdateTypes: []chart.UpdateType{chart.UpdatePatch}},
 		}},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	ref := func(ps ...chart.Placement) chart.Ref {
 		r := chart.Ref{Kind: "HelmRelease", Chart: "x", Clusters: ps}
 		for _, p := range ps {

@@ -240,3 +240,13 @@ func TestRules_Decide(t *testing.T) {
 	}
 	golden.Assert(t, "testdata/decide.golden", []byte(out.String()))
 }
+
+// mustCompile is Compile(o) for options that must compile.
+func mustCompile(t *testing.T, o Options) *Rules {
+	t.Helper()
+	r, err := Compile(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}

@@ -42,10 +42,7 @@ func TestDecideBuckets_lazyDescribe(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r, err := Compile(Options{Defaults: tc.s})
-			if err != nil {
-				t.Fatal(err)
-			}
+			r := mustCompile(t, Options{Defaults: tc.s})
 			if tc.lazy {
 				r = r.WithLazyDescribe()
 			}

@@ -42,7 +42,7 @@ func TestCompile_Errors(t *testing.T) {
 
 func TestRules_For(t *testing.T) {
 	t.Parallel()
-	r, err := Compile(Options{
+	r := mustCompile(t, Options{
 		Defaults: Settings{UpdateTypes: AllUpdateTypes, Labels: []string{"helm"}},
 		Rules: []Rule{
 			{Match: Match{Namespaces: []string{"kube-system"}}, Settings: Settings{UpdateTypes: []chart.UpdateType{chart.UpdatePatch}, Prerelease: ptr(false), Labels: []string{"infra"}}},
@@ -52,9 +52,6 @@ func TestRules_For(t *testing.T) {
 			{Match: Match{Sources: []string{"oci://ghcr.io/**"}}, Settings: Settings{AllowedVersions: []string{"<9.0.0"}}},
 		},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	ref := func(file string, ns ...string) chart.Ref {
 		return chart.Ref{Kind: "HelmRelease", Chart: "x", Namespaces: ns, Loc: chart.Location{File: file},
 			Source: chart.Source{Kind: chart.SourceOCI, URL: "oci://ghcr.io/a/b/x"}}

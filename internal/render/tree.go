@@ -80,25 +80,18 @@ func (t *Tree) objects(p string) []*kustomize.Resource { return t.objectsOf(p, n
 // written returns the objects of file p of the kinds keep accepts, as
 // written: not copies, so only to read.
 func (t *Tree) written(p string, keep func(kind string) bool) []*kustomize.Resource {
-	f, ok := t.files[p]
-	if !ok {
-		return nil
-	}
-	var out []*kustomize.Resource
-	for _, d := range f.Docs {
-		if d.Root == nil || d.Root.Kind != yaml.MappingNode || !keep(kustomize.GetString(d.Root, "kind")) {
-			continue
-		}
-		r := kustomize.NewResource(d.Root)
-		r.File = p
-		out = append(out, r)
-	}
-	return out
+	return t.resources(p, keep, false)
 }
 
 // objectsOf is objects restricted to the kinds keep accepts (nil: all);
 // the others are not copied.
 func (t *Tree) objectsOf(p string, keep func(kind string) bool) []*kustomize.Resource {
+	return t.resources(p, keep, true)
+}
+
+// resources returns the mapping documents of file p with a kind that keep
+// accepts (nil: any), as copies when copies is set.
+func (t *Tree) resources(p string, keep func(kind string) bool, copies bool) []*kustomize.Resource {
 	f, ok := t.files[p]
 	if !ok {
 		return nil
@@ -108,13 +101,14 @@ func (t *Tree) objectsOf(p string, keep func(kind string) bool) []*kustomize.Res
 		if d.Root == nil || d.Root.Kind != yaml.MappingNode {
 			continue
 		}
-		if keep != nil && !keep(kustomize.GetString(d.Root, "kind")) {
+		if kind := kustomize.GetString(d.Root, "kind"); kind == "" || keep != nil && !keep(kind) {
 			continue
 		}
-		r := kustomize.NewResource(cloneNode(d.Root))
-		if r.Kind() == "" {
-			continue
+		root := d.Root
+		if copies {
+			root = cloneNode(root)
 		}
+		r := kustomize.NewResource(root)
 		r.File = p
 		out = append(out, r)
 	}

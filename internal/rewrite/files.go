@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/bosunhq/bosun/internal/manifest"
 )
 
 // Options configures Files.
@@ -142,15 +144,11 @@ func applyFile(root, name string, edits []Edit, dryRun bool, write func(string, 
 
 // within checks that dir, symlinks resolved, is inside root.
 func within(root, dir string) error {
-	r, err := filepath.EvalSymlinks(root)
+	ok, err := manifest.Inside(root, dir)
 	if err != nil {
 		return err
 	}
-	d, err := filepath.EvalSymlinks(dir)
-	if err != nil {
-		return err
-	}
-	if rel, err := filepath.Rel(r, d); err != nil || !filepath.IsLocal(rel) && rel != "." {
+	if !ok {
 		return fmt.Errorf("directory %s leads outside the root through a symlink: %w", dir, ErrNotEditable)
 	}
 	return nil
