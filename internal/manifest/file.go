@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -24,7 +25,8 @@ type File struct {
 	// Docs are the documents of the file in order; Docs[i].Index == i.
 	Docs []Document
 
-	pos *Lines
+	posOnce sync.Once
+	pos     *Lines
 }
 
 // Document is one YAML document of a file.
@@ -54,7 +56,7 @@ func Parse(path string, data []byte) (*File, *FileError) {
 // ParseContext is Parse that stops between documents once ctx ends; the
 // file then has the documents read so far and a FileError.
 func ParseContext(ctx context.Context, path string, data []byte) (*File, *FileError) {
-	f := &File{Path: path, Data: data, pos: NewLines(data)}
+	f := &File{Path: path, Data: data}
 	if bytes.HasPrefix(data, []byte{0xFE, 0xFF}) || bytes.HasPrefix(data, []byte{0xFF, 0xFE}) {
 		return f, &FileError{File: path, Msg: "UTF-16 encoding is not supported"}
 	}
@@ -62,7 +64,7 @@ func ParseContext(ctx context.Context, path string, data []byte) (*File, *FileEr
 		return f, &FileError{File: path, Msg: "binary file"}
 	}
 	if !utf8.Valid(data) {
-		return f, &FileError{File: path, Line: f.pos.Line(firstInvalidUTF8(data)), Msg: "invalid UTF-8"}
+		return f, &FileError{File: path, Line: f.lines().Line(firstInvalidUTF8(data)), Msg: "invalid UTF-8"}
 	}
 	return f, f.decode(ctx)
 }
@@ -129,10 +131,14 @@ func firstInvalidUTF8(b []byte) int {
 
 // Offset converts a yaml.v3 1-based line and rune column to a byte offset.
 func (f *File) Offset(line, column int) (int, bool) {
-	if f.pos == nil {
-		f.pos = NewLines(f.Data)
-	}
-	return f.pos.Offset(line, column)
+	return f.lines().Offset(line, column)
+}
+
+// lines indexes the file's lines on first use: most files of a repository
+// never need a byte offset.
+func (f *File) lines() *Lines {
+	f.posOnce.Do(func() { f.pos = NewLines(f.Data) })
+	return f.pos
 }
 
 // lineEnd returns the offset of the line break (or EOF) at or after off.

@@ -373,7 +373,7 @@ func readFile(root, realRoot, p string, max int64, log *slog.Logger) (data []byt
 		return nil, "", &FileError{File: p, Msg: msg}
 	}
 	defer fh.Close()
-	data, err = io.ReadAll(io.LimitReader(fh, max+1))
+	data, err = readSized(io.LimitReader(fh, max+1), fi.Size())
 	if err != nil {
 		return nil, "", &FileError{File: p, Msg: "cannot read file"}
 	}
@@ -381,6 +381,25 @@ func readFile(root, realRoot, p string, max int64, log *slog.Logger) (data []byt
 		return nil, "", &FileError{File: p, Msg: fmt.Sprintf("file too large: over %d bytes", max)}
 	}
 	return data, "", nil
+}
+
+// readSized reads r to its end into a buffer sized for the expected size, so
+// that the bytes kept for the whole scan carry no growth slack.
+func readSized(r io.Reader, size int64) ([]byte, error) {
+	data := make([]byte, 0, size+1)
+	for {
+		n, err := r.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if errors.Is(err, io.EOF) {
+			return data, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+	}
 }
 
 // MatchGlob reports whether the slash path p matches the doublestar glob g;
