@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"strings"
 
@@ -28,7 +29,7 @@ type origKey struct {
 }
 
 func newRendering(ctx context.Context, repo *manifest.Repo, read func(string) ([]byte, error), log *slog.Logger) *rendering {
-	res := render.Render(ctx, render.NewTree(repo.Files, read))
+	res := render.RenderKept(ctx, render.NewTree(repo.Files, read), scanned)
 	for _, p := range res.Problems {
 		log.Debug("render", "problem", p.String())
 	}
@@ -38,6 +39,18 @@ func newRendering(ctx context.Context, repo *manifest.Repo, read func(string) ([
 		r.byOrig[k] = append(r.byOrig[k], o)
 	}
 	return r
+}
+
+// scanned tells the rendered objects the scanner reads (see addObject):
+// Flux objects and kustomize files; the others are released once rendered.
+func scanned(r *kustomize.Resource) bool {
+	m := deref(r.Node)
+	if m == nil || m.Kind != yaml.MappingNode {
+		return false
+	}
+	av := str(field(m, "apiVersion"))
+	group, _ := splitAPIVersion(av)
+	return av == "" || group == "kustomize.config.k8s.io" || slices.Contains(fluxKinds[group], str(field(m, "kind")))
 }
 
 // instances are the rendered copies of the object written at root of file.

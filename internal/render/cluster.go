@@ -146,15 +146,39 @@ func (rd *renderer) renderKS(c *clusterState, ks pending) []pending {
 		if o.Namespace() == "" && !kustomize.IsClusterScoped(o.Kind()) {
 			rd.problemf(o, o.Node.Line, "%s/%s namespace not specified: Kustomization %s fails to apply it", o.Kind(), o.Name(), key(ks.res))
 		}
-		rd.res.Objects = append(rd.res.Objects, &Object{Resource: o, Cluster: c.name, Kustomization: key(ks.res), Chain: ks.chain, Vars: vars, Steps: rd.steps[o]})
+		if rd.keep == nil || rd.keep(o) {
+			rd.res.Objects = append(rd.res.Objects, &Object{Resource: o, Cluster: c.name, Kustomization: key(ks.res), Chain: ks.chain, Vars: vars, Steps: rd.steps[o]})
+			c.objects[o.Kind()+"/"+key(o)] = o
+		} else {
+			c.objects[o.Kind()+"/"+key(o)] = rd.drop(o)
+		}
 		delete(rd.steps, o)
-		c.objects[o.Kind()+"/"+key(o)] = o
 		if isFluxKS(o) && !c.seen[key(o)] {
 			c.seen[key(o)] = true
 			children = append(children, pending{res: o, chain: append(slices.Clone(ks.chain), key(o))})
 		}
 	}
 	return children
+}
+
+// drop releases a rendered object the Result does not keep: its nodes leave
+// Origins and Subst. It returns what substituteFrom lookups still need of
+// it: the object itself when it holds data or stringData, else an empty
+// object of the same file.
+func (rd *renderer) drop(o *kustomize.Resource) *kustomize.Resource {
+	if kustomize.Get(o.Node, "data") != nil || kustomize.Get(o.Node, "stringData") != nil {
+		return o
+	}
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		delete(rd.res.Origins, n)
+		delete(rd.res.Subst, n)
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(o.Node)
+	return &kustomize.Resource{Node: &yaml.Node{Kind: yaml.MappingNode}, File: o.File}
 }
 
 func (rd *renderer) problemf(r *kustomize.Resource, line int, format string, args ...any) {

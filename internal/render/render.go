@@ -57,9 +57,16 @@ func isFluxKS(r *kustomize.Resource) bool {
 func key(r *kustomize.Resource) string { return r.Namespace() + "/" + r.Name() }
 
 // Render renders every root Flux Kustomization of the tree.
-func Render(ctx context.Context, t *Tree) *Result {
+func Render(ctx context.Context, t *Tree) *Result { return RenderKept(ctx, t, nil) }
+
+// RenderKept is Render that keeps in the Result only the rendered objects
+// keep accepts (nil: all); the others, with their Origins and Subst
+// entries, are released as soon as their Kustomization is built. Rendering
+// itself is unchanged: dropped objects still feed substituteFrom lookups
+// and report their problems.
+func RenderKept(ctx context.Context, t *Tree, keep func(*kustomize.Resource) bool) *Result {
 	res := &Result{Origins: kustomize.Origins{}, Subst: map[*yaml.Node]*Substitution{}, PatchFiles: map[string]bool{}}
-	rd := &renderer{t: t, res: res, steps: map[*kustomize.Resource][]Step{}, decoded: map[string][]*yaml.Node{}}
+	rd := &renderer{t: t, res: res, keep: keep, steps: map[*kustomize.Resource][]Step{}, decoded: map[string][]*yaml.Node{}}
 	roots := rd.roots()
 	for _, root := range roots {
 		p := repoPath(kustomize.GetString(root.Node, "spec", "path"))
@@ -85,6 +92,8 @@ type renderer struct {
 	rootDirs []string
 	steps    map[*kustomize.Resource][]Step
 	decoded  map[string][]*yaml.Node
+	// keep selects the objects the Result holds (nil: all).
+	keep func(*kustomize.Resource) bool
 }
 
 func (rd *renderer) builder(touched map[string]bool) *builder {

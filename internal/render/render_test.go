@@ -333,3 +333,74 @@ spec:
 		t.Fatalf("web HelmRelease = %+v; problems %v", hr, res.Problems)
 	}
 }
+
+// RenderKept renders exactly as Render does, but the Result holds only the
+// objects kept, and no Origins or Subst entry of a dropped one.
+func TestRenderKept_DropsUnkeptObjects(t *testing.T) {
+	t.Parallel()
+	files := threeClusters()
+	full := Render(context.Background(), tree(t, files))
+	keep := func(r *kustomize.Resource) bool {
+		return r.Kind() != "ConfigMap" && r.Kind() != "Namespace" && r.Kind() != "OCIRepository"
+	}
+	kept := RenderKept(context.Background(), tree(t, files), keep)
+	describe := func(res *Result) []string {
+		var out []string
+		for _, o := range res.Objects {
+			if !keep(o.Resource) {
+				continue
+			}
+			b, err := yaml.Marshal(o.Node)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, fmt.Sprintf("%s %s %s %v\n%s", o.Cluster, o.Kustomization, key(o.Resource), o.Steps, b))
+		}
+		return out
+	}
+	want, got := describe(full), describe(kept)
+	if len(got) != len(kept.Objects) {
+		t.Errorf("kept %d objects, of which %d the keep function accepts", len(kept.Objects), len(got))
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("kept objects differ from Render's:\n got %v\nwant %v", got, want)
+	}
+	if fmt.Sprint(kept.Problems) != fmt.Sprint(full.Problems) {
+		t.Errorf("problems = %v, want %v", kept.Problems, full.Problems)
+	}
+	if hr := find(kept, "HelmRelease", "jellyfin", "clusters/staging"); hr == nil ||
+		kustomize.GetString(hr.Node, "spec", "values", "host") != "jellyfin.staging.example.com" {
+		t.Errorf("jellyfin host not substituted from the dropped ConfigMap")
+	}
+	reach := map[*yaml.Node]bool{}
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		reach[n] = true
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	for _, o := range kept.Objects {
+		walk(o.Node)
+	}
+	// A dropped object holding data may still feed substituteFrom: its
+	// nodes stay.
+	withData := map[string]bool{}
+	for _, o := range full.Objects {
+		if !keep(o.Resource) && (kustomize.Get(o.Node, "data") != nil || kustomize.Get(o.Node, "stringData") != nil) {
+			for n := range full.Subst {
+				if kustomize.GetString(o.Node, "data", "APP_DOMAIN") == n.Value {
+					withData[n.Value] = true
+				}
+			}
+		}
+	}
+	for n := range kept.Subst {
+		if !reach[n] && !withData[n.Value] {
+			t.Errorf("Subst keeps node %q (line %d) of a dropped object", n.Value, n.Line)
+		}
+	}
+	if len(kept.Subst) >= len(full.Subst) {
+		t.Errorf("Subst has %d entries, Render's %d: nothing released", len(kept.Subst), len(full.Subst))
+	}
+}
