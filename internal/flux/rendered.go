@@ -29,7 +29,7 @@ type origKey struct {
 }
 
 func newRendering(ctx context.Context, repo *manifest.Repo, read func(string) ([]byte, error), log *slog.Logger) *rendering {
-	res := render.RenderKept(ctx, render.NewTree(repo.Files, read), scanned)
+	res := render.RenderKept(ctx, render.NewTree(repo.Files, read), scanned, unreadFields...)
 	for _, p := range res.Problems {
 		log.Debug("render", "problem", p.String())
 	}
@@ -52,6 +52,10 @@ func scanned(r *kustomize.Resource) bool {
 	group, _ := splitAPIVersion(av)
 	return av == "" || group == "kustomize.config.k8s.io" || slices.Contains(fluxKinds[group], str(field(m, "kind")))
 }
+
+// unreadFields are the fields of rendered objects the scanner never reads:
+// HelmRelease values, often most of a repository's YAML.
+var unreadFields = [][]string{{"spec", "values"}}
 
 // instances are the rendered copies of the object written at root of file.
 func (r *rendering) instances(file string, root *yaml.Node) []*render.Object {

@@ -147,6 +147,7 @@ func (rd *renderer) renderKS(c *clusterState, ks pending) []pending {
 			rd.problemf(o, o.Node.Line, "%s/%s namespace not specified: Kustomization %s fails to apply it", o.Kind(), o.Name(), key(ks.res))
 		}
 		if rd.keep == nil || rd.keep(o) {
+			rd.trim(o)
 			rd.res.Objects = append(rd.res.Objects, &Object{Resource: o, Cluster: c.name, Kustomization: key(ks.res), Chain: ks.chain, Vars: vars, Steps: rd.steps[o]})
 			c.objects[o.Kind()+"/"+key(o)] = o
 		} else {
@@ -169,15 +170,7 @@ func (rd *renderer) drop(o *kustomize.Resource) *kustomize.Resource {
 	if kustomize.Get(o.Node, "data") != nil || kustomize.Get(o.Node, "stringData") != nil {
 		return o
 	}
-	var walk func(n *yaml.Node)
-	walk = func(n *yaml.Node) {
-		delete(rd.res.Origins, n)
-		delete(rd.res.Subst, n)
-		for _, c := range n.Content {
-			walk(c)
-		}
-	}
-	walk(o.Node)
+	rd.forget(o.Node)
 	return &kustomize.Resource{Node: &yaml.Node{Kind: yaml.MappingNode}, File: o.File}
 }
 

@@ -63,10 +63,11 @@ func Render(ctx context.Context, t *Tree) *Result { return RenderKept(ctx, t, ni
 // keep accepts (nil: all); the others, with their Origins and Subst
 // entries, are released as soon as their Kustomization is built. Rendering
 // itself is unchanged: dropped objects still feed substituteFrom lookups
-// and report their problems.
-func RenderKept(ctx context.Context, t *Tree, keep func(*kustomize.Resource) bool) *Result {
+// and report their problems. The fields at the key paths unread name
+// ({"spec", "values"}) are removed from the kept objects, once rendered.
+func RenderKept(ctx context.Context, t *Tree, keep func(*kustomize.Resource) bool, unread ...[]string) *Result {
 	res := &Result{Origins: kustomize.Origins{}, Subst: map[*yaml.Node]*Substitution{}, PatchFiles: map[string]bool{}}
-	rd := &renderer{t: t, res: res, keep: keep, steps: map[*kustomize.Resource][]Step{}, decoded: map[string][]*yaml.Node{}}
+	rd := &renderer{t: t, res: res, keep: keep, unread: unread, steps: map[*kustomize.Resource][]Step{}, decoded: map[string][]*yaml.Node{}}
 	roots := rd.roots()
 	for _, root := range roots {
 		p := repoPath(kustomize.GetString(root.Node, "spec", "path"))
@@ -93,7 +94,8 @@ type renderer struct {
 	steps    map[*kustomize.Resource][]Step
 	decoded  map[string][]*yaml.Node
 	// keep selects the objects the Result holds (nil: all).
-	keep func(*kustomize.Resource) bool
+	keep   func(*kustomize.Resource) bool
+	unread [][]string
 }
 
 func (rd *renderer) builder(touched map[string]bool) *builder {

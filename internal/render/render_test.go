@@ -404,3 +404,66 @@ func TestRenderKept_DropsUnkeptObjects(t *testing.T) {
 		t.Errorf("Subst has %d entries, Render's %d: nothing released", len(kept.Subst), len(full.Subst))
 	}
 }
+
+// Unread fields leave the kept objects, with their Subst entries; the rest
+// of each object, and the file of each node, stay as Render gives them.
+func TestRenderKept_RemovesUnreadFields(t *testing.T) {
+	t.Parallel()
+	files := threeClusters()
+	files["apps/base/media/jellyfin/app/kustomization.yaml"] = `resources: [helmrelease.yaml]
+patches:
+  - path: patch.yaml
+`
+	files["apps/base/media/jellyfin/app/patch.yaml"] = `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: jellyfin}
+spec:
+  interval: 5m
+  values: {replicas: 2}
+`
+	full := Render(context.Background(), tree(t, files))
+	kept := RenderKept(context.Background(), tree(t, files), nil, []string{"spec", "values"})
+	if len(kept.Objects) != len(full.Objects) {
+		t.Fatalf("%d objects, want %d", len(kept.Objects), len(full.Objects))
+	}
+	for i, o := range kept.Objects {
+		want := full.Objects[i]
+		if kustomize.Get(o.Node, "spec", "values") != nil {
+			t.Errorf("%s %s: spec.values kept", o.Cluster, key(o.Resource))
+		}
+		if spec := kustomize.Get(want.Node, "spec"); spec != nil {
+			for j := 0; j+1 < len(spec.Content); j += 2 {
+				if spec.Content[j].Value == "values" {
+					spec.Content = append(spec.Content[:j:j], spec.Content[j+2:]...)
+				}
+			}
+		}
+		g, _ := yaml.Marshal(o.Node)
+		w, _ := yaml.Marshal(want.Node)
+		if string(g) != string(w) {
+			t.Errorf("%s %s:\n%s\nwant\n%s", o.Cluster, key(o.Resource), g, w)
+		}
+		if iv := kustomize.Get(o.Node, "spec", "interval"); iv != nil {
+			if f := kept.FileOf(iv, o); f != "apps/base/media/jellyfin/app/patch.yaml" {
+				t.Errorf("%s: interval from %q, want the patch", o.Cluster, f)
+			}
+		}
+	}
+	if hr := find(kept, "HelmRelease", "jellyfin", "clusters/lab"); hr == nil || kustomize.Get(hr.Node, "spec", "interval") == nil {
+		t.Fatal("jellyfin not patched")
+	}
+	substituted := 0
+	for _, sub := range full.Subst {
+		if strings.Contains(sub.Original, "APP_DOMAIN") {
+			substituted++
+		}
+	}
+	if substituted == 0 {
+		t.Fatal("Render substituted no values")
+	}
+	for n, sub := range kept.Subst {
+		if strings.Contains(sub.Original, "APP_DOMAIN") {
+			t.Errorf("Subst keeps %q (line %d) of the removed values", n.Value, n.Line)
+		}
+	}
+}
