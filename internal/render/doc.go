@@ -23,5 +23,10 @@
 // scalar keeps the positions of its text in the file holding it; any other
 // inline patch names no file, so nothing edits its values.
 //
+// A caller that reads only some objects, or only some of their fields,
+// says so (RenderKept): the rest is released as soon as each Flux
+// Kustomization is built, so a rendering holds little beyond the parsed
+// files it was made from.
+//
 // It owns no chart semantics and no I/O beyond the Tree it is given.
 package render
