@@ -236,14 +236,13 @@ func readEntry(path string) (cacheMeta, []byte, bool) {
 // body has been read to EOF with the expected length.
 type cacheWriter struct {
 	io.ReadCloser
-	path   string
-	f      *os.File
-	h      hash.Hash
-	n      int64
-	want   int64
-	meta   cacheMeta
-	log    *slog.Logger
-	closed bool
+	path string
+	f    *os.File
+	h    hash.Hash
+	n    int64
+	want int64
+	meta cacheMeta
+	log  *slog.Logger
 }
 
 func (t *cacheTransport) newWriter(path string, resp *http.Response) io.ReadCloser {
