@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"text/template"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -20,6 +19,7 @@ import (
 	"github.com/bosunhq/bosun/internal/plan"
 	"github.com/bosunhq/bosun/internal/publish"
 	"github.com/bosunhq/bosun/internal/report"
+	"github.com/bosunhq/bosun/internal/texttemplate"
 )
 
 // RunOptions are the options of `bosun run`.
@@ -237,7 +237,7 @@ func titleFunc(tmpl string) (func(plan.Group) (string, error), error) {
 	if tmpl == "" {
 		return nil, nil
 	}
-	t, err := template.New("title").Option("missingkey=error").Parse(tmpl)
+	t, err := texttemplate.New("title").Option("missingkey=error").Parse(tmpl)
 	if err != nil {
 		return nil, fmt.Errorf("pullRequests.titleTemplate: %w", err)
 	}

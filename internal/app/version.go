@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"runtime"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -47,11 +46,31 @@ func writeVersion(w io.Writer, in buildinfo.Info) error {
 	return err
 }
 
-// addVersionFlag gives the root command --version, printing what
+// addVersionFlag gives the root command -v/--version, printing what
 // `bosun version` prints.
+//
+// The flag is bosun's, not cobra's: cobra prints a Version through
+// text/template, whose method lookup by name makes the linker keep every
+// exported method in the binary. The root command has no Run, so cobra
+// answers `bosun --version` by calling the help function, which prints
+// the version when the flag is set and --help is not.
 func addVersionFlag(root *cobra.Command) {
-	var b strings.Builder
-	_ = writeVersion(&b, buildinfo.Get())
-	root.Version = b.String()
-	root.SetVersionTemplate("{{.Version}}")
+	var show bool
+	root.Flags().BoolVarP(&show, "version", "v", false, "version for "+root.Name())
+	help := root.HelpFunc()
+	root.SetHelpFunc(func(cmd *cobra.Command, args []string) {
+		if cmd != root || !show || helpRequested(cmd) {
+			help(cmd, args)
+			return
+		}
+		if err := writeVersion(cmd.OutOrStdout(), buildinfo.Get()); err != nil {
+			cmd.PrintErrln(err)
+		}
+	})
+}
+
+// helpRequested reports whether -h/--help was given to cmd.
+func helpRequested(cmd *cobra.Command) bool {
+	h, err := cmd.Flags().GetBool("help")
+	return err == nil && h
 }

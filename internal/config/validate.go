@@ -6,13 +6,13 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"text/template"
 	"time"
 
 	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/glob"
 	"github.com/bosunhq/bosun/internal/httpx"
 	"github.com/bosunhq/bosun/internal/policy"
+	"github.com/bosunhq/bosun/internal/texttemplate"
 )
 
 // Built-in defaults.
@@ -269,7 +269,7 @@ func (c *Config) validatePullRequests(add adder) {
 		add("dashboard.title", "must be 1 to 256 characters")
 	}
 	if pr.TitleTemplate != "" {
-		if _, err := template.New("title").Parse(pr.TitleTemplate); err != nil {
+		if _, err := texttemplate.New("title").Parse(pr.TitleTemplate); err != nil {
 			add("pullRequests.titleTemplate", "%v", err)
 		}
 	}

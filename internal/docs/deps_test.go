@@ -2,6 +2,7 @@ package docs
 
 import (
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -67,4 +68,68 @@ func TestDeps_NoTestSupport(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestDeps_NoReflectMethod keeps the linker's method dead-code elimination:
+// when any reachable function calls reflect's Method or MethodByName (the
+// linker marks it <ReflectMethod>), every exported method of every type
+// converted to an interface stays in the binary, which made it a third
+// larger. text/template's Execute is such a function (it looks methods up
+// by name), hence internal/texttemplate; slim-sprig's functions, linked in
+// for ResourceSet templates, are covered by the same build.
+func TestDeps_NoReflectMethod(t *testing.T) {
+	if testing.Short() {
+		t.Skip("links the bosun binary")
+	}
+	t.Parallel()
+	cmd := exec.Command("go", "build", "-ldflags=-dumpdep", "-o", filepath.Join(t.TempDir(), "bosun"), "./cmd/bosun")
+	cmd.Dir = root(t)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build -ldflags=-dumpdep: %v\n%.2000s", err, out)
+	}
+	edges, flagged := reflectMethodFuncs(string(out))
+	if edges == 0 {
+		t.Fatalf("go build -ldflags=-dumpdep printed no dependency edges; the check would pass blindly:\n%.2000s", out)
+	}
+	for _, f := range flagged {
+		t.Errorf("%s is marked <ReflectMethod> (reached by %s): it calls reflect's Method or MethodByName, so the linker keeps every exported method", f.name, f.from)
+	}
+}
+
+// flaggedFunc is a function the linker marked <ReflectMethod>, with one
+// function that reaches it.
+type flaggedFunc struct{ name, from string }
+
+// reflectMethodFuncs reads the linker's -dumpdep output ("from -> to"
+// lines, a name followed by <ReflectMethod> when the linker marked it) and
+// returns how many edges it holds and the marked functions, sorted.
+func reflectMethodFuncs(dump string) (int, []flaggedFunc) {
+	edges := 0
+	from := map[string]string{}
+	for _, line := range strings.Split(dump, "\n") {
+		src, dst, ok := strings.Cut(line, " -> ")
+		if !ok {
+			continue
+		}
+		edges++
+		srcName, srcFlagged := strings.CutSuffix(src, " <ReflectMethod>")
+		if dstName, dstFlagged := strings.CutSuffix(dst, " <ReflectMethod>"); dstFlagged {
+			if caller, seen := from[dstName]; !seen || caller == "" {
+				from[dstName] = srcName
+			}
+		}
+		if _, seen := from[srcName]; srcFlagged && !seen {
+			from[srcName] = "" // no edge into it seen yet
+		}
+	}
+	var flagged []flaggedFunc
+	for name, caller := range from {
+		if caller == "" {
+			caller = "an unknown root"
+		}
+		flagged = append(flagged, flaggedFunc{name, caller})
+	}
+	slices.SortFunc(flagged, func(a, b flaggedFunc) int { return strings.Compare(a.name, b.name) })
+	return edges, flagged
 }

@@ -7,13 +7,13 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"text/template"
 
 	sprig "github.com/go-task/slim-sprig/v3"
 	"gopkg.in/yaml.v3"
 
 	"github.com/bosunhq/bosun/internal/manifest"
 	"github.com/bosunhq/bosun/internal/render"
+	"github.com/bosunhq/bosun/internal/texttemplate"
 )
 
 // maxTemplateOutput caps what one ResourceSet template may render, and
@@ -275,8 +275,8 @@ func markerIndex(v string) (int, bool) {
 // templateFuncs are slim-sprig's repeatable functions: none reads the
 // environment, the clock or the network, and none builds unbounded
 // lists or strings.
-var templateFuncs = func() template.FuncMap {
-	fm := sprig.HermeticTxtFuncMap()
+var templateFuncs = func() texttemplate.FuncMap {
+	fm := texttemplate.FuncMap(sprig.HermeticTxtFuncMap())
 	for _, name := range []string{"repeat", "seq", "until", "untilStep"} {
 		delete(fm, name)
 	}
@@ -284,15 +284,18 @@ var templateFuncs = func() template.FuncMap {
 	return fm
 }()
 
+// execTemplate renders text as flux-operator does, with text/template's
+// language; texttemplate never calls a method of the data, which holds
+// only maps, slices and scalars decoded from YAML and JSON.
 func execTemplate(text string, inputs map[string]any) ([]byte, error) {
-	fm := make(template.FuncMap, len(templateFuncs)+1)
+	fm := make(texttemplate.FuncMap, len(templateFuncs)+1)
 	for k, v := range templateFuncs {
 		fm[k] = v
 	}
 	// "<< inputs.x >>": inputs is a niladic function whose result the
 	// template reads fields of.
 	fm["inputs"] = func() map[string]any { return inputs }
-	tpl, err := template.New("resourcesTemplate").Delims("<<", ">>").Funcs(fm).Option("missingkey=error").Parse(text)
+	tpl, err := texttemplate.New("resourcesTemplate").Delims("<<", ">>").Funcs(fm).Option("missingkey=error").Parse(text)
 	if err != nil {
 		return nil, err
 	}
