@@ -181,6 +181,8 @@ var differentialCases = []string{
 	"{{add 1.5 2}}",
 	"{{add 99999999999999999999 1}}",
 	"{{fail}}",
+	"before {{.s}} {{range .ints}}{{.}}{{if eq . 3}}{{fail}}{{end}}{{end}} after",
+	"partial {{.m.a}} {{index .list 99}} never",
 	"{{boom}}",
 	"{{define \"t2\"}}[{{.}}]{{end}}{{template \"t2\" .s}}{{block \"b\" .n}}<{{.}}>{{end}}{{template \"t2\"}}",
 	"{{template \"nope\"}}",
