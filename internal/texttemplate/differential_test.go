@@ -3,6 +3,8 @@ package texttemplate_test
 import (
 	"errors"
 	"fmt"
+	"io"
+	"slices"
 	"strings"
 	"testing"
 	"text/template"
@@ -35,6 +37,9 @@ func testData() map[string]any {
 		"im":   map[int]string{2: "two", 1: "one", -1: "minus"},
 		"em":   map[string]any{},
 		"fn":   func(i int) int { return i * 2 },
+		"seq":  slices.Values([]int{4, 5}),
+		"seq2": slices.All([]string{"a", "b"}),
+		"nos":  slices.Values([]int{}),
 		"st":   plain{Name: "p", hidden: 1, List: []int{7}},
 		"sp":   &plain{Name: "q", Ptr: &plain{Name: "r"}},
 	}
@@ -84,22 +89,18 @@ type result struct {
 
 func runStd(text string, m mode, data any) result {
 	t, err := template.New("t").Delims(m.left, m.right).Funcs(template.FuncMap(testFuncs())).Option("missingkey=" + m.missingKey).Parse(text)
-	if err != nil {
-		return result{parseErr: err.Error()}
-	}
-	w := &capWriter{max: 1 << 16}
-	var r result
-	if err := t.Execute(w, data); err != nil {
-		r.execErr = err.Error()
-	}
-	r.out = w.String()
-	return r
+	return execute(t, err, data)
 }
 
 func runFork(text string, m mode, data any) result {
 	t, err := texttemplate.New("t").Delims(m.left, m.right).Funcs(texttemplate.FuncMap(testFuncs())).Option("missingkey=" + m.missingKey).Parse(text)
-	if err != nil {
-		return result{parseErr: err.Error()}
+	return execute(t, err, data)
+}
+
+// execute runs a parsed template (of either engine) into a capped writer.
+func execute(t interface{ Execute(io.Writer, any) error }, parseErr error, data any) result {
+	if parseErr != nil {
+		return result{parseErr: parseErr.Error()}
 	}
 	w := &capWriter{max: 1 << 16}
 	var r result
@@ -139,6 +140,9 @@ var differentialCases = []string{
 	"{{range 3}}{{.}}{{end}} {{range 0}}x{{else}}zero{{end}}",
 	"{{range $i, $e := 3}}{{end}}",
 	"{{range .s}}{{.}}{{end}}",
+	"{{range .seq}}{{.}}{{end}} {{range $i, $v := .seq2}}{{$i}}{{$v}}{{end}} {{range .seq2}}{{.}}{{end}} {{range .nos}}x{{else}}none{{end}}",
+	"{{range $i, $v := .seq}}{{end}}",
+	"{{range .fn}}{{end}}",
 	"{{range .ints}}{{if eq . 2}}{{continue}}{{end}}{{if eq . 4}}{{break}}{{end}}{{.}},{{end}}",
 	"{{range $i, $x := .ints}}{{range $.strs}}{{$i}}{{.}}{{if eq . \"y\"}}{{break}}{{end}}{{end}};{{end}}",
 	"{{range .list}}{{if eq . 2}}two{{end}}{{end}}",

@@ -10,7 +10,8 @@ import (
 )
 
 // walkRange is text/template's walkRange, with the per-kind loops moved to
-// rangeOver and rangeFunc and the loop body to rangeIteration.
+// rangeOver, rangeSeq, rangeChan and rangeFunc and the loop body to
+// rangeIteration.
 func (s *state) walkRange(dot reflect.Value, r *parse.RangeNode) {
 	s.at(r)
 	defer func() {
@@ -79,13 +80,7 @@ func (s *state) rangeOver(val reflect.Value, r *parse.RangeNode, mark int) bool 
 		if len(r.Pipe.Decl) > 1 {
 			s.errorf("can't use %v to iterate over more than one variable", val)
 		}
-		run := false
-		for v := range val.Seq() {
-			run = true
-			// Pass element as second value, as we do for channels.
-			oneIteration(reflect.Value{}, v)
-		}
-		return run
+		return rangeSeq(val, oneIteration)
 	case reflect.Array, reflect.Slice:
 		if val.Len() == 0 {
 			return false
@@ -113,6 +108,18 @@ func (s *state) rangeOver(val reflect.Value, r *parse.RangeNode, mark int) bool 
 	panic("not reached")
 }
 
+// rangeSeq ranges over val.Seq() (an integer or an iterator function)
+// and reports whether it yielded anything.
+func rangeSeq(val reflect.Value, oneIteration func(index, elem reflect.Value)) bool {
+	run := false
+	for v := range val.Seq() {
+		run = true
+		// Pass element as second value, as we do for channels.
+		oneIteration(reflect.Value{}, v)
+	}
+	return run
+}
+
 // rangeChan receives from the channel val until it is closed.
 func (s *state) rangeChan(val reflect.Value, oneIteration func(index, elem reflect.Value)) bool {
 	if val.IsNil() {
@@ -138,14 +145,7 @@ func (s *state) rangeFunc(val reflect.Value, r *parse.RangeNode, oneIteration fu
 		if len(r.Pipe.Decl) > 1 {
 			s.errorf("can't use %v iterate over more than one variable", val)
 		}
-		run := false
-		for v := range val.Seq() {
-			run = true
-			// Pass element as second value,
-			// as we do for channels.
-			oneIteration(reflect.Value{}, v)
-		}
-		return run
+		return rangeSeq(val, oneIteration)
 	}
 	if val.Type().CanSeq2() {
 		run := false
