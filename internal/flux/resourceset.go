@@ -180,6 +180,11 @@ func (set *inputSet) convert(n, parent *yaml.Node, mark bool) any {
 			set.leaves = append(set.leaves, [2]*yaml.Node{n, parent})
 			return marker(len(set.leaves) - 1)
 		}
+		// The API server stores inputs as JSON: kubectl's YAML-to-JSON
+		// conversion keeps an unquoted date as the string written.
+		if n.ShortTag() == "!!timestamp" {
+			return n.Value
+		}
 		var v any
 		if err := n.Decode(&v); err != nil {
 			return n.Value
