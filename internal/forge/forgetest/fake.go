@@ -459,3 +459,11 @@ func (f *Fake) page(w http.ResponseWriter, r *http.Request, n int) (lo, hi int) 
 	}
 	return lo, hi
 }
+
+// assign sets *dst to the request's value of an optional field when the
+// request carries it.
+func assign[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}

@@ -75,28 +75,41 @@ func (f *Fake) routes() *http.ServeMux {
 	repo("GET /contents/{path...}", func(w http.ResponseWriter, r *http.Request) { f.getContents(w, r, v(r, "path")) })
 	repo("GET /compare/{spec...}", func(w http.ResponseWriter, r *http.Request) { f.compare(w, r, v(r, "spec")) })
 
-	// Pull requests, their labels and comments (the issues API).
+	// Pull requests, their labels and comments (the issues API). A route
+	// given to onIssue serves an issue or a pull request {n}, one given to
+	// onPull a pull request only; for any other {n} GitHub answers 404 with
+	// the endpoint's documentation URL, which the handler gets as doc.
+	numbered := func(find func(string) *pull) func(string, string, numberedHandler) {
+		return func(pattern, doc string, h numberedHandler) {
+			doc = docsBase + doc
+			repo(pattern, func(w http.ResponseWriter, r *http.Request) {
+				p := find(v(r, "n"))
+				if p == nil {
+					notFound(w, doc)
+					return
+				}
+				h(w, r, p, doc)
+			})
+		}
+	}
+	onIssue, onPull := numbered(f.pullByNumber), numbered(f.prByNumber)
 	repo("GET /pulls", f.listPulls)
 	repo("POST /pulls", func(w http.ResponseWriter, r *http.Request) { f.createPull(w, bodyOf(r)) })
-	repo("GET /pulls/{n}", func(w http.ResponseWriter, r *http.Request) { f.getPull(w, v(r, "n")) })
-	repo("PATCH /pulls/{n}", func(w http.ResponseWriter, r *http.Request) { f.updatePull(w, v(r, "n"), bodyOf(r)) })
-	repo("GET /issues/{n}/labels", func(w http.ResponseWriter, r *http.Request) { f.listIssueLabels(w, r, v(r, "n")) })
-	repo("POST /issues/{n}/labels", func(w http.ResponseWriter, r *http.Request) { f.addIssueLabels(w, v(r, "n"), bodyOf(r)) })
-	repo("DELETE /issues/{n}/labels/{name...}", func(w http.ResponseWriter, r *http.Request) {
-		f.removeIssueLabel(w, v(r, "n"), v(r, "name"))
-	})
-	repo("GET /issues/{n}/comments", func(w http.ResponseWriter, r *http.Request) { f.listComments(w, r, v(r, "n")) })
-	repo("POST /issues/{n}/comments", func(w http.ResponseWriter, r *http.Request) { f.createComment(w, v(r, "n"), bodyOf(r)) })
-	repo("PUT /pulls/{n}/merge", func(w http.ResponseWriter, r *http.Request) { f.mergePullAPI(w, v(r, "n"), bodyOf(r)) })
-	repo("PUT /pulls/{n}/update-branch", func(w http.ResponseWriter, r *http.Request) { f.updateBranchAPI(w, v(r, "n"), bodyOf(r)) })
-	repo("POST /pulls/{n}/requested_reviewers", func(w http.ResponseWriter, r *http.Request) {
-		f.requestReviewers(w, v(r, "n"), bodyOf(r))
-	})
+	onPull("GET /pulls/{n}", "/pulls/pulls#get-a-pull-request", f.getPull)
+	onPull("PATCH /pulls/{n}", "/pulls/pulls#update-a-pull-request", f.updatePull)
+	onPull("PUT /pulls/{n}/merge", "/pulls/pulls#merge-a-pull-request", f.mergePullAPI)
+	onPull("PUT /pulls/{n}/update-branch", "/pulls/pulls#update-a-pull-request-branch", f.updateBranchAPI)
+	onPull("POST /pulls/{n}/requested_reviewers", "/pulls/review-requests#request-reviewers-for-a-pull-request", f.requestReviewers)
 	repo("GET /issues", f.listIssues)
 	repo("POST /issues", func(w http.ResponseWriter, r *http.Request) { f.createIssue(w, bodyOf(r)) })
-	repo("GET /issues/{n}", func(w http.ResponseWriter, r *http.Request) { f.getIssue(w, v(r, "n")) })
-	repo("PATCH /issues/{n}", func(w http.ResponseWriter, r *http.Request) { f.updateIssue(w, v(r, "n"), bodyOf(r)) })
-	repo("POST /issues/{n}/assignees", func(w http.ResponseWriter, r *http.Request) { f.addAssignees(w, v(r, "n"), bodyOf(r)) })
+	onIssue("GET /issues/{n}", "/issues/issues#get-an-issue", f.getIssue)
+	onIssue("PATCH /issues/{n}", "/issues/issues#update-an-issue", f.updateIssue)
+	onIssue("POST /issues/{n}/assignees", "/issues/assignees#add-assignees-to-an-issue", f.addAssignees)
+	onIssue("GET /issues/{n}/labels", "/issues/labels#list-labels-for-an-issue", f.listIssueLabels)
+	onIssue("POST /issues/{n}/labels", "/issues/labels#add-labels-to-an-issue", f.addIssueLabels)
+	onIssue("DELETE /issues/{n}/labels/{name...}", "/issues/labels#remove-a-label-from-an-issue", f.removeIssueLabel)
+	onIssue("GET /issues/{n}/comments", "/issues/comments#list-issue-comments", f.listComments)
+	onIssue("POST /issues/{n}/comments", "/issues/comments#create-an-issue-comment", f.createComment)
 
 	// Commit statuses, check runs and branch protection.
 	repo("GET /commits/{ref}/status", func(w http.ResponseWriter, r *http.Request) { f.getCombinedStatus(w, v(r, "ref")) })
@@ -109,6 +122,10 @@ func (f *Fake) routes() *http.ServeMux {
 	repo("GET /labels/{name...}", func(w http.ResponseWriter, r *http.Request) { f.getLabel(w, v(r, "name")) })
 	return mux
 }
+
+// numberedHandler serves a request about the issue or pull request p; doc
+// is the endpoint's documentation URL for its error answers.
+type numberedHandler func(w http.ResponseWriter, r *http.Request, p *pull, doc string)
 
 // inRepo answers 404 for any repository but the fake's (owner and name
 // compare case-insensitively, as on GitHub).
