@@ -20,6 +20,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bosunhq/bosun/internal/testutil/tabletest"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/bosunhq/bosun/internal/testutil/waits"
@@ -662,50 +664,31 @@ func TestRedirects(t *testing.T) {
 
 func TestIsTransient(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name string
-		err  error
-		want bool
-	}{
-		{"nil", nil, false},
-		{"500", &StatusError{StatusCode: 500}, true},
-		{"429", fmt.Errorf("x: %w", &StatusError{StatusCode: 429}), true},
-		{"404", &StatusError{StatusCode: 404}, false},
-		{"401", &StatusError{StatusCode: 401}, false},
-		{"deadline", context.DeadlineExceeded, true},
-		{"reset", &url.Error{Op: "Get", URL: "u", Err: &net.OpError{Op: "read", Err: os.NewSyscallError("read", syscall.ECONNRESET)}}, true},
-		{"refused", &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}, true},
-		{"unexpected eof", io.ErrUnexpectedEOF, true},
-		{"no such host", &net.DNSError{Err: "no such host", Name: "x", IsNotFound: true}, false},
-		{"redirect loop", &url.Error{Op: "Get", URL: "u", Err: ErrRedirectLoop}, false},
-		{"plain error", errors.New("boom"), false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			if got := IsTransient(tt.err); got != tt.want {
-				t.Errorf("IsTransient(%v) = %v, want %v", tt.err, got, tt.want)
-			}
-		})
-	}
+	tabletest.RunNamed(t, "IsTransient", IsTransient, []tabletest.Named[error, bool]{
+		{Name: "nil", In: nil, Want: false},
+		{Name: "500", In: &StatusError{StatusCode: 500}, Want: true},
+		{Name: "429", In: fmt.Errorf("x: %w", &StatusError{StatusCode: 429}), Want: true},
+		{Name: "404", In: &StatusError{StatusCode: 404}, Want: false},
+		{Name: "401", In: &StatusError{StatusCode: 401}, Want: false},
+		{Name: "deadline", In: context.DeadlineExceeded, Want: true},
+		{Name: "reset", In: &url.Error{Op: "Get", URL: "u", Err: &net.OpError{Op: "read", Err: os.NewSyscallError("read", syscall.ECONNRESET)}}, Want: true},
+		{Name: "refused", In: &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}, Want: true},
+		{Name: "unexpected eof", In: io.ErrUnexpectedEOF, Want: true},
+		{Name: "no such host", In: &net.DNSError{Err: "no such host", Name: "x", IsNotFound: true}, Want: false},
+		{Name: "redirect loop", In: &url.Error{Op: "Get", URL: "u", Err: ErrRedirectLoop}, Want: false},
+		{Name: "plain error", In: errors.New("boom"), Want: false},
+	})
 }
 
 func TestParseRetryAfter(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	tests := []struct {
-		in   string
-		want time.Duration
-	}{
-		{"", 0}, {"0", 0}, {"-3", 0}, {"12", 12 * time.Second}, {"soon", 0},
-		{now.Add(30 * time.Second).Format(http.TimeFormat), 30 * time.Second},
-		{now.Add(-time.Hour).Format(http.TimeFormat), 0},
-	}
-	for _, tt := range tests {
-		if got := ParseRetryAfter(tt.in, now); got != tt.want {
-			t.Errorf("ParseRetryAfter(%q) = %s, want %s", tt.in, got, tt.want)
-		}
-	}
+	at := func(v string) time.Duration { return ParseRetryAfter(v, now) }
+	tabletest.Run(t, "ParseRetryAfter", at, map[string]time.Duration{
+		"": 0, "0": 0, "-3": 0, "12": 12 * time.Second, "soon": 0,
+		now.Add(30 * time.Second).Format(http.TimeFormat): 30 * time.Second,
+		now.Add(-time.Hour).Format(http.TimeFormat):       0,
+	})
 }
 
 func TestDefaultCacheDir(t *testing.T) {

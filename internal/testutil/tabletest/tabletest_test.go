@@ -1,0 +1,21 @@
+package tabletest_test
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/bosunhq/bosun/internal/testutil/tabletest"
+)
+
+func TestRun(t *testing.T) {
+	t.Parallel()
+	tabletest.Run(t, "strings.ToUpper", strings.ToUpper, map[string]string{
+		"a": "A",
+		"":  "",
+	})
+	tabletest.RunNamed(t, "strconv.Itoa", strconv.Itoa, []tabletest.Named[int, string]{
+		{Name: "zero", In: 0, Want: "0"},
+		{Name: "negative", In: -12, Want: "-12"},
+	})
+}
