@@ -20,10 +20,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bosunhq/bosun/internal/testutil/tabletest"
-
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/bosunhq/bosun/internal/testutil/tabletest"
 	"github.com/bosunhq/bosun/internal/testutil/waits"
 )
 

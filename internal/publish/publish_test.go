@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bosunhq/bosun/internal/testutil/tabletest"
-
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/bosunhq/bosun/internal/chart"
@@ -20,6 +18,7 @@ import (
 	"github.com/bosunhq/bosun/internal/forge/forgetest"
 	"github.com/bosunhq/bosun/internal/forge/github"
 	"github.com/bosunhq/bosun/internal/plan"
+	"github.com/bosunhq/bosun/internal/testutil/tabletest"
 )
 
 const testToken = "ghs_publishT0kenS3cret"
