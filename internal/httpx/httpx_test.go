@@ -318,6 +318,13 @@ type cacheServer struct {
 	authSeen    []string
 }
 
+// run GETs the server's URL as a new bosun run would: through a fresh
+// client whose cache is dir.
+func (cs *cacheServer) run(t *testing.T, dir string) (*http.Response, string) {
+	t.Helper()
+	return get(t, New(Options{CacheDir: dir}), cs.URL)
+}
+
 func newCacheServer(t *testing.T, etag, lm string) *cacheServer {
 	cs := &cacheServer{body: "apiVersion: v1\n", etag: etag, lm: lm}
 	cs.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -378,8 +385,8 @@ func TestCache(t *testing.T) {
 		t.Parallel()
 		cs := newCacheServer(t, "", "Mon, 02 Jan 2006 15:04:05 GMT")
 		dir := t.TempDir()
-		get(t, New(Options{CacheDir: dir}), cs.URL)
-		resp, _ := get(t, New(Options{CacheDir: dir}), cs.URL)
+		cs.run(t, dir)
+		resp, _ := cs.run(t, dir)
 		if _, n304, _ := cs.counts(); n304 != 1 || resp.Header.Get(CacheHeader) != CacheRevalidated {
 			t.Errorf("n304 = %d, header %q", n304, resp.Header.Get(CacheHeader))
 		}
@@ -388,8 +395,8 @@ func TestCache(t *testing.T) {
 		t.Parallel()
 		cs := newCacheServer(t, "", "")
 		dir := t.TempDir()
-		get(t, New(Options{CacheDir: dir}), cs.URL)
-		get(t, New(Options{CacheDir: dir}), cs.URL)
+		cs.run(t, dir)
+		cs.run(t, dir)
 		if full, _, _ := cs.counts(); full != 2 {
 			t.Errorf("full = %d, want 2", full)
 		}
@@ -398,7 +405,7 @@ func TestCache(t *testing.T) {
 		t.Parallel()
 		cs := newCacheServer(t, `"v1"`, "")
 		dir := t.TempDir()
-		get(t, New(Options{CacheDir: dir}), cs.URL)
+		cs.run(t, dir)
 		files := entries(t, dir)
 		if len(files) != 1 {
 			t.Fatalf("cache files = %v, want 1", files)
@@ -406,12 +413,12 @@ func TestCache(t *testing.T) {
 		if err := os.WriteFile(files[0], []byte("garbage\x00\x00\x00\x00\x00\x00\x00\x03"), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		resp, body := get(t, New(Options{CacheDir: dir}), cs.URL)
+		resp, body := cs.run(t, dir)
 		if full, n304, _ := cs.counts(); full != 2 || n304 != 0 || body != cs.body || resp.Header.Get(CacheHeader) != "" {
 			t.Errorf("full=%d n304=%d body=%q", full, n304, body)
 		}
 		// The fresh 200 replaced the bad entry.
-		get(t, New(Options{CacheDir: dir}), cs.URL)
+		cs.run(t, dir)
 		if _, n304, _ := cs.counts(); n304 != 1 {
 			t.Errorf("n304 = %d after repair, want 1", n304)
 		}

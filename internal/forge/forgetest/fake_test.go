@@ -179,6 +179,14 @@ func TestFake_Refs(t *testing.T) {
 	}
 }
 
+// A request without its required fields gets GitHub's 422 naming them.
+func TestFake_NotSupplied(t *testing.T) {
+	t.Parallel()
+	f := seeded(t)
+	wantStatus(t, do(t, f, "POST", "git/refs", map[string]any{"ref": "refs/heads/x"}), 422, "Invalid request.\n\n\"ref\", \"sha\" weren't supplied.")
+	wantStatus(t, do(t, f, "POST", "git/blobs", map[string]any{}), 422, "Invalid request.\n\n\"content\" wasn't supplied.")
+}
+
 func TestFake_TreesAndCommits(t *testing.T) {
 	t.Parallel()
 	f := seeded(t)
