@@ -22,28 +22,14 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/bosunhq/bosun/internal/testutil/roundtrip"
 	"github.com/bosunhq/bosun/internal/testutil/tabletest"
 	"github.com/bosunhq/bosun/internal/testutil/waits"
 )
 
 func get(t *testing.T, c *http.Client, u string, hdr ...string) (*http.Response, string) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, u, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatalf("GET %s: %v", u, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatalf("read %s: %v", u, err)
-	}
+	resp, b := roundtrip.Do(t, c, http.MethodGet, u, hdr...)
 	return resp, string(b)
 }
 
