@@ -75,41 +75,24 @@ func (f *Fake) routes() *http.ServeMux {
 	repo("GET /contents/{path...}", func(w http.ResponseWriter, r *http.Request) { f.getContents(w, r, v(r, "path")) })
 	repo("GET /compare/{spec...}", func(w http.ResponseWriter, r *http.Request) { f.compare(w, r, v(r, "spec")) })
 
-	// Pull requests, their labels and comments (the issues API). A route
-	// given to onIssue serves an issue or a pull request {n}, one given to
-	// onPull a pull request only; for any other {n} GitHub answers 404 with
-	// the endpoint's documentation URL, which the handler gets as doc.
-	numbered := func(find func(string) *pull) func(string, string, numberedHandler) {
-		return func(pattern, doc string, h numberedHandler) {
-			doc = docsBase + doc
-			repo(pattern, func(w http.ResponseWriter, r *http.Request) {
-				p := find(v(r, "n"))
-				if p == nil {
-					notFound(w, doc)
-					return
-				}
-				h(w, r, p, doc)
-			})
-		}
-	}
-	onIssue, onPull := numbered(f.pullByNumber), numbered(f.prByNumber)
+	// Pull requests, their labels and comments (the issues API).
 	repo("GET /pulls", f.listPulls)
 	repo("POST /pulls", func(w http.ResponseWriter, r *http.Request) { f.createPull(w, bodyOf(r)) })
-	onPull("GET /pulls/{n}", "/pulls/pulls#get-a-pull-request", f.getPull)
-	onPull("PATCH /pulls/{n}", "/pulls/pulls#update-a-pull-request", f.updatePull)
-	onPull("PUT /pulls/{n}/merge", "/pulls/pulls#merge-a-pull-request", f.mergePullAPI)
-	onPull("PUT /pulls/{n}/update-branch", "/pulls/pulls#update-a-pull-request-branch", f.updateBranchAPI)
-	onPull("POST /pulls/{n}/requested_reviewers", "/pulls/review-requests#request-reviewers-for-a-pull-request", f.requestReviewers)
+	repo("GET /pulls/{n}", f.onPull("/pulls/pulls#get-a-pull-request", f.getPull))
+	repo("PATCH /pulls/{n}", f.onPull("/pulls/pulls#update-a-pull-request", f.updatePull))
+	repo("PUT /pulls/{n}/merge", f.onPull("/pulls/pulls#merge-a-pull-request", f.mergePullAPI))
+	repo("PUT /pulls/{n}/update-branch", f.onPull("/pulls/pulls#update-a-pull-request-branch", f.updateBranchAPI))
+	repo("POST /pulls/{n}/requested_reviewers", f.onPull("/pulls/review-requests#request-reviewers-for-a-pull-request", f.requestReviewers))
 	repo("GET /issues", f.listIssues)
 	repo("POST /issues", func(w http.ResponseWriter, r *http.Request) { f.createIssue(w, bodyOf(r)) })
-	onIssue("GET /issues/{n}", "/issues/issues#get-an-issue", f.getIssue)
-	onIssue("PATCH /issues/{n}", "/issues/issues#update-an-issue", f.updateIssue)
-	onIssue("POST /issues/{n}/assignees", "/issues/assignees#add-assignees-to-an-issue", f.addAssignees)
-	onIssue("GET /issues/{n}/labels", "/issues/labels#list-labels-for-an-issue", f.listIssueLabels)
-	onIssue("POST /issues/{n}/labels", "/issues/labels#add-labels-to-an-issue", f.addIssueLabels)
-	onIssue("DELETE /issues/{n}/labels/{name...}", "/issues/labels#remove-a-label-from-an-issue", f.removeIssueLabel)
-	onIssue("GET /issues/{n}/comments", "/issues/comments#list-issue-comments", f.listComments)
-	onIssue("POST /issues/{n}/comments", "/issues/comments#create-an-issue-comment", f.createComment)
+	repo("GET /issues/{n}", f.onIssue("/issues/issues#get-an-issue", f.getIssue))
+	repo("PATCH /issues/{n}", f.onIssue("/issues/issues#update-an-issue", f.updateIssue))
+	repo("POST /issues/{n}/assignees", f.onIssue("/issues/assignees#add-assignees-to-an-issue", f.addAssignees))
+	repo("GET /issues/{n}/labels", f.onIssue("/issues/labels#list-labels-for-an-issue", f.listIssueLabels))
+	repo("POST /issues/{n}/labels", f.onIssue("/issues/labels#add-labels-to-an-issue", f.addIssueLabels))
+	repo("DELETE /issues/{n}/labels/{name...}", f.onIssue("/issues/labels#remove-a-label-from-an-issue", f.removeIssueLabel))
+	repo("GET /issues/{n}/comments", f.onIssue("/issues/comments#list-issue-comments", f.listComments))
+	repo("POST /issues/{n}/comments", f.onIssue("/issues/comments#create-an-issue-comment", f.createComment))
 
 	// Commit statuses, check runs and branch protection.
 	repo("GET /commits/{ref}/status", func(w http.ResponseWriter, r *http.Request) { f.getCombinedStatus(w, v(r, "ref")) })
@@ -121,6 +104,28 @@ func (f *Fake) routes() *http.ServeMux {
 	repo("POST /labels", func(w http.ResponseWriter, r *http.Request) { f.createLabel(w, bodyOf(r)) })
 	repo("GET /labels/{name...}", func(w http.ResponseWriter, r *http.Request) { f.getLabel(w, v(r, "name")) })
 	return mux
+}
+
+// onIssue serves a route whose {n} is an issue or a pull request, onPull
+// one whose {n} is a pull request; for any other {n} GitHub answers 404
+// with the endpoint's documentation URL, docsBase+doc, which h also gets.
+func (f *Fake) onIssue(doc string, h numberedHandler) http.HandlerFunc {
+	return f.numbered(f.pullByNumber, docsBase+doc, h)
+}
+
+func (f *Fake) onPull(doc string, h numberedHandler) http.HandlerFunc {
+	return f.numbered(f.prByNumber, docsBase+doc, h)
+}
+
+func (f *Fake) numbered(find func(string) *pull, doc string, h numberedHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		p := find(r.PathValue("n"))
+		if p == nil {
+			notFound(w, doc)
+			return
+		}
+		h(w, r, p, doc)
+	}
 }
 
 // numberedHandler serves a request about the issue or pull request p; doc
