@@ -2,113 +2,48 @@ package app
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/bosunhq/bosun/internal/chartbuild"
 	"github.com/bosunhq/bosun/internal/evidence"
 	"github.com/bosunhq/bosun/internal/publish"
 	"github.com/bosunhq/bosun/internal/testutil/fstree"
+	"github.com/bosunhq/bosun/internal/testutil/helmrepotest"
 )
 
-// evidenceChart is one chart version with the files the evidence reads.
-type evidenceChart struct {
-	name, version, appVersion, kubeVersion, changes string
-	files                                           map[string]string // inside the chart directory
-}
-
-func (c evidenceChart) archive(t *testing.T) []byte {
-	t.Helper()
-	chartYAML := fmt.Sprintf("apiVersion: v2\nname: %s\nversion: %s\nappVersion: %q\ntype: application\nsources:\n  - https://github.com/example/%s\n",
-		c.name, c.version, c.appVersion, c.name)
-	if c.kubeVersion != "" {
-		chartYAML += fmt.Sprintf("kubeVersion: %q\n", c.kubeVersion)
-	}
-	if c.changes != "" {
-		chartYAML += "annotations:\n  artifacthub.io/changes: |\n"
-		for _, l := range strings.Split(strings.TrimRight(c.changes, "\n"), "\n") {
-			chartYAML += "    " + l + "\n"
-		}
-	}
-	files := map[string]string{c.name + "/Chart.yaml": chartYAML}
-	for p, body := range c.files {
-		files[c.name+"/"+p] = body
-	}
-	b, err := chartbuild.TarGz(chartbuild.SortedFiles(files), chartbuild.DefaultCreated)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+// evidenceChart is one chart version with the files the evidence reads,
+// its source at github.com/example/<name>.
+func evidenceChart(name, version, appVersion, kubeVersion string, files map[string]string) helmrepotest.Chart {
+	return helmrepotest.Chart{Name: name, Version: version, AppVersion: appVersion, KubeVersion: kubeVersion,
+		Sources: []string{"https://github.com/example/" + name}, Files: files}
 }
 
 // evidenceRepo is a Helm repository on loopback serving the charts' index
-// and archives, counting requests per path.
+// and archives; it counts archive downloads since the last reset.
 type evidenceRepo struct {
-	srv  *httptest.Server
-	mu   sync.Mutex
-	hits map[string]int
+	*helmrepotest.Server
+	archives []string       // server paths of the archives
+	before   map[string]int // requests per archive at the last reset
 }
 
-func newEvidenceRepo(t *testing.T, charts ...evidenceChart) *evidenceRepo {
+func newEvidenceRepo(t *testing.T, charts ...helmrepotest.Chart) *evidenceRepo {
 	t.Helper()
-	r := &evidenceRepo{hits: map[string]int{}}
-	content := map[string][]byte{}
-	var index strings.Builder
-	index.WriteString("apiVersion: v1\nentries:\n")
-	byName := map[string][]evidenceChart{}
-	var names []string
+	r := &evidenceRepo{Server: helmrepotest.New(t, charts...), before: map[string]int{}}
 	for _, c := range charts {
-		if byName[c.name] == nil {
-			names = append(names, c.name)
-		}
-		byName[c.name] = append(byName[c.name], c)
+		r.archives = append(r.archives, "/charts/"+c.ArchiveName())
 	}
-	for _, n := range names {
-		fmt.Fprintf(&index, "  %s:\n", n)
-		for _, c := range byName[n] {
-			b := c.archive(t)
-			sum := sha256.Sum256(b)
-			p := "/charts/" + c.name + "-" + c.version + ".tgz"
-			content[p] = b
-			fmt.Fprintf(&index, "  - name: %s\n    version: %s\n    appVersion: %q\n    created: \"2024-01-01T00:00:00Z\"\n    digest: %s\n    urls:\n    - charts/%s-%s.tgz\n",
-				c.name, c.version, c.appVersion, hex.EncodeToString(sum[:]), c.name, c.version)
-			if c.kubeVersion != "" {
-				fmt.Fprintf(&index, "    kubeVersion: %q\n", c.kubeVersion)
-			}
-		}
-	}
-	content["/index.yaml"] = []byte(index.String())
-	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		r.mu.Lock()
-		r.hits[req.URL.Path]++
-		r.mu.Unlock()
-		b, ok := content[req.URL.Path]
-		if !ok {
-			http.NotFound(w, req)
-			return
-		}
-		_, _ = w.Write(b)
-	}))
-	t.Cleanup(r.srv.Close)
 	return r
 }
 
 // archiveHits counts archive downloads by path.
 func (r *evidenceRepo) archiveHits() map[string]int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	out := map[string]int{}
-	for p, n := range r.hits {
-		if strings.HasSuffix(p, ".tgz") {
+	for _, p := range r.archives {
+		if n := r.Requests(p) - r.before[p]; n > 0 {
 			out[p] = n
 		}
 	}
@@ -116,9 +51,9 @@ func (r *evidenceRepo) archiveHits() map[string]int {
 }
 
 func (r *evidenceRepo) reset() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.hits = map[string]int{}
+	for _, p := range r.archives {
+		r.before[p] = r.Requests(p)
+	}
 }
 
 const crdV1 = `apiVersion: apiextensions.k8s.io/v1
@@ -136,21 +71,21 @@ spec:
 // image.version, changes its CRD, raises kubeVersion past the cluster's
 // 1.31 and ships a schema the release's values fail; and "plain" 1.0.0 →
 // 1.0.1, a clean bump.
-func evidenceCharts() []evidenceChart {
-	return []evidenceChart{
-		{name: "app", version: "1.0.0", appVersion: "1.0", kubeVersion: ">=1.25.0-0", files: map[string]string{
+func evidenceCharts() []helmrepotest.Chart {
+	app2 := evidenceChart("app", "2.0.0", "2.0", ">=1.33.0-0", map[string]string{
+		"values.yaml":        "image:\n  repository: example/app\n  version: \"2.0\"\nreplicas: 1\n",
+		"values.schema.json": `{"type":"object","properties":{"image":{"type":"object","additionalProperties":false,"properties":{"repository":{"type":"string"},"version":{"type":"string"}}},"replicas":{"type":"integer"}}}`,
+		"crds/widget.yaml":   strings.Replace(crdV1, "[{name: v1, served: true, storage: true}]", "[{name: v1, served: true, storage: true}, {name: v2, served: true, storage: false}]", 1),
+	})
+	app2.Changes = "- kind: changed\n  description: \"image.tag is now image.version (thanks @octocat, see #42)\"\n  links:\n    - name: PR\n      url: https://github.com/example/app/pull/42\n"
+	return []helmrepotest.Chart{
+		evidenceChart("app", "1.0.0", "1.0", ">=1.25.0-0", map[string]string{
 			"values.yaml":      "image:\n  repository: example/app\n  tag: \"1.0\"\nreplicas: 1\n",
 			"crds/widget.yaml": crdV1,
-		}},
-		{name: "app", version: "2.0.0", appVersion: "2.0", kubeVersion: ">=1.33.0-0",
-			changes: "- kind: changed\n  description: \"image.tag is now image.version (thanks @octocat, see #42)\"\n  links:\n    - name: PR\n      url: https://github.com/example/app/pull/42\n",
-			files: map[string]string{
-				"values.yaml":        "image:\n  repository: example/app\n  version: \"2.0\"\nreplicas: 1\n",
-				"values.schema.json": `{"type":"object","properties":{"image":{"type":"object","additionalProperties":false,"properties":{"repository":{"type":"string"},"version":{"type":"string"}}},"replicas":{"type":"integer"}}}`,
-				"crds/widget.yaml":   strings.Replace(crdV1, "[{name: v1, served: true, storage: true}]", "[{name: v1, served: true, storage: true}, {name: v2, served: true, storage: false}]", 1),
-			}},
-		{name: "plain", version: "1.0.0", appVersion: "1.0", files: map[string]string{"values.yaml": "replicas: 1\n"}},
-		{name: "plain", version: "1.0.1", appVersion: "1.0", files: map[string]string{"values.yaml": "replicas: 1\n"}},
+		}),
+		app2,
+		evidenceChart("plain", "1.0.0", "1.0", "", map[string]string{"values.yaml": "replicas: 1\n"}),
+		evidenceChart("plain", "1.0.1", "1.0", "", map[string]string{"values.yaml": "replicas: 1\n"}),
 	}
 }
 
@@ -244,7 +179,7 @@ func sectionOf(t *testing.T, md, chartName string) string {
 func TestPlan_markdownEvidence(t *testing.T) {
 	t.Parallel()
 	repo := newEvidenceRepo(t, evidenceCharts()...)
-	dir := evidenceGitOps(t, repo.srv.URL)
+	dir := evidenceGitOps(t, repo.URL)
 	cache := t.TempDir()
 
 	// Plain plan, text and JSON, and markdown without --evidence: no archive.
@@ -327,7 +262,7 @@ func TestPlan_evidenceNeedsMarkdown(t *testing.T) {
 func TestPlan_evidenceArchiveOverLimit(t *testing.T) {
 	t.Parallel()
 	repo := newEvidenceRepo(t, evidenceCharts()...)
-	dir := evidenceGitOps(t, repo.srv.URL)
+	dir := evidenceGitOps(t, repo.URL)
 	cfg := filepath.Join(dir, "bosun.yaml")
 	if err := os.WriteFile(cfg, []byte("version: 1\nlookup:\n  maxChartSize: 100B\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -350,7 +285,7 @@ func TestPlan_evidenceArchiveOverLimit(t *testing.T) {
 func TestEvidenceRun_groupBody(t *testing.T) {
 	t.Parallel()
 	repo := newEvidenceRepo(t, evidenceCharts()...)
-	dir := evidenceGitOps(t, repo.srv.URL)
+	dir := evidenceGitOps(t, repo.URL)
 	var out, errb bytes.Buffer
 	deps := NewDeps(IO{In: strings.NewReader(""), Out: &out, Err: &errb})
 	deps.Now = func() time.Time { return fixedNow }

@@ -16,23 +16,19 @@ import (
 // disables exactly the OCI charts the scan found.
 func TestMigrateRenovate_Corpus(t *testing.T) {
 	t.Parallel()
-	for _, name := range []string{"onedr0p__home-ops", "xunholy__k8s-gitops"} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			dir := corpus.Repo(t, name)
-			r := runApp(t, nil, "-q", "migrate", "renovate", "--dir", dir)
-			if r.code != ExitOK {
-				t.Fatalf("exit %d: %s", r.code, r.stderr)
-			}
-			if _, err := config.Parse("bosun.yaml", []byte(r.stdout)); err != nil {
-				t.Errorf("config validate rejects the output: %v", err)
-			}
-			if !strings.Contains(r.stdout, `"matchDatasources": [`) || !strings.Contains(r.stdout, "# Not migrated") {
-				t.Errorf("output lacks the snippet or the unmapped list")
-			}
-			assertGolden(t, "migrate-"+name+".golden", r.stdout)
-		})
-	}
+	corpus.EachRepo(t, corpus.HomeOps, func(t *testing.T, name, dir string) {
+		r := runApp(t, nil, "-q", "migrate", "renovate", "--dir", dir)
+		if r.code != ExitOK {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		if _, err := config.Parse("bosun.yaml", []byte(r.stdout)); err != nil {
+			t.Errorf("config validate rejects the output: %v", err)
+		}
+		if !strings.Contains(r.stdout, `"matchDatasources": [`) || !strings.Contains(r.stdout, "# Not migrated") {
+			t.Errorf("output lacks the snippet or the unmapped list")
+		}
+		assertGolden(t, "migrate-"+name+".golden", r.stdout)
+	})
 }
 
 // TestMigrateRenovate_Write writes .github/bosun.yaml, never over an

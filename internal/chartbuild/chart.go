@@ -29,6 +29,10 @@ type Chart struct {
 	Keywords    []string
 	// URL overrides the download URL written in the index.
 	URL string
+	// Files, when set, are the archive's files besides Chart.yaml (paths
+	// inside the chart directory, such as "values.yaml" or
+	// "crds/widget.yaml"); otherwise it holds a values.yaml and one template.
+	Files map[string]string
 }
 
 // DefaultCreated is the Created time of a Chart that sets none.
@@ -91,9 +95,9 @@ func (c Chart) Metadata() *Metadata {
 	return md
 }
 
-// Archive builds the chart's .tgz: Chart.yaml, values.yaml and one
-// template under a directory named after the chart, with every mtime set
-// to the chart's created time.
+// Archive builds the chart's .tgz: Chart.yaml, then its Files in name
+// order, or by default values.yaml and one template, under a directory
+// named after the chart, with every mtime set to the chart's created time.
 func Archive(c Chart) ([]byte, error) {
 	chartYAML, err := yaml.Marshal(c.Metadata())
 	if err != nil {
@@ -103,6 +107,12 @@ func Archive(c Chart) ([]byte, error) {
 		{c.Name + "/Chart.yaml", chartYAML},
 		{c.Name + "/values.yaml", []byte("replicaCount: 1\n")},
 		{c.Name + "/templates/configmap.yaml", []byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n  replicas: {{ .Values.replicaCount | quote }}\n")},
+	}
+	if c.Files != nil {
+		files = files[:1]
+		for _, f := range SortedFiles(c.Files) {
+			files = append(files, File{c.Name + "/" + f.Name, f.Body})
+		}
 	}
 	b, err := TarGz(files, c.CreatedOrDefault())
 	if err != nil {

@@ -138,3 +138,32 @@ func TestArtifact_ManifestIsPushed(t *testing.T) {
 		t.Errorf("pushed manifest %s (%s), Manifest() %s", got, md.Digest, want)
 	}
 }
+
+// A chart with Files holds Chart.yaml and exactly those files, which helm's
+// loader reads back.
+func TestArchive_Files(t *testing.T) {
+	t.Parallel()
+	c := chartbuild.Chart{Name: "app", Version: "1.0.0", Files: map[string]string{
+		"values.yaml":      "image:\n  tag: \"1.0\"\n",
+		"crds/widget.yaml": "kind: CustomResourceDefinition\n",
+	}}
+	b, err := chartbuild.Archive(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, err := loader.LoadArchive(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, f := range ch.Raw {
+		got[f.Name] = string(f.Data)
+	}
+	delete(got, "Chart.yaml")
+	if diff := cmp.Diff(c.Files, got); diff != "" {
+		t.Errorf("archive files (-want +got):\n%s", diff)
+	}
+	if ch.Metadata.Name != "app" || len(ch.Templates) != 0 {
+		t.Errorf("loaded chart %s with %d templates", ch.Metadata.Name, len(ch.Templates))
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/bosunhq/bosun/internal/datasource"
 	"github.com/bosunhq/bosun/internal/policy"
 	"github.com/bosunhq/bosun/internal/testutil/fstree"
+	"github.com/bosunhq/bosun/internal/testutil/tabletest"
 )
 
 func TestParse_Valid(t *testing.T) {
@@ -174,55 +175,49 @@ func TestConfig_PolicyOptions(t *testing.T) {
 	}
 }
 
+// parsed is what a parser gives for an input: its value, and whether it
+// failed.
+type parsed[T any] struct {
+	Value T
+	Err   bool
+}
+
+func parser[T any](parse func(string) (T, error)) func(string) parsed[T] {
+	return func(in string) parsed[T] {
+		v, err := parse(in)
+		return parsed[T]{v, err != nil}
+	}
+}
+
 func TestParseDuration(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		in   string
-		want time.Duration
-		err  bool
-	}{
-		{"3d", 72 * time.Hour, false},
-		{"1w", 168 * time.Hour, false},
-		{"12h", 12 * time.Hour, false},
-		{"30m", 30 * time.Minute, false},
-		{"1d12h", 36 * time.Hour, false},
-		{"1.5d", 36 * time.Hour, false},
-		{"0", 0, false},
-		{"", 0, true},
-		{"3", 0, true},
-		{"3x", 0, true},
-		{"-1d", 0, true},
-		{"d", 0, true},
-	}
-	for _, tt := range tests {
-		got, err := ParseDuration(tt.in)
-		if (err != nil) != tt.err || got != tt.want {
-			t.Errorf("ParseDuration(%q) = %v, %v; want %v, err=%v", tt.in, got, err, tt.want, tt.err)
-		}
-	}
+	tabletest.Run(t, "ParseDuration", parser(ParseDuration), map[string]parsed[time.Duration]{
+		"3d":    {72 * time.Hour, false},
+		"1w":    {168 * time.Hour, false},
+		"12h":   {12 * time.Hour, false},
+		"30m":   {30 * time.Minute, false},
+		"1d12h": {36 * time.Hour, false},
+		"1.5d":  {36 * time.Hour, false},
+		"0":     {0, false},
+		"":      {0, true},
+		"3":     {0, true},
+		"3x":    {0, true},
+		"-1d":   {0, true},
+		"d":     {0, true},
+	})
 }
 
 func TestParseSize(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		in   string
-		want int64
-		err  bool
-	}{
-		{"50MiB", 50 << 20, false},
-		{"10MB", 10_000_000, false},
-		{"512KiB", 512 << 10, false},
-		{"1024", 1024, false},
-		{"1 GiB", 1 << 30, false},
-		{"50XB", 0, true},
-		{"MiB", 0, true},
-		{"99999999999999999999", 0, true},
-		{"9999999999GiB", 0, true},
-	}
-	for _, tt := range tests {
-		got, err := ParseSize(tt.in)
-		if (err != nil) != tt.err || got != tt.want {
-			t.Errorf("ParseSize(%q) = %v, %v; want %v, err=%v", tt.in, got, err, tt.want, tt.err)
-		}
-	}
+	tabletest.Run(t, "ParseSize", parser(ParseSize), map[string]parsed[int64]{
+		"50MiB":                {50 << 20, false},
+		"10MB":                 {10_000_000, false},
+		"512KiB":               {512 << 10, false},
+		"1024":                 {1024, false},
+		"1 GiB":                {1 << 30, false},
+		"50XB":                 {0, true},
+		"MiB":                  {0, true},
+		"99999999999999999999": {0, true},
+		"9999999999GiB":        {0, true},
+	})
 }

@@ -22,7 +22,7 @@ import (
 )
 
 // repos are the corpus repositories the tests run on.
-var repos = []string{"onedr0p__home-ops", "xunholy__k8s-gitops"}
+var repos = corpus.HomeOps
 
 // releaseAge is how old every published release is: far beyond any
 // minimum age, and measured against the real clock app.Main uses.

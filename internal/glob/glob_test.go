@@ -3,50 +3,44 @@ package glob
 import (
 	"strings"
 	"testing"
+
+	"github.com/bosunhq/bosun/internal/testutil/tabletest"
 )
 
 func TestMatch(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		pattern, name string
-		want          bool
-	}{
+	tabletest.Run2(t, "Match", Match, map[[2]string]bool{
 		// manifest ignore globs (moved from manifest.TestMatchGlob)
-		{"**/secret/**", "a/secret/x.yaml", true},
-		{"**/secret/**", "secret/x.yaml", true},
-		{"**/secret/**", "a/secrets/x.yaml", false},
-		{"*.yaml", "x.yaml", true},
-		{"*.yaml", "a/x.yaml", false},
-		{"**/*.enc.yaml", "a/b/x.enc.yaml", true},
-		{"talos/**", "talos/a/b.yaml", true},
-		{"talos/*/b.yaml", "talos/a/b.yaml", true},
-		{"talos/*/b.yaml", "talos/a/c/b.yaml", false},
-		{"a/**/b.yaml", "a/b.yaml", true},
+		{"**/secret/**", "a/secret/x.yaml"}:    true,
+		{"**/secret/**", "secret/x.yaml"}:      true,
+		{"**/secret/**", "a/secrets/x.yaml"}:   false,
+		{"*.yaml", "x.yaml"}:                   true,
+		{"*.yaml", "a/x.yaml"}:                 false,
+		{"**/*.enc.yaml", "a/b/x.enc.yaml"}:    true,
+		{"talos/**", "talos/a/b.yaml"}:         true,
+		{"talos/*/b.yaml", "talos/a/b.yaml"}:   true,
+		{"talos/*/b.yaml", "talos/a/c/b.yaml"}: false,
+		{"a/**/b.yaml", "a/b.yaml"}:            true,
 		// policy path and source globs: see policy.TestMatchPath
-		{"oci://ghcr.io/**", "oci://ghcr.io/bjw-s-labs/helm/app-template", true},
+		{"oci://ghcr.io/**", "oci://ghcr.io/bjw-s-labs/helm/app-template"}: true,
 		// "**" details
-		{"**", "", true},
-		{"**", "a/b/c", true},
-		{"**/**/x", "x", true},
-		{"a/**/**/b", "a/b", true},
-		{"a/**/b/**/c", "a/x/b/y/z/c", true},
-		{"a/**/b/**/c", "a/x/b/y/z/d", false},
-		{"a/**", "b", false},
-		{"a**b", "a/b", false},
-		{"**/", "a/", true},
-		{"**/", "a", false},
-		{"", "", true},
-		{"", "a", false},
-		{"a", "a/", false},
-		{`\*`, "*", true},
-		{`\*`, "x", false},
-		{"?", "/", false},
-	}
-	for _, tt := range tests {
-		if got := Match(tt.pattern, tt.name); got != tt.want {
-			t.Errorf("Match(%q, %q) = %v, want %v", tt.pattern, tt.name, got, tt.want)
-		}
-	}
+		{"**", ""}:                     true,
+		{"**", "a/b/c"}:                true,
+		{"**/**/x", "x"}:               true,
+		{"a/**/**/b", "a/b"}:           true,
+		{"a/**/b/**/c", "a/x/b/y/z/c"}: true,
+		{"a/**/b/**/c", "a/x/b/y/z/d"}: false,
+		{"a/**", "b"}:                  false,
+		{"a**b", "a/b"}:                false,
+		{"**/", "a/"}:                  true,
+		{"**/", "a"}:                   false,
+		{"", ""}:                       true,
+		{"", "a"}:                      false,
+		{"a", "a/"}:                    false,
+		{`\*`, "*"}:                    true,
+		{`\*`, "x"}:                    false,
+		{"?", "/"}:                     false,
+	})
 }
 
 func TestValidate(t *testing.T) {

@@ -22,27 +22,14 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/bosunhq/bosun/internal/testutil/roundtrip"
+	"github.com/bosunhq/bosun/internal/testutil/tabletest"
 	"github.com/bosunhq/bosun/internal/testutil/waits"
 )
 
 func get(t *testing.T, c *http.Client, u string, hdr ...string) (*http.Response, string) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, u, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatalf("GET %s: %v", u, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatalf("read %s: %v", u, err)
-	}
+	resp, b := roundtrip.Do(t, c, http.MethodGet, u, hdr...)
 	return resp, string(b)
 }
 
@@ -317,6 +304,13 @@ type cacheServer struct {
 	authSeen    []string
 }
 
+// run GETs the server's URL as a new bosun run would: through a fresh
+// client whose cache is dir.
+func (cs *cacheServer) run(t *testing.T, dir string) (*http.Response, string) {
+	t.Helper()
+	return get(t, New(Options{CacheDir: dir}), cs.URL)
+}
+
 func newCacheServer(t *testing.T, etag, lm string) *cacheServer {
 	cs := &cacheServer{body: "apiVersion: v1\n", etag: etag, lm: lm}
 	cs.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -377,8 +371,8 @@ func TestCache(t *testing.T) {
 		t.Parallel()
 		cs := newCacheServer(t, "", "Mon, 02 Jan 2006 15:04:05 GMT")
 		dir := t.TempDir()
-		get(t, New(Options{CacheDir: dir}), cs.URL)
-		resp, _ := get(t, New(Options{CacheDir: dir}), cs.URL)
+		cs.run(t, dir)
+		resp, _ := cs.run(t, dir)
 		if _, n304, _ := cs.counts(); n304 != 1 || resp.Header.Get(CacheHeader) != CacheRevalidated {
 			t.Errorf("n304 = %d, header %q", n304, resp.Header.Get(CacheHeader))
 		}
@@ -387,8 +381,8 @@ func TestCache(t *testing.T) {
 		t.Parallel()
 		cs := newCacheServer(t, "", "")
 		dir := t.TempDir()
-		get(t, New(Options{CacheDir: dir}), cs.URL)
-		get(t, New(Options{CacheDir: dir}), cs.URL)
+		cs.run(t, dir)
+		cs.run(t, dir)
 		if full, _, _ := cs.counts(); full != 2 {
 			t.Errorf("full = %d, want 2", full)
 		}
@@ -397,7 +391,7 @@ func TestCache(t *testing.T) {
 		t.Parallel()
 		cs := newCacheServer(t, `"v1"`, "")
 		dir := t.TempDir()
-		get(t, New(Options{CacheDir: dir}), cs.URL)
+		cs.run(t, dir)
 		files := entries(t, dir)
 		if len(files) != 1 {
 			t.Fatalf("cache files = %v, want 1", files)
@@ -405,12 +399,12 @@ func TestCache(t *testing.T) {
 		if err := os.WriteFile(files[0], []byte("garbage\x00\x00\x00\x00\x00\x00\x00\x03"), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		resp, body := get(t, New(Options{CacheDir: dir}), cs.URL)
+		resp, body := cs.run(t, dir)
 		if full, n304, _ := cs.counts(); full != 2 || n304 != 0 || body != cs.body || resp.Header.Get(CacheHeader) != "" {
 			t.Errorf("full=%d n304=%d body=%q", full, n304, body)
 		}
 		// The fresh 200 replaced the bad entry.
-		get(t, New(Options{CacheDir: dir}), cs.URL)
+		cs.run(t, dir)
 		if _, n304, _ := cs.counts(); n304 != 1 {
 			t.Errorf("n304 = %d after repair, want 1", n304)
 		}
@@ -662,50 +656,31 @@ func TestRedirects(t *testing.T) {
 
 func TestIsTransient(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name string
-		err  error
-		want bool
-	}{
-		{"nil", nil, false},
-		{"500", &StatusError{StatusCode: 500}, true},
-		{"429", fmt.Errorf("x: %w", &StatusError{StatusCode: 429}), true},
-		{"404", &StatusError{StatusCode: 404}, false},
-		{"401", &StatusError{StatusCode: 401}, false},
-		{"deadline", context.DeadlineExceeded, true},
-		{"reset", &url.Error{Op: "Get", URL: "u", Err: &net.OpError{Op: "read", Err: os.NewSyscallError("read", syscall.ECONNRESET)}}, true},
-		{"refused", &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}, true},
-		{"unexpected eof", io.ErrUnexpectedEOF, true},
-		{"no such host", &net.DNSError{Err: "no such host", Name: "x", IsNotFound: true}, false},
-		{"redirect loop", &url.Error{Op: "Get", URL: "u", Err: ErrRedirectLoop}, false},
-		{"plain error", errors.New("boom"), false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			if got := IsTransient(tt.err); got != tt.want {
-				t.Errorf("IsTransient(%v) = %v, want %v", tt.err, got, tt.want)
-			}
-		})
-	}
+	tabletest.RunNamed(t, "IsTransient", IsTransient, []tabletest.Named[error, bool]{
+		{Name: "nil", In: nil, Want: false},
+		{Name: "500", In: &StatusError{StatusCode: 500}, Want: true},
+		{Name: "429", In: fmt.Errorf("x: %w", &StatusError{StatusCode: 429}), Want: true},
+		{Name: "404", In: &StatusError{StatusCode: 404}, Want: false},
+		{Name: "401", In: &StatusError{StatusCode: 401}, Want: false},
+		{Name: "deadline", In: context.DeadlineExceeded, Want: true},
+		{Name: "reset", In: &url.Error{Op: "Get", URL: "u", Err: &net.OpError{Op: "read", Err: os.NewSyscallError("read", syscall.ECONNRESET)}}, Want: true},
+		{Name: "refused", In: &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}, Want: true},
+		{Name: "unexpected eof", In: io.ErrUnexpectedEOF, Want: true},
+		{Name: "no such host", In: &net.DNSError{Err: "no such host", Name: "x", IsNotFound: true}, Want: false},
+		{Name: "redirect loop", In: &url.Error{Op: "Get", URL: "u", Err: ErrRedirectLoop}, Want: false},
+		{Name: "plain error", In: errors.New("boom"), Want: false},
+	})
 }
 
 func TestParseRetryAfter(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	tests := []struct {
-		in   string
-		want time.Duration
-	}{
-		{"", 0}, {"0", 0}, {"-3", 0}, {"12", 12 * time.Second}, {"soon", 0},
-		{now.Add(30 * time.Second).Format(http.TimeFormat), 30 * time.Second},
-		{now.Add(-time.Hour).Format(http.TimeFormat), 0},
-	}
-	for _, tt := range tests {
-		if got := ParseRetryAfter(tt.in, now); got != tt.want {
-			t.Errorf("ParseRetryAfter(%q) = %s, want %s", tt.in, got, tt.want)
-		}
-	}
+	at := func(v string) time.Duration { return ParseRetryAfter(v, now) }
+	tabletest.Run(t, "ParseRetryAfter", at, map[string]time.Duration{
+		"": 0, "0": 0, "-3": 0, "12": 12 * time.Second, "soon": 0,
+		now.Add(30 * time.Second).Format(http.TimeFormat): 30 * time.Second,
+		now.Add(-time.Hour).Format(http.TimeFormat):       0,
+	})
 }
 
 func TestDefaultCacheDir(t *testing.T) {

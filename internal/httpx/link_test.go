@@ -4,33 +4,36 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/bosunhq/bosun/internal/testutil/tabletest"
 )
+
+// link is what NextLink returns for a header.
+type link struct {
+	Ref string
+	OK  bool
+	Err error
+}
 
 func TestNextLink(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		header, want string
-		ok           bool
-		err          bool
-	}{
-		{header: ``},
-		{header: `</v2/a/tags/list?n=10&last=b>; rel="next"`, want: `/v2/a/tags/list?n=10&last=b`, ok: true},
-		{header: `<a>; rel="prev", <b>; rel=next`, want: `b`, ok: true},
-		{header: `<a>; title="x, <y>; rel=next"; rel="prev", <b>; REL="last next"`, want: `b`, ok: true},
-		{header: `<a>; rel="prev"`},
-		{header: `/v2/a; rel="next"`, err: true},
-		{header: `<a; rel="next"`, err: true},
-		{header: `<a b>; rel="next"`, err: true},
+	next := func(header string) link {
+		ref, ok, err := NextLink(header)
+		return link{ref, ok, err}
 	}
-	for _, tt := range tests {
-		got, ok, err := NextLink(tt.header)
-		if got != tt.want || ok != tt.ok || (err != nil) != tt.err {
-			t.Errorf("NextLink(%q) = %q, %v, %v; want %q, %v, err %v", tt.header, got, ok, err, tt.want, tt.ok, tt.err)
-		}
-		if err != nil && !errors.Is(err, ErrBadLink) {
-			t.Errorf("NextLink(%q) error %v does not wrap ErrBadLink", tt.header, err)
-		}
-	}
+	// EquateErrors: an error matches the row's when it wraps it.
+	tabletest.Run(t, "NextLink", next, map[string]link{
+		``: {},
+		`</v2/a/tags/list?n=10&last=b>; rel="next"`:                       {`/v2/a/tags/list?n=10&last=b`, true, nil},
+		`<a>; rel="prev", <b>; rel=next`:                                  {`b`, true, nil},
+		`<a>; title="x, <y>; rel=next"; rel="prev", <b>; REL="last next"`: {`b`, true, nil},
+		`<a>; rel="prev"`:   {},
+		`/v2/a; rel="next"`: {Err: ErrBadLink},
+		`<a; rel="next"`:    {Err: ErrBadLink},
+		`<a b>; rel="next"`: {Err: ErrBadLink},
+	}, cmpopts.EquateErrors())
 }
 
 // FuzzNextLink drives the Link header parser with hostile headers: it never

@@ -3,39 +3,36 @@ package httpx
 import (
 	"strings"
 	"testing"
+
+	"github.com/bosunhq/bosun/internal/testutil/tabletest"
 )
 
 func TestRedactURL(t *testing.T) {
 	t.Parallel()
-	tests := []struct{ name, in, want string }{
-		{"query and fragment", "https://u:p@h.example/a/index.yaml?sig=abc&x=1#frag", "https://h.example/a/index.yaml?sig=REDACTED&x=REDACTED"},
-		{"datasource userinfo", "https://user:secret@charts.example.com/x", "https://charts.example.com/x"},
-		{"userinfo", "http://alice:S3CRETPW@host/charts", "http://host/charts"},
-		{"oci userinfo", "oci://bob:pw@ghcr.io/org/app", "oci://ghcr.io/org/app"},
-		{"username only token", "https://ghp_0123456789abcdef@github.com/o/r", "https://github.com/o/r"},
-		{"token in path", "https://charts.example.com/ghp_0123456789abcdefXYZ/index.yaml", "https://charts.example.com/REDACTED/index.yaml"},
-		{"jwt in path", "https://h/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl/x", "https://h/REDACTED/x"},
-		{"digest kept", "https://r/v2/a/manifests/sha256:0123", "https://r/v2/a/manifests/sha256:0123"},
-		{"no scheme with secret", "alice:S3CRETPW@host/charts", "alice:host/charts"},
-		{"unparsable", "http://alice:S3CR%ZZ@host/", "<unparsable url>"},
-		{"bad query", "https://h/x?a=%zz", "https://h/x?REDACTED"},
-		{"plain", "https://charts.jetstack.io", "https://charts.jetstack.io"},
-		{"unresolved variable kept as written", "${REGISTRY}/charts/app", "${REGISTRY}/charts/app"},
-		{"nothing to remove, odd spelling kept", "oci://ghcr.io/a%2Fb/{x}", "oci://ghcr.io/a%2Fb/{x}"},
-		{"empty", "", ""},
+	rows := []tabletest.Named[string, string]{
+		{Name: "query and fragment", In: "https://u:p@h.example/a/index.yaml?sig=abc&x=1#frag", Want: "https://h.example/a/index.yaml?sig=REDACTED&x=REDACTED"},
+		{Name: "datasource userinfo", In: "https://user:secret@charts.example.com/x", Want: "https://charts.example.com/x"},
+		{Name: "userinfo", In: "http://alice:S3CRETPW@host/charts", Want: "http://host/charts"},
+		{Name: "oci userinfo", In: "oci://bob:pw@ghcr.io/org/app", Want: "oci://ghcr.io/org/app"},
+		{Name: "username only token", In: "https://ghp_0123456789abcdef@github.com/o/r", Want: "https://github.com/o/r"},
+		{Name: "token in path", In: "https://charts.example.com/ghp_0123456789abcdefXYZ/index.yaml", Want: "https://charts.example.com/REDACTED/index.yaml"},
+		{Name: "jwt in path", In: "https://h/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl/x", Want: "https://h/REDACTED/x"},
+		{Name: "digest kept", In: "https://r/v2/a/manifests/sha256:0123", Want: "https://r/v2/a/manifests/sha256:0123"},
+		{Name: "no scheme with secret", In: "alice:S3CRETPW@host/charts", Want: "alice:host/charts"},
+		{Name: "unparsable", In: "http://alice:S3CR%ZZ@host/", Want: "<unparsable url>"},
+		{Name: "bad query", In: "https://h/x?a=%zz", Want: "https://h/x?REDACTED"},
+		{Name: "plain", In: "https://charts.jetstack.io", Want: "https://charts.jetstack.io"},
+		{Name: "unresolved variable kept as written", In: "${REGISTRY}/charts/app", Want: "${REGISTRY}/charts/app"},
+		{Name: "nothing to remove, odd spelling kept", In: "oci://ghcr.io/a%2Fb/{x}", Want: "oci://ghcr.io/a%2Fb/{x}"},
+		{Name: "empty", In: "", Want: ""},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			got := RedactURL(tt.in)
-			if got != tt.want {
-				t.Errorf("RedactURL(%q) = %q, want %q", tt.in, got, tt.want)
+	tabletest.RunNamed(t, "RedactURL", RedactURL, rows)
+	for _, r := range rows {
+		got := RedactURL(r.In)
+		for _, secret := range []string{"S3CRETPW", "ghp_0123", "eyJzdWIi", "sig=abc"} {
+			if strings.Contains(got, secret) {
+				t.Errorf("RedactURL(%q) = %q keeps %q", r.In, got, secret)
 			}
-			for _, secret := range []string{"S3CRETPW", "ghp_0123", "eyJzdWIi", "sig=abc"} {
-				if strings.Contains(got, secret) {
-					t.Errorf("RedactURL(%q) = %q keeps %q", tt.in, got, secret)
-				}
-			}
-		})
+		}
 	}
 }

@@ -22,32 +22,28 @@ func items(list []Item) []byte {
 // repositories; bosun's own loader must accept the result.
 func TestConvert_Corpus(t *testing.T) {
 	t.Parallel()
-	for _, name := range []string{"onedr0p__home-ops", "xunholy__k8s-gitops"} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			dir := corpus.Repo(t, name)
-			file, err := Find(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			files, notes, err := Load(dir, file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := Convert(files, Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			res.Notes = append(notes, res.Notes...)
-			if _, err := config.Parse("bosun.yaml", res.Config); err != nil {
-				t.Errorf("bosun's loader rejects the migrated config: %v\n%s", err, res.Config)
-			}
-			golden.Assert(t, filepath.Join("testdata", name, "bosun.yaml"), res.Config)
-			golden.Assert(t, filepath.Join("testdata", name, "unmapped.txt"), items(res.Unmapped))
-			golden.Assert(t, filepath.Join("testdata", name, "notes.txt"), items(res.Notes))
-			golden.Assert(t, filepath.Join("testdata", name, "kept.txt"), items(res.Kept))
-		})
-	}
+	corpus.EachRepo(t, corpus.HomeOps, func(t *testing.T, name, dir string) {
+		file, err := Find(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files, notes, err := Load(dir, file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Convert(files, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Notes = append(notes, res.Notes...)
+		if _, err := config.Parse("bosun.yaml", res.Config); err != nil {
+			t.Errorf("bosun's loader rejects the migrated config: %v\n%s", err, res.Config)
+		}
+		golden.Assert(t, filepath.Join("testdata", name, "bosun.yaml"), res.Config)
+		golden.Assert(t, filepath.Join("testdata", name, "unmapped.txt"), items(res.Unmapped))
+		golden.Assert(t, filepath.Join("testdata", name, "notes.txt"), items(res.Notes))
+		golden.Assert(t, filepath.Join("testdata", name, "kept.txt"), items(res.Kept))
+	})
 }
 
 // TestConvert_EveryKey maps each Renovate key the migration knows, from a

@@ -4,38 +4,39 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/bosunhq/bosun/internal/testutil/tabletest"
+)
+
+// convArgs and converted are convertNames's arguments and what it gives:
+// the names, and whether it failed.
+type (
+	convArgs struct {
+		entries   []string
+		regexOnly bool
+	}
+	converted struct {
+		names names
+		err   bool
+	}
 )
 
 func TestConvertNames(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name    string
-		in      []string
-		regex   bool
-		want    names
-		wantErr bool
-	}{
-		{name: "exact chart", in: []string{"cilium"}, want: names{charts: []string{"cilium"}}},
-		{name: "exact OCI package", in: []string{"ghcr.io/a/b"}, want: names{oci: []string{"oci://ghcr.io/a/b"}}},
-		{name: "substring regex", in: []string{"/cilium/"}, want: names{charts: []string{"*cilium*"}, oci: []string{"oci://**/*cilium*/**"}}},
-		{name: "anchored regex", in: []string{"/^kube-/", "/-crds$/"}, want: names{charts: []string{"kube-*", "*-crds"}, oci: []string{"oci://kube-*/**", "oci://**/*-crds"}}},
-		{name: "path regex", in: []string{`/^ghcr\.io\/org\//`}, want: names{oci: []string{"oci://ghcr.io/org/*/**"}}},
-		{name: "alternatives", in: []string{"/^(a)$/"}, wantErr: true},
-		{name: "pattern list", in: []string{"^a$|^b$"}, regex: true, want: names{charts: []string{"a", "b"}}},
-		{name: "glob", in: []string{"rook-*"}, want: names{charts: []string{"rook-*"}}},
-		{name: "negation", in: []string{"!x"}, wantErr: true},
-		{name: "class", in: []string{"/a[bc]/"}, wantErr: true},
+	conv := func(a convArgs) converted {
+		n, err := convertNames(a.entries, a.regexOnly)
+		return converted{n, err != nil}
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			got, err := convertNames(tt.in, tt.regex)
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("err = %v, wantErr %v", err, tt.wantErr)
-			}
-			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(names{})); diff != "" {
-				t.Errorf("convertNames(%q) (-want +got):\n%s", tt.in, diff)
-			}
-		})
-	}
+	tabletest.RunNamed(t, "convertNames", conv, []tabletest.Named[convArgs, converted]{
+		{Name: "exact chart", In: convArgs{[]string{"cilium"}, false}, Want: converted{names{charts: []string{"cilium"}}, false}},
+		{Name: "exact OCI package", In: convArgs{[]string{"ghcr.io/a/b"}, false}, Want: converted{names{oci: []string{"oci://ghcr.io/a/b"}}, false}},
+		{Name: "substring regex", In: convArgs{[]string{"/cilium/"}, false}, Want: converted{names{charts: []string{"*cilium*"}, oci: []string{"oci://**/*cilium*/**"}}, false}},
+		{Name: "anchored regex", In: convArgs{[]string{"/^kube-/", "/-crds$/"}, false}, Want: converted{names{charts: []string{"kube-*", "*-crds"}, oci: []string{"oci://kube-*/**", "oci://**/*-crds"}}, false}},
+		{Name: "path regex", In: convArgs{[]string{`/^ghcr\.io\/org\//`}, false}, Want: converted{names{oci: []string{"oci://ghcr.io/org/*/**"}}, false}},
+		{Name: "alternatives", In: convArgs{[]string{"/^(a)$/"}, false}, Want: converted{names{}, true}},
+		{Name: "pattern list", In: convArgs{[]string{"^a$|^b$"}, true}, Want: converted{names{charts: []string{"a", "b"}}, false}},
+		{Name: "glob", In: convArgs{[]string{"rook-*"}, false}, Want: converted{names{charts: []string{"rook-*"}}, false}},
+		{Name: "negation", In: convArgs{[]string{"!x"}, false}, Want: converted{names{}, true}},
+		{Name: "class", In: convArgs{[]string{"/a[bc]/"}, false}, Want: converted{names{}, true}},
+	}, cmp.AllowUnexported(names{}, converted{}))
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/glob"
+	"github.com/bosunhq/bosun/internal/testutil/tabletest"
 	"github.com/bosunhq/bosun/internal/versioning"
 )
 
@@ -80,28 +81,20 @@ func TestRules_For(t *testing.T) {
 
 func TestMatchPath(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		pattern, name string
-		want          bool
-	}{
-		{".archive/**", ".archive/a/b.yaml", true},
-		{".archive/**", ".archive", true},
-		{".archive/**", "kubernetes/.archive/a.yaml", false},
-		{"**/.archive/**", "kubernetes/.archive/a.yaml", true},
-		{"**/x.yaml", "x.yaml", true},
-		{"kubernetes/apps/media/**", "kubernetes/apps/media/plex/app/helmrelease.yaml", true},
-		{"kubernetes/apps/*/helmrelease.yaml", "kubernetes/apps/media/plex/helmrelease.yaml", false},
-		{"kubernetes/**/helmrelease.yaml", "kubernetes/apps/media/plex/helmrelease.yaml", true},
-		{"oci://ghcr.io/**", "oci://ghcr.io/bjw-s-labs/helm/app-template", true},
-		{"oci://ghcr.io/*", "oci://ghcr.io/bjw-s-labs/helm/app-template", false},
-		{"https://charts.*.io", "https://charts.jetstack.io", true},
-		{"[a", "[a", false},
-	}
-	for _, tt := range tests {
-		if got := glob.Match(tt.pattern, tt.name); got != tt.want {
-			t.Errorf("MatchPath(%q, %q) = %v, want %v", tt.pattern, tt.name, got, tt.want)
-		}
-	}
+	tabletest.Run2(t, "glob.Match", glob.Match, map[[2]string]bool{
+		{".archive/**", ".archive/a/b.yaml"}:                                                  true,
+		{".archive/**", ".archive"}:                                                           true,
+		{".archive/**", "kubernetes/.archive/a.yaml"}:                                         false,
+		{"**/.archive/**", "kubernetes/.archive/a.yaml"}:                                      true,
+		{"**/x.yaml", "x.yaml"}:                                                               true,
+		{"kubernetes/apps/media/**", "kubernetes/apps/media/plex/app/helmrelease.yaml"}:       true,
+		{"kubernetes/apps/*/helmrelease.yaml", "kubernetes/apps/media/plex/helmrelease.yaml"}: false,
+		{"kubernetes/**/helmrelease.yaml", "kubernetes/apps/media/plex/helmrelease.yaml"}:     true,
+		{"oci://ghcr.io/**", "oci://ghcr.io/bjw-s-labs/helm/app-template"}:                    true,
+		{"oci://ghcr.io/*", "oci://ghcr.io/bjw-s-labs/helm/app-template"}:                     false,
+		{"https://charts.*.io", "https://charts.jetstack.io"}:                                 true,
+		{"[a", "[a"}: false,
+	})
 	if !glob.MatchName("dev-*", "dev-alice") || glob.MatchName("dev-*", "prod") || glob.MatchName("[", "[") {
 		t.Error("MatchName mismatch")
 	}

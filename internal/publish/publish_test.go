@@ -18,6 +18,7 @@ import (
 	"github.com/bosunhq/bosun/internal/forge/forgetest"
 	"github.com/bosunhq/bosun/internal/forge/github"
 	"github.com/bosunhq/bosun/internal/plan"
+	"github.com/bosunhq/bosun/internal/testutil/tabletest"
 )
 
 const testToken = "ghs_publishT0kenS3cret"
@@ -207,45 +208,25 @@ func TestBody_TruncatedKeepsMarker(t *testing.T) {
 func TestTrailerHash(t *testing.T) {
 	t.Parallel()
 	g := groups(update("a", "1.0.0", "1.1.0", chart.UpdateMinor))[0]
-	tests := []struct{ name, msg, want string }{
-		{"bosun commit", commitMessage(g, g.Title), g.Hash},
-		{"no trailer", "fix: bump by hand\n", ""},
-		{"trailer mentioned in prose", "see the Bosun-Plan: trailer docs", ""},
-		{"merge commit", "Merge pull request #1 from octo/bosun/a\n\nfeat: x", ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			if got := trailerHash(tt.msg); got != tt.want {
-				t.Errorf("trailerHash = %q, want %q", got, tt.want)
-			}
-		})
-	}
+	tabletest.RunNamed(t, "trailerHash", trailerHash, []tabletest.Named[string, string]{
+		{Name: "bosun commit", In: commitMessage(g, g.Title), Want: g.Hash},
+		{Name: "no trailer", In: "fix: bump by hand\n", Want: ""},
+		{Name: "trailer mentioned in prose", In: "see the Bosun-Plan: trailer docs", Want: ""},
+		{Name: "merge commit", In: "Merge pull request #1 from octo/bosun/a\n\nfeat: x", Want: ""},
+	})
 }
 
 func TestForeignIn(t *testing.T) {
 	t.Parallel()
 	mine := forge.Commit{SHA: "aaaaaaaaaa", Message: "feat: x\n\nBosun-Plan: 0123abcd\n", Author: "bosun[bot]"}
 	theirs := forge.Commit{SHA: "bbbbbbbbbb", Message: "fixup", Author: "alice"}
-	tests := []struct {
-		name    string
-		commits []forge.Commit
-		want    string
-	}{
-		{"none (merged or empty)", nil, ""},
-		{"one bosun commit", []forge.Commit{mine}, ""},
-		{"someone's commit on top", []forge.Commit{mine, theirs}, "commit bbbbbbb by alice"},
-		{"anonymous", []forge.Commit{{SHA: "cc", Message: "x"}}, "commit cc by someone else"},
-		{"two bosun commits", []forge.Commit{mine, mine}, "2 commits on the branch"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			if got := foreignIn(tt.commits); got != tt.want {
-				t.Errorf("foreignIn = %q, want %q", got, tt.want)
-			}
-		})
-	}
+	tabletest.RunNamed(t, "foreignIn", foreignIn, []tabletest.Named[[]forge.Commit, string]{
+		{Name: "none (merged or empty)", In: nil, Want: ""},
+		{Name: "one bosun commit", In: []forge.Commit{mine}, Want: ""},
+		{Name: "someone's commit on top", In: []forge.Commit{mine, theirs}, Want: "commit bbbbbbb by alice"},
+		{Name: "anonymous", In: []forge.Commit{{SHA: "cc", Message: "x"}}, Want: "commit cc by someone else"},
+		{Name: "two bosun commits", In: []forge.Commit{mine, mine}, Want: "2 commits on the branch"},
+	})
 }
 
 func TestLabelsCurrent(t *testing.T) {

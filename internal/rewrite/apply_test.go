@@ -8,60 +8,51 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/bosunhq/bosun/internal/testutil/tabletest"
 )
 
 func TestPlainSafe(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		v    string
-		want bool
-	}{
-		{"1.2.3", true},
-		{"v1.16.1", true},
-		{"1.2.3-rc.1+build.5", true},
-		{"1.2.3_build", true},
-		{"sha256:0c0ffee", true},
-		{"2025.02.03-rc.1", true},
-		{"it's", true},
-		{"1.10", false},  // float
-		{"1e3", false},   // float
-		{"0123", false},  // octal in YAML 1.1
-		{"0x1f", false},  // int
-		{"1_000", false}, // int in YAML 1.1
-		{"42", false},
-		{"*", false},    // alias indicator
-		{"yes", false},  // bool in YAML 1.1
-		{"on", false},   // bool in YAML 1.1
-		{"y", false},    // bool in YAML 1.1
-		{"true", false}, // bool
-		{"null", false},
-		{"~", false},
-		{"", false},
-		{" 1.2.3", false},
-		{"1.2.3 ", false},
-		{"a: b", false},
-		{"a #b", false},
-		{"a,b", false}, // ends a flow scalar
-		{"[x]", false},
-		{"@x", false}, // reserved indicator
-		{"`x", false},
-		{"&x", false},
-		{"!x", false},
-		{"- x", false},
-		{"? x", false},
-		{"%x", false},
-		{"|", false},
-		{"2001-12-14", false}, // timestamp in yaml.v3
-		{".inf", false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.v, func(t *testing.T) {
-			t.Parallel()
-			if got := plainSafe(tt.v); got != tt.want {
-				t.Errorf("plainSafe(%q) = %v, want %v", tt.v, got, tt.want)
-			}
-		})
-	}
+	tabletest.Run(t, "plainSafe", plainSafe, map[string]bool{
+		"1.2.3":              true,
+		"v1.16.1":            true,
+		"1.2.3-rc.1+build.5": true,
+		"1.2.3_build":        true,
+		"sha256:0c0ffee":     true,
+		"2025.02.03-rc.1":    true,
+		"it's":               true,
+		"1.10":               false, // float
+		"1e3":                false, // float
+		"0123":               false, // octal in YAML 1.1
+		"0x1f":               false, // int
+		"1_000":              false, // int in YAML 1.1
+		"42":                 false,
+		"*":                  false, // alias indicator
+		"yes":                false, // bool in YAML 1.1
+		"on":                 false, // bool in YAML 1.1
+		"y":                  false, // bool in YAML 1.1
+		"true":               false, // bool
+		"null":               false,
+		"~":                  false,
+		"":                   false,
+		" 1.2.3":             false,
+		"1.2.3 ":             false,
+		"a: b":               false,
+		"a #b":               false,
+		"a,b":                false, // ends a flow scalar
+		"[x]":                false,
+		"@x":                 false, // reserved indicator
+		"`x":                 false,
+		"&x":                 false,
+		"!x":                 false,
+		"- x":                false,
+		"? x":                false,
+		"%x":                 false,
+		"|":                  false,
+		"2001-12-14":         false, // timestamp in yaml.v3
+		".inf":               false,
+	})
 }
 
 func TestApply_Invalid(t *testing.T) {

@@ -3,7 +3,6 @@ package upstream
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"github.com/bosunhq/bosun/internal/chartbuild"
 	"github.com/bosunhq/bosun/internal/datasource/ocirepo"
 	"github.com/bosunhq/bosun/internal/httpx"
+	"github.com/bosunhq/bosun/internal/testutil/roundtrip"
 )
 
 // startRegistry publishes chart "app" at versions on a running Upstream and
@@ -69,33 +69,11 @@ func versionsOf(rels []chart.Release) string {
 	return strings.Join(got, " ")
 }
 
-// call sends one request and returns the response with its body read.
-func call(t *testing.T, method, url string, header ...string) (*http.Response, []byte) {
-	t.Helper()
-	req, err := http.NewRequest(method, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, body
-}
-
 func TestRegistry_APIBase(t *testing.T) {
 	t.Parallel()
 	base, _ := startRegistry(t)
 	for _, method := range []string{http.MethodGet, http.MethodHead} {
-		resp, body := call(t, method, base)
+		resp, body := roundtrip.Do(t, nil, method, base)
 		if resp.StatusCode != http.StatusOK || resp.Header.Get("Docker-Distribution-API-Version") != "registry/2.0" {
 			t.Errorf("%s /v2/ = %d %v", method, resp.StatusCode, resp.Header)
 		}
@@ -110,7 +88,7 @@ func TestRegistry_TagPaging(t *testing.T) {
 	base, name := startRegistry(t, "1.0.0", "1.1.0", "2.0.0", "2.0.0+build.1", "0.9.0")
 	want := []string{"0.9.0", "1.0.0", "1.1.0", "2.0.0", "2.0.0_build.1"}
 
-	resp, body := call(t, http.MethodGet, base+name+"/tags/list")
+	resp, body := roundtrip.Do(t, nil, http.MethodGet, base+name+"/tags/list")
 	if got := decodeTags(t, body); resp.StatusCode != 200 || !slices.Equal(got, want) || resp.Header.Get("Link") != "" {
 		t.Fatalf("unpaged list = %d %v (Link %q), want %v and no Link", resp.StatusCode, got, resp.Header.Get("Link"), want)
 	}
@@ -119,7 +97,7 @@ func TestRegistry_TagPaging(t *testing.T) {
 	var pages [][]string
 	next := "/v2/" + name + "/tags/list?n=2"
 	for next != "" && len(pages) < 10 {
-		resp, body := call(t, http.MethodGet, strings.TrimSuffix(base, "/v2/")+next)
+		resp, body := roundtrip.Do(t, nil, http.MethodGet, strings.TrimSuffix(base, "/v2/")+next)
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("GET %s = %d %s", next, resp.StatusCode, body)
 		}
@@ -148,13 +126,13 @@ func TestRegistry_TagPaging(t *testing.T) {
 		"last=zzz&n=1":        {},
 		"n=5&last=0.9.0-rc.1": {"1.0.0", "1.1.0", "2.0.0", "2.0.0_build.1"},
 	} {
-		resp, body := call(t, http.MethodGet, base+name+"/tags/list?"+query)
+		resp, body := roundtrip.Do(t, nil, http.MethodGet, base+name+"/tags/list?"+query)
 		if got := decodeTags(t, body); resp.StatusCode != 200 || !slices.Equal(got, want) {
 			t.Errorf("?%s = %d %v, want %v", query, resp.StatusCode, got, want)
 		}
 	}
 
-	resp, body = call(t, http.MethodGet, base+name+"/tags/list?n=-1")
+	resp, body = roundtrip.Do(t, nil, http.MethodGet, base+name+"/tags/list?n=-1")
 	if resp.StatusCode != http.StatusBadRequest || errorCode(t, body) != "PAGINATION_NUMBER_INVALID" {
 		t.Errorf("n=-1 = %d %s", resp.StatusCode, body)
 	}
@@ -191,7 +169,7 @@ func TestRegistry_Manifest(t *testing.T) {
 	d := digest.FromBytes(wantBody).String()
 
 	for _, ref := range []string{"1.0.0", d} {
-		resp, body := call(t, http.MethodGet, base+name+"/manifests/"+ref)
+		resp, body := roundtrip.Do(t, nil, http.MethodGet, base+name+"/manifests/"+ref)
 		if resp.StatusCode != 200 || string(body) != string(wantBody) {
 			t.Fatalf("GET manifest %s = %d %s", ref, resp.StatusCode, body)
 		}
@@ -200,7 +178,7 @@ func TestRegistry_Manifest(t *testing.T) {
 			t.Errorf("GET manifest %s headers = %v", ref, h)
 		}
 
-		resp, body = call(t, http.MethodHead, base+name+"/manifests/"+ref)
+		resp, body = roundtrip.Do(t, nil, http.MethodHead, base+name+"/manifests/"+ref)
 		if resp.StatusCode != 200 || len(body) != 0 || resp.ContentLength != int64(len(wantBody)) ||
 			resp.Header.Get("Docker-Content-Digest") != d || resp.Header.Get("Content-Type") != ocispec.MediaTypeImageManifest {
 			t.Errorf("HEAD manifest %s = %d, %d bytes, length %d, %v", ref, resp.StatusCode, len(body), resp.ContentLength, resp.Header)
@@ -209,13 +187,13 @@ func TestRegistry_Manifest(t *testing.T) {
 
 	for _, inm := range []string{`"` + d + `"`, `W/"` + d + `", "other"`, `*`} {
 		for _, method := range []string{http.MethodGet, http.MethodHead} {
-			resp, body := call(t, method, base+name+"/manifests/1.0.0", "If-None-Match", inm)
+			resp, body := roundtrip.Do(t, nil, method, base+name+"/manifests/1.0.0", "If-None-Match", inm)
 			if resp.StatusCode != http.StatusNotModified || len(body) != 0 || resp.Header.Get("ETag") != `"`+d+`"` {
 				t.Errorf("%s If-None-Match %s = %d, %d bytes, ETag %q", method, inm, resp.StatusCode, len(body), resp.Header.Get("ETag"))
 			}
 		}
 	}
-	resp, _ := call(t, http.MethodGet, base+name+"/manifests/1.0.0", "If-None-Match", `"sha256:0000"`)
+	resp, _ := roundtrip.Do(t, nil, http.MethodGet, base+name+"/manifests/1.0.0", "If-None-Match", `"sha256:0000"`)
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("stale If-None-Match = %d, want 200", resp.StatusCode)
 	}
@@ -225,11 +203,11 @@ func TestRegistry_Manifest(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, desc := range []ocispec.Descriptor{m.Config, m.Layers[0]} {
-		resp, body := call(t, http.MethodGet, base+name+"/blobs/"+desc.Digest.String())
+		resp, body := roundtrip.Do(t, nil, http.MethodGet, base+name+"/blobs/"+desc.Digest.String())
 		if resp.StatusCode != 200 || digest.FromBytes(body) != desc.Digest || resp.Header.Get("Docker-Content-Digest") != desc.Digest.String() {
 			t.Errorf("GET blob %s = %d, digest %s", desc.MediaType, resp.StatusCode, digest.FromBytes(body))
 		}
-		resp, body = call(t, http.MethodHead, base+name+"/blobs/"+desc.Digest.String())
+		resp, body = roundtrip.Do(t, nil, http.MethodHead, base+name+"/blobs/"+desc.Digest.String())
 		if resp.StatusCode != 200 || len(body) != 0 || resp.ContentLength != desc.Size {
 			t.Errorf("HEAD blob %s = %d, %d bytes, length %d", desc.MediaType, resp.StatusCode, len(body), resp.ContentLength)
 		}
@@ -257,12 +235,12 @@ func TestRegistry_Errors(t *testing.T) {
 		{"POST", name + "/blobs/uploads/", 405, "UNSUPPORTED"},
 		{"GET", "_catalog", 404, "UNSUPPORTED"},
 	} {
-		resp, body := call(t, c.method, base+c.path)
+		resp, body := roundtrip.Do(t, nil, c.method, base+c.path)
 		if resp.StatusCode != c.status || resp.Header.Get("Content-Type") != "application/json" || errorCode(t, body) != c.code {
 			t.Errorf("%s %s = %d %s, want %d %s", c.method, c.path, resp.StatusCode, body, c.status, c.code)
 		}
 		if c.method == "GET" {
-			resp, body := call(t, http.MethodHead, base+c.path)
+			resp, body := roundtrip.Do(t, nil, http.MethodHead, base+c.path)
 			if resp.StatusCode != c.status || len(body) != 0 {
 				t.Errorf("HEAD %s = %d, %d bytes, want %d and no body", c.path, resp.StatusCode, len(body), c.status)
 			}
@@ -288,10 +266,10 @@ func TestRegistry_Republish(t *testing.T) {
 		t.Fatalf("both publishes gave %s", first)
 	}
 	base := "http://" + u.OCIAddr() + "/v2/ghcr.io/org/app/manifests/"
-	if resp, _ := call(t, http.MethodHead, base+"1.0.0"); resp.Header.Get("Docker-Content-Digest") != second {
+	if resp, _ := roundtrip.Do(t, nil, http.MethodHead, base+"1.0.0"); resp.Header.Get("Docker-Content-Digest") != second {
 		t.Errorf("tag digest = %s, want %s", resp.Header.Get("Docker-Content-Digest"), second)
 	}
-	if resp, _ := call(t, http.MethodHead, base+first); resp.StatusCode != http.StatusOK {
+	if resp, _ := roundtrip.Do(t, nil, http.MethodHead, base+first); resp.StatusCode != http.StatusOK {
 		t.Errorf("old manifest by digest = %d", resp.StatusCode)
 	}
 }

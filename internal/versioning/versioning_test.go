@@ -1,59 +1,46 @@
 package versioning
 
 import (
-	"github.com/Masterminds/semver/v3"
-
 	"testing"
 
+	"github.com/Masterminds/semver/v3"
+
 	"github.com/bosunhq/bosun/internal/chart"
+	"github.com/bosunhq/bosun/internal/testutil/tabletest"
 )
+
+// parsed is what Parse makes of a version: its String() and Original(),
+// both "" when Parse fails, and whether IsExact accepts it.
+type parsed struct {
+	String, Original string
+	Exact            bool
+}
+
+func parse(in string) parsed {
+	v, err := Parse(in)
+	if err != nil {
+		return parsed{Exact: IsExact(in)}
+	}
+	return parsed{String: v.String(), Original: v.Original(), Exact: IsExact(in)}
+}
 
 func TestParse(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		in      string
-		want    string // String() of the parsed version; "" = error
-		orig    string
-		wantErr bool
-	}{
-		{in: "1.2.3", want: "1.2.3", orig: "1.2.3"},
-		{in: "v1.18.2", want: "1.18.2", orig: "v1.18.2"},
-		{in: "1.2.3-rc.1+build.5", want: "1.2.3-rc.1+build.5", orig: "1.2.3-rc.1+build.5"},
-		{in: "v2025.02.03-rc.1", want: "2025.2.3-rc.1", orig: "v2025.02.03-rc.1"},
-		{in: "1.2", wantErr: true},
-		{in: "v1", wantErr: true},
-		{in: "1.x", wantErr: true},
-		{in: "1.2.x", wantErr: true},
-		{in: "^1.2.3", wantErr: true},
-		{in: "*", wantErr: true},
-		{in: "", wantErr: true},
+	tabletest.Run(t, "parse", parse, map[string]parsed{
+		"1.2.3":              {"1.2.3", "1.2.3", true},
+		"v1.18.2":            {"1.18.2", "v1.18.2", true},
+		"1.2.3-rc.1+build.5": {"1.2.3-rc.1+build.5", "1.2.3-rc.1+build.5", true},
+		"v2025.02.03-rc.1":   {"2025.2.3-rc.1", "v2025.02.03-rc.1", true},
+		"1.2":                {},
+		"v1":                 {},
+		"1.x":                {},
+		"1.2.x":              {},
+		"^1.2.3":             {},
+		"*":                  {},
+		"":                   {},
 		// Flux quirk: three dot parts, so Masterminds coerces it to 1.2.0 with pre-release 1.4.5.
-		{in: "1.2-1.4.5", want: "1.2.0-1.4.5", orig: "1.2-1.4.5"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			t.Parallel()
-			v, err := Parse(tt.in)
-			if tt.wantErr {
-				if err == nil {
-					t.Fatalf("Parse(%q) = %v, want error", tt.in, v)
-				}
-				if IsExact(tt.in) {
-					t.Errorf("IsExact(%q) = true", tt.in)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("Parse(%q): %v", tt.in, err)
-			}
-			if v.String() != tt.want || v.Original() != tt.orig {
-				t.Errorf("Parse(%q) = %s (original %s), want %s (original %s)", tt.in, v, v.Original(), tt.want, tt.orig)
-			}
-			if !IsExact(tt.in) {
-				t.Errorf("IsExact(%q) = false", tt.in)
-			}
-		})
-	}
+		"1.2-1.4.5": {"1.2.0-1.4.5", "1.2-1.4.5", true},
+	})
 }
 
 func TestParseConstraint(t *testing.T) {
@@ -140,35 +127,24 @@ func TestTags(t *testing.T) {
 
 func TestWithPrefixOf(t *testing.T) {
 	t.Parallel()
-	for _, tt := range []struct{ orig, v, want string }{
-		{"v1.2.3", "v1.3.0", "v1.3.0"},
-		{"v1.2.3", "1.3.0", "v1.3.0"},
-		{"1.2.3", "v1.3.0", "1.3.0"},
-		{"1.2.3", "1.3.0", "1.3.0"},
-	} {
-		if got := WithPrefixOf(tt.orig, tt.v); got != tt.want {
-			t.Errorf("WithPrefixOf(%q, %q) = %q, want %q", tt.orig, tt.v, got, tt.want)
-		}
-	}
+	tabletest.Run2(t, "WithPrefixOf", WithPrefixOf, map[[2]string]string{
+		{"v1.2.3", "v1.3.0"}: "v1.3.0",
+		{"v1.2.3", "1.3.0"}:  "v1.3.0",
+		{"1.2.3", "v1.3.0"}:  "1.3.0",
+		{"1.2.3", "1.3.0"}:   "1.3.0",
+	})
 }
 
 func TestSameVersion(t *testing.T) {
 	t.Parallel()
-	for _, tt := range []struct {
-		written, published string
-		want               bool
-	}{
-		{"1.2.3", "1.2.3", true},
-		{"v1.2.3", "1.2.3", true},
-		{"1.2.3", "v1.2.3", true},
-		{"1.2.3_b", "1.2.3+b", true},
-		{"1.2.3", "1.2.4", false},
-		{"1.2.3", "1.2.3+b", false},
-	} {
-		if got := SameVersion(tt.written, tt.published); got != tt.want {
-			t.Errorf("SameVersion(%q, %q) = %v, want %v", tt.written, tt.published, got, tt.want)
-		}
-	}
+	tabletest.Run2(t, "SameVersion", SameVersion, map[[2]string]bool{
+		{"1.2.3", "1.2.3"}:     true,
+		{"v1.2.3", "1.2.3"}:    true,
+		{"1.2.3", "v1.2.3"}:    true,
+		{"1.2.3_b", "1.2.3+b"}: true,
+		{"1.2.3", "1.2.4"}:     false,
+		{"1.2.3", "1.2.3+b"}:   false,
+	})
 }
 
 func mustParse(t *testing.T, s string) *semver.Version {

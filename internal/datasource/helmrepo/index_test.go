@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/bosunhq/bosun/internal/testutil/helmrepotest"
+	"github.com/bosunhq/bosun/internal/testutil/tabletest"
 )
 
 // nasty values exercise the quoting helm's writer (sigs.k8s.io/yaml) picks.
@@ -191,21 +192,22 @@ func parseFast(body []byte) (*Index, error) {
 
 func TestResolveReferenceURL(t *testing.T) {
 	t.Parallel()
-	tests := []struct{ base, ref, want string }{
-		{"https://charts.example.com", "index.yaml", "https://charts.example.com/index.yaml"},
-		{"https://charts.example.com/", "index.yaml", "https://charts.example.com/index.yaml"},
-		{"https://charts.example.com/stable", "index.yaml", "https://charts.example.com/stable/index.yaml"},
-		{"https://charts.example.com/stable//", "index.yaml", "https://charts.example.com/stable/index.yaml"},
-		{"https://charts.example.com/stable?token=x", "charts/a-1.0.0.tgz", "https://charts.example.com/stable/charts/a-1.0.0.tgz?token=x"},
-		{"https://charts.example.com/stable", "../other/a.tgz", "https://charts.example.com/other/a.tgz"},
-		{"https://charts.example.com/stable", "/abs/a.tgz", "https://charts.example.com/abs/a.tgz"},
-		{"https://charts.example.com/stable", "https://cdn.example.com/a.tgz", "https://cdn.example.com/a.tgz"},
-		{"https://charts.example.com/stable", "https://cdn.example.com/a.tgz?x=1", "https://cdn.example.com/a.tgz?x=1"},
-	}
-	for _, tt := range tests {
-		got, err := ResolveReferenceURL(tt.base, tt.ref)
-		if err != nil || got != tt.want {
-			t.Errorf("ResolveReferenceURL(%q, %q) = %q, %v; want %q", tt.base, tt.ref, got, err, tt.want)
+	resolve := func(base, ref string) string {
+		u, err := ResolveReferenceURL(base, ref)
+		if err != nil {
+			return "error: " + err.Error()
 		}
+		return u
 	}
+	tabletest.Run2(t, "ResolveReferenceURL", resolve, map[[2]string]string{
+		{"https://charts.example.com", "index.yaml"}:                               "https://charts.example.com/index.yaml",
+		{"https://charts.example.com/", "index.yaml"}:                              "https://charts.example.com/index.yaml",
+		{"https://charts.example.com/stable", "index.yaml"}:                        "https://charts.example.com/stable/index.yaml",
+		{"https://charts.example.com/stable//", "index.yaml"}:                      "https://charts.example.com/stable/index.yaml",
+		{"https://charts.example.com/stable?token=x", "charts/a-1.0.0.tgz"}:        "https://charts.example.com/stable/charts/a-1.0.0.tgz?token=x",
+		{"https://charts.example.com/stable", "../other/a.tgz"}:                    "https://charts.example.com/other/a.tgz",
+		{"https://charts.example.com/stable", "/abs/a.tgz"}:                        "https://charts.example.com/abs/a.tgz",
+		{"https://charts.example.com/stable", "https://cdn.example.com/a.tgz"}:     "https://cdn.example.com/a.tgz",
+		{"https://charts.example.com/stable", "https://cdn.example.com/a.tgz?x=1"}: "https://cdn.example.com/a.tgz?x=1",
+	})
 }

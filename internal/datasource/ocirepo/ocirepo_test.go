@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -557,22 +556,11 @@ func TestSource_Describe_redirect(t *testing.T) {
 		_, _ = w.Write(b)
 	}))
 	t.Cleanup(store.Close)
+	isBlobGet := func(req *http.Request) bool {
+		return req.Method == http.MethodGet && strings.Contains(req.URL.Path, "/blobs/sha256:")
+	}
 	redirect := func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-			if req.Method != http.MethodGet || !strings.Contains(req.URL.Path, "/blobs/sha256:") {
-				next.ServeHTTP(w, req)
-				return
-			}
-			rec := httptest.NewRecorder()
-			next.ServeHTTP(rec, req)
-			if rec.Code != http.StatusOK {
-				for k, v := range rec.Header() {
-					w.Header()[k] = v
-				}
-				w.WriteHeader(rec.Code)
-				_, _ = io.Copy(w, rec.Body)
-				return
-			}
+		return ocitest.OnSuccess(next, isBlobGet, func(w http.ResponseWriter, req *http.Request, rec *httptest.ResponseRecorder) {
 			key := "/store/" + req.URL.Path[strings.LastIndex(req.URL.Path, "/")+1:]
 			mu.Lock()
 			blobs[key] = bytes.Clone(rec.Body.Bytes())

@@ -229,13 +229,8 @@ func (f *Fake) mergeRefusal(p *pull) string {
 
 // mergePullAPI plays PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge
 // (https://docs.github.com/rest/pulls/pulls#merge-a-pull-request).
-func (f *Fake) mergePullAPI(w http.ResponseWriter, num string, body []byte) {
-	const doc = docsBase + "/pulls/pulls#merge-a-pull-request"
-	p := f.prByNumber(num)
-	if p == nil {
-		notFound(w, doc)
-		return
-	}
+func (f *Fake) mergePullAPI(w http.ResponseWriter, r *http.Request, p *pull, doc string) {
+	body := bodyOf(r)
 	var req struct {
 		SHA         string `json:"sha"`
 		MergeMethod string `json:"merge_method"`
@@ -309,10 +304,9 @@ func (f *Fake) updateBranch(p *pull, login string) (string, string) {
 
 // updateBranchAPI plays PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch
 // (https://docs.github.com/rest/pulls/pulls#update-a-pull-request-branch).
-func (f *Fake) updateBranchAPI(w http.ResponseWriter, num string, body []byte) {
-	const doc = docsBase + "/pulls/pulls#update-a-pull-request-branch"
-	p := f.prByNumber(num)
-	if p == nil || p.State != "open" {
+func (f *Fake) updateBranchAPI(w http.ResponseWriter, r *http.Request, p *pull, doc string) {
+	body := bodyOf(r)
+	if p.State != "open" {
 		notFound(w, doc)
 		return
 	}
@@ -332,7 +326,7 @@ func (f *Fake) updateBranchAPI(w http.ResponseWriter, num string, body []byte) {
 		unprocessable(w, msg, doc)
 		return
 	}
-	writeJSON(w, http.StatusAccepted, map[string]any{"message": "Updating pull request branch.", "url": f.htmlURL("pull/" + num)})
+	writeJSON(w, http.StatusAccepted, map[string]any{"message": "Updating pull request branch.", "url": f.htmlURL("pull/" + r.PathValue("n"))})
 }
 
 func usersJSON(logins []string) []any {
@@ -352,18 +346,12 @@ func (f *Fake) autoMergeJSON(p *pull) any {
 
 // requestReviewers plays POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers
 // (https://docs.github.com/rest/pulls/review-requests#request-reviewers-for-a-pull-request).
-func (f *Fake) requestReviewers(w http.ResponseWriter, num string, body []byte) {
-	const doc = docsBase + "/pulls/review-requests#request-reviewers-for-a-pull-request"
-	p := f.prByNumber(num)
-	if p == nil {
-		notFound(w, doc)
-		return
-	}
+func (f *Fake) requestReviewers(w http.ResponseWriter, r *http.Request, p *pull, doc string) {
 	var req struct {
 		Reviewers     []string `json:"reviewers"`
 		TeamReviewers []string `json:"team_reviewers"`
 	}
-	if !decodeJSON(w, body, &req, doc) {
+	if !decodeJSON(w, bodyOf(r), &req, doc) {
 		return
 	}
 	p.Reviewers = appendNew(p.Reviewers, req.Reviewers...)
@@ -373,17 +361,11 @@ func (f *Fake) requestReviewers(w http.ResponseWriter, num string, body []byte) 
 
 // addAssignees plays POST /repos/{owner}/{repo}/issues/{issue_number}/assignees
 // (https://docs.github.com/rest/issues/assignees#add-assignees-to-an-issue).
-func (f *Fake) addAssignees(w http.ResponseWriter, num string, body []byte) {
-	const doc = docsBase + "/issues/assignees#add-assignees-to-an-issue"
-	p := f.pullByNumber(num)
-	if p == nil {
-		notFound(w, doc)
-		return
-	}
+func (f *Fake) addAssignees(w http.ResponseWriter, r *http.Request, p *pull, doc string) {
 	var req struct {
 		Assignees []string `json:"assignees"`
 	}
-	if !decodeJSON(w, body, &req, doc) {
+	if !decodeJSON(w, bodyOf(r), &req, doc) {
 		return
 	}
 	p.Assignees = appendNew(p.Assignees, req.Assignees...)

@@ -403,6 +403,19 @@ func unprocessable(w http.ResponseWriter, msg, doc string) {
 	writeError(w, http.StatusUnprocessableEntity, msg, doc)
 }
 
+// notSupplied writes GitHub's 422 for a request that lacks required fields.
+func notSupplied(w http.ResponseWriter, doc string, fields ...string) {
+	quoted := make([]string, len(fields))
+	for i, f := range fields {
+		quoted[i] = strconv.Quote(f)
+	}
+	verb := "wasn't"
+	if len(fields) > 1 {
+		verb = "weren't"
+	}
+	unprocessable(w, "Invalid request.\n\n"+strings.Join(quoted, ", ")+" "+verb+" supplied.", doc)
+}
+
 // validationFailed writes GitHub's 422 "Validation Failed" with field errors.
 func validationFailed(w http.ResponseWriter, doc string, details ...errDetail) {
 	writeError(w, http.StatusUnprocessableEntity, "Validation Failed", doc, details...)
@@ -458,4 +471,12 @@ func (f *Fake) page(w http.ResponseWriter, r *http.Request, n int) (lo, hi int) 
 		hi = n
 	}
 	return lo, hi
+}
+
+// assign sets *dst to the request's value of an optional field when the
+// request carries it.
+func assign[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
 }

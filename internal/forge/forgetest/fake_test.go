@@ -80,6 +80,21 @@ func detailMessages(r resp) string {
 	return " " + strings.Join(s, " ")
 }
 
+// openPulls creates each branch from main with one commit adding a file
+// named after the branch, and opens a pull request from it into main
+// whose fields (title, body) fields gives.
+func openPulls(t *testing.T, f *Fake, fields func(branch string) map[string]any, branches ...string) {
+	t.Helper()
+	main := f.Branches()["main"]
+	for _, b := range branches {
+		do(t, f, "POST", "git/refs", map[string]any{"ref": "refs/heads/" + b, "sha": main})
+		f.PushForeignCommit(b, map[string]string{b: b}, "")
+		req := fields(b)
+		req["head"], req["base"] = b, "main"
+		wantStatus(t, do(t, f, "POST", "pulls", req), 201, "")
+	}
+}
+
 func seeded(t *testing.T, opts ...Option) *Fake {
 	f := New(t, "octo", "home-ops", opts...)
 	f.Seed("main", map[string]string{"README.md": "hi\n", "apps/a/hr.yaml": "version: 1\n"})
@@ -162,6 +177,14 @@ func TestFake_Refs(t *testing.T) {
 	if f.Writes() != 9 {
 		t.Errorf("Writes() = %d, want 9", f.Writes())
 	}
+}
+
+// A request without its required fields gets GitHub's 422 naming them.
+func TestFake_NotSupplied(t *testing.T) {
+	t.Parallel()
+	f := seeded(t)
+	wantStatus(t, do(t, f, "POST", "git/refs", map[string]any{"ref": "refs/heads/x"}), 422, "Invalid request.\n\n\"ref\", \"sha\" weren't supplied.")
+	wantStatus(t, do(t, f, "POST", "git/blobs", map[string]any{}), 422, "Invalid request.\n\n\"content\" wasn't supplied.")
 }
 
 func TestFake_TreesAndCommits(t *testing.T) {
@@ -298,12 +321,7 @@ func TestFake_Pulls(t *testing.T) {
 func TestFake_MergeAndClose(t *testing.T) {
 	t.Parallel()
 	f := seeded(t)
-	main := f.Branches()["main"]
-	for _, b := range []string{"b1", "b2"} {
-		do(t, f, "POST", "git/refs", map[string]any{"ref": "refs/heads/" + b, "sha": main})
-		f.PushForeignCommit(b, map[string]string{b: b}, "")
-		wantStatus(t, do(t, f, "POST", "pulls", map[string]any{"title": b, "head": b, "base": "main"}), 201, "")
-	}
+	openPulls(t, f, func(b string) map[string]any { return map[string]any{"title": b} }, "b1", "b2")
 	f.Seed("main", map[string]string{"README.md": "changed on main\n"})
 	f.Merge(1)
 	f.Close(2)
@@ -367,12 +385,7 @@ func TestFake_FaultsAndRateLimits(t *testing.T) {
 func TestFake_Search(t *testing.T) {
 	t.Parallel()
 	f := seeded(t)
-	main := f.Branches()["main"]
-	for _, b := range []string{"bosun/a", "bosun/b"} {
-		do(t, f, "POST", "git/refs", map[string]any{"ref": "refs/heads/" + b, "sha": main})
-		f.PushForeignCommit(b, map[string]string{b: b}, "")
-		wantStatus(t, do(t, f, "POST", "pulls", map[string]any{"title": "Update " + b, "head": b, "base": "main", "body": "plan=" + b}), 201, "")
-	}
+	openPulls(t, f, func(b string) map[string]any { return map[string]any{"title": "Update " + b, "body": "plan=" + b} }, "bosun/a", "bosun/b")
 	do(t, f, "POST", "issues/2/labels", []string{"type/major"})
 	f.Close(1)
 	tests := []struct {

@@ -99,7 +99,7 @@ func (f *Fake) createRef(w http.ResponseWriter, body []byte) {
 		return
 	}
 	if req.Ref == nil || req.SHA == nil {
-		unprocessable(w, "Invalid request.\n\n\"ref\", \"sha\" weren't supplied.", doc)
+		notSupplied(w, doc, "ref", "sha")
 		return
 	}
 	if !strings.HasPrefix(*req.Ref, "refs/") || strings.Count(*req.Ref, "/") < 2 {
@@ -131,7 +131,7 @@ func (f *Fake) updateRef(w http.ResponseWriter, ref string, body []byte) {
 		return
 	}
 	if req.SHA == nil {
-		unprocessable(w, "Invalid request.\n\n\"sha\" wasn't supplied.", doc)
+		notSupplied(w, doc, "sha")
 		return
 	}
 	name := strings.TrimPrefix(ref, "refs/")
@@ -234,7 +234,7 @@ func (f *Fake) createCommit(w http.ResponseWriter, body []byte) {
 		return
 	}
 	if req.Message == nil || req.Tree == nil {
-		unprocessable(w, "Invalid request.\n\n\"message\", \"tree\" weren't supplied.", doc)
+		notSupplied(w, doc, "message", "tree")
 		return
 	}
 	if _, ok := f.git.trees[*req.Tree]; !ok {
@@ -323,7 +323,7 @@ func (f *Fake) createBlob(w http.ResponseWriter, body []byte) {
 		return
 	}
 	if req.Content == nil {
-		unprocessable(w, "Invalid request.\n\n\"content\" wasn't supplied.", doc)
+		notSupplied(w, doc, "content")
 		return
 	}
 	var data []byte

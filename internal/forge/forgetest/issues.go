@@ -83,42 +83,25 @@ func (f *Fake) createIssue(w http.ResponseWriter, body []byte) {
 	}
 	now := f.clock.Now()
 	p := &pull{Number: len(f.pulls) + 1, State: "open", Title: *req.Title, User: f.bot, CreatedAt: now, UpdatedAt: now, IsIssue: true}
-	if req.Body != nil {
-		p.Body = *req.Body
-	}
+	assign(&p.Body, req.Body)
 	f.pulls = append(f.pulls, p)
 	writeJSON(w, http.StatusCreated, f.issueJSON(p))
 }
 
 // getIssue plays GET /repos/{owner}/{repo}/issues/{issue_number}.
-func (f *Fake) getIssue(w http.ResponseWriter, num string) {
-	p := f.pullByNumber(num)
-	if p == nil {
-		notFound(w, docsBase+"/issues/issues#get-an-issue")
-		return
-	}
+func (f *Fake) getIssue(w http.ResponseWriter, _ *http.Request, p *pull, _ string) {
 	writeJSON(w, http.StatusOK, f.issueJSON(p))
 }
 
 // updateIssue plays PATCH /repos/{owner}/{repo}/issues/{issue_number}
 // (https://docs.github.com/rest/issues/issues#update-an-issue).
-func (f *Fake) updateIssue(w http.ResponseWriter, num string, body []byte) {
-	const doc = docsBase + "/issues/issues#update-an-issue"
-	p := f.pullByNumber(num)
-	if p == nil {
-		notFound(w, doc)
-		return
-	}
-	req, ok := f.decodeIssue(w, body, doc)
+func (f *Fake) updateIssue(w http.ResponseWriter, r *http.Request, p *pull, doc string) {
+	req, ok := f.decodeIssue(w, bodyOf(r), doc)
 	if !ok {
 		return
 	}
-	if req.Title != nil {
-		p.Title = *req.Title
-	}
-	if req.Body != nil {
-		p.Body = *req.Body
-	}
+	assign(&p.Title, req.Title)
+	assign(&p.Body, req.Body)
 	if req.State != nil && (*req.State == "open" || *req.State == "closed") && p.IsIssue {
 		p.State = *req.State
 	}

@@ -37,12 +37,7 @@ func (f *Fake) issueLabelsJSON(p *pull) []any {
 
 // listIssueLabels plays GET /repos/{owner}/{repo}/issues/{issue_number}/labels
 // (https://docs.github.com/rest/issues/labels#list-labels-for-an-issue).
-func (f *Fake) listIssueLabels(w http.ResponseWriter, r *http.Request, num string) {
-	p := f.pullByNumber(num)
-	if p == nil {
-		notFound(w, docsBase+"/issues/labels#list-labels-for-an-issue")
-		return
-	}
+func (f *Fake) listIssueLabels(w http.ResponseWriter, r *http.Request, p *pull, _ string) {
 	all := f.issueLabelsJSON(p)
 	lo, hi := f.page(w, r, len(all))
 	writeJSON(w, http.StatusOK, all[lo:hi])
@@ -52,13 +47,8 @@ func (f *Fake) listIssueLabels(w http.ResponseWriter, r *http.Request, num strin
 // (https://docs.github.com/rest/issues/labels#add-labels-to-an-issue). The
 // body is a JSON array of names or {"labels": [...]}; unknown names are
 // created with color ededed.
-func (f *Fake) addIssueLabels(w http.ResponseWriter, num string, body []byte) {
-	const doc = docsBase + "/issues/labels#add-labels-to-an-issue"
-	p := f.pullByNumber(num)
-	if p == nil {
-		notFound(w, doc)
-		return
-	}
+func (f *Fake) addIssueLabels(w http.ResponseWriter, r *http.Request, p *pull, doc string) {
+	body := bodyOf(r)
 	var names []string
 	if err := json.Unmarshal(body, &names); err != nil {
 		var obj struct {
@@ -98,15 +88,9 @@ func (f *Fake) addIssueLabels(w http.ResponseWriter, num string, body []byte) {
 
 // removeIssueLabel plays DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}
 // (https://docs.github.com/rest/issues/labels#remove-a-label-from-an-issue).
-func (f *Fake) removeIssueLabel(w http.ResponseWriter, num, name string) {
-	const doc = docsBase + "/issues/labels#remove-a-label-from-an-issue"
-	p := f.pullByNumber(num)
-	if p == nil {
-		notFound(w, doc)
-		return
-	}
+func (f *Fake) removeIssueLabel(w http.ResponseWriter, r *http.Request, p *pull, doc string) {
 	for i, x := range p.Labels {
-		if strings.EqualFold(x, name) {
+		if strings.EqualFold(x, r.PathValue("name")) {
 			p.Labels = append(p.Labels[:i:i], p.Labels[i+1:]...)
 			p.UpdatedAt = f.clock.Now()
 			writeJSON(w, http.StatusOK, f.issueLabelsJSON(p))
@@ -168,9 +152,7 @@ func (f *Fake) createLabel(w http.ResponseWriter, body []byte) {
 	}
 	f.nextID++
 	l := &label{ID: f.nextID, Name: *req.Name, Color: strings.ToLower(color)}
-	if req.Description != nil {
-		l.Description = *req.Description
-	}
+	assign(&l.Description, req.Description)
 	f.labels = append(f.labels, l)
 	writeJSON(w, http.StatusCreated, f.labelJSON(l))
 }
@@ -188,12 +170,7 @@ func (f *Fake) commentJSON(num int, c *comment) map[string]any {
 
 // listComments plays GET /repos/{owner}/{repo}/issues/{issue_number}/comments
 // (https://docs.github.com/rest/issues/comments#list-issue-comments), oldest first.
-func (f *Fake) listComments(w http.ResponseWriter, r *http.Request, num string) {
-	p := f.pullByNumber(num)
-	if p == nil {
-		notFound(w, docsBase+"/issues/comments#list-issue-comments")
-		return
-	}
+func (f *Fake) listComments(w http.ResponseWriter, r *http.Request, p *pull, _ string) {
 	cs := f.comments[p.Number]
 	lo, hi := f.page(w, r, len(cs))
 	out := make([]any, 0, hi-lo)
@@ -205,13 +182,8 @@ func (f *Fake) listComments(w http.ResponseWriter, r *http.Request, num string) 
 
 // createComment plays POST /repos/{owner}/{repo}/issues/{issue_number}/comments
 // (https://docs.github.com/rest/issues/comments#create-an-issue-comment).
-func (f *Fake) createComment(w http.ResponseWriter, num string, body []byte) {
-	const doc = docsBase + "/issues/comments#create-an-issue-comment"
-	p := f.pullByNumber(num)
-	if p == nil {
-		notFound(w, doc)
-		return
-	}
+func (f *Fake) createComment(w http.ResponseWriter, r *http.Request, p *pull, doc string) {
+	body := bodyOf(r)
 	var req struct {
 		Body *string `json:"body"`
 	}

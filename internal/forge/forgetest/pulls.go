@@ -190,12 +190,7 @@ func (f *Fake) pullByNumber(s string) *pull {
 // Mergeability is computed asynchronously: a GET after the head or base
 // moved answers mergeable: null and starts the computation, which the next
 // GET reports.
-func (f *Fake) getPull(w http.ResponseWriter, num string) {
-	p := f.prByNumber(num)
-	if p == nil {
-		notFound(w, docsBase+"/pulls/pulls#get-a-pull-request")
-		return
-	}
+func (f *Fake) getPull(w http.ResponseWriter, _ *http.Request, p *pull, _ string) {
 	out := f.pullJSON(p)
 	out["mergeable"], out["mergeable_state"], out["rebaseable"] = nil, "unknown", nil
 	if p.State == "open" {
@@ -276,15 +271,9 @@ func (f *Fake) createPull(w http.ResponseWriter, body []byte) {
 		Number: len(f.pulls) + 1, State: "open", Head: head, Base: *req.Base,
 		HeadSHA: headSHA, User: f.bot, CreatedAt: now, UpdatedAt: now,
 	}
-	if req.Title != nil {
-		p.Title = *req.Title
-	}
-	if req.Body != nil {
-		p.Body = *req.Body
-	}
-	if req.Draft != nil {
-		p.Draft = *req.Draft
-	}
+	assign(&p.Title, req.Title)
+	assign(&p.Body, req.Body)
+	assign(&p.Draft, req.Draft)
 	f.pulls = append(f.pulls, p)
 	f.startMergeability(p)
 	writeJSON(w, http.StatusCreated, f.pullJSON(p))
@@ -292,13 +281,8 @@ func (f *Fake) createPull(w http.ResponseWriter, body []byte) {
 
 // updatePull plays PATCH /repos/{owner}/{repo}/pulls/{pull_number}
 // (https://docs.github.com/rest/pulls/pulls#update-a-pull-request).
-func (f *Fake) updatePull(w http.ResponseWriter, num string, body []byte) {
-	const doc = docsBase + "/pulls/pulls#update-a-pull-request"
-	p := f.prByNumber(num)
-	if p == nil {
-		notFound(w, doc)
-		return
-	}
+func (f *Fake) updatePull(w http.ResponseWriter, r *http.Request, p *pull, doc string) {
+	body := bodyOf(r)
 	var req struct {
 		Title *string `json:"title"`
 		Body  *string `json:"body"`
@@ -318,9 +302,7 @@ func (f *Fake) updatePull(w http.ResponseWriter, num string, body []byte) {
 		return
 	}
 	newState := p.State
-	if req.State != nil {
-		newState = *req.State
-	}
+	assign(&newState, req.State)
 	if req.Base != nil && *req.Base != p.Base {
 		if newState == "closed" {
 			validationFailed(w, doc, errDetail{Resource: "PullRequest", Field: "base", Code: "custom",
@@ -344,9 +326,7 @@ func (f *Fake) updatePull(w http.ResponseWriter, num string, body []byte) {
 			return
 		}
 		base := p.Base
-		if req.Base != nil {
-			base = *req.Base
-		}
+		assign(&base, req.Base)
 		if f.openPullFor(p.Head, base, p.Number) != nil {
 			validationFailed(w, doc, errDetail{Resource: "PullRequest", Field: "state", Code: "custom",
 				Message: fmt.Sprintf("A pull request already exists for %s:%s.", f.owner, p.Head)})
@@ -354,15 +334,9 @@ func (f *Fake) updatePull(w http.ResponseWriter, num string, body []byte) {
 		}
 	}
 	now := f.clock.Now()
-	if req.Title != nil {
-		p.Title = *req.Title
-	}
-	if req.Body != nil {
-		p.Body = *req.Body
-	}
-	if req.Base != nil {
-		p.Base = *req.Base
-	}
+	assign(&p.Title, req.Title)
+	assign(&p.Body, req.Body)
+	assign(&p.Base, req.Base)
 	switch {
 	case newState == "closed" && p.State == "open":
 		p.HeadSHA = f.headSHA(p)

@@ -78,25 +78,21 @@ func (f *Fake) routes() *http.ServeMux {
 	// Pull requests, their labels and comments (the issues API).
 	repo("GET /pulls", f.listPulls)
 	repo("POST /pulls", func(w http.ResponseWriter, r *http.Request) { f.createPull(w, bodyOf(r)) })
-	repo("GET /pulls/{n}", func(w http.ResponseWriter, r *http.Request) { f.getPull(w, v(r, "n")) })
-	repo("PATCH /pulls/{n}", func(w http.ResponseWriter, r *http.Request) { f.updatePull(w, v(r, "n"), bodyOf(r)) })
-	repo("GET /issues/{n}/labels", func(w http.ResponseWriter, r *http.Request) { f.listIssueLabels(w, r, v(r, "n")) })
-	repo("POST /issues/{n}/labels", func(w http.ResponseWriter, r *http.Request) { f.addIssueLabels(w, v(r, "n"), bodyOf(r)) })
-	repo("DELETE /issues/{n}/labels/{name...}", func(w http.ResponseWriter, r *http.Request) {
-		f.removeIssueLabel(w, v(r, "n"), v(r, "name"))
-	})
-	repo("GET /issues/{n}/comments", func(w http.ResponseWriter, r *http.Request) { f.listComments(w, r, v(r, "n")) })
-	repo("POST /issues/{n}/comments", func(w http.ResponseWriter, r *http.Request) { f.createComment(w, v(r, "n"), bodyOf(r)) })
-	repo("PUT /pulls/{n}/merge", func(w http.ResponseWriter, r *http.Request) { f.mergePullAPI(w, v(r, "n"), bodyOf(r)) })
-	repo("PUT /pulls/{n}/update-branch", func(w http.ResponseWriter, r *http.Request) { f.updateBranchAPI(w, v(r, "n"), bodyOf(r)) })
-	repo("POST /pulls/{n}/requested_reviewers", func(w http.ResponseWriter, r *http.Request) {
-		f.requestReviewers(w, v(r, "n"), bodyOf(r))
-	})
+	repo("GET /pulls/{n}", f.onPull("/pulls/pulls#get-a-pull-request", f.getPull))
+	repo("PATCH /pulls/{n}", f.onPull("/pulls/pulls#update-a-pull-request", f.updatePull))
+	repo("PUT /pulls/{n}/merge", f.onPull("/pulls/pulls#merge-a-pull-request", f.mergePullAPI))
+	repo("PUT /pulls/{n}/update-branch", f.onPull("/pulls/pulls#update-a-pull-request-branch", f.updateBranchAPI))
+	repo("POST /pulls/{n}/requested_reviewers", f.onPull("/pulls/review-requests#request-reviewers-for-a-pull-request", f.requestReviewers))
 	repo("GET /issues", f.listIssues)
 	repo("POST /issues", func(w http.ResponseWriter, r *http.Request) { f.createIssue(w, bodyOf(r)) })
-	repo("GET /issues/{n}", func(w http.ResponseWriter, r *http.Request) { f.getIssue(w, v(r, "n")) })
-	repo("PATCH /issues/{n}", func(w http.ResponseWriter, r *http.Request) { f.updateIssue(w, v(r, "n"), bodyOf(r)) })
-	repo("POST /issues/{n}/assignees", func(w http.ResponseWriter, r *http.Request) { f.addAssignees(w, v(r, "n"), bodyOf(r)) })
+	repo("GET /issues/{n}", f.onIssue("/issues/issues#get-an-issue", f.getIssue))
+	repo("PATCH /issues/{n}", f.onIssue("/issues/issues#update-an-issue", f.updateIssue))
+	repo("POST /issues/{n}/assignees", f.onIssue("/issues/assignees#add-assignees-to-an-issue", f.addAssignees))
+	repo("GET /issues/{n}/labels", f.onIssue("/issues/labels#list-labels-for-an-issue", f.listIssueLabels))
+	repo("POST /issues/{n}/labels", f.onIssue("/issues/labels#add-labels-to-an-issue", f.addIssueLabels))
+	repo("DELETE /issues/{n}/labels/{name...}", f.onIssue("/issues/labels#remove-a-label-from-an-issue", f.removeIssueLabel))
+	repo("GET /issues/{n}/comments", f.onIssue("/issues/comments#list-issue-comments", f.listComments))
+	repo("POST /issues/{n}/comments", f.onIssue("/issues/comments#create-an-issue-comment", f.createComment))
 
 	// Commit statuses, check runs and branch protection.
 	repo("GET /commits/{ref}/status", func(w http.ResponseWriter, r *http.Request) { f.getCombinedStatus(w, v(r, "ref")) })
@@ -109,6 +105,32 @@ func (f *Fake) routes() *http.ServeMux {
 	repo("GET /labels/{name...}", func(w http.ResponseWriter, r *http.Request) { f.getLabel(w, v(r, "name")) })
 	return mux
 }
+
+// onIssue serves a route whose {n} is an issue or a pull request, onPull
+// one whose {n} is a pull request; for any other {n} GitHub answers 404
+// with the endpoint's documentation URL, docsBase+doc, which h also gets.
+func (f *Fake) onIssue(doc string, h numberedHandler) http.HandlerFunc {
+	return f.numbered(f.pullByNumber, docsBase+doc, h)
+}
+
+func (f *Fake) onPull(doc string, h numberedHandler) http.HandlerFunc {
+	return f.numbered(f.prByNumber, docsBase+doc, h)
+}
+
+func (f *Fake) numbered(find func(string) *pull, doc string, h numberedHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		p := find(r.PathValue("n"))
+		if p == nil {
+			notFound(w, doc)
+			return
+		}
+		h(w, r, p, doc)
+	}
+}
+
+// numberedHandler serves a request about the issue or pull request p; doc
+// is the endpoint's documentation URL for its error answers.
+type numberedHandler func(w http.ResponseWriter, r *http.Request, p *pull, doc string)
 
 // inRepo answers 404 for any repository but the fake's (owner and name
 // compare case-insensitively, as on GitHub).

@@ -87,7 +87,7 @@ func (f *Fake) createTree(w http.ResponseWriter, body []byte) {
 		return
 	}
 	if req.Tree == nil {
-		unprocessable(w, "Invalid request.\n\n\"tree\" wasn't supplied.", doc)
+		notSupplied(w, doc, "tree")
 		return
 	}
 	t := flatTree{}

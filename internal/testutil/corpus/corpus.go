@@ -37,3 +37,19 @@ func Repo(t testing.TB, name string) string {
 	}
 	return dir
 }
+
+// HomeOps are the corpus repositories of two real home-ops setups that
+// tests run whole.
+var HomeOps = []string{"onedr0p__home-ops", "xunholy__k8s-gitops"}
+
+// EachRepo runs f on each repository of names, in a parallel subtest named
+// after it; a repository that is absent skips its subtest.
+func EachRepo(t *testing.T, names []string, f func(t *testing.T, name, dir string)) {
+	t.Helper()
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			f(t, name, Repo(t, name))
+		})
+	}
+}

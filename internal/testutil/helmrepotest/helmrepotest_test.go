@@ -2,8 +2,7 @@ package helmrepotest
 
 import (
 	"bytes"
-	"github.com/bosunhq/bosun/internal/testutil/golden"
-	"io"
+	"encoding/base64"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -11,6 +10,9 @@ import (
 	"time"
 
 	"helm.sh/helm/v3/pkg/chart/loader"
+
+	"github.com/bosunhq/bosun/internal/testutil/golden"
+	"github.com/bosunhq/bosun/internal/testutil/roundtrip"
 )
 
 var sample = []Chart{
@@ -56,20 +58,10 @@ func TestArchive_Loadable(t *testing.T) {
 func TestServer(t *testing.T) {
 	t.Parallel()
 	srv := NewWithOptions(t, Options{Path: "/stable", Username: "u", Password: "p"}, sample...)
+	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte("u:p"))
 	do := func(path string, hdr ...string) (*http.Response, []byte) {
 		t.Helper()
-		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.ServerURL()+path, nil)
-		req.SetBasicAuth("u", "p")
-		for i := 0; i+1 < len(hdr); i += 2 {
-			req.Header.Set(hdr[i], hdr[i+1])
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp, b
+		return roundtrip.Do(t, nil, http.MethodGet, srv.ServerURL()+path, append([]string{"Authorization", basic}, hdr...)...)
 	}
 	resp, body := do("/stable/index.yaml")
 	if resp.StatusCode != 200 || !bytes.Equal(body, srv.Index()) {
