@@ -324,6 +324,11 @@ func (p Patch) applyJSON6902(res []*Resource, ops *yaml.Node, origins Origins) e
 		return err
 	}
 	for _, r := range targets {
+		if r.Skeleton {
+			return skeleton(r)
+		}
+	}
+	for _, r := range targets {
 		for _, op := range ops.Content {
 			if err := applyOp(r.Node, deref(op), p.File, origins); err != nil {
 				return fmt.Errorf("%s: line %d: %w", p.where(), op.Line, err)

@@ -1,6 +1,8 @@
 package kustomize
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -17,6 +19,22 @@ type Resource struct {
 	// repository root ("" when unknown); nodes Origins does not name come
 	// from it.
 	File string
+	// Skeleton is set when Node lacks fields of the object as written,
+	// which its caller never reads: a transformation whose outcome may
+	// depend on them (a JSON 6902 patch, which fails on a missing path, or
+	// a replacement) fails with ErrSkeleton when it selects the object. A
+	// strategic-merge patch only writes into the object and never fails,
+	// so it is applied.
+	Skeleton bool
+}
+
+// ErrSkeleton is a JSON 6902 patch or a replacement selecting a Skeleton
+// resource.
+var ErrSkeleton = errors.New("the object is held as a skeleton")
+
+// skeleton is ErrSkeleton naming r.
+func skeleton(r *Resource) error {
+	return fmt.Errorf("%s %s: %w", r.Kind(), r.Name(), ErrSkeleton)
 }
 
 // NewResource wraps a mapping node, remembering its current name and
