@@ -55,8 +55,13 @@ func scanned(r *kustomize.Resource) bool {
 }
 
 // unreadFields are the fields of rendered objects the scanner never reads:
-// HelmRelease values, often most of a repository's YAML.
-var unreadFields = [][]string{{"spec", "values"}}
+// HelmRelease values, often most of a repository's YAML, and the
+// HelmRelease settings for Helm actions, which Kustomization patches often
+// add to every HelmRelease. No other kind the scanner reads has them.
+var unreadFields = [][]string{
+	{"spec", "values"}, {"spec", "valuesFrom"}, {"spec", "postRenderers"}, {"spec", "install"}, {"spec", "upgrade"},
+	{"spec", "test"}, {"spec", "rollback"}, {"spec", "uninstall"}, {"spec", "driftDetection"},
+}
 
 // instances are the rendered copies of the object written at root of file.
 func (r *rendering) instances(file string, root *yaml.Node) []*render.Object {
