@@ -53,8 +53,9 @@ func keepKeys(m *yaml.Node, keys map[string]bool) *yaml.Node {
 
 // without returns a copy of mapping m without the field at the key path
 // keys, and whether it was there. Only plain mappings are walked (no
-// aliases, no merge keys), and a field holding an alias is kept: the
-// alias tells that its anchor is used.
+// aliases, no merge keys). A field holding aliases to nodes outside it
+// is replaced by the sequence of those aliases, which tell that their
+// anchors are used.
 func without(m *yaml.Node, keys []string) (*yaml.Node, bool) {
 	if len(keys) == 0 || m.Kind != yaml.MappingNode {
 		return m, false
@@ -70,8 +71,11 @@ func without(m *yaml.Node, keys []string) (*yaml.Node, bool) {
 		c := *m
 		c.Content = make([]*yaml.Node, 0, len(m.Content))
 		if len(keys) == 1 {
-			if hasAlias(v) {
-				return m, false
+			if out := aliasesOut(v); len(out) > 0 {
+				// What the aliases say about their anchors stays.
+				c.Content = append(c.Content, m.Content...)
+				c.Content[i+1] = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: v.Line, Column: v.Column, Content: out}
+				return &c, true
 			}
 			c.Content = append(append(c.Content, m.Content[:i]...), m.Content[i+2:]...)
 			return &c, true
@@ -136,15 +140,25 @@ func (f *File) Restore() {
 	}
 }
 
-// hasAlias reports whether the tree below n holds an alias.
-func hasAlias(n *yaml.Node) bool {
-	if n.Kind == yaml.AliasNode {
-		return true
-	}
-	for _, c := range n.Content {
-		if hasAlias(c) {
-			return true
+// aliasesOut returns the aliases of the tree below n to nodes outside it.
+func aliasesOut(n *yaml.Node) []*yaml.Node {
+	inside := map[*yaml.Node]bool{}
+	var aliases, out []*yaml.Node
+	var walk func(*yaml.Node)
+	walk = func(n *yaml.Node) {
+		inside[n] = true
+		if n.Kind == yaml.AliasNode {
+			aliases = append(aliases, n)
+		}
+		for _, c := range n.Content {
+			walk(c)
 		}
 	}
-	return false
+	walk(n)
+	for _, a := range aliases {
+		if !inside[a.Alias] {
+			out = append(out, a)
+		}
+	}
+	return out
 }
