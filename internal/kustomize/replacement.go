@@ -159,7 +159,7 @@ func (r Replacement) value(res []*Resource, origins Origins) (*yaml.Node, error)
 		if !ok {
 			continue
 		}
-		if x.Skeleton {
+		if !readable(x, cmpOr(r.Source.FieldPath, defaultFieldPath)) {
 			return nil, skeleton(x)
 		}
 		if match != nil {
@@ -213,8 +213,10 @@ func (t Target) apply(res []*Resource, value *yaml.Node, origins Origins) error 
 		if !ok {
 			continue
 		}
-		if x.Skeleton {
-			return skeleton(x)
+		for _, fp := range paths {
+			if !readable(x, fp) {
+				return skeleton(x)
+			}
 		}
 		for _, fp := range paths {
 			if err := t.set(x, fp, value, origins); err != nil {

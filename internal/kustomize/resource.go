@@ -19,10 +19,11 @@ type Resource struct {
 	// repository root ("" when unknown); nodes Origins does not name come
 	// from it.
 	File string
-	// Skeleton is set when Node lacks fields of the object as written,
-	// which its caller never reads: a transformation whose outcome may
-	// depend on them (a JSON 6902 patch, which fails on a missing path, or
-	// a replacement) fails with ErrSkeleton when it selects the object. A
+	// Skeleton is set when Node lacks fields of the object as written
+	// (never metadata), which its caller never reads: a transformation
+	// whose outcome may depend on them (a JSON 6902 patch, which fails on
+	// a missing path, or a replacement reading or writing outside
+	// metadata) fails with ErrSkeleton when it selects the object. A
 	// strategic-merge patch only writes into the object and never fails,
 	// so it is applied.
 	Skeleton bool
@@ -31,6 +32,12 @@ type Resource struct {
 // ErrSkeleton is a JSON 6902 patch or a replacement selecting a Skeleton
 // resource.
 var ErrSkeleton = errors.New("the object is held as a skeleton")
+
+// readable reports whether the field at fieldPath of r is as written:
+// a Skeleton keeps the whole of metadata.
+func readable(r *Resource, fieldPath string) bool {
+	return !r.Skeleton || fieldPath == "metadata" || strings.HasPrefix(fieldPath, "metadata.")
+}
 
 // skeleton is ErrSkeleton naming r.
 func skeleton(r *Resource) error {

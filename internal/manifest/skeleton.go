@@ -31,6 +31,9 @@ func trim(root *yaml.Node, path string, unread unreadFunc) (*yaml.Node, bool) {
 	}
 	cut := false
 	for _, keys := range fields {
+		if len(keys) > 0 && keys[0] == "metadata" {
+			continue // what names the object is always kept
+		}
 		if n, ok := without(root, keys); ok {
 			root, cut = n, true
 		}

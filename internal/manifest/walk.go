@@ -42,7 +42,8 @@ type Options struct {
 	// Unread, when set, names what the caller never reads of a mapping
 	// document, from the file's path and the document's apiVersion and
 	// kind ("" when absent): everything but its apiVersion, kind,
-	// metadata and sops keys (all), or the fields at the key paths fields.
+	// metadata and sops keys (all), or the fields at the key paths fields
+	// (never below metadata, which is always kept).
 	// The document is kept without them, so that a repository's parsed
 	// trees hold what is read, and marked Document.Skeleton; File.Restore
 	// parses it again in full.
