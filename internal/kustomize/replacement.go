@@ -159,7 +159,7 @@ func (r Replacement) value(res []*Resource, origins Origins) (*yaml.Node, error)
 		if !ok {
 			continue
 		}
-		if !readable(x, cmpOr(r.Source.FieldPath, defaultFieldPath)) {
+		if !x.intact(fieldPathKeys(cmpOr(r.Source.FieldPath, defaultFieldPath))) {
 			return nil, skeleton(x)
 		}
 		if match != nil {
@@ -214,7 +214,7 @@ func (t Target) apply(res []*Resource, value *yaml.Node, origins Origins) error 
 			continue
 		}
 		for _, fp := range paths {
-			if !readable(x, fp) {
+			if !x.intact(fieldPathKeys(fp)) {
 				return skeleton(x)
 			}
 		}

@@ -36,6 +36,9 @@ type Document struct {
 	Root *yaml.Node
 	// Skeleton is set when Root lacks what Options.Unread named.
 	Skeleton bool
+	// Cut lists the fields left out of a Skeleton, as key paths; nil when
+	// all but its apiVersion, kind, metadata and sops keys were.
+	Cut [][]string
 }
 
 // Span is a half-open byte range [Start, End) of a file.
@@ -108,7 +111,7 @@ func (f *File) decode(ctx context.Context, unread unreadFunc) (fe *FileError) {
 				fe = &FileError{File: f.Path, Line: dup.Line, Msg: dup.Msg()}
 			}
 		}
-		d.Root, d.Skeleton = trim(d.Root, f.Path, unread)
+		d.Root, d.Skeleton, d.Cut = trim(d.Root, f.Path, unread)
 		f.Docs = append(f.Docs, d)
 	}
 }

@@ -14,31 +14,32 @@ type unreadFunc func(path, apiVersion, kind string) (all bool, fields [][]string
 // document.
 var skeletonKeys = map[string]bool{"apiVersion": true, "kind": true, "metadata": true, "sops": true}
 
-// trim returns root without what unread names, and whether anything was
-// left out. The nodes on the way to what is left out are copies; the rest
-// of the tree is shared, and what is left out is garbage.
-func trim(root *yaml.Node, path string, unread unreadFunc) (*yaml.Node, bool) {
+// trim returns root without what unread names, whether anything was left
+// out, and the fields left out (nil when all but skeletonKeys were). The
+// nodes on the way to what is left out are copies; the rest of the tree
+// is shared, and what is left out is garbage.
+func trim(root *yaml.Node, path string, unread unreadFunc) (*yaml.Node, bool, [][]string) {
 	if unread == nil || root == nil || root.Kind != yaml.MappingNode {
-		return root, false
+		return root, false, nil
 	}
 	av, kind, ok := identity(root)
 	if !ok {
-		return root, false
+		return root, false, nil
 	}
 	all, fields := unread(path, av, kind)
 	if all {
-		return keepKeys(root, skeletonKeys), true
+		return keepKeys(root, skeletonKeys), true, nil
 	}
-	cut := false
+	var cut [][]string
 	for _, keys := range fields {
 		if len(keys) > 0 && keys[0] == "metadata" {
 			continue // what names the object is always kept
 		}
 		if n, ok := without(root, keys); ok {
-			root, cut = n, true
+			root, cut = n, append(cut, keys)
 		}
 	}
-	return root, cut
+	return root, cut != nil, cut
 }
 
 // keepKeys returns a copy of mapping m holding only the pairs whose key is

@@ -127,6 +127,14 @@ func TestLoad_Unread(t *testing.T) {
 		t.Errorf("Skeleton (-want +got):\n%s", diff)
 	}
 
+	var cuts [][][]string
+	for _, d := range f.Docs[:3] {
+		cuts = append(cuts, d.Cut)
+	}
+	if diff := cmp.Diff([][][]string{nil, {{"spec", "values"}}, {{"spec", "values"}}}, cuts); diff != "" {
+		t.Errorf("Cut (-want +got):\n%s", diff)
+	}
+
 	// The Deployment keeps what names it.
 	if got := topKeys(f.Docs[0].Root); !cmp.Equal(got, []string{"apiVersion", "kind", "metadata"}) {
 		t.Errorf("Deployment keys %v", got)

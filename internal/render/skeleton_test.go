@@ -92,10 +92,10 @@ spec:
 
 // Rendering from skeletons gives what rendering the files in full gives:
 // a transformation that may depend on what a skeleton left out (a JSON
-// 6902 patch selecting it, which fails on a missing path and stops the
-// patches after it; a replacement reading or writing outside metadata)
-// makes the renderer restore the files and render again, and the others
-// run on the skeletons.
+// 6902 patch operation on a path at, above or below it, which fails on a
+// missing path and stops the patches after it; a replacement reading or
+// writing there) makes the renderer restore the files and render again,
+// and the others run on the skeletons.
 func TestRenderKept_Skeletons(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
@@ -113,6 +113,12 @@ func TestRenderKept_Skeletons(t *testing.T) {
   - target: {kind: HelmRelease}
     patch: '[{op: test, path: /spec/values/replicas, value: 1}, {op: replace, path: /spec/chart/spec/version, value: 1.1.0}]'
 `, true},
+		{"json6902 patch outside what skeletons left out", `patches:
+  - target: {kind: Deployment}
+    patch: '[{op: replace, path: /metadata/labels/app, value: api}]'
+  - target: {kind: HelmRelease}
+    patch: '[{op: test, path: /spec/chart/spec/version, value: 1.0.0}, {op: replace, path: /spec/chart/spec/version, value: 1.1.0}]'
+`, false},
 		{"replacement from a skeleton's spec", `replacements:
   - source: {kind: Deployment, name: web, fieldPath: spec.template.metadata.labels.version}
     targets:

@@ -128,7 +128,7 @@ func (t *Tree) resources(p string, keep func(kind string) bool, copies bool) []*
 			root = cloneNode(root)
 		}
 		r := kustomize.NewResource(root)
-		r.File, r.Skeleton = p, d.Skeleton
+		r.File, r.Skeleton, r.Cut = p, d.Skeleton, d.Cut
 		out = append(out, r)
 	}
 	return out
