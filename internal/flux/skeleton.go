@@ -1,6 +1,7 @@
 package flux
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/bosunhq/bosun/internal/manifest"
@@ -36,8 +37,12 @@ func unread(path, apiVersion, kind string) (all bool, fields [][]string) {
 }
 
 // restoreOrigins restores the files the rendered values of res come from,
-// other than their objects' own: patches, whose documents the scanner
-// reads to locate a value.
+// other than their objects' own (patches), when a document of theirs was
+// cut down to its identity: the scanner locates a value in the document it
+// was written in. A document that lost only unreadFields keeps every node
+// a rendered value the scanner reads can come from: a patch's nodes land
+// at the paths they are written at, and unreadFields are cut from the
+// rendered objects too.
 func restoreOrigins(repo *manifest.Repo, res *render.Result) {
 	files := map[string]bool{}
 	for p := range res.PatchFiles {
@@ -47,7 +52,7 @@ func restoreOrigins(repo *manifest.Repo, res *render.Result) {
 		files[p] = true
 	}
 	for _, f := range repo.Files {
-		if files[f.Path] {
+		if files[f.Path] && slices.ContainsFunc(f.Docs, func(d manifest.Document) bool { return d.Skeleton && d.Cut == nil }) {
 			f.Restore()
 		}
 	}
