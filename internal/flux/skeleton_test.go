@@ -32,6 +32,14 @@ func TestScan_UnreadChangesNothing(t *testing.T) {
 	if len(dirs) < 20 {
 		t.Fatalf("only %d test repositories found", len(dirs))
 	}
+	// A patch written as an object the scan leaves out sets a version:
+	// the version is located in the patch file, which is read in full.
+	dirs["patch written as another kind"] = writeTree(t, map[string]string{
+		"clusters/prod/apps.yaml":      rootKS,
+		"apps/prod/hr.yaml":            baseHR,
+		"apps/prod/patch.yaml":         "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: _}\nspec:\n  chart:\n    spec:\n      version: 2.0.0\n",
+		"apps/prod/kustomization.yaml": "namespace: web\nresources: [hr.yaml]\npatches:\n  - path: patch.yaml\n    target: {kind: HelmRelease}\n",
+	})
 	for name, dir := range dirs {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
