@@ -16,8 +16,7 @@ var skeletonKeys = map[string]bool{"apiVersion": true, "kind": true, "metadata":
 
 // trim returns root without what unread names, whether anything was left
 // out, and the fields left out (nil when all but skeletonKeys were). The
-// nodes on the way to what is left out are copies; the rest of the tree
-// is shared, and what is left out is garbage.
+// rest of the tree is shared, and what is left out is garbage.
 func trim(root *yaml.Node, path string, unread unreadFunc) (*yaml.Node, bool, [][]string) {
 	if unread == nil || root == nil || root.Kind != yaml.MappingNode {
 		return root, false, nil
@@ -30,15 +29,13 @@ func trim(root *yaml.Node, path string, unread unreadFunc) (*yaml.Node, bool, []
 	if all {
 		return keepKeys(root, skeletonKeys), true, nil
 	}
-	var cut [][]string
+	var read [][]string
 	for _, keys := range fields {
-		if len(keys) > 0 && keys[0] == "metadata" {
-			continue // what names the object is always kept
-		}
-		if n, ok := without(root, keys); ok {
-			root, cut = n, append(cut, keys)
+		if len(keys) > 0 && keys[0] != "metadata" { // what names the object is always kept
+			read = append(read, keys)
 		}
 	}
+	root, cut := cutFields(root, read)
 	return root, cut != nil, cut
 }
 
@@ -55,44 +52,75 @@ func keepKeys(m *yaml.Node, keys map[string]bool) *yaml.Node {
 	return &s
 }
 
-// without returns a copy of mapping m without the field at the key path
-// keys, and whether it was there. Only plain mappings are walked (no
-// aliases, no merge keys). A field holding aliases to nodes outside it
-// is replaced by the sequence of those aliases, which tell that their
-// anchors are used.
-func without(m *yaml.Node, keys []string) (*yaml.Node, bool) {
-	if len(keys) == 0 || m.Kind != yaml.MappingNode {
-		return m, false
+// cutFields returns a copy of mapping m without the fields at the key
+// paths fields, and the paths of those it left out. Only plain mappings
+// are walked: one with a merge key ("<<") or a key that is not a scalar is
+// left whole. A field holding aliases to nodes outside it is replaced by
+// the sequence of those aliases, which tell that their anchors are used.
+// The nodes on the way to what is left out are copies.
+func cutFields(m *yaml.Node, fields [][]string) (*yaml.Node, [][]string) {
+	if len(fields) == 0 || m.Kind != yaml.MappingNode || !plainKeys(m) {
+		return m, nil
 	}
+	var content []*yaml.Node // nil until a field is left out
+	var cut [][]string
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
-		if k.Kind != yaml.ScalarNode || k.Value == "<<" {
-			return m, false
-		}
-		if k.Value != keys[0] {
+		nv, got := cutField(k.Value, v, fields)
+		if got == nil {
+			if content != nil {
+				content = append(content, k, v)
+			}
 			continue
 		}
-		c := *m
-		c.Content = make([]*yaml.Node, 0, len(m.Content))
-		if len(keys) == 1 {
-			if out := aliasesOut(v); len(out) > 0 {
-				// What the aliases say about their anchors stays.
-				c.Content = append(c.Content, m.Content...)
-				c.Content[i+1] = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: v.Line, Column: v.Column, Content: out}
-				return &c, true
-			}
-			c.Content = append(append(c.Content, m.Content[:i]...), m.Content[i+2:]...)
-			return &c, true
+		if content == nil {
+			content = append(make([]*yaml.Node, 0, len(m.Content)), m.Content[:i]...)
 		}
-		sub, ok := without(v, keys[1:])
-		if !ok {
-			return m, false
+		if nv != nil {
+			content = append(content, k, nv)
 		}
-		c.Content = append(c.Content, m.Content...)
-		c.Content[i+1] = sub
-		return &c, true
+		cut = append(cut, got...)
 	}
-	return m, false
+	if cut == nil {
+		return m, nil
+	}
+	c := *m
+	c.Content = content
+	return &c, cut
+}
+
+// cutField applies the fields to the value v of key: it returns what stays
+// of v (nil when all of it goes) and the paths left out.
+func cutField(key string, v *yaml.Node, fields [][]string) (*yaml.Node, [][]string) {
+	var below [][]string
+	for _, f := range fields {
+		switch {
+		case f[0] != key:
+		case len(f) == 1:
+			if out := aliasesOut(v); len(out) > 0 {
+				return &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: v.Line, Column: v.Column, Content: out}, [][]string{{key}}
+			}
+			return nil, [][]string{{key}}
+		default:
+			below = append(below, f[1:])
+		}
+	}
+	nv, cut := cutFields(v, below)
+	for i := range cut {
+		cut[i] = append([]string{key}, cut[i]...)
+	}
+	return nv, cut
+}
+
+// plainKeys reports whether every key of mapping m is a scalar other than
+// the merge key.
+func plainKeys(m *yaml.Node) bool {
+	for i := 0; i < len(m.Content); i += 2 {
+		if k := m.Content[i]; k.Kind != yaml.ScalarNode || k.Value == "<<" {
+			return false
+		}
+	}
+	return true
 }
 
 // identity returns the apiVersion and kind of mapping m ("" when absent).
@@ -146,19 +174,30 @@ func (f *File) Restore() {
 
 // aliasesOut returns the aliases of the tree below n to nodes outside it.
 func aliasesOut(n *yaml.Node) []*yaml.Node {
-	inside := map[*yaml.Node]bool{}
-	var aliases, out []*yaml.Node
-	var walk func(*yaml.Node)
-	walk = func(n *yaml.Node) {
-		inside[n] = true
+	var aliases []*yaml.Node
+	var collect func(*yaml.Node)
+	collect = func(n *yaml.Node) {
 		if n.Kind == yaml.AliasNode {
 			aliases = append(aliases, n)
 		}
 		for _, c := range n.Content {
-			walk(c)
+			collect(c)
 		}
 	}
-	walk(n)
+	collect(n)
+	if len(aliases) == 0 {
+		return nil
+	}
+	inside := map[*yaml.Node]bool{}
+	var mark func(*yaml.Node)
+	mark = func(n *yaml.Node) {
+		inside[n] = true
+		for _, c := range n.Content {
+			mark(c)
+		}
+	}
+	mark(n)
+	var out []*yaml.Node
 	for _, a := range aliases {
 		if !inside[a.Alias] {
 			out = append(out, a)

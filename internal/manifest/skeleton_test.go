@@ -49,6 +49,13 @@ metadata: {name: &k Deployment}
 apiVersion: apps/v1
 kind: *k
 spec: {replicas: 1}
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: merged}
+spec:
+  values: {b: 2}
+  <<: {values: {a: 1}}
 `
 
 // unreadDeployments leaves out all of a Deployment but what names it, and
@@ -123,7 +130,7 @@ func TestLoad_Unread(t *testing.T) {
 	for _, d := range f.Docs {
 		skeletons = append(skeletons, d.Skeleton)
 	}
-	if diff := cmp.Diff([]bool{true, true, true, false, false, false}, skeletons); diff != "" {
+	if diff := cmp.Diff([]bool{true, true, true, false, false, false, false}, skeletons); diff != "" {
 		t.Errorf("Skeleton (-want +got):\n%s", diff)
 	}
 
@@ -159,8 +166,9 @@ func TestLoad_Unread(t *testing.T) {
 		t.Errorf("api HelmRelease spec keys %v, want [chart]", got)
 	}
 	// The ConfigMap is not cut; neither is a document whose identity
-	// needs a merge key or an alias to be read.
-	for i := 3; i < 6; i++ {
+	// needs a merge key or an alias to be read, nor a mapping holding a
+	// merge key.
+	for i := 3; i < 7; i++ {
 		if got, want := dumpDoc(f.Docs[i]), dumpDoc(plain.Docs[i]); got != want {
 			t.Errorf("document %d:\n%s\nwant\n%s", i, got, want)
 		}
