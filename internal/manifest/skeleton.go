@@ -159,7 +159,8 @@ func (f *File) HasSkeletons() bool {
 }
 
 // Restore parses f again and puts every skeleton document back in full.
-// Parsing is deterministic, so the documents are those Load read.
+// Parsing is deterministic, so the documents are those Load read. It
+// changes f.Docs: no one may read them meanwhile.
 func (f *File) Restore() {
 	if !f.HasSkeletons() {
 		return
