@@ -98,7 +98,9 @@ var (
 )
 
 // bosunBinary builds cmd/bosun once per process into a temporary
-// directory, which TestMain removes.
+// directory, which TestMain removes. It builds the binary the way the
+// release does (.goreleaser.yaml: CGO_ENABLED=0, -trimpath, -ldflags "-s
+// -w"), so its size and resident memory are what users run.
 func bosunBinary() (string, error) {
 	binOnce.Do(func() {
 		goBin, err := exec.LookPath("go")
@@ -118,8 +120,9 @@ func bosunBinary() (string, error) {
 			return
 		}
 		binPath = filepath.Join(binDir, "bosun")
-		cmd := exec.Command(goBin, "build", "-o", binPath, "./cmd/bosun")
+		cmd := exec.Command(goBin, "build", "-trimpath", "-ldflags", "-s -w", "-o", binPath, "./cmd/bosun")
 		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			binErr = fmt.Errorf("go build: %w\n%s", err, out)
 		}

@@ -99,5 +99,7 @@
 // links.go: sourceRef and chartRef lookup. fields.go: reading a version
 // field and its location. skip.go: skip reasons, their precedence and
 // version classification. refs.go, oci.go, helmrelease.go, helmcharts.go:
-// the Refs of each kind of version holder.
+// the Refs of each kind of version holder. skeleton.go: what a scan never
+// reads of the files it parses (manifest.Options.Unread), so that their
+// parsed trees hold what is read.
 package flux

@@ -30,6 +30,7 @@ type origKey struct {
 
 func newRendering(ctx context.Context, repo *manifest.Repo, read func(string) ([]byte, error), log *slog.Logger) *rendering {
 	res := render.RenderKept(ctx, render.NewTree(repo.Files, read), scanned, unreadFields...)
+	restoreOrigins(repo, res)
 	for _, p := range res.Problems {
 		log.Debug("render", "problem", p.String())
 	}
@@ -53,9 +54,18 @@ func scanned(r *kustomize.Resource) bool {
 	return av == "" || group == "kustomize.config.k8s.io" || slices.Contains(fluxKinds[group], str(field(m, "kind")))
 }
 
-// unreadFields are the fields of rendered objects the scanner never reads:
-// HelmRelease values, often most of a repository's YAML.
-var unreadFields = [][]string{{"spec", "values"}}
+// unreadFields are the fields of Flux objects the scanner and the
+// renderer never read: HelmRelease values, often most of a repository's
+// YAML; the HelmRelease settings for Helm actions, which Kustomization
+// patches often add to every HelmRelease; and the reconciliation settings
+// of every kind.
+var unreadFields = [][]string{
+	{"spec", "values"}, {"spec", "valuesFrom"}, {"spec", "postRenderers"}, {"spec", "install"}, {"spec", "upgrade"},
+	{"spec", "test"}, {"spec", "rollback"}, {"spec", "uninstall"}, {"spec", "driftDetection"}, {"spec", "maxHistory"},
+	{"spec", "dependsOn"}, {"spec", "interval"}, {"spec", "retryInterval"}, {"spec", "timeout"}, {"spec", "prune"},
+	{"spec", "wait"}, {"spec", "decryption"}, {"spec", "deletionPolicy"}, {"spec", "healthChecks"},
+	{"spec", "healthCheckExprs"},
+}
 
 // instances are the rendered copies of the object written at root of file.
 func (r *rendering) instances(file string, root *yaml.Node) []*render.Object {

@@ -75,6 +75,7 @@ func Scan(ctx context.Context, root string, opts Options) (*Result, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	opts.Logger = log
+	opts.Unread = unread
 	repo, err := manifest.Load(ctx, root, opts)
 	if err != nil {
 		return nil, err

@@ -325,6 +325,15 @@ func (p Patch) applyJSON6902(res []*Resource, ops *yaml.Node, origins Origins) e
 	}
 	for _, r := range targets {
 		for _, op := range ops.Content {
+			for _, key := range []string{"path", "from"} {
+				if ptr := scalarAt(deref(op), key); (ptr != "" || key == "path") && !r.intact(pointerKeys(ptr)) {
+					return skeleton(r)
+				}
+			}
+		}
+	}
+	for _, r := range targets {
+		for _, op := range ops.Content {
 			if err := applyOp(r.Node, deref(op), p.File, origins); err != nil {
 				return fmt.Errorf("%s: line %d: %w", p.where(), op.Line, err)
 			}
@@ -359,6 +368,19 @@ func applyOp(root, op *yaml.Node, file string, origins Origins) error {
 		return nil
 	}
 	return fmt.Errorf("unsupported op %q", kind)
+}
+
+// pointerKeys are the tokens of a JSON pointer (nil for the whole document
+// or a malformed pointer).
+func pointerKeys(ptr string) []string {
+	if !strings.HasPrefix(ptr, "/") {
+		return nil
+	}
+	toks := strings.Split(ptr[1:], "/")
+	for i := range toks {
+		toks[i] = strings.ReplaceAll(strings.ReplaceAll(toks[i], "~1", "/"), "~0", "~")
+	}
+	return toks
 }
 
 // pointerParent walks a JSON pointer to the parent of its last token.

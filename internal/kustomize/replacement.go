@@ -159,6 +159,9 @@ func (r Replacement) value(res []*Resource, origins Origins) (*yaml.Node, error)
 		if !ok {
 			continue
 		}
+		if !x.intact(fieldPathKeys(cmpOr(r.Source.FieldPath, defaultFieldPath))) {
+			return nil, skeleton(x)
+		}
 		if match != nil {
 			return nil, fmt.Errorf("multiple matches for selector %s", r.Source.Selector)
 		}
@@ -209,6 +212,11 @@ func (t Target) apply(res []*Resource, value *yaml.Node, origins Origins) error 
 		}
 		if !ok {
 			continue
+		}
+		for _, fp := range paths {
+			if !x.intact(fieldPathKeys(fp)) {
+				return skeleton(x)
+			}
 		}
 		for _, fp := range paths {
 			if err := t.set(x, fp, value, origins); err != nil {

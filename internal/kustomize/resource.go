@@ -1,6 +1,9 @@
 package kustomize
 
 import (
+	"errors"
+	"fmt"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -17,6 +20,59 @@ type Resource struct {
 	// repository root ("" when unknown); nodes Origins does not name come
 	// from it.
 	File string
+	// Skeleton is set when Node lacks fields of the object as written,
+	// which its caller never reads: those at the key paths Cut, or, when
+	// Cut is nil, all but apiVersion, kind, metadata and sops. A
+	// transformation whose outcome may depend on them (a JSON 6902 patch
+	// operation, which fails on a missing path, or a replacement, on a
+	// path at, above or below one left out) fails with ErrSkeleton. A
+	// strategic-merge patch only writes into the object and never fails,
+	// so it is applied.
+	Skeleton bool
+	Cut      [][]string
+}
+
+// ErrSkeleton is a JSON 6902 patch or a replacement selecting a Skeleton
+// resource.
+var ErrSkeleton = errors.New("the object is held as a skeleton")
+
+// intact reports whether the field at the key path keys of r, and what is
+// above and below it, are as written.
+func (r *Resource) intact(keys []string) bool {
+	if !r.Skeleton {
+		return true
+	}
+	if r.Cut == nil {
+		return len(keys) > 0 && (keys[0] == "apiVersion" || keys[0] == "kind" || keys[0] == "metadata" || keys[0] == "sops")
+	}
+	for _, c := range r.Cut {
+		if isPrefix(c, keys) || isPrefix(keys, c) {
+			return false
+		}
+	}
+	return true
+}
+
+func isPrefix(a, b []string) bool {
+	return len(a) <= len(b) && slices.Equal(a, b[:len(a)])
+}
+
+// fieldPathKeys are the plain keys a kustomize fieldPath starts with, up
+// to its first list selector or escaped key.
+func fieldPathKeys(fp string) []string {
+	var keys []string
+	for _, k := range strings.Split(fp, ".") {
+		if k == "" || strings.ContainsAny(k, "[]=") {
+			break
+		}
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+// skeleton is ErrSkeleton naming r.
+func skeleton(r *Resource) error {
+	return fmt.Errorf("%s %s: %w", r.Kind(), r.Name(), ErrSkeleton)
 }
 
 // NewResource wraps a mapping node, remembering its current name and

@@ -13,8 +13,11 @@
 // range of its token exactly as written: Lines, BreakLen and SkipProperties
 // are that one rule, which package rewrite uses too.
 //
-// Every file is read once and parsed once. Problems with one file are
-// reported as FileError values and never stop the walk.
+// Every file is read once and parsed once. A caller may name what it
+// never reads of a document (Options.Unread): Load keeps such a document
+// as a skeleton, and File.Restore parses the file again to put it back in
+// full. Problems with one file are reported as FileError values and never
+// stop the walk.
 //
 // It must not know about Flux, Kubernetes kinds or chart versions: that is
 // package flux. It never writes files.

@@ -34,6 +34,11 @@ type Document struct {
 	Index int
 	// Root is the document's top node (usually a mapping); nil for an empty document or one with a duplicate key.
 	Root *yaml.Node
+	// Skeleton is set when Root lacks what Options.Unread named.
+	Skeleton bool
+	// Cut lists the fields left out of a Skeleton, as key paths; nil when
+	// all but its apiVersion, kind, metadata and sops keys were.
+	Cut [][]string
 }
 
 // Span is a half-open byte range [Start, End) of a file.
@@ -56,6 +61,12 @@ func Parse(path string, data []byte) (*File, *FileError) {
 // ParseContext is Parse that stops between documents once ctx ends; the
 // file then has the documents read so far and a FileError.
 func ParseContext(ctx context.Context, path string, data []byte) (*File, *FileError) {
+	return parse(ctx, path, data, nil)
+}
+
+// parse is ParseContext leaving out of each document what unread names
+// (nil: nothing).
+func parse(ctx context.Context, path string, data []byte, unread unreadFunc) (*File, *FileError) {
 	f := &File{Path: path, Data: data}
 	if bytes.HasPrefix(data, []byte{0xFE, 0xFF}) || bytes.HasPrefix(data, []byte{0xFF, 0xFE}) {
 		return f, &FileError{File: path, Msg: "UTF-16 encoding is not supported"}
@@ -66,10 +77,10 @@ func ParseContext(ctx context.Context, path string, data []byte) (*File, *FileEr
 	if !utf8.Valid(data) {
 		return f, &FileError{File: path, Line: f.lines().Line(firstInvalidUTF8(data)), Msg: "invalid UTF-8"}
 	}
-	return f, f.decode(ctx)
+	return f, f.decode(ctx, unread)
 }
 
-func (f *File) decode(ctx context.Context) (fe *FileError) {
+func (f *File) decode(ctx context.Context, unread unreadFunc) (fe *FileError) {
 	defer func() {
 		if r := recover(); r != nil {
 			fe = &FileError{File: f.Path, Msg: fmt.Sprintf("yaml parser failure: %v", r)}
@@ -100,6 +111,7 @@ func (f *File) decode(ctx context.Context) (fe *FileError) {
 				fe = &FileError{File: f.Path, Line: dup.Line, Msg: dup.Msg()}
 			}
 		}
+		d.Root, d.Skeleton, d.Cut = trim(d.Root, f.Path, unread)
 		f.Docs = append(f.Docs, d)
 	}
 }

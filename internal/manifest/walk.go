@@ -39,6 +39,15 @@ type Options struct {
 	NoGit bool
 	// Logger may be nil.
 	Logger *slog.Logger
+	// Unread, when set, names what the caller never reads of a mapping
+	// document, from the file's path and the document's apiVersion and
+	// kind ("" when absent): everything but its apiVersion, kind,
+	// metadata and sops keys (all), or the fields at the key paths fields
+	// (never below metadata, which is always kept).
+	// The document is kept without them, so that a repository's parsed
+	// trees hold what is read, and marked Document.Skeleton; File.Restore
+	// parses it again in full.
+	Unread func(path, apiVersion, kind string) (all bool, fields [][]string)
 }
 
 // Repo is the parsed content of a repository.
@@ -98,7 +107,7 @@ func Load(ctx context.Context, root string, opts Options) (*Repo, error) {
 		return nil, err
 	}
 	results := readAll(ctx, todo, func(p string) readResult {
-		return readOne(ctx, root, realRoot, p, opts.MaxFileSize, log)
+		return readOne(ctx, root, realRoot, p, opts, log)
 	})
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -161,8 +170,8 @@ func readAll(ctx context.Context, todo []string, read func(string) readResult) [
 }
 
 // readOne reads and parses the file at slash path p.
-func readOne(ctx context.Context, root, realRoot, p string, max int64, log *slog.Logger) readResult {
-	data, skip, ferr := readFile(root, realRoot, p, max, log)
+func readOne(ctx context.Context, root, realRoot, p string, opts Options, log *slog.Logger) readResult {
+	data, skip, ferr := readFile(root, realRoot, p, opts.MaxFileSize, log)
 	switch {
 	case ferr != nil:
 		return readResult{errs: []FileError{*ferr}}
@@ -172,7 +181,7 @@ func readOne(ctx context.Context, root, realRoot, p string, max int64, log *slog
 	case data == nil:
 		return readResult{}
 	}
-	f, perr := ParseContext(ctx, p, data)
+	f, perr := parse(ctx, p, data, opts.Unread)
 	if perr != nil {
 		log.Debug("parse", "file", p, "err", perr.Msg)
 		return readResult{file: f, errs: []FileError{*perr}}

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"strings"
@@ -42,6 +43,9 @@ type builder struct {
 	patchFiles map[string]bool
 	// decoded caches patch texts decoded, by text.
 	decoded map[string][]*yaml.Node
+	// skeletons, when set, is set once a transformation selects a
+	// skeleton object (kustomize.ErrSkeleton).
+	skeletons *bool
 }
 
 // decode fills each patch's Docs, decoding each text once per render.
@@ -135,6 +139,18 @@ func (w *nsWatch) done(what string, origins kustomize.Origins) {
 
 func (b *builder) problem(file string, line int, format string, args ...any) {
 	*b.problems = append(*b.problems, Problem{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
+}
+
+// fail reports a transformation's error as a problem, or, when it selected
+// a skeleton object, marks the rendering as needing the files in full.
+func (b *builder) fail(file string, line int, err error) {
+	if errors.Is(err, kustomize.ErrSkeleton) {
+		if b.skeletons != nil {
+			*b.skeletons = true
+		}
+		return
+	}
+	b.problem(file, line, "%v", err)
 }
 
 // fluxExtra is what a Flux Kustomization adds to the build of its path:
@@ -324,7 +340,7 @@ func (b *builder) transform(dir, kf string, k *yaml.Node, acc []*kustomize.Resou
 	}
 	b.decode(patches)
 	if err := kustomize.ApplyPatches(acc, patches, b.origins); err != nil {
-		b.problem(orFile(kf, extra), 0, "%v", err)
+		b.fail(orFile(kf, extra), 0, err)
 	}
 	w.done("patch", b.origins)
 	ns := kustomize.Get(k, "namespace")
@@ -347,7 +363,7 @@ func (b *builder) transform(dir, kf string, k *yaml.Node, acc []*kustomize.Resou
 		err = kustomize.ApplyReplacements(acc, reps, b.origins)
 	}
 	if err != nil {
-		b.problem(kf, 0, "%v", err)
+		b.fail(kf, 0, err)
 	}
 	w.done("replacement in "+kf, b.origins)
 }
@@ -402,7 +418,7 @@ func (b *builder) json6902(dir, kf string, k *yaml.Node, acc []*kustomize.Resour
 			p.Text = []byte(kustomize.GetString(e, "patch"))
 		}
 		if err := kustomize.ApplyPatches(acc, []kustomize.Patch{p}, b.origins); err != nil {
-			b.problem(kf, e.Line, "%v", err)
+			b.fail(kf, e.Line, err)
 		}
 	}
 }

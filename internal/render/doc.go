@@ -26,7 +26,11 @@
 // A caller that reads only some objects, or only some of their fields,
 // says so (RenderKept): the rest is released as soon as each Flux
 // Kustomization is built, so a rendering holds little beyond the parsed
-// files it was made from.
+// files it was made from. Those files may hold skeletons (documents cut
+// down to what the caller reads, manifest.Document.Skeleton): they are
+// rendered as they are, unless a transformation's outcome depends on what
+// they left out, in which case the files are restored and the rendering
+// starts over.
 //
 // It owns no chart semantics and no I/O beyond the Tree it is given.
 package render

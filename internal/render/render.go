@@ -65,7 +65,21 @@ func Render(ctx context.Context, t *Tree) *Result { return RenderKept(ctx, t, ni
 // itself is unchanged: dropped objects still feed substituteFrom lookups
 // and report their problems. The fields at the key paths unread name
 // ({"spec", "values"}) are removed from the kept objects, once rendered.
+//
+// Objects written as skeletons (manifest.Document.Skeleton) are rendered
+// as such; when a patch or replacement selects one, its outcome depends on
+// what the skeleton left out, so the tree's files are restored
+// (manifest.File.Restore) and the rendering runs again from them.
 func RenderKept(ctx context.Context, t *Tree, keep func(*kustomize.Resource) bool, unread ...[]string) *Result {
+	res, skeletons := renderKept(ctx, t, keep, unread)
+	if skeletons && ctx.Err() == nil {
+		t.restore()
+		res, _ = renderKept(ctx, t, keep, unread)
+	}
+	return res
+}
+
+func renderKept(ctx context.Context, t *Tree, keep func(*kustomize.Resource) bool, unread [][]string) (*Result, bool) {
 	res := &Result{Origins: kustomize.Origins{}, Subst: map[*yaml.Node]*Substitution{}, PatchFiles: map[string]bool{}}
 	rd := &renderer{t: t, res: res, keep: keep, unread: unread, steps: map[*kustomize.Resource][]Step{}, decoded: map[string][]*yaml.Node{}}
 	roots := rd.roots()
@@ -81,7 +95,7 @@ func RenderKept(ctx context.Context, t *Tree, keep func(*kustomize.Resource) boo
 		rd.renderCluster(ctx, root)
 	}
 	sort.Strings(res.Roots)
-	return res
+	return res, rd.skeletons
 }
 
 type renderer struct {
@@ -96,11 +110,13 @@ type renderer struct {
 	// keep selects the objects the Result holds (nil: all).
 	keep   func(*kustomize.Resource) bool
 	unread [][]string
+	// skeletons is set once a transformation selected a skeleton object.
+	skeletons bool
 }
 
 func (rd *renderer) builder(touched map[string]bool) *builder {
 	return &builder{t: rd.t, origins: rd.res.Origins, problems: &rd.res.Problems, touched: touched, steps: rd.steps,
-		patchFiles: rd.res.PatchFiles, decoded: rd.decoded}
+		patchFiles: rd.res.PatchFiles, decoded: rd.decoded, skeletons: &rd.skeletons}
 }
 
 // allKS returns a copy of every Flux Kustomization written in the tree.

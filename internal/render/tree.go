@@ -33,6 +33,13 @@ func NewTree(files []*manifest.File, read func(string) ([]byte, error)) *Tree {
 	return t
 }
 
+// restore puts every skeleton document of the tree back in full.
+func (t *Tree) restore() {
+	for _, p := range t.paths {
+		t.files[p].Restore()
+	}
+}
+
 // File returns the parsed file at p.
 func (t *Tree) File(p string) (*manifest.File, bool) {
 	f, ok := t.files[p]
@@ -73,6 +80,18 @@ func (t *Tree) kustFile(dir string) (string, bool) {
 	return "", false
 }
 
+// ReadsWritten reports whether the renderer reads objects of kind as
+// written, beyond their identity: Kustomizations (the roots),
+// ConfigMaps and Secrets (substituteFrom) and ArtifactGenerators
+// (ExternalArtifact sources).
+func ReadsWritten(kind string) bool {
+	switch kind {
+	case "Kustomization", "ConfigMap", "Secret", "ArtifactGenerator":
+		return true
+	}
+	return false
+}
+
 // objects returns copies of the Kubernetes objects of file p (mapping
 // documents with a kind).
 func (t *Tree) objects(p string) []*kustomize.Resource { return t.objectsOf(p, nil) }
@@ -109,7 +128,7 @@ func (t *Tree) resources(p string, keep func(kind string) bool, copies bool) []*
 			root = cloneNode(root)
 		}
 		r := kustomize.NewResource(root)
-		r.File = p
+		r.File, r.Skeleton, r.Cut = p, d.Skeleton, d.Cut
 		out = append(out, r)
 	}
 	return out
