@@ -117,6 +117,14 @@ func NewMemo(next lister, opts ...Option) *Memo {
 	return m
 }
 
+// Expect passes the sources a run will look up to the implementation,
+// when it prepares for them.
+func (m *Memo) Expect(srcs []chart.Source) {
+	if e, ok := m.next.(expecter); ok {
+		e.Expect(srcs)
+	}
+}
+
 // Releases lists the releases of name in src, once per run. The returned
 // slice is the caller's own.
 func (m *Memo) Releases(ctx context.Context, src chart.Source, name string) ([]chart.Release, error) {

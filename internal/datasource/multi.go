@@ -65,3 +65,19 @@ func (m Multi) Describe(ctx context.Context, src chart.Source, name string, r ch
 	}
 	return d.Describe(ctx, src, name, r)
 }
+
+// expecter is a lister that prepares for the sources a run will look up
+// (ocirepo.Source shares one registry token among them).
+type expecter interface {
+	Expect(srcs []chart.Source)
+}
+
+// Expect tells the implementations that prepare for a run which sources
+// it will look up.
+func (m Multi) Expect(srcs []chart.Source) {
+	for _, l := range []lister{m.Helm, m.OCI} {
+		if e, ok := l.(expecter); ok {
+			e.Expect(srcs)
+		}
+	}
+}

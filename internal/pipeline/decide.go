@@ -61,6 +61,12 @@ func decideRefs(ctx context.Context, refs []chart.Ref, lookup Lookup, rules Deci
 	return &res.Result
 }
 
+// expecter is a Lookup that prepares for the sources it will be asked
+// about (one registry token for all of them).
+type expecter interface {
+	Expect(srcs []chart.Source)
+}
+
 // lookupSources lists the releases of each chart source once, in parallel;
 // the result is keyed by chart.Ref.Key.
 func lookupSources(ctx context.Context, refs []chart.Ref, lookup Lookup, opts stageOptions) map[string]lookupResult {
@@ -69,6 +75,13 @@ func lookupSources(ctx context.Context, refs []chart.Ref, lookup Lookup, opts st
 		if _, ok := bySource[r.Key()]; !ok && needsLookup(r) {
 			bySource[r.Key()] = r
 		}
+	}
+	if e, ok := lookup.(expecter); ok {
+		srcs := make([]chart.Source, 0, len(bySource))
+		for _, k := range slices.Sorted(maps.Keys(bySource)) {
+			srcs = append(srcs, bySource[k].Source)
+		}
+		e.Expect(srcs)
 	}
 	results := make(map[string]lookupResult, len(bySource))
 	var mu sync.Mutex

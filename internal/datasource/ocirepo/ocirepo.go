@@ -90,6 +90,7 @@ type Source struct {
 	auth    *auth.Client
 	credErr error
 	blobs   BlobCache
+	shared  sharedScopes
 }
 
 // New returns a Source.
@@ -213,7 +214,12 @@ func (s *Source) Releases(ctx context.Context, src chart.Source, name string) ([
 	if err != nil {
 		return nil, err
 	}
-	rels, err := s.list(ctx, t, name)
+	var rels []chart.Release
+	err = s.withShared(ctx, t, func(ctx context.Context) error {
+		var err error
+		rels, err = s.list(ctx, t, name)
+		return err
+	})
 	if err != nil {
 		return nil, lookupError(t.src, name, "list tags "+t.Ref.Registry+"/"+t.Ref.Repository, err)
 	}
@@ -286,7 +292,12 @@ func (s *Source) Describe(ctx context.Context, src chart.Source, name string, r 
 	if err := (registry.Reference{Registry: t.Ref.Registry, Repository: t.Ref.Repository, Reference: tag}).ValidateReferenceAsTag(); err != nil {
 		return r, &datasource.Error{Source: t.src, Chart: name, Err: fmt.Errorf("%s: %w: %v", op, datasource.ErrInvalid, err)}
 	}
-	d, err := s.fetchDetails(ctx, t, tag)
+	var d chart.Release
+	err = s.withShared(ctx, t, func(ctx context.Context) error {
+		var err error
+		d, err = s.fetchDetails(ctx, t, tag)
+		return err
+	})
 	if err != nil {
 		return r, lookupError(t.src, name, op, err)
 	}
