@@ -3,6 +3,7 @@ package ocirepo_test
 import (
 	"context"
 	"net/http"
+	"slices"
 	"sync"
 	"testing"
 
@@ -113,7 +114,7 @@ func TestSource_Expect_sharesOneToken(t *testing.T) {
 			l := &tokenLog{}
 			r := newSharedRegistry(t, l)
 			lookUpAll(t, r, newSource(r, ocirepo.Options{}), tc.expect)
-			if got := l.requests(); !equalInts(got, tc.tokens) {
+			if got := l.requests(); !slices.Equal(got, tc.tokens) {
 				t.Errorf("token requests (scopes each) = %v, want %v", got, tc.tokens)
 			}
 			if got := challenges(r); got != tc.challenges {
@@ -132,19 +133,7 @@ func TestSource_Expect_refusedFallsBack(t *testing.T) {
 	lookUpAll(t, r, newSource(r, ocirepo.Options{}), true)
 	got := l.requests()
 	want := []int{len(sharedRepos), 1, 1, 1, 1}
-	if !equalInts(got, want) {
+	if !slices.Equal(got, want) {
 		t.Errorf("token requests (scopes each) = %v, want %v", got, want)
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
