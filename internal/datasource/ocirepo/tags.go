@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"oras.land/oras-go/v2/registry"
 	"oras.land/oras-go/v2/registry/remote/auth"
 	"oras.land/oras-go/v2/registry/remote/errcode"
 
@@ -34,20 +35,11 @@ const (
 )
 
 // validTag reports whether tag matches the distribution spec's tag grammar,
-// [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}. Anything else in a tag list is not a
-// tag a chart could be pulled by and is dropped. (Written out: the regular
-// expression compiles into a 118 kB program at start-up.)
+// [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}, as oras-go checks it (its compiled
+// expression is the one home of that rule). Anything else in a tag list is
+// not a tag a chart could be pulled by and is dropped.
 func validTag(tag string) bool {
-	if tag == "" || len(tag) > 128 || tag[0] == '.' || tag[0] == '-' {
-		return false
-	}
-	for i := 0; i < len(tag); i++ {
-		c := tag[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '.' || c == '-') {
-			return false
-		}
-	}
-	return true
+	return registry.Reference{Reference: tag}.ValidateReferenceAsTag() == nil
 }
 
 // tagLister pages through a repository's tag list
