@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -172,4 +173,24 @@ func TestSource_Describe_hugeManifest(t *testing.T) {
 		})
 	_, err := h.source(ocirepo.Options{}).Describe(context.Background(), h.src(), "app", chart.Release{Version: "1.0.0", Tag: "1.0.0"})
 	assertError(t, err, datasource.ErrTooLarge, false)
+}
+
+// Tags outside the distribution spec's grammar are dropped from a listing
+// (nothing could pull them); the valid ones are kept.
+func TestSource_Releases_invalidTagsDropped(t *testing.T) {
+	t.Parallel()
+	h := newHostile(t, func(w http.ResponseWriter, r *http.Request) {
+		writeTags(w, "1.0.0", ".1.0.1", "-1.0.2", "1.0.3 ", "1.0.4/x", "1.0.5+b", "1.0.6_b", "1.0."+strings.Repeat("7", 130), "1.1.0")
+	}, nil)
+	rels, err := h.source(ocirepo.Options{}).Releases(context.Background(), h.src(), "app")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range rels {
+		got = append(got, r.Tag)
+	}
+	if want := []string{"1.1.0", "1.0.6_b", "1.0.0"}; !slices.Equal(got, want) {
+		t.Errorf("tags kept = %q, want %q", got, want)
+	}
 }
