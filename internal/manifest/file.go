@@ -112,6 +112,10 @@ func (f *File) decode(ctx context.Context, unread unreadFunc) (fe *FileError) {
 			}
 		}
 		d.Root, d.Skeleton, d.Cut = trim(d.Root, f.Path, unread)
+		if unread != nil {
+			// Kept for the whole scan: packed, so the parser's pages are freed.
+			d.Root = compact(d.Root)
+		}
 		f.Docs = append(f.Docs, d)
 	}
 }
