@@ -9,12 +9,13 @@ import (
 // compact returns a copy of the tree below root in three allocations: its
 // nodes, their Content slices (each capped at its length, so that an
 // append reallocates instead of writing into a neighbour's) and the text
-// of their values, anchors and comments. The parser allocates every node
-// and string on its own, among its own garbage; a tree kept for long then
-// pins many mostly empty pages, and a copy packs it. An alias to a node of
-// the tree points to its copy; one to a node outside it (left out of a
-// skeleton) still points to the original. The copy is equal to root in
-// everything but pointer identity.
+// of their values and anchors. The parser allocates every node and string
+// on its own, among its own garbage; a tree kept for long then pins many
+// mostly empty pages, and a copy packs it. Comments are left out: no
+// reader of a scan reads them. An alias to a node of the tree points to
+// its copy; one to a node outside it (left out of a skeleton) still points
+// to the original. Comments and pointer identity aside, the copy is equal
+// to root.
 func compact(root *yaml.Node) *yaml.Node {
 	if root == nil {
 		return nil
@@ -52,7 +53,7 @@ type compactor struct {
 func (c *compactor) count(n *yaml.Node) {
 	c.nNodes++
 	c.nPtrs += len(n.Content)
-	c.nText += len(n.Value) + len(n.Anchor) + len(n.HeadComment) + len(n.LineComment) + len(n.FootComment)
+	c.nText += len(n.Value) + len(n.Anchor)
 	for _, x := range n.Content {
 		c.count(x)
 	}
@@ -64,9 +65,9 @@ func (c *compactor) copy(n *yaml.Node) *yaml.Node {
 	x := &c.nodes[0]
 	c.nodes = c.nodes[1:]
 	*x = *n
-	for _, s := range [...]string{n.Value, n.Anchor, n.HeadComment, n.LineComment, n.FootComment} {
-		c.text.WriteString(s)
-	}
+	x.HeadComment, x.LineComment, x.FootComment = "", "", ""
+	c.text.WriteString(n.Value)
+	c.text.WriteString(n.Anchor)
 	if n.Anchor != "" {
 		c.copies[n] = x
 	}
@@ -86,9 +87,6 @@ func (c *compactor) copy(n *yaml.Node) *yaml.Node {
 func (c *compactor) setText(n, x *yaml.Node) {
 	x.Value = c.take(len(n.Value))
 	x.Anchor = c.take(len(n.Anchor))
-	x.HeadComment = c.take(len(n.HeadComment))
-	x.LineComment = c.take(len(n.LineComment))
-	x.FootComment = c.take(len(n.FootComment))
 	for i := range n.Content {
 		c.setText(n.Content[i], x.Content[i])
 	}

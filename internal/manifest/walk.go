@@ -46,7 +46,8 @@ type Options struct {
 	// (never below metadata, which is always kept).
 	// The document is kept without them, so that a repository's parsed
 	// trees hold what is read, and marked Document.Skeleton; File.Restore
-	// parses it again in full.
+	// parses it again in full. Documents are then kept without their
+	// comments, which no reader of a scan reads.
 	Unread func(path, apiVersion, kind string) (all bool, fields [][]string)
 }
 
