@@ -30,6 +30,7 @@ type Object struct {
 
 // Result is a rendered repository.
 type Result struct {
+	// Objects may hold nodes of the written documents: only to read.
 	Objects []*Object
 	// Origins names the file of rendered nodes that come from another file
 	// than their object's (patches, replacements, namespaces).
