@@ -6,8 +6,8 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// compact returns a copy of the tree below root in three allocations: its
-// nodes, their Content slices (each capped at its length, so that an
+// compact returns a copy of the tree below root in three parts (of
+// arena a's blocks, when they are small enough): its nodes, their Content slices (each capped at its length, so that an
 // append reallocates instead of writing into a neighbour's) and the text
 // of their values and anchors. The parser allocates every node and string
 // on its own, among its own garbage; a tree kept for long then pins many
@@ -16,14 +16,14 @@ import (
 // its copy; one to a node outside it (left out of a skeleton) still points
 // to the original. Comments and pointer identity aside, the copy is equal
 // to root.
-func compact(root *yaml.Node) *yaml.Node {
+func compact(root *yaml.Node, a *arena) *yaml.Node {
 	if root == nil {
 		return nil
 	}
 	var c compactor
 	c.count(root)
-	c.nodes = make([]yaml.Node, c.nNodes)
-	c.ptrs = make([]*yaml.Node, c.nPtrs)
+	c.nodes = a.nodeSlice(c.nNodes)
+	c.ptrs = a.ptrSlice(c.nPtrs)
 	var b strings.Builder
 	b.Grow(c.nText)
 	c.text = &b

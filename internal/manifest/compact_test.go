@@ -39,7 +39,7 @@ func TestCompactCopiesTheTree(t *testing.T) {
 		t.Fatal(err)
 	}
 	root := doc.Content[0]
-	c := compact(root)
+	c := compact(root, nil)
 	sameTree(t, root, c, "")
 	if c == root || c.Content[1] == root.Content[1] {
 		t.Fatal("compact shares nodes with the original")
@@ -52,8 +52,8 @@ func TestCompactCopiesTheTree(t *testing.T) {
 	if cap(m.Content) != len(m.Content) {
 		t.Errorf("Content capacity %d, length %d", cap(m.Content), len(m.Content))
 	}
-	if compact(nil) != nil {
-		t.Error("compact(nil) is not nil")
+	if compact(nil, nil) != nil {
+		t.Error("compact(nil, nil) is not nil")
 	}
 }
 
@@ -65,7 +65,7 @@ func TestCompactKeepsAliasesToNodesLeftOut(t *testing.T) {
 	root := doc.Content[0]
 	outside := root.Content[1]
 	part := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: []*yaml.Node{root.Content[3]}}
-	c := compact(part)
+	c := compact(part, &arena{})
 	if c.Content[0] == root.Content[3] || c.Content[0].Alias != outside {
 		t.Errorf("alias to a node outside the tree: points to %p, want the original %p", c.Content[0].Alias, outside)
 	}
@@ -73,7 +73,7 @@ func TestCompactKeepsAliasesToNodesLeftOut(t *testing.T) {
 
 func TestLoadWithUnreadPacksDocuments(t *testing.T) {
 	unread := func(_, _, _ string) (bool, [][]string) { return false, [][]string{{"spec", "values"}} }
-	f, fe := parse(t.Context(), "a.yaml", []byte(unreadYAML), unread)
+	f, fe := parse(t.Context(), "a.yaml", []byte(unreadYAML), unread, &arena{})
 	if fe != nil {
 		t.Fatal(fe)
 	}
@@ -83,5 +83,30 @@ func TestLoadWithUnreadPacksDocuments(t *testing.T) {
 		if !d.Skeleton {
 			sameTree(t, full, d.Root, "")
 		}
+	}
+}
+
+func TestArenaPartsAreCappedAndApart(t *testing.T) {
+	a := &arena{}
+	b1, b2 := a.byteSlice(10), a.byteSlice(10)
+	b1 = append(b1, "0123456789"...)
+	b2 = append(b2, "abcdefghij"...)
+	if b1 = append(b1, 'X'); string(b2) != "abcdefghij" || string(b1) != "0123456789X" {
+		t.Errorf("an append wrote into a neighbour: %q %q", b1, b2)
+	}
+	n1, n2 := a.nodeSlice(3), a.nodeSlice(2)
+	if len(n1) != 3 || cap(n1) != 3 || len(n2) != 2 || &n1[2] == &n2[0] {
+		t.Errorf("node parts overlap or are not capped")
+	}
+	p := a.ptrSlice(4)
+	if len(p) != 4 || cap(p) != 4 {
+		t.Errorf("pointer part: len %d cap %d", len(p), cap(p))
+	}
+	if big := a.byteSlice(arenaBytesMax + 1); cap(big) != arenaBytesMax+1 {
+		t.Errorf("large part: cap %d", cap(big))
+	}
+	var none *arena
+	if len(none.nodeSlice(2)) != 2 || len(none.ptrSlice(2)) != 2 || cap(none.byteSlice(2)) != 2 {
+		t.Error("a nil arena does not allocate")
 	}
 }

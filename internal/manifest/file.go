@@ -61,12 +61,12 @@ func Parse(path string, data []byte) (*File, *FileError) {
 // ParseContext is Parse that stops between documents once ctx ends; the
 // file then has the documents read so far and a FileError.
 func ParseContext(ctx context.Context, path string, data []byte) (*File, *FileError) {
-	return parse(ctx, path, data, nil)
+	return parse(ctx, path, data, nil, nil)
 }
 
 // parse is ParseContext leaving out of each document what unread names
-// (nil: nothing).
-func parse(ctx context.Context, path string, data []byte, unread unreadFunc) (*File, *FileError) {
+// (nil: nothing); the documents are then packed, in arena a.
+func parse(ctx context.Context, path string, data []byte, unread unreadFunc, a *arena) (*File, *FileError) {
 	f := &File{Path: path, Data: data}
 	if bytes.HasPrefix(data, []byte{0xFE, 0xFF}) || bytes.HasPrefix(data, []byte{0xFF, 0xFE}) {
 		return f, &FileError{File: path, Msg: "UTF-16 encoding is not supported"}
@@ -77,10 +77,10 @@ func parse(ctx context.Context, path string, data []byte, unread unreadFunc) (*F
 	if !utf8.Valid(data) {
 		return f, &FileError{File: path, Line: f.lines().Line(firstInvalidUTF8(data)), Msg: "invalid UTF-8"}
 	}
-	return f, f.decode(ctx, unread)
+	return f, f.decode(ctx, unread, a)
 }
 
-func (f *File) decode(ctx context.Context, unread unreadFunc) (fe *FileError) {
+func (f *File) decode(ctx context.Context, unread unreadFunc, a *arena) (fe *FileError) {
 	defer func() {
 		if r := recover(); r != nil {
 			fe = &FileError{File: f.Path, Msg: fmt.Sprintf("yaml parser failure: %v", r)}
@@ -114,7 +114,7 @@ func (f *File) decode(ctx context.Context, unread unreadFunc) (fe *FileError) {
 		d.Root, d.Skeleton, d.Cut = trim(d.Root, f.Path, unread)
 		if unread != nil {
 			// Kept for the whole scan: packed, so the parser's pages are freed.
-			d.Root = compact(d.Root)
+			d.Root = compact(d.Root, a)
 		}
 		f.Docs = append(f.Docs, d)
 	}

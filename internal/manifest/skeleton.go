@@ -165,7 +165,7 @@ func (f *File) Restore() {
 	if !f.HasSkeletons() {
 		return
 	}
-	full, _ := parse(context.Background(), f.Path, f.Data, nil)
+	full, _ := parse(context.Background(), f.Path, f.Data, nil, nil)
 	for i, d := range f.Docs {
 		if d.Skeleton && i < len(full.Docs) {
 			f.Docs[i] = full.Docs[i]

@@ -107,8 +107,8 @@ func Load(ctx context.Context, root string, opts Options) (*Repo, error) {
 	if err != nil {
 		return nil, err
 	}
-	results := readAll(ctx, todo, func(p string) readResult {
-		return readOne(ctx, root, realRoot, p, opts, log)
+	results := readAll(ctx, todo, opts.Unread != nil, func(p string, a *arena) readResult {
+		return readOne(ctx, root, realRoot, p, opts, log, a)
 	})
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -147,15 +147,20 @@ func checkRoot(root string) (string, error) {
 
 // readAll runs read on every path, in parallel (yaml.v3 decoding is most
 // of a scan); results keep their slot, so the outcome does not depend on
-// timing. It stops handing out paths once ctx ends.
-func readAll(ctx context.Context, todo []string, read func(string) readResult) []readResult {
+// timing. It stops handing out paths once ctx ends. With packed, each
+// goroutine reads into an arena of its own.
+func readAll(ctx context.Context, todo []string, packed bool, read func(string, *arena) readResult) []readResult {
 	results := make([]readResult, len(todo))
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range max(1, min(runtime.GOMAXPROCS(0), len(todo))) {
 		wg.Go(func() {
+			var a *arena
+			if packed {
+				a = &arena{}
+			}
 			for i := range next {
-				results[i] = read(todo[i])
+				results[i] = read(todo[i], a)
 			}
 		})
 	}
@@ -171,8 +176,8 @@ func readAll(ctx context.Context, todo []string, read func(string) readResult) [
 }
 
 // readOne reads and parses the file at slash path p.
-func readOne(ctx context.Context, root, realRoot, p string, opts Options, log *slog.Logger) readResult {
-	data, skip, ferr := readFile(root, realRoot, p, opts.MaxFileSize, log)
+func readOne(ctx context.Context, root, realRoot, p string, opts Options, log *slog.Logger, a *arena) readResult {
+	data, skip, ferr := readFile(root, realRoot, p, opts.MaxFileSize, log, a)
 	switch {
 	case ferr != nil:
 		return readResult{errs: []FileError{*ferr}}
@@ -182,7 +187,7 @@ func readOne(ctx context.Context, root, realRoot, p string, opts Options, log *s
 	case data == nil:
 		return readResult{}
 	}
-	f, perr := parse(ctx, p, data, opts.Unread)
+	f, perr := parse(ctx, p, data, opts.Unread, a)
 	if perr != nil {
 		log.Debug("parse", "file", p, "err", perr.Msg)
 		return readResult{file: f, errs: []FileError{*perr}}
@@ -347,7 +352,7 @@ func isGitDir(p string) bool {
 // readFile reads one file. It returns no data and no error for entries to
 // pass over (directories, vanished files), and a skip reason for a symlink
 // leading outside the root.
-func readFile(root, realRoot, p string, max int64, log *slog.Logger) (data []byte, skip string, ferr *FileError) {
+func readFile(root, realRoot, p string, max int64, log *slog.Logger, a *arena) (data []byte, skip string, ferr *FileError) {
 	full := filepath.Join(root, filepath.FromSlash(p))
 	fi, err := os.Lstat(full)
 	if err != nil {
@@ -383,7 +388,7 @@ func readFile(root, realRoot, p string, max int64, log *slog.Logger) (data []byt
 		return nil, "", &FileError{File: p, Msg: msg}
 	}
 	defer fh.Close()
-	data, err = readSized(io.LimitReader(fh, max+1), fi.Size())
+	data, err = readSized(io.LimitReader(fh, max+1), fi.Size(), a)
 	if err != nil {
 		return nil, "", &FileError{File: p, Msg: "cannot read file"}
 	}
@@ -393,10 +398,11 @@ func readFile(root, realRoot, p string, max int64, log *slog.Logger) (data []byt
 	return data, "", nil
 }
 
-// readSized reads r to its end into a buffer sized for the expected size, so
-// that the bytes kept for the whole scan carry no growth slack.
-func readSized(r io.Reader, size int64) ([]byte, error) {
-	data := make([]byte, 0, size+1)
+// readSized reads r to its end into a buffer sized for the expected size
+// (from arena a), so that the bytes kept for the whole scan carry no growth
+// slack.
+func readSized(r io.Reader, size int64, a *arena) ([]byte, error) {
+	data := a.byteSlice(int(size) + 1)
 	for {
 		n, err := r.Read(data[len(data):cap(data)])
 		data = data[:len(data)+n]

@@ -1,0 +1,61 @@
+package manifest
+
+import "gopkg.in/yaml.v3"
+
+// arena hands out the memory a scan keeps for its whole run (the bytes of
+// each file, the nodes of each document) as parts of larger blocks, one
+// arena per reading goroutine. Kept apart, each would share its pages with
+// the parser's garbage, and those pages would stay in use once the garbage
+// is freed. A part is capped at its length, so an append reallocates
+// instead of writing into a neighbour. A block lives as long as one of its
+// parts; large requests get a block of their own. A nil arena allocates
+// every request on its own.
+type arena struct {
+	nodes []yaml.Node
+	ptrs  []*yaml.Node
+	bytes []byte
+}
+
+// Block sizes, in elements, and the largest request served from a block.
+const (
+	arenaNodes, arenaNodesMax = 512, 128
+	arenaPtrs, arenaPtrsMax   = 2048, 512
+	arenaBytes, arenaBytesMax = 64 << 10, 16 << 10
+)
+
+func (a *arena) nodeSlice(n int) []yaml.Node {
+	if a == nil || n > arenaNodesMax {
+		return make([]yaml.Node, n)
+	}
+	if n > len(a.nodes) {
+		a.nodes = make([]yaml.Node, arenaNodes)
+	}
+	s := a.nodes[:n:n]
+	a.nodes = a.nodes[n:]
+	return s
+}
+
+func (a *arena) ptrSlice(n int) []*yaml.Node {
+	if a == nil || n > arenaPtrsMax {
+		return make([]*yaml.Node, n)
+	}
+	if n > len(a.ptrs) {
+		a.ptrs = make([]*yaml.Node, arenaPtrs)
+	}
+	s := a.ptrs[:n:n]
+	a.ptrs = a.ptrs[n:]
+	return s
+}
+
+// byteSlice returns an empty slice of capacity n.
+func (a *arena) byteSlice(n int) []byte {
+	if a == nil || n > arenaBytesMax {
+		return make([]byte, 0, n)
+	}
+	if n > len(a.bytes) {
+		a.bytes = make([]byte, arenaBytes)
+	}
+	s := a.bytes[:0:n]
+	a.bytes = a.bytes[n:]
+	return s
+}
