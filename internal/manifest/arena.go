@@ -14,6 +14,9 @@ type arena struct {
 	nodes []yaml.Node
 	ptrs  []*yaml.Node
 	bytes []byte
+	// scratch holds the file being read, until its bytes are kept or
+	// released.
+	scratch []byte
 }
 
 // Block sizes, in elements, and the largest request served from a block.
@@ -21,6 +24,7 @@ const (
 	arenaNodes, arenaNodesMax = 512, 128
 	arenaPtrs, arenaPtrsMax   = 2048, 512
 	arenaBytes, arenaBytesMax = 64 << 10, 16 << 10
+	arenaScratchMax           = 64 << 10
 )
 
 func (a *arena) nodeSlice(n int) []yaml.Node {
@@ -58,4 +62,25 @@ func (a *arena) byteSlice(n int) []byte {
 	s := a.bytes[:0:n]
 	a.bytes = a.bytes[n:]
 	return s
+}
+
+// readBuf returns an empty slice of capacity n to read a file into: the
+// scratch buffer when it is small enough, which the next file reuses.
+func (a *arena) readBuf(n int) []byte {
+	if a == nil || n > arenaScratchMax {
+		return make([]byte, 0, n)
+	}
+	if cap(a.scratch) < n {
+		a.scratch = make([]byte, 0, max(n, 8<<10))
+	}
+	return a.scratch[:0:n]
+}
+
+// keep returns data where it outlives the next read: a copy when it is in
+// the scratch buffer.
+func (a *arena) keep(data []byte) []byte {
+	if a == nil || cap(data) == 0 || cap(a.scratch) == 0 || &data[:cap(data)][0] != &a.scratch[:cap(a.scratch)][0] {
+		return data
+	}
+	return append(a.byteSlice(len(data)), data...)
 }

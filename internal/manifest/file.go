@@ -20,13 +20,19 @@ import (
 type File struct {
 	// Path is relative to the scanned root, with "/" separators.
 	Path string
-	// Data is the file content exactly as read (BOM and CRLF included).
+	// Data is the file content exactly as read (BOM and CRLF included);
+	// nil while Load keeps it released (see Bytes), until the file is
+	// restored or a position in it is needed.
 	Data []byte
 	// Docs are the documents of the file in order; Docs[i].Index == i.
 	Docs []Document
 
 	posOnce sync.Once
 	pos     *Lines
+
+	mu  sync.Mutex
+	src *source // set while Data is released
+	sum uint64  // hash of the released Data
 }
 
 // Document is one YAML document of a file.
@@ -75,7 +81,7 @@ func parse(ctx context.Context, path string, data []byte, unread unreadFunc, a *
 		return f, &FileError{File: path, Msg: "binary file"}
 	}
 	if !utf8.Valid(data) {
-		return f, &FileError{File: path, Line: f.lines().Line(firstInvalidUTF8(data)), Msg: "invalid UTF-8"}
+		return f, &FileError{File: path, Line: NewLines(data).Line(firstInvalidUTF8(data)), Msg: "invalid UTF-8"}
 	}
 	return f, f.decode(ctx, unread, a)
 }
@@ -151,9 +157,17 @@ func (f *File) Offset(line, column int) (int, bool) {
 }
 
 // lines indexes the file's lines on first use: most files of a repository
-// never need a byte offset.
+// never need a byte offset. A released file is read again (Bytes); one
+// that changed since has no lines.
 func (f *File) lines() *Lines {
-	f.posOnce.Do(func() { f.pos = NewLines(f.Data) })
+	f.posOnce.Do(func() {
+		data, err := f.keepBytes()
+		if err != nil {
+			f.pos = &Lines{}
+			return
+		}
+		f.pos = NewLines(data)
+	})
 	return f.pos
 }
 

@@ -107,8 +107,9 @@ func Load(ctx context.Context, root string, opts Options) (*Repo, error) {
 	if err != nil {
 		return nil, err
 	}
+	src := &source{root: root, realRoot: realRoot, max: opts.MaxFileSize, log: log}
 	results := readAll(ctx, todo, opts.Unread != nil, func(p string, a *arena) readResult {
-		return readOne(ctx, root, realRoot, p, opts, log, a)
+		return readOne(ctx, src, p, opts.Unread, a)
 	})
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -175,9 +176,12 @@ func readAll(ctx context.Context, todo []string, packed bool, read func(string, 
 	return results
 }
 
-// readOne reads and parses the file at slash path p.
-func readOne(ctx context.Context, root, realRoot, p string, opts Options, log *slog.Logger, a *arena) readResult {
-	data, skip, ferr := readFile(root, realRoot, p, opts.MaxFileSize, log, a)
+// readOne reads and parses the file at slash path p. With an arena (a
+// scan), it keeps the bytes there when the scan may read them, and
+// releases them otherwise (File.Bytes).
+func readOne(ctx context.Context, src *source, p string, unread unreadFunc, a *arena) readResult {
+	log := src.log
+	data, skip, ferr := readFile(src.root, src.realRoot, p, src.max, log, a)
 	switch {
 	case ferr != nil:
 		return readResult{errs: []FileError{*ferr}}
@@ -187,7 +191,12 @@ func readOne(ctx context.Context, root, realRoot, p string, opts Options, log *s
 	case data == nil:
 		return readResult{}
 	}
-	f, perr := parse(ctx, p, data, opts.Unread, a)
+	f, perr := parse(ctx, p, data, unread, a)
+	if a != nil && perr == nil && !f.needsData() {
+		f.release(src)
+	} else {
+		f.Data = a.keep(f.Data)
+	}
 	if perr != nil {
 		log.Debug("parse", "file", p, "err", perr.Msg)
 		return readResult{file: f, errs: []FileError{*perr}}
@@ -399,10 +408,10 @@ func readFile(root, realRoot, p string, max int64, log *slog.Logger, a *arena) (
 }
 
 // readSized reads r to its end into a buffer sized for the expected size
-// (from arena a), so that the bytes kept for the whole scan carry no growth
-// slack.
+// (arena a's scratch buffer, when it fits), so that the bytes kept for the
+// whole scan carry no growth slack.
 func readSized(r io.Reader, size int64, a *arena) ([]byte, error) {
-	data := a.byteSlice(int(size) + 1)
+	data := a.readBuf(int(size) + 1)
 	for {
 		n, err := r.Read(data[len(data):cap(data)])
 		data = data[:len(data)+n]

@@ -74,8 +74,9 @@ func Render(ctx context.Context, t *Tree) *Result { return RenderKept(ctx, t, ni
 func RenderKept(ctx context.Context, t *Tree, keep func(*kustomize.Resource) bool, unread ...[]string) *Result {
 	res, skeletons := renderKept(ctx, t, keep, unread)
 	if skeletons && ctx.Err() == nil {
-		t.restore()
+		problems := t.restore()
 		res, _ = renderKept(ctx, t, keep, unread)
+		res.Problems = append(problems, res.Problems...)
 	}
 	return res
 }

@@ -33,11 +33,16 @@ func NewTree(files []*manifest.File, read func(string) ([]byte, error)) *Tree {
 	return t
 }
 
-// restore puts every skeleton document of the tree back in full.
-func (t *Tree) restore() {
+// restore puts every skeleton document of the tree back in full, and
+// returns the problems of the files it could not restore.
+func (t *Tree) restore() []Problem {
+	var out []Problem
 	for _, p := range t.paths {
-		t.files[p].Restore()
+		if err := t.files[p].Restore(); err != nil {
+			out = append(out, Problem{File: p, Msg: "cannot read the file in full again: " + err.Error()})
+		}
 	}
+	return out
 }
 
 // File returns the parsed file at p.

@@ -1,0 +1,93 @@
+package manifest
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const deploymentYAML = `# a Deployment
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec: {replicas: 2}
+`
+
+// Load with Unread releases the bytes of a file holding only skeletons of
+// whole documents and reads them again on demand, checked; the bytes of
+// the other files stay.
+func TestLoad_UnreadReleasesSkeletonFiles(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	write(t, root, "apps.yaml", []byte(unreadYAML))
+	write(t, root, "deploy.yaml", []byte(deploymentYAML))
+	write(t, root, "changed.yaml", []byte(deploymentYAML))
+	repo, err := Load(context.Background(), root, Options{NoGit: true, Unread: unreadDeployments})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]*File{}
+	for _, f := range repo.Files {
+		files[f.Path] = f
+	}
+	if string(files["apps.yaml"].Data) != unreadYAML {
+		t.Error("apps.yaml, which holds more than skeletons, lost its bytes")
+	}
+	deploy := files["deploy.yaml"]
+	if deploy.Data != nil {
+		t.Fatal("deploy.yaml kept its bytes")
+	}
+	if b, err := deploy.Bytes(); err != nil || string(b) != deploymentYAML || deploy.Data != nil {
+		t.Errorf("Bytes = %q, %v; Data %q", b, err, deploy.Data)
+	}
+	if off, ok := deploy.Offset(4, 11); !ok || off != strings.Index(deploymentYAML, "{name") {
+		t.Errorf("Offset = %d, %v", off, ok)
+	}
+	if string(deploy.Data) != deploymentYAML {
+		t.Error("a position did not keep the bytes it was read from")
+	}
+
+	changed := files["changed.yaml"]
+	write(t, root, "changed.yaml", []byte(strings.Replace(deploymentYAML, "2", "3", 1)))
+	if _, err := changed.Bytes(); !errors.Is(err, errChanged) {
+		t.Errorf("Bytes of a changed file: %v", err)
+	}
+	before := dumpDoc(changed.Docs[0])
+	if err := changed.Restore(); err == nil || !changed.Docs[0].Skeleton || dumpDoc(changed.Docs[0]) != before {
+		t.Errorf("Restore of a changed file: %v, skeleton %v", err, changed.Docs[0].Skeleton)
+	}
+	if _, ok := changed.Offset(1, 1); ok {
+		t.Error("a changed file has positions")
+	}
+	if err := os.Remove(filepath.Join(root, "changed.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := changed.Bytes(); err == nil {
+		t.Error("Bytes of a removed file: no error")
+	}
+}
+
+// Restore reads a released file again and keeps its bytes.
+func TestRestore_ReleasedFile(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	write(t, root, "deploy.yaml", []byte(deploymentYAML))
+	repo, err := Load(context.Background(), root, Options{NoGit: true, Unread: unreadDeployments})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := repo.Files[0]
+	if f.Data != nil || !f.Docs[0].Skeleton {
+		t.Fatalf("not released: %q, skeleton %v", f.Data, f.Docs[0].Skeleton)
+	}
+	if err := f.Restore(); err != nil {
+		t.Fatal(err)
+	}
+	plain, _ := Parse("deploy.yaml", []byte(deploymentYAML))
+	if f.Docs[0].Skeleton || dumpDoc(f.Docs[0]) != dumpDoc(plain.Docs[0]) || string(f.Data) != deploymentYAML {
+		t.Errorf("restored: skeleton %v\n%s\nData %q", f.Docs[0].Skeleton, dumpDoc(f.Docs[0]), f.Data)
+	}
+}
