@@ -2,28 +2,27 @@ package manifest
 
 import "gopkg.in/yaml.v3"
 
-// arena hands out the memory a scan keeps for its whole run (the bytes of
-// each file, the nodes of each document) as parts of larger blocks, one
-// arena per reading goroutine. Kept apart, each would share its pages with
-// the parser's garbage, and those pages would stay in use once the garbage
-// is freed. A part is capped at its length, so an append reallocates
-// instead of writing into a neighbour. A block lives as long as one of its
-// parts; large requests get a block of their own. A nil arena allocates
-// every request on its own.
+// arena hands out the memory a scan keeps for its whole run (the nodes of
+// each document) as parts of larger blocks, one arena per reading
+// goroutine, and the buffer it reads each file into. Kept apart, each part
+// would share its pages with the parser's garbage, and those pages would
+// stay in use once the garbage is freed. A part is capped at its length,
+// so an append reallocates instead of writing into a neighbour. A block
+// lives as long as one of its parts; large requests get a block of their
+// own. A nil arena allocates every request on its own.
 type arena struct {
 	nodes []yaml.Node
 	ptrs  []*yaml.Node
-	bytes []byte
 	// scratch holds the file being read, until its bytes are kept or
 	// released.
 	scratch []byte
 }
 
-// Block sizes, in elements, and the largest request served from a block.
+// Block sizes, in elements, the largest request served from a block, and
+// the largest file read into the scratch buffer.
 const (
 	arenaNodes, arenaNodesMax = 512, 128
 	arenaPtrs, arenaPtrsMax   = 2048, 512
-	arenaBytes, arenaBytesMax = 64 << 10, 16 << 10
 	arenaScratchMax           = 64 << 10
 )
 
@@ -51,19 +50,6 @@ func (a *arena) ptrSlice(n int) []*yaml.Node {
 	return s
 }
 
-// byteSlice returns an empty slice of capacity n.
-func (a *arena) byteSlice(n int) []byte {
-	if a == nil || n > arenaBytesMax {
-		return make([]byte, 0, n)
-	}
-	if n > len(a.bytes) {
-		a.bytes = make([]byte, arenaBytes)
-	}
-	s := a.bytes[:0:n]
-	a.bytes = a.bytes[n:]
-	return s
-}
-
 // readBuf returns an empty slice of capacity n to read a file into: the
 // scratch buffer when it is small enough, which the next file reuses.
 func (a *arena) readBuf(n int) []byte {
@@ -82,5 +68,5 @@ func (a *arena) keep(data []byte) []byte {
 	if a == nil || cap(data) == 0 || cap(a.scratch) == 0 || &data[:cap(data)][0] != &a.scratch[:cap(a.scratch)][0] {
 		return data
 	}
-	return append(a.byteSlice(len(data)), data...)
+	return append(make([]byte, 0, len(data)), data...)
 }

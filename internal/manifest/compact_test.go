@@ -88,12 +88,6 @@ func TestLoadWithUnreadPacksDocuments(t *testing.T) {
 
 func TestArenaPartsAreCappedAndApart(t *testing.T) {
 	a := &arena{}
-	b1, b2 := a.byteSlice(10), a.byteSlice(10)
-	b1 = append(b1, "0123456789"...)
-	b2 = append(b2, "abcdefghij"...)
-	if b1 = append(b1, 'X'); string(b2) != "abcdefghij" || string(b1) != "0123456789X" {
-		t.Errorf("an append wrote into a neighbour: %q %q", b1, b2)
-	}
 	n1, n2 := a.nodeSlice(3), a.nodeSlice(2)
 	if len(n1) != 3 || cap(n1) != 3 || len(n2) != 2 || &n1[2] == &n2[0] {
 		t.Errorf("node parts overlap or are not capped")
@@ -102,11 +96,21 @@ func TestArenaPartsAreCappedAndApart(t *testing.T) {
 	if len(p) != 4 || cap(p) != 4 {
 		t.Errorf("pointer part: len %d cap %d", len(p), cap(p))
 	}
-	if big := a.byteSlice(arenaBytesMax + 1); cap(big) != arenaBytesMax+1 {
-		t.Errorf("large part: cap %d", cap(big))
+	if big := a.nodeSlice(arenaNodesMax + 1); len(big) != arenaNodesMax+1 {
+		t.Errorf("large part: len %d", len(big))
+	}
+	// A file read into the scratch buffer is copied to be kept; the next
+	// file reuses the buffer.
+	b := append(a.readBuf(6), "abcdef"...)
+	kept := a.keep(b)
+	if next := append(a.readBuf(6), "ghijkl"...); string(kept) != "abcdef" || &next[0] != &b[0] {
+		t.Errorf("kept %q", kept)
+	}
+	if own := make([]byte, 3); &a.keep(own)[0] != &own[0] {
+		t.Error("bytes outside the scratch buffer copied")
 	}
 	var none *arena
-	if len(none.nodeSlice(2)) != 2 || len(none.ptrSlice(2)) != 2 || cap(none.byteSlice(2)) != 2 {
+	if len(none.nodeSlice(2)) != 2 || len(none.ptrSlice(2)) != 2 || cap(none.readBuf(2)) != 2 {
 		t.Error("a nil arena does not allocate")
 	}
 }

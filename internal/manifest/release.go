@@ -20,18 +20,6 @@ var seed = maphash.MakeSeed()
 // those Load read.
 var errChanged = errors.New("changed since it was read")
 
-// needsData reports whether a scan reads the bytes of f: unless every
-// document of f is a skeleton holding only its identity (or empty), they
-// locate values.
-func (f *File) needsData() bool {
-	for _, d := range f.Docs {
-		if d.Root != nil && (!d.Skeleton || d.Cut != nil) {
-			return true
-		}
-	}
-	return false
-}
-
 // release drops the bytes of f, to be read again from src on demand.
 func (f *File) release(src *source) {
 	f.sum = maphash.Bytes(seed, f.Data)
@@ -39,10 +27,10 @@ func (f *File) release(src *source) {
 }
 
 // Bytes returns the content of f. Load with Options.Unread keeps the bytes
-// of a file holding only skeletons of whole documents, which a scan rarely
-// reads, as a hash: Bytes then reads the file again and checks that it is
-// the same. Data stays nil: the caller holds the bytes as long as it needs
-// them.
+// of a file it parsed as a hash only: a scan reads the bytes of few files
+// (those it locates values in, restores or reads as generator input).
+// Bytes then reads the file again and checks that it is the same. Data
+// stays nil: the caller holds the bytes as long as it needs them.
 func (f *File) Bytes() ([]byte, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

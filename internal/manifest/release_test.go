@@ -16,15 +16,15 @@ metadata: {name: web}
 spec: {replicas: 2}
 `
 
-// Load with Unread releases the bytes of a file holding only skeletons of
-// whole documents and reads them again on demand, checked; the bytes of
-// the other files stay.
+// Load with Unread releases the bytes of the files that parse and reads
+// them again on demand, checked; a file that does not parse keeps them.
 func TestLoad_UnreadReleasesSkeletonFiles(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
 	write(t, root, "apps.yaml", []byte(unreadYAML))
 	write(t, root, "deploy.yaml", []byte(deploymentYAML))
 	write(t, root, "changed.yaml", []byte(deploymentYAML))
+	write(t, root, "bad.yaml", []byte("a: [\n"))
 	repo, err := Load(context.Background(), root, Options{NoGit: true, Unread: unreadDeployments})
 	if err != nil {
 		t.Fatal(err)
@@ -33,8 +33,13 @@ func TestLoad_UnreadReleasesSkeletonFiles(t *testing.T) {
 	for _, f := range repo.Files {
 		files[f.Path] = f
 	}
-	if string(files["apps.yaml"].Data) != unreadYAML {
-		t.Error("apps.yaml, which holds more than skeletons, lost its bytes")
+	if string(files["bad.yaml"].Data) != "a: [\n" {
+		t.Errorf("bad.yaml, which does not parse, lost its bytes: %q", files["bad.yaml"].Data)
+	}
+	if apps := files["apps.yaml"]; apps.Data != nil {
+		t.Error("apps.yaml kept its bytes")
+	} else if b, err := apps.Bytes(); err != nil || string(b) != unreadYAML {
+		t.Errorf("apps.yaml: Bytes = %q, %v", b, err)
 	}
 	deploy := files["deploy.yaml"]
 	if deploy.Data != nil {

@@ -177,8 +177,8 @@ func readAll(ctx context.Context, todo []string, packed bool, read func(string, 
 }
 
 // readOne reads and parses the file at slash path p. With an arena (a
-// scan), it keeps the bytes there when the scan may read them, and
-// releases them otherwise (File.Bytes).
+// scan), it releases the bytes of a file that parses (File.Bytes), and
+// keeps those of one that does not there.
 func readOne(ctx context.Context, src *source, p string, unread unreadFunc, a *arena) readResult {
 	log := src.log
 	data, skip, ferr := readFile(src.root, src.realRoot, p, src.max, log, a)
@@ -192,7 +192,7 @@ func readOne(ctx context.Context, src *source, p string, unread unreadFunc, a *a
 		return readResult{}
 	}
 	f, perr := parse(ctx, p, data, unread, a)
-	if a != nil && perr == nil && !f.needsData() {
+	if a != nil && perr == nil {
 		f.release(src)
 	} else {
 		f.Data = a.keep(f.Data)
