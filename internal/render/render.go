@@ -161,9 +161,7 @@ func (rd *renderer) roots() []*kustomize.Resource {
 			}
 		}
 		if root {
-			c := kustomize.NewResource(cloneNode(ks.Node))
-			c.File = ks.File
-			roots = append(roots, c)
+			roots = append(roots, ks)
 		}
 	}
 	return roots

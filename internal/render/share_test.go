@@ -48,3 +48,33 @@ func TestRenderKept_SharesWhatIsLeftAsWritten(t *testing.T) {
 		t.Errorf("the written document changed:\n%s\nwas\n%s", after, before)
 	}
 }
+
+// Rendering reads the written documents and never changes them, though
+// the roots and the kept objects hold their nodes.
+func TestRenderKept_LeavesWrittenDocuments(t *testing.T) {
+	t.Parallel()
+	tr := tree(t, threeClusters())
+	dump := func() string {
+		var b []byte
+		for _, p := range tr.paths {
+			f, _ := tr.File(p)
+			for _, d := range f.Docs {
+				out, err := yaml.Marshal(d.Root)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b = append(b, p+"\n"...)
+				b = append(b, out...)
+			}
+		}
+		return string(b)
+	}
+	before := dump()
+	res := RenderKept(context.Background(), tr, nil)
+	if len(res.Objects) == 0 {
+		t.Fatal("nothing rendered")
+	}
+	if after := dump(); after != before {
+		t.Errorf("the written documents changed:\n%s\nwere\n%s", after, before)
+	}
+}
