@@ -153,27 +153,22 @@ func firstInvalidUTF8(b []byte) int {
 
 // Offset converts a yaml.v3 1-based line and rune column to a byte offset.
 func (f *File) Offset(line, column int) (int, bool) {
-	return f.lines().Offset(line, column)
+	_, lines := f.text()
+	return lines.Offset(line, column)
 }
 
-// lines indexes the file's lines on first use: most files of a repository
-// never need a byte offset. A released file is read again (Bytes); one
-// that changed since has no lines.
+// lines indexes the lines of Data on first use: most files of a
+// repository never need a byte offset.
 func (f *File) lines() *Lines {
-	f.posOnce.Do(func() {
-		data, err := f.keepBytes()
-		if err != nil {
-			f.pos = &Lines{}
-			return
-		}
-		f.pos = NewLines(data)
-	})
+	f.posOnce.Do(func() { f.pos = NewLines(f.Data) })
 	return f.pos
 }
 
+// content is the text of a file, which Span reads.
+type content []byte
+
 // lineEnd returns the offset of the line break (or EOF) at or after off.
-func (f *File) lineEnd(off int) int {
-	b := f.Data
+func (b content) lineEnd(off int) int {
 	for i := off; i < len(b); i++ {
 		if BreakLen(b, i) > 0 {
 			return i
@@ -192,11 +187,12 @@ func (f *File) Span(n, parent *yaml.Node) (Span, error) {
 	if n == nil {
 		return Span{}, errors.New("no node")
 	}
-	off, ok := f.Offset(n.Line, n.Column)
+	data, lines := f.text()
+	b := content(data)
+	off, ok := lines.Offset(n.Line, n.Column)
 	if !ok {
 		return Span{}, fmt.Errorf("line %d column %d is outside the file", n.Line, n.Column)
 	}
-	b := f.Data
 	if n.Kind == yaml.AliasNode {
 		end := off + 1 + len(n.Value)
 		if end > len(b) || b[off] != '*' || string(b[off+1:end]) != n.Value {
@@ -239,21 +235,20 @@ func (f *File) Span(n, parent *yaml.Node) (Span, error) {
 		}
 		return Span{}, fmt.Errorf("line %d: unterminated single-quoted scalar", n.Line)
 	case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
-		return Span{off, f.blockEnd(off, indent)}, nil
+		return Span{off, b.blockEnd(off, indent)}, nil
 	default:
-		return Span{off, f.plainEnd(off, indent, flow)}, nil
+		return Span{off, b.plainEnd(off, indent, flow)}, nil
 	}
 }
 
 // plainEnd finds the end of a plain scalar starting at off, continuation lines included.
-func (f *File) plainEnd(off, indent int, flow bool) int {
-	b := f.Data
-	end := f.plainLineEnd(off, flow)
-	if end < f.lineEnd(off) || flow {
+func (b content) plainEnd(off, indent int, flow bool) int {
+	end := b.plainLineEnd(off, flow)
+	if end < b.lineEnd(off) || flow {
 		return end // stopped by an indicator: the scalar cannot continue
 	}
 	// Continuation lines: more indented than the parent, not a comment or a key.
-	for next := f.lineEnd(end); next < len(b); {
+	for next := b.lineEnd(end); next < len(b); {
 		next += BreakLen(b, next)
 		i := next
 		for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
@@ -272,22 +267,21 @@ func (f *File) plainEnd(off, indent int, flow bool) int {
 		if bytes.HasPrefix(b[i:], []byte("---")) || bytes.HasPrefix(b[i:], []byte("...")) {
 			break
 		}
-		e := f.plainLineEnd(i, false)
+		e := b.plainLineEnd(i, false)
 		if e == i {
 			break
 		}
 		end = e
-		if e < f.lineEnd(i) {
+		if e < b.lineEnd(i) {
 			break
 		}
-		next = f.lineEnd(e)
+		next = b.lineEnd(e)
 	}
 	return end
 }
 
 // plainLineEnd scans one line of a plain scalar from off.
-func (f *File) plainLineEnd(off int, flow bool) int {
-	b := f.Data
+func (b content) plainLineEnd(off int, flow bool) int {
 	end := off
 	for i := off; i < len(b) && BreakLen(b, i) == 0; i++ {
 		c := b[i]
@@ -308,20 +302,19 @@ func (f *File) plainLineEnd(off int, flow bool) int {
 }
 
 // blockEnd finds the end of a literal or folded block scalar whose indicator is at off.
-func (f *File) blockEnd(off, indent int) int {
-	b := f.Data
-	le := f.lineEnd(off)
+func (b content) blockEnd(off, indent int) int {
+	le := b.lineEnd(off)
 	end := le + BreakLen(b, le)
 	for next := end; next < len(b); {
 		i := next
 		for i < len(b) && b[i] == ' ' {
 			i++
 		}
-		blank := i >= len(b) || BreakLen(b, i) > 0 || b[i] == '\t' && f.isBlankLine(i)
+		blank := i >= len(b) || BreakLen(b, i) > 0 || b[i] == '\t' && b.isBlankLine(i)
 		if !blank && i-next <= indent {
 			break
 		}
-		e := f.lineEnd(i)
+		e := b.lineEnd(i)
 		if !blank {
 			end = e + BreakLen(b, e)
 		}
@@ -333,8 +326,7 @@ func (f *File) blockEnd(off, indent int) int {
 	return end
 }
 
-func (f *File) isBlankLine(i int) bool {
-	b := f.Data
+func (b content) isBlankLine(i int) bool {
 	for ; i < len(b) && BreakLen(b, i) == 0; i++ {
 		if b[i] != ' ' && b[i] != '\t' {
 			return false

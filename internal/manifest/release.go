@@ -4,13 +4,31 @@ import (
 	"errors"
 	"hash/maphash"
 	"log/slog"
+	"slices"
+	"sync"
 )
 
-// source is how Load read the files of a repository, to read one again.
+// source is how Load read the files of a repository, to read one again,
+// and the released files read again last.
 type source struct {
 	root, realRoot string
 	max            int64
 	log            *slog.Logger
+
+	mu     sync.Mutex
+	recent []*reread // the last used last
+}
+
+// recentFiles is how many released files read again stay read: a scan
+// locates the values of one object, in one or two files, at a time.
+const recentFiles = 8
+
+// reread is a released file read again.
+type reread struct {
+	f     *File
+	data  []byte
+	err   error
+	lines *Lines // indexed on first use
 }
 
 // seed hashes the bytes of released files.
@@ -29,32 +47,80 @@ func (f *File) release(src *source) {
 // Bytes returns the content of f. Load with Options.Unread keeps the bytes
 // of a file it parsed as a hash only: a scan reads the bytes of few files
 // (those it locates values in, restores or reads as generator input).
-// Bytes then reads the file again and checks that it is the same. Data
-// stays nil: the caller holds the bytes as long as it needs them.
+// Bytes then reads the file again and checks that it is the same; Data
+// stays nil, and the files read again last stay read.
 func (f *File) Bytes() ([]byte, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.bytes()
+	if src := f.source(); src != nil {
+		r := src.get(f)
+		return r.data, r.err
+	}
+	return f.Data, nil
 }
 
-// keepBytes is Bytes keeping the bytes in Data, for the positions of
-// values, which a scan reads from then on.
-func (f *File) keepBytes() ([]byte, error) {
+// text returns the content of f and its lines: none when f changed since
+// Load read it.
+func (f *File) text() ([]byte, *Lines) {
+	src := f.source()
+	if src == nil {
+		return f.Data, f.lines()
+	}
+	src.mu.Lock()
+	defer src.mu.Unlock()
+	r := src.getLocked(f)
+	if r.lines == nil {
+		r.lines = &Lines{}
+		if r.err == nil {
+			r.lines = NewLines(r.data)
+		}
+	}
+	return r.data, r.lines
+}
+
+// source returns where f is read again from: nil unless it is released.
+func (f *File) source() *source {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	data, err := f.bytes()
+	return f.src
+}
+
+// keepBytes is Bytes keeping the bytes in Data, for a file restored in
+// full, whose positions a scan reads from then on.
+func (f *File) keepBytes() ([]byte, error) {
+	data, err := f.Bytes()
 	if err == nil {
+		f.mu.Lock()
 		f.Data, f.src = data, nil
+		f.mu.Unlock()
 	}
 	return data, err
 }
 
-// bytes is Bytes; f.mu is held.
-func (f *File) bytes() ([]byte, error) {
-	if f.src == nil {
-		return f.Data, nil
+func (s *source) get(f *File) *reread {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.getLocked(f)
+}
+
+// getLocked returns f read again, from the recent files or from its file;
+// s.mu is held.
+func (s *source) getLocked(f *File) *reread {
+	if i := slices.IndexFunc(s.recent, func(r *reread) bool { return r.f == f }); i >= 0 {
+		r := s.recent[i]
+		s.recent = append(slices.Delete(s.recent, i, i+1), r)
+		return r
 	}
-	data, skip, ferr := readFile(f.src.root, f.src.realRoot, f.Path, f.src.max, f.src.log, nil)
+	r := &reread{f: f}
+	r.data, r.err = f.read(s)
+	if len(s.recent) == recentFiles {
+		s.recent = slices.Delete(s.recent, 0, 1)
+	}
+	s.recent = append(s.recent, r)
+	return r
+}
+
+// read reads released file f again from s and checks it.
+func (f *File) read(s *source) ([]byte, error) {
+	data, skip, ferr := readFile(s.root, s.realRoot, f.Path, s.max, s.log, nil)
 	switch {
 	case ferr != nil:
 		return nil, errors.New(ferr.Msg)

@@ -3,6 +3,7 @@ package manifest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,8 +52,12 @@ func TestLoad_UnreadReleasesSkeletonFiles(t *testing.T) {
 	if off, ok := deploy.Offset(4, 11); !ok || off != strings.Index(deploymentYAML, "{name") {
 		t.Errorf("Offset = %d, %v", off, ok)
 	}
-	if string(deploy.Data) != deploymentYAML {
-		t.Error("a position did not keep the bytes it was read from")
+	kind := deploy.Docs[0].Root.Content[3]
+	if sp, err := deploy.Span(kind, deploy.Docs[0].Root); err != nil || deploymentYAML[sp.Start:sp.End] != "Deployment" {
+		t.Errorf("Span of the kind: %v, %v", sp, err)
+	}
+	if deploy.Data != nil {
+		t.Error("a position kept the bytes in Data")
 	}
 
 	changed := files["changed.yaml"]
@@ -94,5 +99,36 @@ func TestRestore_ReleasedFile(t *testing.T) {
 	plain, _ := Parse("deploy.yaml", []byte(deploymentYAML))
 	if f.Docs[0].Skeleton || dumpDoc(f.Docs[0]) != dumpDoc(plain.Docs[0]) || string(f.Data) != deploymentYAML {
 		t.Errorf("restored: skeleton %v\n%s\nData %q", f.Docs[0].Skeleton, dumpDoc(f.Docs[0]), f.Data)
+	}
+}
+
+// The released files read again last stay read; the others are read again
+// when needed, as often as needed.
+func TestBytes_ReadsAgainPastTheRecentFiles(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	const n = recentFiles + 3
+	for i := range n {
+		write(t, root, fmt.Sprintf("d%02d.yaml", i), []byte(strings.Replace(deploymentYAML, "web", fmt.Sprint("web", i), 1)))
+	}
+	repo, err := Load(context.Background(), root, Options{NoGit: true, Unread: unreadDeployments})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for round := range 2 {
+		for i, f := range repo.Files {
+			b, err := f.Bytes()
+			want := strings.Replace(deploymentYAML, "web", fmt.Sprint("web", i), 1)
+			if err != nil || string(b) != want {
+				t.Fatalf("round %d: %s: %q, %v", round, f.Path, b, err)
+			}
+			if off, ok := f.Offset(4, 18); !ok || want[off:off+3] != "web" {
+				t.Fatalf("round %d: %s: Offset = %d, %v", round, f.Path, off, ok)
+			}
+		}
+	}
+	src := repo.Files[0].source()
+	if len(src.recent) != recentFiles {
+		t.Errorf("%d files stay read, want %d", len(src.recent), recentFiles)
 	}
 }

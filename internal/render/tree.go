@@ -261,7 +261,10 @@ func BlockShift(f *manifest.File, n *yaml.Node) *kustomize.Shift {
 	if !ok {
 		return nil
 	}
-	data := f.Data
+	data, err := f.Bytes()
+	if err != nil {
+		return nil
+	}
 	// The indicator line: "|", "|-" or "|+" and nothing but a comment.
 	i := off + 1
 	for i < len(data) && (data[i] == '-' || data[i] == '+') {
