@@ -30,7 +30,7 @@ type origKey struct {
 
 func newRendering(ctx context.Context, repo *manifest.Repo, read func(string) ([]byte, error), log *slog.Logger) *rendering {
 	res := render.RenderKept(ctx, render.NewTree(repo.Files, read), scanned, unreadFields...)
-	restoreOrigins(repo, res)
+	restoreOrigins(repo, res, log)
 	for _, p := range res.Problems {
 		log.Debug("render", "problem", p.String())
 	}

@@ -1,6 +1,7 @@
 package flux
 
 import (
+	"log/slog"
 	"slices"
 	"strings"
 
@@ -43,7 +44,7 @@ func unread(path, apiVersion, kind string) (all bool, fields [][]string) {
 // a rendered value the scanner reads can come from: a patch's nodes land
 // at the paths they are written at, and unreadFields are cut from the
 // rendered objects too.
-func restoreOrigins(repo *manifest.Repo, res *render.Result) {
+func restoreOrigins(repo *manifest.Repo, res *render.Result, log *slog.Logger) {
 	files := map[string]bool{}
 	for p := range res.PatchFiles {
 		files[p] = true
@@ -53,7 +54,9 @@ func restoreOrigins(repo *manifest.Repo, res *render.Result) {
 	}
 	for _, f := range repo.Files {
 		if files[f.Path] && slices.ContainsFunc(f.Docs, func(d manifest.Document) bool { return d.Skeleton && d.Cut == nil }) {
-			f.Restore()
+			if err := f.Restore(); err != nil {
+				log.Warn("cannot locate values in a file", "err", err)
+			}
 		}
 	}
 }

@@ -13,11 +13,13 @@
 // range of its token exactly as written: Lines, BreakLen and SkipProperties
 // are that one rule, which package rewrite uses too.
 //
-// Every file is read once and parsed once. A caller may name what it
-// never reads of a document (Options.Unread): Load keeps such a document
-// as a skeleton, and File.Restore parses the file again to put it back in
-// full. Problems with one file are reported as FileError values and never
-// stop the walk.
+// Every file is parsed once. A caller may name what it never reads of a
+// document (Options.Unread): Load keeps such a document as a skeleton,
+// packed, and File.Restore parses the file again to put it back in full.
+// The bytes of the files that parse are then released: File.Bytes,
+// File.Restore and positions read the file again (the few read last stay
+// read), and fail when it is no longer what Load read. Problems with one
+// file are reported as FileError values and never stop the walk.
 //
 // It must not know about Flux, Kubernetes kinds or chart versions: that is
 // package flux. It never writes files.

@@ -20,13 +20,19 @@ import (
 type File struct {
 	// Path is relative to the scanned root, with "/" separators.
 	Path string
-	// Data is the file content exactly as read (BOM and CRLF included).
+	// Data is the file content exactly as read (BOM and CRLF included);
+	// nil while Load keeps it released (see Bytes), until the file is
+	// restored or a position in it is needed.
 	Data []byte
 	// Docs are the documents of the file in order; Docs[i].Index == i.
 	Docs []Document
 
 	posOnce sync.Once
 	pos     *Lines
+
+	mu  sync.Mutex
+	src *source // set while Data is released
+	sum uint64  // hash of the released Data
 }
 
 // Document is one YAML document of a file.
@@ -61,12 +67,12 @@ func Parse(path string, data []byte) (*File, *FileError) {
 // ParseContext is Parse that stops between documents once ctx ends; the
 // file then has the documents read so far and a FileError.
 func ParseContext(ctx context.Context, path string, data []byte) (*File, *FileError) {
-	return parse(ctx, path, data, nil)
+	return parse(ctx, path, data, nil, nil)
 }
 
 // parse is ParseContext leaving out of each document what unread names
-// (nil: nothing).
-func parse(ctx context.Context, path string, data []byte, unread unreadFunc) (*File, *FileError) {
+// (nil: nothing); the documents are then packed, in arena a.
+func parse(ctx context.Context, path string, data []byte, unread unreadFunc, a *arena) (*File, *FileError) {
 	f := &File{Path: path, Data: data}
 	if bytes.HasPrefix(data, []byte{0xFE, 0xFF}) || bytes.HasPrefix(data, []byte{0xFF, 0xFE}) {
 		return f, &FileError{File: path, Msg: "UTF-16 encoding is not supported"}
@@ -75,12 +81,12 @@ func parse(ctx context.Context, path string, data []byte, unread unreadFunc) (*F
 		return f, &FileError{File: path, Msg: "binary file"}
 	}
 	if !utf8.Valid(data) {
-		return f, &FileError{File: path, Line: f.lines().Line(firstInvalidUTF8(data)), Msg: "invalid UTF-8"}
+		return f, &FileError{File: path, Line: NewLines(data).Line(firstInvalidUTF8(data)), Msg: "invalid UTF-8"}
 	}
-	return f, f.decode(ctx, unread)
+	return f, f.decode(ctx, unread, a)
 }
 
-func (f *File) decode(ctx context.Context, unread unreadFunc) (fe *FileError) {
+func (f *File) decode(ctx context.Context, unread unreadFunc, a *arena) (fe *FileError) {
 	defer func() {
 		if r := recover(); r != nil {
 			fe = &FileError{File: f.Path, Msg: fmt.Sprintf("yaml parser failure: %v", r)}
@@ -112,6 +118,10 @@ func (f *File) decode(ctx context.Context, unread unreadFunc) (fe *FileError) {
 			}
 		}
 		d.Root, d.Skeleton, d.Cut = trim(d.Root, f.Path, unread)
+		if unread != nil {
+			// Kept for the whole scan: packed, so the parser's pages are freed.
+			d.Root = compact(d.Root, a)
+		}
 		f.Docs = append(f.Docs, d)
 	}
 }
@@ -143,19 +153,22 @@ func firstInvalidUTF8(b []byte) int {
 
 // Offset converts a yaml.v3 1-based line and rune column to a byte offset.
 func (f *File) Offset(line, column int) (int, bool) {
-	return f.lines().Offset(line, column)
+	_, lines := f.text()
+	return lines.Offset(line, column)
 }
 
-// lines indexes the file's lines on first use: most files of a repository
-// never need a byte offset.
+// lines indexes the lines of Data on first use: most files of a
+// repository never need a byte offset.
 func (f *File) lines() *Lines {
 	f.posOnce.Do(func() { f.pos = NewLines(f.Data) })
 	return f.pos
 }
 
+// content is the text of a file, which Span reads.
+type content []byte
+
 // lineEnd returns the offset of the line break (or EOF) at or after off.
-func (f *File) lineEnd(off int) int {
-	b := f.Data
+func (b content) lineEnd(off int) int {
 	for i := off; i < len(b); i++ {
 		if BreakLen(b, i) > 0 {
 			return i
@@ -174,11 +187,12 @@ func (f *File) Span(n, parent *yaml.Node) (Span, error) {
 	if n == nil {
 		return Span{}, errors.New("no node")
 	}
-	off, ok := f.Offset(n.Line, n.Column)
+	data, lines := f.text()
+	b := content(data)
+	off, ok := lines.Offset(n.Line, n.Column)
 	if !ok {
 		return Span{}, fmt.Errorf("line %d column %d is outside the file", n.Line, n.Column)
 	}
-	b := f.Data
 	if n.Kind == yaml.AliasNode {
 		end := off + 1 + len(n.Value)
 		if end > len(b) || b[off] != '*' || string(b[off+1:end]) != n.Value {
@@ -221,21 +235,20 @@ func (f *File) Span(n, parent *yaml.Node) (Span, error) {
 		}
 		return Span{}, fmt.Errorf("line %d: unterminated single-quoted scalar", n.Line)
 	case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
-		return Span{off, f.blockEnd(off, indent)}, nil
+		return Span{off, b.blockEnd(off, indent)}, nil
 	default:
-		return Span{off, f.plainEnd(off, indent, flow)}, nil
+		return Span{off, b.plainEnd(off, indent, flow)}, nil
 	}
 }
 
 // plainEnd finds the end of a plain scalar starting at off, continuation lines included.
-func (f *File) plainEnd(off, indent int, flow bool) int {
-	b := f.Data
-	end := f.plainLineEnd(off, flow)
-	if end < f.lineEnd(off) || flow {
+func (b content) plainEnd(off, indent int, flow bool) int {
+	end := b.plainLineEnd(off, flow)
+	if end < b.lineEnd(off) || flow {
 		return end // stopped by an indicator: the scalar cannot continue
 	}
 	// Continuation lines: more indented than the parent, not a comment or a key.
-	for next := f.lineEnd(end); next < len(b); {
+	for next := b.lineEnd(end); next < len(b); {
 		next += BreakLen(b, next)
 		i := next
 		for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
@@ -254,22 +267,21 @@ func (f *File) plainEnd(off, indent int, flow bool) int {
 		if bytes.HasPrefix(b[i:], []byte("---")) || bytes.HasPrefix(b[i:], []byte("...")) {
 			break
 		}
-		e := f.plainLineEnd(i, false)
+		e := b.plainLineEnd(i, false)
 		if e == i {
 			break
 		}
 		end = e
-		if e < f.lineEnd(i) {
+		if e < b.lineEnd(i) {
 			break
 		}
-		next = f.lineEnd(e)
+		next = b.lineEnd(e)
 	}
 	return end
 }
 
 // plainLineEnd scans one line of a plain scalar from off.
-func (f *File) plainLineEnd(off int, flow bool) int {
-	b := f.Data
+func (b content) plainLineEnd(off int, flow bool) int {
 	end := off
 	for i := off; i < len(b) && BreakLen(b, i) == 0; i++ {
 		c := b[i]
@@ -290,20 +302,19 @@ func (f *File) plainLineEnd(off int, flow bool) int {
 }
 
 // blockEnd finds the end of a literal or folded block scalar whose indicator is at off.
-func (f *File) blockEnd(off, indent int) int {
-	b := f.Data
-	le := f.lineEnd(off)
+func (b content) blockEnd(off, indent int) int {
+	le := b.lineEnd(off)
 	end := le + BreakLen(b, le)
 	for next := end; next < len(b); {
 		i := next
 		for i < len(b) && b[i] == ' ' {
 			i++
 		}
-		blank := i >= len(b) || BreakLen(b, i) > 0 || b[i] == '\t' && f.isBlankLine(i)
+		blank := i >= len(b) || BreakLen(b, i) > 0 || b[i] == '\t' && b.isBlankLine(i)
 		if !blank && i-next <= indent {
 			break
 		}
-		e := f.lineEnd(i)
+		e := b.lineEnd(i)
 		if !blank {
 			end = e + BreakLen(b, e)
 		}
@@ -315,8 +326,7 @@ func (f *File) blockEnd(off, indent int) int {
 	return end
 }
 
-func (f *File) isBlankLine(i int) bool {
-	b := f.Data
+func (b content) isBlankLine(i int) bool {
 	for ; i < len(b) && BreakLen(b, i) == 0; i++ {
 		if b[i] != ' ' && b[i] != '\t' {
 			return false

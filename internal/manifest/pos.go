@@ -16,7 +16,6 @@ type Lines struct {
 	src    []byte
 	bom    int
 	starts []int        // byte offset of each line's first character
-	ends   []int        // byte offset of each line's break (or the end of the text)
 	wide   map[int]bool // lines holding multi-byte characters
 
 	mu    sync.Mutex
@@ -29,7 +28,8 @@ func NewLines(src []byte) *Lines {
 	if bytes.HasPrefix(src, utf8BOM) {
 		x.bom = len(utf8BOM)
 	}
-	x.starts = append(make([]int, 0, 64), x.bom)
+	// Most texts break lines with LF alone: one count sizes the index.
+	x.starts = append(make([]int, 0, bytes.Count(src, []byte{'\n'})+1), x.bom)
 	for i := x.bom; i < len(src); {
 		c := src[i]
 		if c < utf8.RuneSelf && c != '\n' && c != '\r' {
@@ -37,7 +37,6 @@ func NewLines(src []byte) *Lines {
 			continue
 		}
 		if n := BreakLen(src, i); n > 0 {
-			x.ends = append(x.ends, i)
 			i += n
 			x.starts = append(x.starts, i)
 			continue
@@ -47,8 +46,27 @@ func NewLines(src []byte) *Lines {
 		}
 		i++
 	}
-	x.ends = append(x.ends, len(src))
 	return x
+}
+
+// end returns the byte offset of the break ending 1-based line (or the
+// end of the text for the last line): the break before the next line's
+// start, as NewLines read it.
+func (x *Lines) end(line int) int {
+	if line >= len(x.starts) {
+		return len(x.src)
+	}
+	next := x.starts[line]
+	switch b := x.src; {
+	case b[next-1] == '\n' && next >= 2 && b[next-2] == '\r':
+		return next - 2 // CRLF
+	case b[next-1] == '\n' || b[next-1] == '\r':
+		return next - 1
+	case b[next-1] == 0x85:
+		return next - 2 // NEL
+	default:
+		return next - 3 // LS, PS
+	}
 }
 
 // BOM returns the length of a leading UTF-8 BOM: 0 or 3.
@@ -61,7 +79,7 @@ func (x *Lines) Offset(line, column int) (off int, ok bool) {
 	if line < 1 || line > len(x.starts) || column < 1 {
 		return 0, false
 	}
-	start, end := x.starts[line-1], x.ends[line-1]
+	start, end := x.starts[line-1], x.end(line)
 	if !x.wide[line] {
 		if o := start + column - 1; o <= end {
 			return o, true

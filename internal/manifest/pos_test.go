@@ -61,3 +61,21 @@ func TestSkipProperties(t *testing.T) {
 		}
 	}
 }
+
+func TestLinesEndOfEveryBreak(t *testing.T) {
+	src := []byte("\xEF\xBB\xBFa\nb\r\nc\rd\u0085e\u2028f\u2029g\r\r\nh\n\ni é\n")
+	x := NewLines(src)
+	line := 1
+	for i := x.BOM(); i <= len(src); i++ {
+		if n := BreakLen(src, i); n > 0 || i == len(src) {
+			if got := x.end(line); got != i {
+				t.Errorf("line %d ends at %d, want %d", line, got, i)
+			}
+			line++
+			i += max(n, 1) - 1
+		}
+	}
+	if line-1 != len(x.starts) {
+		t.Errorf("%d lines checked, %d indexed", line-1, len(x.starts))
+	}
+}

@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"context"
+	"fmt"
 
 	"gopkg.in/yaml.v3"
 )
@@ -160,17 +161,23 @@ func (f *File) HasSkeletons() bool {
 
 // Restore parses f again and puts every skeleton document back in full.
 // Parsing is deterministic, so the documents are those Load read. It
-// changes f.Docs: no one may read them meanwhile.
-func (f *File) Restore() {
+// changes f.Docs: no one may read them meanwhile. The error is Bytes'
+// (the file changed since Load read it); f is then left as it was.
+func (f *File) Restore() error {
 	if !f.HasSkeletons() {
-		return
+		return nil
 	}
-	full, _ := parse(context.Background(), f.Path, f.Data, nil)
+	data, err := f.keepBytes()
+	if err != nil {
+		return fmt.Errorf("%s: %w", f.Path, err)
+	}
+	full, _ := parse(context.Background(), f.Path, data, nil, nil)
 	for i, d := range f.Docs {
 		if d.Skeleton && i < len(full.Docs) {
 			f.Docs[i] = full.Docs[i]
 		}
 	}
+	return nil
 }
 
 // aliasesOut returns the aliases of the tree below n to nodes outside it.

@@ -174,7 +174,7 @@ func TestLoad_Unread(t *testing.T) {
 		}
 	}
 	// Nothing written was changed.
-	if string(f.Data) != unreadYAML {
+	if b, err := f.Bytes(); err != nil || string(b) != unreadYAML {
 		t.Error("Data changed")
 	}
 

@@ -46,7 +46,8 @@ type Options struct {
 	// (never below metadata, which is always kept).
 	// The document is kept without them, so that a repository's parsed
 	// trees hold what is read, and marked Document.Skeleton; File.Restore
-	// parses it again in full.
+	// parses it again in full. Documents are then kept without their
+	// comments, which no reader of a scan reads.
 	Unread func(path, apiVersion, kind string) (all bool, fields [][]string)
 }
 
@@ -106,8 +107,9 @@ func Load(ctx context.Context, root string, opts Options) (*Repo, error) {
 	if err != nil {
 		return nil, err
 	}
-	results := readAll(ctx, todo, func(p string) readResult {
-		return readOne(ctx, root, realRoot, p, opts, log)
+	src := &source{root: root, realRoot: realRoot, max: opts.MaxFileSize, log: log}
+	results := readAll(ctx, todo, opts.Unread != nil, func(p string, a *arena) readResult {
+		return readOne(ctx, src, p, opts.Unread, a)
 	})
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -146,15 +148,20 @@ func checkRoot(root string) (string, error) {
 
 // readAll runs read on every path, in parallel (yaml.v3 decoding is most
 // of a scan); results keep their slot, so the outcome does not depend on
-// timing. It stops handing out paths once ctx ends.
-func readAll(ctx context.Context, todo []string, read func(string) readResult) []readResult {
+// timing. It stops handing out paths once ctx ends. With packed, each
+// goroutine reads into an arena of its own.
+func readAll(ctx context.Context, todo []string, packed bool, read func(string, *arena) readResult) []readResult {
 	results := make([]readResult, len(todo))
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range max(1, min(runtime.GOMAXPROCS(0), len(todo))) {
 		wg.Go(func() {
+			var a *arena
+			if packed {
+				a = &arena{}
+			}
 			for i := range next {
-				results[i] = read(todo[i])
+				results[i] = read(todo[i], a)
 			}
 		})
 	}
@@ -169,9 +176,12 @@ func readAll(ctx context.Context, todo []string, read func(string) readResult) [
 	return results
 }
 
-// readOne reads and parses the file at slash path p.
-func readOne(ctx context.Context, root, realRoot, p string, opts Options, log *slog.Logger) readResult {
-	data, skip, ferr := readFile(root, realRoot, p, opts.MaxFileSize, log)
+// readOne reads and parses the file at slash path p. With an arena (a
+// scan), it releases the bytes of a file that parses (File.Bytes), and
+// keeps those of one that does not there.
+func readOne(ctx context.Context, src *source, p string, unread unreadFunc, a *arena) readResult {
+	log := src.log
+	data, skip, ferr := readFile(src.root, src.realRoot, p, src.max, log, a)
 	switch {
 	case ferr != nil:
 		return readResult{errs: []FileError{*ferr}}
@@ -181,7 +191,12 @@ func readOne(ctx context.Context, root, realRoot, p string, opts Options, log *s
 	case data == nil:
 		return readResult{}
 	}
-	f, perr := parse(ctx, p, data, opts.Unread)
+	f, perr := parse(ctx, p, data, unread, a)
+	if a != nil && perr == nil {
+		f.release(src)
+	} else {
+		f.Data = a.keep(f.Data)
+	}
 	if perr != nil {
 		log.Debug("parse", "file", p, "err", perr.Msg)
 		return readResult{file: f, errs: []FileError{*perr}}
@@ -346,7 +361,7 @@ func isGitDir(p string) bool {
 // readFile reads one file. It returns no data and no error for entries to
 // pass over (directories, vanished files), and a skip reason for a symlink
 // leading outside the root.
-func readFile(root, realRoot, p string, max int64, log *slog.Logger) (data []byte, skip string, ferr *FileError) {
+func readFile(root, realRoot, p string, max int64, log *slog.Logger, a *arena) (data []byte, skip string, ferr *FileError) {
 	full := filepath.Join(root, filepath.FromSlash(p))
 	fi, err := os.Lstat(full)
 	if err != nil {
@@ -382,7 +397,7 @@ func readFile(root, realRoot, p string, max int64, log *slog.Logger) (data []byt
 		return nil, "", &FileError{File: p, Msg: msg}
 	}
 	defer fh.Close()
-	data, err = readSized(io.LimitReader(fh, max+1), fi.Size())
+	data, err = readSized(io.LimitReader(fh, max+1), fi.Size(), a)
 	if err != nil {
 		return nil, "", &FileError{File: p, Msg: "cannot read file"}
 	}
@@ -392,10 +407,11 @@ func readFile(root, realRoot, p string, max int64, log *slog.Logger) (data []byt
 	return data, "", nil
 }
 
-// readSized reads r to its end into a buffer sized for the expected size, so
-// that the bytes kept for the whole scan carry no growth slack.
-func readSized(r io.Reader, size int64) ([]byte, error) {
-	data := make([]byte, 0, size+1)
+// readSized reads r to its end into a buffer sized for the expected size
+// (arena a's scratch buffer, when it fits), so that the bytes kept for the
+// whole scan carry no growth slack.
+func readSized(r io.Reader, size int64, a *arena) ([]byte, error) {
+	data := a.readBuf(int(size) + 1)
 	for {
 		n, err := r.Read(data[len(data):cap(data)])
 		data = data[:len(data)+n]

@@ -432,7 +432,7 @@ func (b *builder) loader(dir string) kustomize.Loader {
 		}
 		b.touch(full)
 		if f, ok := b.t.File(full); ok {
-			return f.Data, nil
+			return f.Bytes()
 		}
 		if b.t.Read != nil {
 			return b.t.Read(full)

@@ -9,8 +9,10 @@
 // in each rendered object, and recurses into the Flux Kustomizations the
 // build produced, which carry the parent's variables in their specs.
 //
-// Rendered objects are copies: the repository's parsed files are never
-// changed, and every rendered value keeps its line and column and, through
+// Rendered objects are built on copies: the repository's parsed files are
+// never changed. A kept object shares with its written document the nodes
+// the rendering left as written, so callers only read rendered objects.
+// Every rendered value keeps its line and column and, through
 // Origins, its file, so callers can edit the bytes a value came from. What
 // cannot be known (a variable from a SOPS-encrypted Secret, a source in
 // another repository, a remote resource) is reported, never guessed.

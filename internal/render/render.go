@@ -30,6 +30,7 @@ type Object struct {
 
 // Result is a rendered repository.
 type Result struct {
+	// Objects may hold nodes of the written documents: only to read.
 	Objects []*Object
 	// Origins names the file of rendered nodes that come from another file
 	// than their object's (patches, replacements, namespaces).
@@ -73,8 +74,9 @@ func Render(ctx context.Context, t *Tree) *Result { return RenderKept(ctx, t, ni
 func RenderKept(ctx context.Context, t *Tree, keep func(*kustomize.Resource) bool, unread ...[]string) *Result {
 	res, skeletons := renderKept(ctx, t, keep, unread)
 	if skeletons && ctx.Err() == nil {
-		t.restore()
+		problems := t.restore()
 		res, _ = renderKept(ctx, t, keep, unread)
+		res.Problems = append(problems, res.Problems...)
 	}
 	return res
 }
@@ -159,9 +161,7 @@ func (rd *renderer) roots() []*kustomize.Resource {
 			}
 		}
 		if root {
-			c := kustomize.NewResource(cloneNode(ks.Node))
-			c.File = ks.File
-			roots = append(roots, c)
+			roots = append(roots, ks)
 		}
 	}
 	return roots

@@ -165,3 +165,25 @@ func TestRenderKept_Skeletons(t *testing.T) {
 func notSkeletal(r *kustomize.Resource) bool {
 	return r.Kind() != "Deployment" && r.Kind() != "Namespace"
 }
+
+// A skeleton file that changed on disk since it was read cannot be
+// restored: the rendering says so, on what it has.
+func TestRenderKept_SkeletonFileChanged(t *testing.T) {
+	t.Parallel()
+	files := skeletonCase(`patches:
+  - target: {kind: Deployment}
+    patch: '[{op: replace, path: /spec/replicas, value: 3}]'
+`)
+	dir := t.TempDir()
+	fstree.Write(t, dir, files)
+	repo, err := manifest.Load(context.Background(), dir, manifest.Options{NoGit: true,
+		Unread: func(_, _, kind string) (bool, [][]string) { return kind == "Deployment", nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fstree.Write(t, dir, map[string]string{"apps/deploy.yaml": strings.Replace(files["apps/deploy.yaml"], "replicas: 1", "replicas: 2", 1)})
+	res := RenderKept(context.Background(), NewTree(repo.Files, nil), notSkeletal)
+	if !strings.Contains(fmt.Sprint(res.Problems), "apps/deploy.yaml: cannot read the file in full again") {
+		t.Errorf("problems: %v", res.Problems)
+	}
+}

@@ -33,11 +33,16 @@ func NewTree(files []*manifest.File, read func(string) ([]byte, error)) *Tree {
 	return t
 }
 
-// restore puts every skeleton document of the tree back in full.
-func (t *Tree) restore() {
+// restore puts every skeleton document of the tree back in full, and
+// returns the problems of the files it could not restore.
+func (t *Tree) restore() []Problem {
+	var out []Problem
 	for _, p := range t.paths {
-		t.files[p].Restore()
+		if err := t.files[p].Restore(); err != nil {
+			out = append(out, Problem{File: p, Msg: "cannot read the file in full again: " + err.Error()})
+		}
 	}
+	return out
 }
 
 // File returns the parsed file at p.
@@ -256,7 +261,10 @@ func BlockShift(f *manifest.File, n *yaml.Node) *kustomize.Shift {
 	if !ok {
 		return nil
 	}
-	data := f.Data
+	data, err := f.Bytes()
+	if err != nil {
+		return nil
+	}
 	// The indicator line: "|", "|-" or "|+" and nothing but a comment.
 	i := off + 1
 	for i < len(data) && (data[i] == '-' || data[i] == '+') {
