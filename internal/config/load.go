@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -144,17 +145,17 @@ func (c *Config) pathAtLine(line int) string {
 	return best
 }
 
-var lineRE = regexp.MustCompile(`^line (\d+): `)
+var lineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^line (\d+): `) })
 
 func lineOf(msg string) int {
-	if m := lineRE.FindStringSubmatch(msg); m != nil {
+	if m := lineRE().FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		return n
 	}
 	return 0
 }
 
-func stripLine(msg string) string { return lineRE.ReplaceAllString(msg, "") }
+func stripLine(msg string) string { return lineRE().ReplaceAllString(msg, "") }
 
 var goType = strings.NewReplacer(
 	"into []config.Rule", "into a list of rules",

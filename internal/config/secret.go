@@ -3,6 +3,7 @@ package config
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // A configuration file is not meant to hold secrets, but a mistyped key, a
@@ -13,7 +14,7 @@ import (
 
 // quoted finds the values messages quote: "…" from fmt's %q and `…` from
 // yaml.v3's type errors.
-var quoted = regexp.MustCompile("\"(?:[^\"\\\\]|\\\\.)*\"|`[^`]*`")
+var quoted = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("\"(?:[^\"\\\\]|\\\\.)*\"|`[^`]*`") })
 
 // secretPrefixes are the prefixes of well-known token formats (GitHub,
 // GitLab, Slack, AWS, OpenAI-style keys, JWTs, PEM blocks).
@@ -24,7 +25,7 @@ var secretPrefixes = []string{
 
 // hideSecrets replaces every quoted value in msg that looks like a credential.
 func hideSecrets(msg string) string {
-	return quoted.ReplaceAllStringFunc(msg, func(q string) string {
+	return quoted().ReplaceAllStringFunc(msg, func(q string) string {
 		if !looksSecret(q[1 : len(q)-1]) {
 			return q
 		}

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bosunhq/bosun/internal/chart"
@@ -30,7 +31,7 @@ const (
 
 // kubeVersionRE matches a Kubernetes version as configured: "1.31",
 // "v1.31.2".
-var kubeVersionRE = regexp.MustCompile(`^v?[0-9]+\.[0-9]+(\.[0-9]+)?$`)
+var kubeVersionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^v?[0-9]+\.[0-9]+(\.[0-9]+)?$`) })
 
 // DefaultIgnore is the default of the top-level ignore list.
 var DefaultIgnore = []string{".archive/**"}
@@ -124,13 +125,17 @@ func (c *Config) at(path string) int {
 }
 
 var (
-	groupName  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/-]*$`)
-	hostPort   = regexp.MustCompile(`^[A-Za-z0-9.-]+(:[0-9]+)?$`)
-	gitRefSafe = regexp.MustCompile(`^[A-Za-z0-9._/-]+$`)
-	envName    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	groupName  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/-]*$`) })
+	hostPort   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9.-]+(:[0-9]+)?$`) })
+	gitRefSafe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._/-]+$`) })
+	envName    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
 	// GitHub logins: alphanumerics and single hyphens, at most 39 characters.
-	login       = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?(\[bot\])?$`)
-	loginOrTeam = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?(/[A-Za-z0-9._-]+)?$`)
+	login = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?(\[bot\])?$`)
+	})
+	loginOrTeam = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?(/[A-Za-z0-9._-]+)?$`)
+	})
 )
 
 // RebaseWhen values.
@@ -158,7 +163,7 @@ func (c *Config) validate(p *problems) {
 	}
 	c.validateRegistries(add)
 	c.validateLookup(add)
-	if v := c.KubernetesVersion; v != "" && !kubeVersionRE.MatchString(v) {
+	if v := c.KubernetesVersion; v != "" && !kubeVersionRE().MatchString(v) {
 		add("kubernetesVersion", "invalid version %q (want major.minor, e.g. \"1.31\")", v)
 	}
 	c.validateSettings("defaults", c.Defaults, add)
@@ -187,7 +192,7 @@ func (c *Config) validateRegistries(add adder) {
 			} else if u.User != nil {
 				add(path+".host", "must not contain credentials")
 			}
-		case !hostPort.MatchString(r.Host):
+		case !hostPort().MatchString(r.Host):
 			add(path+".host", "invalid host %q (want host[:port] or a URL prefix)", r.Host)
 		}
 		if j, dup := seen[r.Host]; dup && r.Host != "" {
@@ -209,7 +214,7 @@ func (c *Config) validateRegistries(add adder) {
 		switch {
 		case (r.Username == "") != (r.PasswordEnv == ""):
 			add(path+".passwordEnv", "set username and passwordEnv together")
-		case r.PasswordEnv != "" && !envName.MatchString(r.PasswordEnv):
+		case r.PasswordEnv != "" && !envName().MatchString(r.PasswordEnv):
 			add(path+".passwordEnv", "must name an environment variable (letters, digits, _), not hold the password")
 		}
 	}
@@ -248,10 +253,10 @@ func (c *Config) validatePullRequests(add adder) {
 	if pr.MaxNewPerRun != nil && *pr.MaxNewPerRun < 0 {
 		add("pullRequests.maxNewPerRun", "must not be negative (0 means no limit)")
 	}
-	if pr.BaseBranch != "" && !gitRefSafe.MatchString(pr.BaseBranch) {
+	if pr.BaseBranch != "" && !gitRefSafe().MatchString(pr.BaseBranch) {
 		add("pullRequests.baseBranch", "invalid branch name %q", pr.BaseBranch)
 	}
-	if !gitRefSafe.MatchString(pr.BranchPrefix) || strings.Contains(pr.BranchPrefix, "..") || strings.HasPrefix(pr.BranchPrefix, "/") {
+	if !gitRefSafe().MatchString(pr.BranchPrefix) || strings.Contains(pr.BranchPrefix, "..") || strings.HasPrefix(pr.BranchPrefix, "/") {
 		add("pullRequests.branchPrefix", "invalid branch prefix %q", pr.BranchPrefix)
 	}
 	c.validateLabels("pullRequests.labels", pr.Labels, add)
@@ -324,7 +329,7 @@ func (c *Config) validateSettings(path string, s Settings, add adder) {
 		check("minimumReleaseAge", s.MinimumReleaseAge.err)
 	}
 	check("releaseAgeUnknown", policy.CheckAgeUnknown(policy.AgeUnknown(s.ReleaseAgeUnknown)))
-	if s.Group != "" && !groupName.MatchString(s.Group) {
+	if s.Group != "" && !groupName().MatchString(s.Group) {
 		add(path+".group", "invalid group name %q (letters, digits, '.', '_', '-', '/')", s.Group)
 	}
 	check("groupBy", policy.CheckGroupBy(s.GroupBy))
@@ -341,12 +346,12 @@ func (c *Config) validateSettings(path string, s Settings, add adder) {
 	check("automergeStrategy", policy.CheckAutomergeStrategy(s.AutomergeStrategy))
 	check("automergeType", policy.CheckAutomergeType(s.AutomergeType))
 	for i, r := range s.Reviewers {
-		if !loginOrTeam.MatchString(r) {
+		if !loginOrTeam().MatchString(r) {
 			add(fmt.Sprintf("%s.reviewers[%d]", path, i), "invalid reviewer %q (a login, or org/team)", r)
 		}
 	}
 	for i, a := range s.Assignees {
-		if !login.MatchString(a) {
+		if !login().MatchString(a) {
 			add(fmt.Sprintf("%s.assignees[%d]", path, i), "invalid assignee %q (a login)", a)
 		}
 	}

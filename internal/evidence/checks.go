@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/Masterminds/semver/v3"
 	helmchart "helm.sh/helm/v3/pkg/chart"
@@ -94,7 +95,9 @@ func crdFiles(ch *helmchart.Chart) map[string][]byte {
 	return out
 }
 
-var crdKind = regexp.MustCompile(`(?m)^\s*kind:\s*["']?CustomResourceDefinition["']?\s*$`)
+var crdKind = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?m)^\s*kind:\s*["']?CustomResourceDefinition["']?\s*$`)
+})
 
 // crdTemplates maps the templates (subcharts included) that define a
 // CustomResourceDefinition to their content.
@@ -103,7 +106,7 @@ func crdTemplates(ch *helmchart.Chart) map[string][]byte {
 	var walk func(c *helmchart.Chart, prefix string)
 	walk = func(c *helmchart.Chart, prefix string) {
 		for _, t := range c.Templates {
-			if t != nil && crdKind.Match(t.Data) {
+			if t != nil && crdKind().Match(t.Data) {
 				out[prefix+t.Name] = t.Data
 			}
 		}

@@ -174,10 +174,10 @@ func splitRequirements(sel string) []string {
 	return splitOutside(sel, '(', ')', ',')
 }
 
-var setReq = regexp.MustCompile(`^(\S+)\s+(in|notin)\s*\(([^)]*)\)$`)
+var setReq = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\S+)\s+(in|notin)\s*\(([^)]*)\)$`) })
 
 func matchRequirement(req string, labels map[string]string) (bool, error) {
-	if m := setReq.FindStringSubmatch(req); m != nil {
+	if m := setReq().FindStringSubmatch(req); m != nil {
 		var vals []string
 		for _, v := range strings.Split(m[3], ",") {
 			vals = append(vals, strings.TrimSpace(v))

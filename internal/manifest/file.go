@@ -53,7 +53,7 @@ type Span struct {
 }
 
 // errLineRE extracts the line from yaml.v3 messages ("yaml: line 4: did not find expected key").
-var errLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var errLineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): (.*)$`) })
 
 // Parse splits data into YAML documents. It never panics: a file that
 // cannot be parsed, entirely or from some document on, yields the documents
@@ -133,7 +133,7 @@ func yamlError(path string, err error) *FileError {
 		msg = te.Errors[0]
 	}
 	msg = strings.TrimPrefix(msg, "yaml: unmarshal errors:\n  ")
-	if m := errLineRE.FindStringSubmatch(msg); m != nil {
+	if m := errLineRE().FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
 		return &FileError{File: path, Line: line, Msg: m[2]}
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/bosunhq/bosun/internal/glob"
 	"github.com/bosunhq/bosun/internal/versioning"
@@ -344,7 +345,7 @@ var unsupported = map[string]string{
 	"commitMessageExtra": "bosun's titles come from pullRequests.titleTemplate",
 }
 
-var slugRE = regexp.MustCompile(`[^a-z0-9._/-]+`)
+var slugRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^a-z0-9._/-]+`) })
 
 // setting maps one package rule setting into s.
 func (c *converter) setting(f File, m Member, s *settings, rule string) {
@@ -375,7 +376,7 @@ func (c *converter) setting(f File, m Member, s *settings, rule string) {
 		}
 	case "groupName", "groupSlug":
 		if v.Kind == String {
-			g := strings.Trim(slugRE.ReplaceAllString(strings.ToLower(v.Str), "-"), "-./_")
+			g := strings.Trim(slugRE().ReplaceAllString(strings.ToLower(v.Str), "-"), "-./_")
 			if g == "" {
 				c.miss(f, m.Line, key, "%q has no letters or digits for a group name", v.Str)
 				return
@@ -424,7 +425,9 @@ func (c *converter) setting(f File, m Member, s *settings, rule string) {
 	c.miss(f, m.Line, key, "unexpected value")
 }
 
-var ageRE = regexp.MustCompile(`^\s*(\d+)\s*(minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w)\s*$`)
+var ageRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\s*(\d+)\s*(minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w)\s*$`)
+})
 
 // renovateDuration turns "3 days" or "1 minute" (Renovate's ms-style
 // strings) or a number of days (stabilityDays) into a bosun duration.
@@ -435,7 +438,7 @@ func renovateDuration(v *Value) (string, error) {
 	if v.Kind != String {
 		return "", fmt.Errorf("not a duration")
 	}
-	m := ageRE.FindStringSubmatch(strings.ToLower(v.Str))
+	m := ageRE().FindStringSubmatch(strings.ToLower(v.Str))
 	if m == nil {
 		return "", fmt.Errorf("duration %q is not of the form \"3 days\"", v.Str)
 	}

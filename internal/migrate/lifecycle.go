@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bosunhq/bosun/internal/policy"
@@ -154,14 +155,14 @@ func (c *converter) schedule(f File, m Member, s *settings, key string) {
 	}
 }
 
-var cronFieldsRE = regexp.MustCompile(`^\S+( \S+){4}$`)
+var cronFieldsRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\S+( \S+){4}$`) })
 
 // scheduleEntry maps one Renovate schedule entry to a bosun cron
 // expression; anyTime is "at any time". A non-empty reason says why it
 // cannot be mapped.
 func scheduleEntry(e string) (cron string, anyTime bool, reason string) {
 	e = strings.Join(strings.Fields(e), " ")
-	if cronFieldsRE.MatchString(e) && strings.ContainsAny(e[:1], "*0123456789") {
+	if cronFieldsRE().MatchString(e) && strings.ContainsAny(e[:1], "*0123456789") {
 		f := strings.Fields(e)
 		if f[0] != "*" {
 			return "", false, "the minutes field must be *"
@@ -184,8 +185,10 @@ func scheduleEntry(e string) (cron string, anyTime bool, reason string) {
 }
 
 var (
-	laterRE = regexp.MustCompile(`^(?:(before|after) (\d{1,2})(?::00)? ?(am|pm))? ?(every weekend|every weekday|on (sunday|monday|tuesday|wednesday|thursday|friday|saturday))?$`)
-	days    = []string{"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"}
+	laterRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?:(before|after) (\d{1,2})(?::00)? ?(am|pm))? ?(every weekend|every weekday|on (sunday|monday|tuesday|wednesday|thursday|friday|saturday))?$`)
+	})
+	days = []string{"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"}
 )
 
 // laterCron translates the few later.js texts whose meaning is a whole-hour
@@ -193,7 +196,7 @@ var (
 // "before 6am on monday", "every weekend". Anything else is refused rather
 // than approximated.
 func laterCron(e string) (string, bool) {
-	m := laterRE.FindStringSubmatch(e)
+	m := laterRE().FindStringSubmatch(e)
 	if m == nil || e == "" {
 		return "", false
 	}
@@ -244,13 +247,13 @@ func hourRange(dir string, h int) string {
 }
 
 var (
-	loginRE = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$`)
-	teamRE  = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+	loginRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$`) })
+	teamRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._-]+$`) })
 )
 
 // CheckOrg reports an organisation name GitHub would not accept.
 func CheckOrg(org string) error {
-	if org != "" && !loginRE.MatchString(org) {
+	if org != "" && !loginRE().MatchString(org) {
 		return fmt.Errorf("organisation %q is not a GitHub organisation name", org)
 	}
 	return nil
@@ -272,9 +275,9 @@ func (c *converter) people(f File, m Member, s *settings, key string) {
 			c.miss(f, m.Line, key, "%q: GitHub assigns users, not teams", p)
 		case isTeam && c.opts.Org == "":
 			c.miss(f, m.Line, key, "%q: the team's organisation is unknown (set --org to write it as org/team)", p)
-		case isTeam && teamRE.MatchString(team):
+		case isTeam && teamRE().MatchString(team):
 			out = append(out, c.opts.Org+"/"+team)
-		case !isTeam && loginRE.MatchString(p):
+		case !isTeam && loginRE().MatchString(p):
 			out = append(out, p)
 		default:
 			c.miss(f, m.Line, key, "%q is not a GitHub login", p)
@@ -343,10 +346,10 @@ func (c *converter) setTimezone(f File, line int, key, tz string) {
 	c.timezone = tz
 }
 
-var timezonePreset = regexp.MustCompile(`^:timezone\(([^()]+)\)$`)
+var timezonePreset = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^:timezone\(([^()]+)\)$`) })
 
 // builtinPreset reports whether Convert maps the remote preset p itself.
-func builtinPreset(p string) bool { return timezonePreset.MatchString(p) }
+func builtinPreset(p string) bool { return timezonePreset().MatchString(p) }
 
 // presets maps the built-in presets f extends: ":timezone(Europe/Berlin)".
 func (c *converter) presets(f File) {
@@ -356,7 +359,7 @@ func (c *converter) presets(f File) {
 	}
 	for _, it := range ext.Items {
 		if it.Kind == String {
-			if m := timezonePreset.FindStringSubmatch(it.Str); m != nil {
+			if m := timezonePreset().FindStringSubmatch(it.Str); m != nil {
 				c.setTimezone(f, it.Line, "extends", m[1])
 			}
 		}

@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/bosunhq/bosun/internal/testutil/golden"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bosunhq/bosun/internal/testutil/golden"
 
 	"github.com/bosunhq/bosun/internal/chart"
 )

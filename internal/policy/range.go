@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/Masterminds/semver/v3"
 
@@ -91,8 +92,10 @@ func (e *evaluation) decideRange(ctx context.Context, d Decision) (Decision, err
 }
 
 var (
-	upperBound = regexp.MustCompile(`<=?\s*v?[0-9][^\s,|]*`)
-	singleTerm = regexp.MustCompile(`^(\^|~>|~|=|>=)?\s*(v?)([0-9xX*]+(?:\.[0-9xX*]+){0,2})$`)
+	upperBound = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`<=?\s*v?[0-9][^\s,|]*`) })
+	singleTerm = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(\^|~>|~|=|>=)?\s*(v?)([0-9xX*]+(?:\.[0-9xX*]+){0,2})$`)
+	})
 )
 
 // WidenRange returns constraint widened to admit v: a single upper bound
@@ -105,7 +108,7 @@ func WidenRange(constraint string, v *semver.Version) (string, error) {
 	s := strings.TrimSpace(constraint)
 	var out string
 	if !strings.Contains(s, "||") {
-		if m := upperBound.FindAllStringIndex(s, -1); len(m) == 1 {
+		if m := upperBound().FindAllStringIndex(s, -1); len(m) == 1 {
 			bound := s[m[0][0]:m[0][1]]
 			nb := fmt.Sprintf("<%d.0.0", v.Major()+1)
 			if strings.HasPrefix(bound, "<=") {
@@ -134,7 +137,7 @@ func WidenRange(constraint string, v *semver.Version) (string, error) {
 func ReplaceRange(constraint string, v *semver.Version) (string, error) {
 	s := strings.TrimSpace(constraint)
 	var out string
-	if m := singleTerm.FindStringSubmatch(s); m != nil {
+	if m := singleTerm().FindStringSubmatch(s); m != nil {
 		op, prefix, ver := m[1], m[2], m[3]
 		parts := strings.Split(ver, ".")
 		wild := false

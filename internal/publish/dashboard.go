@@ -5,6 +5,7 @@ import (
 	"errors"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/bosunhq/bosun/internal/forge"
 )
@@ -18,7 +19,7 @@ func BranchBox(branch, text string) string {
 	return "- [ ] <!-- bosun-branch=" + branch + " -->" + text
 }
 
-var branchTickRE = regexp.MustCompile(`(?m)^\s*- \[[xX]\] <!-- bosun-branch=(\S+) -->`)
+var branchTickRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^\s*- \[[xX]\] <!-- bosun-branch=(\S+) -->`) })
 
 // readDashboard finds the dashboard issue and the branches ticked on it.
 // The issue is looked for among those opened by the author of bosun's pull
@@ -53,7 +54,7 @@ func (p *publisher) readDashboard(ctx context.Context, prs []forge.PullRequest) 
 		return
 	}
 	p.dash = is
-	for _, m := range branchTickRE.FindAllStringSubmatch(is.Body, -1) {
+	for _, m := range branchTickRE().FindAllStringSubmatch(is.Body, -1) {
 		p.ticked[m[1]] = true
 	}
 }

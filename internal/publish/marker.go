@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/bosunhq/bosun/internal/plan"
 )
@@ -33,12 +34,12 @@ type meta struct {
 	Base string `json:"base,omitempty"`
 }
 
-var metaRE = regexp.MustCompile(`<!-- bosun:meta (\{.*?\}) -->`)
+var metaRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`<!-- bosun:meta (\{.*?\}) -->`) })
 
 // parseMeta reads the last marker of body (bosun writes it at the end; an
 // earlier one would be a person quoting it).
 func parseMeta(body string) (meta, bool) {
-	all := metaRE.FindAllStringSubmatch(body, -1)
+	all := metaRE().FindAllStringSubmatch(body, -1)
 	if len(all) == 0 {
 		return meta{}, false
 	}
@@ -53,16 +54,18 @@ func parseMeta(body string) (meta, bool) {
 // for a rebuild on the current base.
 const rebaseBox = "<!-- bosun-rebase -->"
 
-var rebaseTickedRE = regexp.MustCompile(`(?m)^\s*- \[[xX]\] ` + regexp.QuoteMeta(rebaseBox))
+var rebaseTickedRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^\s*- \[[xX]\] ` + regexp.QuoteMeta(rebaseBox)) })
 
 // rebaseTicked reports whether a person ticked the rebase box of body.
-func rebaseTicked(body string) bool { return rebaseTickedRE.MatchString(body) }
+func rebaseTicked(body string) bool { return rebaseTickedRE().MatchString(body) }
 
-var trailerRE = regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(Trailer) + ` ([0-9A-Za-z]+)\s*$`)
+var trailerRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(Trailer) + ` ([0-9A-Za-z]+)\s*$`)
+})
 
 // trailerHash is the plan hash in a commit message bosun made, or "".
 func trailerHash(message string) string {
-	m := trailerRE.FindAllStringSubmatch(message, -1)
+	m := trailerRE().FindAllStringSubmatch(message, -1)
 	if len(m) == 0 {
 		return ""
 	}
