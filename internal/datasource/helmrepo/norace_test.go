@@ -1,0 +1,5 @@
+//go:build !race
+
+package helmrepo
+
+const raceEnabled = false
