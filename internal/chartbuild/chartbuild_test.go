@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
+	"slices"
 	"testing"
 	"time"
 
@@ -31,8 +33,8 @@ func TestMetadata_matchesHelm(t *testing.T) {
 	md := full.Metadata()
 	helm := &helmchart.Metadata{
 		APIVersion: md.APIVersion, Name: md.Name, Version: md.Version, AppVersion: md.AppVersion, Deprecated: md.Deprecated,
-		KubeVersion: md.KubeVersion, Description: md.Description, Home: md.Home, Sources: md.Sources, Keywords: md.Keywords,
-		Type: md.Type, Annotations: md.Annotations,
+		KubeVersion: md.KubeVersion, Description: md.Description, Home: md.Home, Sources: slices.Clone(md.Sources), Keywords: slices.Clone(md.Keywords),
+		Type: md.Type, Annotations: maps.Clone(md.Annotations), // Validate sanitizes in place: never the shared fixture's
 	}
 	for name, marshal := range map[string]func(any) ([]byte, error){"json": json.Marshal, "yaml": yaml.Marshal} {
 		got, err := marshal(md)

@@ -81,6 +81,20 @@ func newReleaseServer(t *testing.T) *releaseServer {
 	return rs
 }
 
+// put serves body at path; get returns what path serves. The server reads
+// the files under the same lock.
+func (rs *releaseServer) put(path string, body []byte) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	rs.files[path] = body
+}
+
+func (rs *releaseServer) get(path string) []byte {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	return rs.files[path]
+}
+
 func (rs *releaseServer) requests() []string {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
@@ -101,9 +115,9 @@ func (rs *releaseServer) publish(t *testing.T, version string) {
 		archive := tarGz(t, exe, "#!/bin/sh\necho bosun "+version+" "+p+"\n")
 		sum := sha256.Sum256(archive)
 		fmt.Fprintf(&sums, "%s  %s\n", hex.EncodeToString(sum[:]), name)
-		rs.files["/bosunhq/bosun/releases/download/"+version+"/"+name] = archive
+		rs.put("/bosunhq/bosun/releases/download/"+version+"/"+name, archive)
 	}
-	rs.files["/bosunhq/bosun/releases/download/"+version+"/checksums.txt"] = []byte(sums.String())
+	rs.put("/bosunhq/bosun/releases/download/"+version+"/checksums.txt", []byte(sums.String()))
 }
 
 func tarGz(t *testing.T, name, content string) []byte {
@@ -125,7 +139,7 @@ func TestAction_Resolve(t *testing.T) {
 	t.Parallel()
 	a := loadAction(t)
 	rs := newReleaseServer(t)
-	rs.files["/repos/bosunhq/bosun/releases"] = []byte(`[{"tag_name": "v1.10.0"}, {"tag_name": "v2.0.0"}, {"tag_name": "v1.9.3"}, {"tag_name": "v1.11.0-rc.1"}, {"tag_name": "v1.2.0"}]`)
+	rs.put("/repos/bosunhq/bosun/releases", []byte(`[{"tag_name": "v1.10.0"}, {"tag_name": "v2.0.0"}, {"tag_name": "v1.9.3"}, {"tag_name": "v1.11.0-rc.1"}, {"tag_name": "v1.2.0"}]`))
 	tests := []struct {
 		name, ref, input, wantMode, wantVersion string
 	}{
@@ -251,15 +265,15 @@ func TestAction_InstallRefusesTampering(t *testing.T) {
 		want   string
 	}{
 		{"archive changed", func(rs *releaseServer) {
-			rs.files[dl+"bosun_linux_amd64.tar.gz"] = tarGz(t, "bosun", "#!/bin/sh\necho evil\n")
+			rs.put(dl+"bosun_linux_amd64.tar.gz", tarGz(t, "bosun", "#!/bin/sh\necho evil\n"))
 		}, "does not match checksums.txt"},
 		{"checksum changed", func(rs *releaseServer) {
-			sums := string(rs.files[dl+"checksums.txt"])
+			sums := string(rs.get(dl + "checksums.txt"))
 			i := strings.Index(sums, "  bosun_linux_amd64.tar.gz")
-			rs.files[dl+"checksums.txt"] = []byte(sums[:i-64] + strings.Repeat("0", 64) + sums[i:])
+			rs.put(dl+"checksums.txt", []byte(sums[:i-64]+strings.Repeat("0", 64)+sums[i:]))
 		}, "does not match checksums.txt"},
 		{"no checksum entry", func(rs *releaseServer) {
-			rs.files[dl+"checksums.txt"] = []byte(strings.ReplaceAll(string(rs.files[dl+"checksums.txt"]), "linux_amd64", "linux_386"))
+			rs.put(dl+"checksums.txt", []byte(strings.ReplaceAll(string(rs.get(dl+"checksums.txt")), "linux_amd64", "linux_386")))
 		}, "has no entry"},
 		{"no checksums.txt", func(rs *releaseServer) { delete(rs.files, dl+"checksums.txt") }, "404"},
 	}
@@ -284,7 +298,7 @@ func TestAction_InstallRefusesTampering(t *testing.T) {
 		t.Parallel()
 		rs := newReleaseServer(t)
 		rs.publish(t, "v1.2.3")
-		rs.files[dl+"checksums.txt.sigstore.json"] = []byte(`{}`)
+		rs.put(dl+"checksums.txt.sigstore.json", []byte(`{}`))
 		bin := t.TempDir()
 		args := filepath.Join(t.TempDir(), "args")
 		script := "#!/bin/sh\necho \"$@\" > " + args + "\necho 'Error: none of the expected identities matched' >&2\nexit 1\n"

@@ -155,8 +155,8 @@ func TestGoreleaser_Stamp(t *testing.T) {
 	archive := tarGz(t, "bosun", string(exe))
 	sum := sha256.Sum256(archive)
 	rs := newReleaseServer(t)
-	rs.files["/bosunhq/bosun/releases/download/v9.8.7/"+name] = archive
-	rs.files["/bosunhq/bosun/releases/download/v9.8.7/"+g.Checksum.NameTemplate] = []byte(hex.EncodeToString(sum[:]) + "  " + name + "\n")
+	rs.put("/bosunhq/bosun/releases/download/v9.8.7/"+name, archive)
+	rs.put("/bosunhq/bosun/releases/download/v9.8.7/"+g.Checksum.NameTemplate, []byte(hex.EncodeToString(sum[:])+"  "+name+"\n"))
 	arch := map[string]string{"amd64": "X64", "arm64": "ARM64"}[runtime.GOARCH]
 	out, log, err := install(t, loadAction(t), rs, t.TempDir(), "v9.8.7", "Linux", arch)
 	if err != nil {
