@@ -41,12 +41,17 @@ import (
 //
 //	go test ./internal/e2e -run '^$' -bench PlanWorld -benchtime 5x -v
 //
-// BOSUN_BENCH_OUTPUT=json (or markdown) runs `plan -o json` instead, and
+// BOSUN_BENCH_OUTPUT=json (or markdown) runs `plan -o json` instead;
+// BOSUN_BENCH_BIN=/path/to/bosun runs that binary instead of building one
+// from this tree, to compare two builds on the same world; and
 // BOSUN_BENCH_LATENCY=30ms delays every request by that much, as the round
 // trip to a remote registry would (loopback answers in about 1 ms, which
 // leaves the scan to dominate the wall time).
 func BenchmarkPlanWorld(b *testing.B) {
-	bin, err := bosunBinary()
+	bin, err := os.Getenv("BOSUN_BENCH_BIN"), error(nil)
+	if bin == "" {
+		bin, err = bosunBinary()
+	}
 	if err != nil {
 		b.Skip(err)
 	}
