@@ -76,16 +76,17 @@ func lookupSources(ctx context.Context, refs []chart.Ref, lookup Lookup, opts st
 			bySource[r.Key()] = r
 		}
 	}
+	keys := slices.Sorted(maps.Keys(bySource))
 	if e, ok := lookup.(expecter); ok {
-		srcs := make([]chart.Source, 0, len(bySource))
-		for _, k := range slices.Sorted(maps.Keys(bySource)) {
+		srcs := make([]chart.Source, 0, len(keys))
+		for _, k := range keys {
 			srcs = append(srcs, bySource[k].Source)
 		}
 		e.Expect(srcs)
 	}
 	results := make(map[string]lookupResult, len(bySource))
 	var mu sync.Mutex
-	forEach(ctx, opts.concurrency, slices.Sorted(maps.Keys(bySource)), func(k string) {
+	forEach(ctx, opts.concurrency, keys, func(k string) {
 		r := bySource[k]
 		rels, err := lookup.Releases(ctx, r.Source, r.Chart)
 		// A failure is printed once, by the report of the Result; the

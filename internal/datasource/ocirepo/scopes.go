@@ -35,8 +35,7 @@ type hostScopes struct {
 	scopes   []string
 	disabled atomic.Bool
 	started  atomic.Bool
-	primed   chan struct{} // closed when the first request has finished
-	once     sync.Once
+	primed   chan struct{} // closed by the first caller when its request has finished
 }
 
 // Expect records the chart sources the run will look up. Sharing applies
@@ -81,7 +80,7 @@ func (s *Source) withShared(ctx context.Context, t target, call func(context.Con
 		return call(ctx)
 	}
 	if h.started.CompareAndSwap(false, true) {
-		defer h.once.Do(func() { close(h.primed) })
+		defer close(h.primed) // started admits exactly one first caller
 	} else {
 		select {
 		case <-h.primed:
