@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 
 	sprig "github.com/go-task/slim-sprig/v3"
 	"gopkg.in/yaml.v3"
@@ -279,22 +280,24 @@ func markerIndex(v string) (int, bool) {
 
 // templateFuncs are slim-sprig's repeatable functions: none reads the
 // environment, the clock or the network, and none builds unbounded
-// lists or strings.
-var templateFuncs = func() texttemplate.FuncMap {
+// lists or strings. Built on first use: most repositories hold no
+// ResourceSet.
+var templateFuncs = sync.OnceValue(func() texttemplate.FuncMap {
 	fm := texttemplate.FuncMap(sprig.HermeticTxtFuncMap())
 	for _, name := range []string{"repeat", "seq", "until", "untilStep"} {
 		delete(fm, name)
 	}
 	fm["slugify"] = slugify
 	return fm
-}()
+})
 
 // execTemplate renders text as flux-operator does, with text/template's
 // language; texttemplate never calls a method of the data, which holds
 // only maps, slices and scalars decoded from YAML and JSON.
 func execTemplate(text string, inputs map[string]any) ([]byte, error) {
-	fm := make(texttemplate.FuncMap, len(templateFuncs)+1)
-	for k, v := range templateFuncs {
+	funcs := templateFuncs()
+	fm := make(texttemplate.FuncMap, len(funcs)+1)
+	for k, v := range funcs {
 		fm[k] = v
 	}
 	// "<< inputs.x >>": inputs is a niladic function whose result the
