@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -100,6 +101,26 @@ func TestValidateValues_defaultsSatisfyRequired(t *testing.T) {
 	vs, err = validateValues(schema, defaults, map[string]any{"image": nil})
 	if err != nil || len(vs) != 1 || vs[0].Path != "" {
 		t.Errorf("validateValues(image: null) = %v, %v; want the required image missing at the root", vs, err)
+	}
+}
+
+// TestValidateValues_sameMessageEveryRun: a values check that rejects
+// several unknown keys says so in the same words on every run, so a pull
+// request body does not change between runs (the validator used to list
+// the keys in map order).
+func TestValidateValues_sameMessageEveryRun(t *testing.T) {
+	t.Parallel()
+	schema := []byte(`{"type":"object","properties":{"image":{"type":"object","additionalProperties":false}}}`)
+	image := map[string]any{}
+	for _, k := range []string{"registry", "repository", "tag", "digest", "pullPolicy", "pullSecrets"} {
+		image[k] = "x"
+	}
+	want := []Violation{{Path: "/image", Message: "additional properties 'digest', 'pullPolicy', 'pullSecrets', 'registry', 'repository', 'tag' not allowed"}}
+	for range 5 {
+		vs, err := validateValues(schema, nil, map[string]any{"image": image})
+		if err != nil || !slices.Equal(vs, want) {
+			t.Fatalf("validateValues() = %v, %v; want %v", vs, err, want)
+		}
 	}
 }
 

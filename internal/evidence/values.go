@@ -10,7 +10,8 @@ import (
 	"strings"
 
 	"github.com/aymanbagabas/go-udiff"
-	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/bosunhq/bosun/internal/jsonschema"
 )
 
 // maxViolations and maxViolationMessage bound what a hostile schema can make
