@@ -363,6 +363,9 @@ func isGitDir(p string) bool {
 // leading outside the root.
 func readFile(root, realRoot, p string, max int64, log *slog.Logger, a *arena) (data []byte, skip string, ferr *FileError) {
 	full := filepath.Join(root, filepath.FromSlash(p))
+	if data, ok := readPlain(full, max, a); ok {
+		return data, "", nil
+	}
 	fi, err := os.Lstat(full)
 	if err != nil {
 		log.Debug("skip unreadable entry", "file", p, "err", err)
