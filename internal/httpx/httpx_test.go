@@ -469,6 +469,47 @@ func TestCache(t *testing.T) {
 
 // TestCache_alwaysRevalidates: a stored entry is served only in place of a
 // 304 to the request at hand, whatever else the server answers.
+// TestCache_oneDirectory: filling an empty cache makes one directory, not
+// one per entry, and a later run still finds every entry (a mkdir is the
+// dearest call of a cold run's cache writes). If the directory goes away
+// during a run, the next entry makes it again.
+func TestCache_oneDirectory(t *testing.T) {
+	t.Parallel()
+	cs := newCacheServer(t, `"v1"`, "")
+	dir := t.TempDir()
+	c := New(Options{CacheDir: dir})
+	const n = 40
+	for i := range n {
+		get(t, c, fmt.Sprintf("%s/chart-%d/index.yaml", cs.URL, i))
+	}
+	var dirs []string
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && d.IsDir() && p != dir {
+			dirs = append(dirs, p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dirs) != 1 || len(entries(t, dir)) != n {
+		t.Errorf("%d directories %v and %d entries; want one directory and %d entries", len(dirs), dirs, len(entries(t, dir)), n)
+	}
+	for i := range n {
+		if resp, _ := get(t, New(Options{CacheDir: dir}), fmt.Sprintf("%s/chart-%d/index.yaml", cs.URL, i)); resp.Header.Get(CacheHeader) != CacheRevalidated {
+			t.Fatalf("entry %d not found by the next run", i)
+		}
+	}
+	if err := os.RemoveAll(dirs[0]); err != nil {
+		t.Fatal(err)
+	}
+	get(t, c, cs.URL+"/gone/index.yaml")
+	get(t, c, cs.URL+"/again/index.yaml")
+	if got := len(entries(t, dir)); got == 0 {
+		t.Error("no entry written after the cache directory was removed during the run")
+	}
+}
+
 func TestCache_alwaysRevalidates(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
