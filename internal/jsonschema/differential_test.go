@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"regexp"
 	"slices"
 	"strings"
@@ -57,8 +58,8 @@ var differentialInstances = []string{
 func TestCompileValidate_MatchesUpstream(t *testing.T) {
 	for i, schema := range differentialSchemas {
 		for j, instance := range differentialInstances {
-			got := forkVerdict(t, schema, instance)
-			want := upstreamVerdict(t, schema, instance)
+			got := verdict(t, fork, schema, instance)
+			want := verdict(t, upstreamImpl, schema, instance)
 			if got != want {
 				t.Errorf("schema %d, instance %d:\nfork:     %s\nupstream: %s", i, j, got, want)
 			}
@@ -68,62 +69,81 @@ func TestCompileValidate_MatchesUpstream(t *testing.T) {
 
 const url = "file:///values.schema.json"
 
-func forkVerdict(t *testing.T, schema, instance string) string {
-	t.Helper()
-	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(schema))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource(url, doc); err != nil {
-		return "add: " + err.Error()
-	}
-	sch, err := c.Compile(url)
-	if err != nil {
-		return "compile: " + err.Error()
-	}
-	inst, err := jsonschema.UnmarshalJSON(strings.NewReader(instance))
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = sch.Validate(inst)
-	if err == nil {
-		return "valid"
-	}
-	ve, ok := err.(*jsonschema.ValidationError)
-	if !ok {
-		return "error: " + err.Error()
-	}
-	return canonical(t, err.Error(), ve.BasicOutput())
+// impl is one of the two packages, seen through what the test needs.
+type impl struct {
+	unmarshal func(io.Reader) (any, error)
+	// compile adds doc at url to a new compiler and compiles it.
+	compile func(doc any) (validate func(any) error, stage string, err error)
+	// output is the basic output of a validation error, or false.
+	output func(error) (any, bool)
 }
 
-func upstreamVerdict(t *testing.T, schema, instance string) string {
+var (
+	fork = impl{
+		unmarshal: jsonschema.UnmarshalJSON,
+		compile:   compileWith[*jsonschema.Schema](jsonschema.NewCompiler),
+		output:    outputOf(func(e *jsonschema.ValidationError) any { return e.BasicOutput() }),
+	}
+	upstreamImpl = impl{
+		unmarshal: upstream.UnmarshalJSON,
+		compile:   compileWith[*upstream.Schema](upstream.NewCompiler),
+		output:    outputOf(func(e *upstream.ValidationError) any { return e.BasicOutput() }),
+	}
+)
+
+// compileWith is impl.compile for the package whose NewCompiler is newC.
+func compileWith[S interface{ Validate(any) error }, C interface {
+	AddResource(string, any) error
+	Compile(string) (S, error)
+}](newC func() C) func(any) (func(any) error, string, error) {
+	return func(doc any) (func(any) error, string, error) {
+		c := newC()
+		if err := c.AddResource(url, doc); err != nil {
+			return nil, "add", err
+		}
+		sch, err := c.Compile(url)
+		if err != nil {
+			return nil, "compile", err
+		}
+		return sch.Validate, "", nil
+	}
+}
+
+// outputOf is impl.output for the package whose validation error is E.
+func outputOf[E error](basic func(E) any) func(error) (any, bool) {
+	return func(err error) (any, bool) {
+		e, ok := err.(E)
+		if !ok {
+			return nil, false
+		}
+		return basic(e), true
+	}
+}
+
+// verdict compiles schema with p and validates instance with it.
+func verdict(t *testing.T, p impl, schema, instance string) string {
 	t.Helper()
-	doc, err := upstream.UnmarshalJSON(strings.NewReader(schema))
+	doc, err := p.unmarshal(strings.NewReader(schema))
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := upstream.NewCompiler()
-	if err := c.AddResource(url, doc); err != nil {
-		return "add: " + err.Error()
-	}
-	sch, err := c.Compile(url)
+	validate, stage, err := p.compile(doc)
 	if err != nil {
-		return "compile: " + err.Error()
+		return stage + ": " + err.Error()
 	}
-	inst, err := upstream.UnmarshalJSON(strings.NewReader(instance))
+	inst, err := p.unmarshal(strings.NewReader(instance))
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = sch.Validate(inst)
+	err = validate(inst)
 	if err == nil {
 		return "valid"
 	}
-	ve, ok := err.(*upstream.ValidationError)
+	out, ok := p.output(err)
 	if !ok {
 		return "error: " + err.Error()
 	}
-	return canonical(t, err.Error(), ve.BasicOutput())
+	return canonical(t, err.Error(), out)
 }
 
 // canonical is a validation error's message and basic output in an order
