@@ -81,8 +81,8 @@ func TestPlan_ProgressOnTerminal(t *testing.T) {
 		t.Fatalf("no progress on a terminal:\n%q", r.stderr)
 	}
 	first, last := steps[0], steps[len(steps)-1]
-	if first[1] != "1" || first[2] != last[2] || last[1] != last[2] {
-		t.Errorf("progress must count from 1 to the known total: first %q, last %q", first[0], last[0])
+	if first[1] != "0" || first[2] != last[2] || last[1] != last[2] {
+		t.Errorf("progress must count from 0 to a total known from the start: first %q, last %q", first[0], last[0])
 	}
 	if !strings.HasSuffix(r.stderr, "\r\x1b[K") && !strings.Contains(r.stderr, "\r\x1b[Ktime=") {
 		t.Errorf("the progress line must be cleared:\n%q", r.stderr)

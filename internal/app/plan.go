@@ -72,14 +72,8 @@ func (d *Deps) runPipelineKeep(ctx context.Context, dir string, lo lookupOptions
 	}
 	newLookup := func(cfg *config.Config) pipeline.Lookup { return build(cfg) }
 	if st := d.status; st != nil {
-		// The total needs the references before the lookups start; the
-		// scan is cheap next to them, and done again by Run.
-		total := 0
-		if scanned, err := pipeline.Scan(ctx, pipeline.Deps{}, opts); err == nil {
-			total = sourcesToLook(scanned.Refs)
-		}
 		newLookup = func(cfg *config.Config) pipeline.Lookup {
-			return &lookupProgress{Lookup: build(cfg), line: st, total: total}
+			return &lookupProgress{Lookup: build(cfg), line: st}
 		}
 		defer st.done()
 	}

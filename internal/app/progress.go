@@ -87,12 +87,26 @@ func (s *statusLine) drawLocked() {
 }
 
 // lookupProgress counts finished chart source lookups on the status line.
+// The total is what the pipeline says it will look up (Expect), which
+// lookupProgress passes on to the lookup it wraps: that is how the lookups
+// of a run share one registry token.
 type lookupProgress struct {
 	pipeline.Lookup
 	line  *statusLine
 	mu    sync.Mutex
 	done  int
 	total int
+}
+
+// Expect sets the total, draws it, and tells the wrapped lookup.
+func (l *lookupProgress) Expect(srcs []chart.Source) {
+	if e, ok := l.Lookup.(interface{ Expect([]chart.Source) }); ok {
+		e.Expect(srcs)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.total = max(l.total, len(srcs))
+	l.line.set(fmt.Sprintf("looking up chart sources: %d/%d", l.done, l.total))
 }
 
 func (l *lookupProgress) Releases(ctx context.Context, src chart.Source, name string) ([]chart.Release, error) {
@@ -104,16 +118,4 @@ func (l *lookupProgress) Releases(ctx context.Context, src chart.Source, name st
 	// Drawn under the lock, so counts never go backwards on screen.
 	l.line.set(fmt.Sprintf("looking up chart sources: %d/%d", l.done, l.total))
 	return rels, err
-}
-
-// sourcesToLook counts the chart sources a plan of refs looks up: one per
-// chart key, for editable references and Flux ranges.
-func sourcesToLook(refs []chart.Ref) int {
-	keys := map[string]bool{}
-	for _, r := range refs {
-		if r.Source.URL != "" && r.Chart != "" && (r.Skip == "" || r.Skip == chart.SkipRange) {
-			keys[r.Key()] = true
-		}
-	}
-	return len(keys)
 }
