@@ -129,14 +129,25 @@ var (
 	hostPort   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9.-]+(:[0-9]+)?$`) })
 	gitRefSafe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._/-]+$`) })
 	envName    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
-	// GitHub logins: alphanumerics and single hyphens, at most 39 characters.
-	login = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?(\[bot\])?$`)
-	})
-	loginOrTeam = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?(/[A-Za-z0-9._-]+)?$`)
-	})
+	// GitHub account names (users and organisations): alphanumerics and
+	// single hyphens, at most 39 characters; a login may be a bot's
+	// ("name[bot]"), a team is org/slug.
+	accountRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^` + account + `$`) })
+	assigneeRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^` + account + `(\[bot\])?$`) })
+	reviewerRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^` + account + `(/[A-Za-z0-9._-]+)?$`) })
 )
+
+const account = `[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?`
+
+// ValidOrg reports whether s can name a GitHub organisation.
+func ValidOrg(s string) bool { return accountRE().MatchString(s) }
+
+// ValidAssignee reports whether s is a login pullRequests.assignees takes.
+func ValidAssignee(s string) bool { return assigneeRE().MatchString(s) }
+
+// ValidReviewer reports whether s is a login or an org/team slug
+// pullRequests.reviewers takes.
+func ValidReviewer(s string) bool { return reviewerRE().MatchString(s) }
 
 // RebaseWhen values.
 const (
@@ -346,12 +357,12 @@ func (c *Config) validateSettings(path string, s Settings, add adder) {
 	check("automergeStrategy", policy.CheckAutomergeStrategy(s.AutomergeStrategy))
 	check("automergeType", policy.CheckAutomergeType(s.AutomergeType))
 	for i, r := range s.Reviewers {
-		if !loginOrTeam().MatchString(r) {
+		if !ValidReviewer(r) {
 			add(fmt.Sprintf("%s.reviewers[%d]", path, i), "invalid reviewer %q (a login, or org/team)", r)
 		}
 	}
 	for i, a := range s.Assignees {
-		if !login().MatchString(a) {
+		if !ValidAssignee(a) {
 			add(fmt.Sprintf("%s.assignees[%d]", path, i), "invalid assignee %q (a login)", a)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bosunhq/bosun/internal/config"
 	"github.com/bosunhq/bosun/internal/policy"
 )
 
@@ -246,17 +247,22 @@ func hourRange(dir string, h int) string {
 	return fmt.Sprintf("%d-%d", lo, hi)
 }
 
-var (
-	loginRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$`) })
-	teamRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._-]+$`) })
-)
-
 // CheckOrg reports an organisation name GitHub would not accept.
 func CheckOrg(org string) error {
-	if org != "" && !loginRE().MatchString(org) {
+	if org != "" && !config.ValidOrg(org) {
 		return fmt.Errorf("organisation %q is not a GitHub organisation name", org)
 	}
 	return nil
+}
+
+// validPerson reports whether bosun.yaml takes login p among its key
+// (reviewers or assignees): config owns the rule. A reviewer written
+// org/team is Renovate's "team:" form only.
+func validPerson(key, p string) bool {
+	if key == "assignees" {
+		return config.ValidAssignee(p)
+	}
+	return !strings.Contains(p, "/") && config.ValidReviewer(p)
 }
 
 // people maps reviewers or assignees: GitHub logins as they are, and a
@@ -275,9 +281,9 @@ func (c *converter) people(f File, m Member, s *settings, key string) {
 			c.miss(f, m.Line, key, "%q: GitHub assigns users, not teams", p)
 		case isTeam && c.opts.Org == "":
 			c.miss(f, m.Line, key, "%q: the team's organisation is unknown (set --org to write it as org/team)", p)
-		case isTeam && teamRE().MatchString(team):
+		case isTeam && !strings.Contains(team, "/") && config.ValidReviewer(c.opts.Org+"/"+team):
 			out = append(out, c.opts.Org+"/"+team)
-		case !isTeam && loginRE().MatchString(p):
+		case !isTeam && validPerson(m.Key, p):
 			out = append(out, p)
 		default:
 			c.miss(f, m.Line, key, "%q is not a GitHub login", p)

@@ -1,7 +1,9 @@
 package migrate
 
 import (
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -185,6 +187,43 @@ func TestConvert_PlatformAutomerge(t *testing.T) {
 		}
 		if got := strings.Contains(string(res.Config), "automergeType"); got != (want != "") || !strings.Contains(string(res.Config), want) {
 			t.Errorf("%s:\n%s\nwant %q", src, res.Config, want)
+		}
+	}
+}
+
+// TestConvert_PeopleAsConfigTakesThem: migrate keeps exactly the reviewers
+// and assignees bosun.yaml accepts (config owns the rule): a bot may be
+// assigned, not asked to review.
+func TestConvert_PeopleAsConfigTakesThem(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	src := `{reviewers: ["octocat", "renovate-approve[bot]", "team:sre"], assignees: ["renovate-approve[bot]", "-bad-"]}`
+	if err := os.WriteFile(filepath.Join(dir, "renovate.json5"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	files, _, err := Load(dir, "renovate.json5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Convert(files, Options{Org: "acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Parse("bosun.yaml", res.Config)
+	if err != nil {
+		t.Fatalf("bosun's loader rejects the migrated config: %v\n%s", err, res.Config)
+	}
+	pr := cfg.Defaults
+	if !slices.Equal(pr.Reviewers, []string{"octocat", "acme/sre"}) || !slices.Equal(pr.Assignees, []string{"renovate-approve[bot]"}) {
+		t.Errorf("reviewers %q, assignees %q; want [octocat acme/sre] and [renovate-approve[bot]]", pr.Reviewers, pr.Assignees)
+	}
+	var report strings.Builder
+	if err := res.WriteReport(&report, ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, missed := range []string{`"renovate-approve[bot]" is not a GitHub login`, `"-bad-" is not a GitHub login`} {
+		if !strings.Contains(report.String(), missed) {
+			t.Errorf("report does not say %s:\n%s", missed, report.String())
 		}
 	}
 }
