@@ -21,11 +21,17 @@
 //     allowed" are sorted; upstream lists them in map order, so the same
 //     values gave a different message, and a different pull request body,
 //     from one run to the next;
-//   - the package comment, which moved here from schema.go.
+//   - the package comment, which moved here from schema.go;
+//   - four long files split in two, declarations moved unchanged and in
+//     order: validator.go (validator_values.go from strValidate,
+//     validator_scope.go from the scope type), format.go (format_time.go
+//     from validateDate), objcompiler.go (objcompiler_later.go from
+//     compileDraft2019) and kind/kind.go (kind/kind_more.go from
+//     Dependency).
 //
-// The files are kept as upstream wrote them, longer files and functions
-// and repeated shapes included, so that a diff against upstream shows only
-// the changes above; STYLE's sizes are for bosun's own code.
+// The code is kept as upstream wrote it, long functions and repeated
+// shapes included, so that a diff against upstream shows only the changes
+// above.
 //
 // differential_test.go compiles and validates the same schemas and
 // instances with this package and upstream's (a test-only dependency) and
