@@ -36,9 +36,6 @@ type Group struct {
 	Labels    []string
 	Updates   []Update
 	Hash      string
-	// Bucket is the update bucket of the group's updates when updates
-	// are separated ("non-major", "major", "minor", "patch", "v<N>").
-	Bucket string
 }
 
 // Options shape branch names and titles.
@@ -82,7 +79,7 @@ func Build(updates []Update, opts Options) []Group {
 		k.suffix = BucketSuffix(u)
 		g := byKey[k]
 		if g == nil {
-			g = &Group{Name: k.name, Named: named, Namespace: k.namespace, Bucket: u.Bucket}
+			g = &Group{Name: k.name, Named: named, Namespace: k.namespace}
 			byKey[k] = g
 			suffixes[g] = k.suffix
 		}

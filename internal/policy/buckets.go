@@ -58,14 +58,16 @@ func (r *Rules) DecideBuckets(ctx context.Context, ref chart.Ref, releases []cha
 	if err != nil {
 		return []Decision{first}, nil
 	}
-	base, _ := r.effective(ref, "")
+	// Decide resolved the same type-agnostic settings of ref: its buckets
+	// are cut by them.
+	s := first.Effective
 	to, err := versioning.Parse(first.To.Version)
 	if err != nil {
 		return []Decision{first}, nil
 	}
 	out := []Decision{first}
-	for _, b := range lowerBuckets(parseReleases(releases), cur, to, base.s) {
-		d, err := r.decide(ctx, ref, releases, describe, now, func(c candidate) bool { return bucketOf(cur, c.v, base.s) == b })
+	for _, b := range lowerBuckets(parseReleases(releases), cur, to, s) {
+		d, err := r.decide(ctx, ref, releases, describe, now, func(c candidate) bool { return bucketOf(cur, c.v, s) == b })
 		if err != nil {
 			return out, err
 		}

@@ -94,14 +94,20 @@ func (m *merger) lifecycle(p resolved) {
 	}
 }
 
-// cronParser reads the five standard fields; descriptors such as @daily
-// are accepted too.
-var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+// cronParser reads the five standard fields only. Descriptors are not
+// windows: @daily is one minute a day, and @every 1h never matches a
+// minute at all.
+var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow)
 
-// CheckSchedule reports a cron expression that cannot be read.
+// CheckSchedule reports a cron expression that cannot be read, or that is
+// not five fields with * minutes.
 func CheckSchedule(expr string) error {
-	if strings.HasPrefix(strings.TrimSpace(expr), "TZ=") || strings.HasPrefix(strings.TrimSpace(expr), "CRON_TZ=") {
+	trimmed := strings.TrimSpace(expr)
+	if strings.HasPrefix(trimmed, "TZ=") || strings.HasPrefix(trimmed, "CRON_TZ=") {
 		return fmt.Errorf("schedule %q: set the top-level timezone instead of a TZ= prefix", expr)
+	}
+	if strings.HasPrefix(trimmed, "@") {
+		return fmt.Errorf("schedule %q: descriptors such as @daily or @every are not supported: write five cron fields with * minutes, such as \"* 22-23,0-5 * * *\"", expr)
 	}
 	if _, err := cronParser.Parse(expr); err != nil {
 		return fmt.Errorf("schedule %q: %v (want five cron fields such as \"* 22-23,0-5 * * *\")", expr, err)

@@ -10,6 +10,9 @@ import (
 	"github.com/bosunhq/bosun/internal/plan"
 )
 
+// spec is the pull request of g without its body: the caller renders the
+// body (body) only when it writes the pull request, since Options.Body may
+// be costly (`bosun run` gathers evidence for it).
 func (p *publisher) spec(g plan.Group) (forge.Spec, error) {
 	title := g.Title
 	if p.opts.Title != nil {
@@ -22,7 +25,7 @@ func (p *publisher) spec(g plan.Group) (forge.Spec, error) {
 	labels := append(slices.Clone(g.Labels), p.opts.Labels...)
 	slices.Sort(labels)
 	labels = slices.Compact(labels)
-	return forge.Spec{Title: title, Body: body(g, p.opts.Body, "", ""), Head: g.Branch, Base: p.base, Labels: labels}, nil
+	return forge.Spec{Title: title, Head: g.Branch, Base: p.base, Labels: labels}, nil
 }
 
 // Body is the pull request body of a group: the report a reviewer acts on,

@@ -81,7 +81,7 @@ func dashboardSections(outcomes []publish.Outcome, p *pipeline.Result) []dashSec
 	}
 	if p != nil {
 		for _, f := range p.Failed {
-			add("failed", fmt.Sprintf("- %s from %s: %s", escapeMD(f.Chart), escapeMD(f.Source.URL), escapeMD(fmt.Sprint(f.Err))))
+			add("failed", fmt.Sprintf("- %s from %s: %s", escapeMD(f.Chart), escapeMD(f.Source.String()), escapeMD(fmt.Sprint(f.Err))))
 		}
 		for _, sk := range p.Skipped {
 			line := fmt.Sprintf("- %s %s (`%s`): %s", sk.Ref.Kind, escapeMD(nsName(sk.Ref)), sk.Ref.Loc.File, escapeMD(sk.Reason))

@@ -1,11 +1,13 @@
 package report
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/bosunhq/bosun/internal/chart"
+	"github.com/bosunhq/bosun/internal/datasource"
 	"github.com/bosunhq/bosun/internal/pipeline"
 	"github.com/bosunhq/bosun/internal/publish"
 )
@@ -52,5 +54,24 @@ func TestDashboardMarkdown_Trimmed(t *testing.T) {
 	}
 	if !strings.Contains(md, "more not shown") || !strings.Contains(md, "bosun-branch=bosun/chart-0000 ") {
 		t.Errorf("trimmed dashboard lacks its note or its first items")
+	}
+}
+
+// TestDashboardMarkdown_RedactsFailedSource: the dashboard issue is public
+// to everyone who reads the repository, so a failed lookup names its source
+// redacted, never with the credentials the URL carries.
+func TestDashboardMarkdown_RedactsFailedSource(t *testing.T) {
+	t.Parallel()
+	src := chart.Source{Kind: chart.SourceHelm, URL: "http://alice:s3cret@host/charts?token=abc"}
+	p := &pipeline.Result{Failed: []pipeline.Failed{{Source: src, Chart: "app",
+		Err: &datasource.Error{Source: src, Chart: "app", Err: errors.New("503 Service Unavailable")}}}}
+	md := DashboardMarkdown(nil, p)
+	if !strings.Contains(md, "## Failed lookups") || !strings.Contains(md, "host/charts") {
+		t.Fatalf("dashboard lacks the failed lookup:\n%s", md)
+	}
+	for _, secret := range []string{"s3cret", "abc", "alice"} {
+		if strings.Contains(md, secret) {
+			t.Errorf("dashboard leaks %q:\n%s", secret, md)
+		}
 	}
 }

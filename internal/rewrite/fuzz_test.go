@@ -212,3 +212,9 @@ func editable(x *index, n *yaml.Node, tok []byte) bool {
 	}
 	return true
 }
+
+func isBlank(c byte) bool { return c == ' ' || c == '\t' }
+
+func isFlowIndicator(c byte) bool {
+	return c == ',' || c == '[' || c == ']' || c == '{' || c == '}'
+}

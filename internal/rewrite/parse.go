@@ -72,12 +72,6 @@ func (p *parsed) offset(line, column int) int {
 	return -1
 }
 
-func isBlank(c byte) bool { return c == ' ' || c == '\t' }
-
-func isFlowIndicator(c byte) bool {
-	return c == ',' || c == '[' || c == ']' || c == '{' || c == '}'
-}
-
 func hasBreak(b []byte) bool {
 	for i := range b {
 		if manifest.BreakLen(b, i) > 0 {

@@ -9,7 +9,9 @@ import (
 // eachPage reads a paginated GitHub listing: fetch gets one page (the one
 // *page names, which eachPage advances), and each is called on every item
 // in order until it returns false. It stops after the last page (no next
-// page, or an empty one) or after maxPages pages (0: no bound).
+// page, or an empty one), when the next page does not move forward (a
+// server linking back would otherwise be read forever), or after maxPages
+// pages (0: no other bound); what was read is kept.
 func eachPage[T any](ctx context.Context, c *Client, op string, page *int, maxPages int,
 	fetch func(g *gh.Client) ([]T, *gh.Response, error), each func(T) bool,
 ) error {
@@ -30,6 +32,11 @@ func eachPage[T any](ctx context.Context, c *Client, op string, page *int, maxPa
 			}
 		}
 		if resp.NextPage == 0 || len(items) == 0 {
+			return nil
+		}
+		if cur := max(*page, 1); resp.NextPage <= cur {
+			c.log.Warn("github listing ended early: the next page does not move forward",
+				"op", op, "page", cur, "next", resp.NextPage)
 			return nil
 		}
 		*page = resp.NextPage
