@@ -303,7 +303,11 @@ func (c *converter) emit(r rule, nm *names, helm, oci bool) {
 		if helm && len(nm.charts) > 0 {
 			h := r
 			h.charts = nm.charts
-			if oci && len(nm.oci) > 0 {
+			// Renovate's helm datasource covers HTTP Helm repositories
+			// only (OCI charts are docker dependencies): a helm-only rule,
+			// or the helm half of a rule that also has an OCI half, keeps
+			// to them.
+			if !oci || len(nm.oci) > 0 {
 				h.sources = httpSources
 			}
 			c.rules = append(c.rules, h)
