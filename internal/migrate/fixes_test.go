@@ -49,3 +49,24 @@ func TestConvert_HelmOnlyRuleKeepsToHTTP(t *testing.T) {
 		}
 	}
 }
+
+// TestConvert_TimezoneAsConfigTakesIt: migrate keeps exactly the time zones
+// bosun.yaml accepts (config.CheckTimezone owns the rule) and reports the
+// others with config's reason.
+func TestConvert_TimezoneAsConfigTakesIt(t *testing.T) {
+	t.Parallel()
+	for _, tz := range []string{"Local", "local", "Mars/Olympus", "UTC", "Europe/Berlin"} {
+		res := convertSrc(t, `{timezone: "`+tz+`"}`)
+		cfg, err := config.Parse("bosun.yaml", res.Config)
+		if err != nil {
+			t.Fatalf("%s: bosun's loader rejects the migrated config: %v\n%s", tz, err, res.Config)
+		}
+		want := config.CheckTimezone(tz)
+		switch {
+		case want == nil && cfg.Timezone != tz:
+			t.Errorf("%s: timezone %q not migrated (unmapped %v)", tz, cfg.Timezone, res.Unmapped)
+		case want != nil && (cfg.Timezone != "" || len(res.Unmapped) != 1 || res.Unmapped[0].Reason != want.Error()):
+			t.Errorf("%s: timezone %q, unmapped %v; want it left out as %q", tz, cfg.Timezone, res.Unmapped, want)
+		}
+	}
+}
