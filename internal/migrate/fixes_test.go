@@ -2,6 +2,7 @@ package migrate
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/bosunhq/bosun/internal/chart"
@@ -68,5 +69,42 @@ func TestConvert_TimezoneAsConfigTakesIt(t *testing.T) {
 		case want != nil && (cfg.Timezone != "" || len(res.Unmapped) != 1 || res.Unmapped[0].Reason != want.Error()):
 			t.Errorf("%s: timezone %q, unmapped %v; want it left out as %q", tz, cfg.Timezone, res.Unmapped, want)
 		}
+	}
+}
+
+// TestConvert_NumbersOutOfRange: JSON5's NaN and Infinity, and numbers
+// beyond int32, are reported as not migrated instead of becoming garbage
+// limits or ages.
+func TestConvert_NumbersOutOfRange(t *testing.T) {
+	t.Parallel()
+	for _, n := range []string{"NaN", "Infinity", "-Infinity", "+Infinity", "1e10", "-1", "2.5"} {
+		src := `{prConcurrentLimit: ` + n + `, prHourlyLimit: ` + n + `,
+packageRules: [{matchDatasources: ["helm"], stabilityDays: ` + n + `, labels: ["x"]}]}`
+		res := convertSrc(t, src)
+		if _, err := config.Parse("bosun.yaml", res.Config); err != nil {
+			t.Errorf("%s: bosun's loader rejects the migrated config: %v\n%s", n, err, res.Config)
+		}
+		for _, key := range []string{"maxOpen", "maxNewPerRun", "minimumReleaseAge"} {
+			if strings.Contains(string(res.Config), key) {
+				t.Errorf("%s: migrated as %s:\n%s", n, key, res.Config)
+			}
+		}
+		var keys []string
+		for _, it := range res.Unmapped {
+			keys = append(keys, it.Key)
+			if !strings.Contains(it.Reason, "finite number") && !strings.Contains(it.Reason, "whole number") {
+				t.Errorf("%s: %s: unclear reason %q", n, it.Key, it.Reason)
+			}
+		}
+		if want := []string{"prConcurrentLimit", "prHourlyLimit", "packageRules[0].stabilityDays"}; !slices.Equal(keys, want) {
+			t.Errorf("%s: unmapped %v, want %v", n, keys, want)
+		}
+		if len(res.Notes) != 0 {
+			t.Errorf("%s: notes %v for values not migrated", n, res.Notes)
+		}
+	}
+	res := convertSrc(t, `{packageRules: [{matchDatasources: ["helm"], minimumReleaseAge: "99999999999 days", labels: ["x"]}]}`)
+	if len(res.Unmapped) != 1 || !strings.Contains(res.Unmapped[0].Reason, "more than 2147483647") {
+		t.Errorf("a huge age: unmapped %v\n%s", res.Unmapped, res.Config)
 	}
 }
