@@ -106,7 +106,7 @@ func runValidate(ctx context.Context, opts *ValidateOptions) error {
 	if err := checkTitleTemplate(cfg); err != nil {
 		return &usageError{err}
 	}
-	warnings, err := ruleWarnings(ctx, deps, cfg, path, repo)
+	warnings, err := ruleWarnings(ctx, deps, cfg, repo)
 	if err != nil {
 		return err
 	}
@@ -125,14 +125,14 @@ func runValidate(ctx context.Context, opts *ValidateOptions) error {
 	return err
 }
 
-// ruleWarnings scans repo and checks the rules of cfg against its
-// references; files that cannot be read are the scan's business, not the
+// ruleWarnings scans repo with cfg, already loaded, and checks its rules
+// against the references; files that cannot be read are the scan's business, not the
 // config's, and are left out.
-func ruleWarnings(ctx context.Context, deps *Deps, cfg *config.Config, path, repo string) ([]string, error) {
+func ruleWarnings(ctx context.Context, deps *Deps, cfg *config.Config, repo string) ([]string, error) {
 	if repo == "" || len(cfg.Rules) == 0 {
 		return nil, nil
 	}
-	scanned, err := pipeline.Scan(ctx, pipeline.Deps{}, pipeline.Options{Dir: repo, ConfigPath: path, NoGit: deps.global.NoGit})
+	scanned, err := pipeline.ScanWithConfig(ctx, pipeline.Deps{}, cfg, pipeline.Options{Dir: repo, NoGit: deps.global.NoGit})
 	if err != nil {
 		return nil, fmt.Errorf("check rules against %s: %w", repo, err)
 	}

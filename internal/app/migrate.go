@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bosunhq/bosun/internal/chart"
+	"github.com/bosunhq/bosun/internal/config"
 	"github.com/bosunhq/bosun/internal/flux"
 	"github.com/bosunhq/bosun/internal/migrate"
 )
@@ -39,7 +41,8 @@ local preset files it extends, and prints a bosun.yaml with every rule that
 concerns Flux and Helm charts. It lists, with file and line, what it could
 not map, and prints the packageRules that hand Helm charts to bosun while
 Renovate keeps container images, GitHub Actions and Flux itself. With
---write the config goes to .github/bosun.yaml.`,
+--write the config goes to .github/bosun.yaml, unless the repository has a
+bosun config (.github/bosun.yaml or bosun.yaml) already.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -60,13 +63,18 @@ Renovate keeps container images, GitHub Actions and Flux itself. With
 	}
 	ren.Flags().StringVar(&opts.Dir, "dir", ".", "repository root: presets and charts are looked up from here")
 	ren.Flags().StringVar(&opts.Org, "org", "", "GitHub organisation owning the repository: Renovate's team reviewers \"team:x\" become \"org/x\"")
-	ren.Flags().BoolVar(&opts.Write, "write", false, "write .github/bosun.yaml (refuses to replace an existing one)")
+	ren.Flags().BoolVar(&opts.Write, "write", false, "write .github/bosun.yaml (refuses when the repository has a bosun config already)")
 	cmd.AddCommand(ren)
 	return cmd
 }
 
 func runMigrate(ctx context.Context, opts *MigrateOptions) error {
 	deps := opts.deps
+	if opts.Write {
+		if err := noConfigYet(opts.Dir); err != nil {
+			return err
+		}
+	}
 	name := opts.File
 	if name == "" {
 		n, err := migrate.Find(opts.Dir)
@@ -120,6 +128,22 @@ func runMigrate(ctx context.Context, opts *MigrateOptions) error {
 		return err
 	}
 	return res.WriteReport(deps.IO.Out, "")
+}
+
+// noConfigYet refuses --write when the repository already has a bosun
+// config where config.Find looks: .github/bosun.yaml, which --write would
+// replace, or bosun.yaml, which a new .github/bosun.yaml would silently
+// override because Find reads it first.
+func noConfigYet(dir string) error {
+	p, err := config.Find(dir)
+	switch {
+	case err == nil:
+		return usageErrorf("write config: %s already exists; merge the migrated settings into it instead (run without --write to print them)", p)
+	case errors.Is(err, config.ErrNotFound):
+		return nil
+	default:
+		return &usageError{fmt.Errorf("write config: %w", err)}
+	}
 }
 
 // ociPackages returns Renovate's docker package names of the OCI charts:

@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"reflect"
 	"slices"
 	"strings"
 
@@ -50,47 +49,23 @@ type matchList struct {
 }
 
 func matchLists() []matchList {
-	lists := []matchList{
+	return []matchList{
 		{key: "namespaces", noun: "namespace", globs: func(m Match) []string { return m.Namespaces },
 			values: func(r chart.Ref) []string { return r.Namespaces }},
 		{key: "charts", noun: "chart", globs: func(m Match) []string { return m.Charts },
 			values: func(r chart.Ref) []string { return []string{r.Chart} }},
 		{key: "paths", noun: "file", isPath: true, globs: func(m Match) []string { return m.Paths },
 			values: func(r chart.Ref) []string { return []string{r.Loc.File} }},
+		{key: "clusters", noun: "cluster", isPath: true, globs: func(m Match) []string { return m.Clusters },
+			values: refClusters},
 	}
-	if _, ok := reflect.TypeFor[Match]().FieldByName("Clusters"); ok {
-		lists = append(lists, matchList{key: "clusters", noun: "cluster", isPath: true,
-			globs: func(m Match) []string { return stringsField(reflect.ValueOf(m), "Clusters") }, values: refClusters})
-	}
-	return lists
 }
 
-// stringsField reads a []string field by name: rules match on clusters
-// only in builds whose Match and chart.Ref carry them.
-func stringsField(v reflect.Value, name string) []string {
-	f := v.FieldByName(name)
-	if !f.IsValid() || f.Kind() != reflect.Slice || f.Type().Elem().Kind() != reflect.String {
-		return nil
-	}
-	out := make([]string, f.Len())
-	for i := range out {
-		out[i] = f.Index(i).String()
-	}
-	return out
-}
-
-// refClusters returns the clusters a reference lands in (chart.Ref's
-// Clusters[].Cluster), nil when references carry no clusters.
+// refClusters returns the clusters a reference lands in.
 func refClusters(r chart.Ref) []string {
-	f := reflect.ValueOf(r).FieldByName("Clusters")
-	if !f.IsValid() || f.Kind() != reflect.Slice {
-		return nil
-	}
-	var out []string
-	for i := range f.Len() {
-		if c := f.Index(i).FieldByName("Cluster"); c.IsValid() && c.Kind() == reflect.String {
-			out = append(out, c.String())
-		}
+	out := make([]string, 0, len(r.Clusters))
+	for _, p := range r.Clusters {
+		out = append(out, p.Cluster)
 	}
 	return out
 }
@@ -136,9 +111,12 @@ func (c *Config) Unmatched(refs []chart.Ref) []Warning {
 	var out []Warning
 	for ri, rule := range c.Rules {
 		warned := false
+		compiled := make([][]func(string) bool, len(lists)) // the rule's globs, per list
 		for li, l := range lists {
 			for gi, g := range l.globs(rule.Match) {
-				if l.matchesAny(g, values[li]) {
+				m := l.matcher(g)
+				compiled[li] = append(compiled[li], m)
+				if slices.ContainsFunc(values[li], m) {
 					continue
 				}
 				path := fmt.Sprintf("rules[%d].match.%s[%d]", ri, l.key, gi)
@@ -147,7 +125,7 @@ func (c *Config) Unmatched(refs []chart.Ref) []Warning {
 				warned = true
 			}
 		}
-		if !warned && !slices.ContainsFunc(refs, func(r chart.Ref) bool { return matchesAll(lists, rule.Match, r) }) {
+		if !warned && !slices.ContainsFunc(refs, func(r chart.Ref) bool { return matchesAll(lists, compiled, r) }) {
 			path := fmt.Sprintf("rules[%d].match", ri)
 			out = append(out, Warning{File: c.Name(), Line: c.at(path), Path: path,
 				Msg: "each list matches some reference, but no reference matches them all"})
@@ -156,15 +134,16 @@ func (c *Config) Unmatched(refs []chart.Ref) []Warning {
 	return out
 }
 
-// matchesAll reports whether r matches every non-empty list of m; it
-// ignores sources, kinds and update types, so it never claims too little.
-func matchesAll(lists []matchList, m Match, r chart.Ref) bool {
-	for _, l := range lists {
-		globs := l.globs(m)
-		if len(globs) == 0 {
+// matchesAll reports whether r matches every non-empty list of a rule's
+// match, compiled (one matcher per glob, per list of lists); it ignores
+// sources, kinds and update types, so it never claims too little.
+func matchesAll(lists []matchList, compiled [][]func(string) bool, r chart.Ref) bool {
+	for li, ms := range compiled {
+		if len(ms) == 0 {
 			continue
 		}
-		if !slices.ContainsFunc(globs, func(g string) bool { return l.matchesAny(g, l.values(r)) }) {
+		vs := lists[li].values(r)
+		if !slices.ContainsFunc(ms, func(m func(string) bool) bool { return slices.ContainsFunc(vs, m) }) {
 			return false
 		}
 	}

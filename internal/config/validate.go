@@ -149,6 +149,23 @@ func ValidAssignee(s string) bool { return assigneeRE().MatchString(s) }
 // pullRequests.reviewers takes.
 func ValidReviewer(s string) bool { return reviewerRE().MatchString(s) }
 
+// CheckTimezone checks a time zone name for timezone: an IANA name such as
+// "Europe/Berlin", or "UTC". It refuses "" and "Local" (in any case), which
+// would make schedules follow whatever machine runs bosun, and names the
+// time zone database does not know.
+func CheckTimezone(name string) error {
+	switch {
+	case name == "":
+		return fmt.Errorf("empty time zone (an IANA name such as \"Europe/Berlin\")")
+	case strings.EqualFold(name, "Local"):
+		return fmt.Errorf("time zone %q is the zone of whatever machine runs bosun (name an IANA zone such as \"Europe/Berlin\")", name)
+	}
+	if _, err := time.LoadLocation(name); err != nil {
+		return fmt.Errorf("unknown time zone %q (an IANA name such as \"Europe/Berlin\")", name)
+	}
+	return nil
+}
+
 // RebaseWhen values.
 const (
 	RebaseAuto       = "auto"
@@ -276,9 +293,9 @@ func (c *Config) validatePullRequests(add adder) {
 	default:
 		add("pullRequests.rebaseWhen", "unknown value %q (auto, behind-base, conflicted or never)", pr.RebaseWhen)
 	}
-	if c.Timezone != "" {
-		if _, err := time.LoadLocation(c.Timezone); err != nil {
-			add("timezone", "unknown time zone %q (an IANA name such as \"Europe/Berlin\")", c.Timezone)
+	if c.Timezone != "" { // unset: UTC
+		if err := CheckTimezone(c.Timezone); err != nil {
+			add("timezone", "%v", err)
 		}
 	}
 	if c.Dashboard.Title == "" || len(c.Dashboard.Title) > 256 {

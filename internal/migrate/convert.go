@@ -162,10 +162,14 @@ func (c *converter) top(f File) {
 			}
 			c.prLabels = append(c.prLabels, ss...)
 		case "prConcurrentLimit":
-			c.maxOpen = intValue(v)
+			if n := c.limit(f, m); n != nil {
+				c.maxOpen = n
+			}
 		case "prHourlyLimit":
-			c.maxNew = intValue(v)
-			c.note(f, m.Line, m.Key, "mapped to pullRequests.maxNewPerRun: bosun caps new pull requests per run, not per hour")
+			if n := c.limit(f, m); n != nil {
+				c.maxNew = n
+				c.note(f, m.Line, m.Key, "mapped to pullRequests.maxNewPerRun: bosun caps new pull requests per run, not per hour")
+			}
 		case "baseBranches":
 			if ss, ok := v.Strings(); ok && len(ss) == 1 {
 				c.base = ss[0]
@@ -197,12 +201,29 @@ func (c *converter) top(f File) {
 	}
 }
 
-func intValue(v *Value) *int {
-	if v.Kind != Number || v.Num < 0 || v.Num > math.MaxInt32 {
+// limit reads a pull request limit; a value that is not one is reported
+// and nil returned.
+func (c *converter) limit(f File, m Member) *int {
+	n, err := wholeNumber(m.Value)
+	if err != nil {
+		c.miss(f, m.Line, m.Key, "%v", err)
 		return nil
 	}
-	n := int(v.Num)
 	return &n
+}
+
+// wholeNumber reads a number from 0 to math.MaxInt32 without a fraction;
+// JSON5's NaN and Infinity are refused like any other value out of range.
+func wholeNumber(v *Value) (int, error) {
+	switch {
+	case v.Kind != Number:
+		return 0, fmt.Errorf("not a number")
+	case math.IsNaN(v.Num) || math.IsInf(v.Num, 0):
+		return 0, fmt.Errorf("%v is not a finite number", v.Num)
+	case v.Num < 0 || v.Num > math.MaxInt32 || v.Num != math.Trunc(v.Num):
+		return 0, fmt.Errorf("%v is not a whole number from 0 to %d", v.Num, math.MaxInt32)
+	}
+	return int(v.Num), nil
 }
 
 // chartManagers are the Renovate managers that extract Helm chart versions
@@ -303,7 +324,11 @@ func (c *converter) emit(r rule, nm *names, helm, oci bool) {
 		if helm && len(nm.charts) > 0 {
 			h := r
 			h.charts = nm.charts
-			if oci && len(nm.oci) > 0 {
+			// Renovate's helm datasource covers HTTP Helm repositories
+			// only (OCI charts are docker dependencies): a helm-only rule,
+			// or the helm half of a rule that also has an OCI half, keeps
+			// to them.
+			if !oci || len(nm.oci) > 0 {
 				h.sources = httpSources
 			}
 			c.rules = append(c.rules, h)
@@ -432,8 +457,12 @@ var ageRE = sync.OnceValue(func() *regexp.Regexp {
 // renovateDuration turns "3 days" or "1 minute" (Renovate's ms-style
 // strings) or a number of days (stabilityDays) into a bosun duration.
 func renovateDuration(v *Value) (string, error) {
-	if v.Kind == Number && v.Num >= 0 && v.Num == math.Trunc(v.Num) {
-		return fmt.Sprintf("%dd", int(v.Num)), nil
+	if v.Kind == Number {
+		n, err := wholeNumber(v)
+		if err != nil {
+			return "", fmt.Errorf("days: %w", err)
+		}
+		return fmt.Sprintf("%dd", n), nil
 	}
 	if v.Kind != String {
 		return "", fmt.Errorf("not a duration")
@@ -441,6 +470,9 @@ func renovateDuration(v *Value) (string, error) {
 	m := ageRE().FindStringSubmatch(strings.ToLower(v.Str))
 	if m == nil {
 		return "", fmt.Errorf("duration %q is not of the form \"3 days\"", v.Str)
+	}
+	if n, err := strconv.Atoi(m[1]); err != nil || n > math.MaxInt32 {
+		return "", fmt.Errorf("duration %q: %s is more than %d", v.Str, m[1], math.MaxInt32)
 	}
 	return m[1] + string(m[2][0]), nil
 }

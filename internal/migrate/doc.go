@@ -7,7 +7,9 @@
 // It also writes the Renovate packageRules that hand Helm charts to bosun.
 //
 // It owns the Renovate-to-bosun mapping only. It does not read the network
-// (remote presets are listed, not fetched), does not import the config
-// package (it writes YAML text that config.Parse checks), and invents no
-// config keys: a Renovate setting without a bosun equivalent is reported.
+// (remote presets are listed, not fetched), writes YAML text that
+// config.Parse checks, asks the config package for the values bosun.yaml
+// accepts (GitHub logins, time zones) rather than keeping rules of its
+// own, and invents no config keys: a Renovate setting without a bosun
+// equivalent is reported.
 package migrate

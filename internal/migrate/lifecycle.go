@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/bosunhq/bosun/internal/config"
 	"github.com/bosunhq/bosun/internal/policy"
@@ -341,12 +340,8 @@ func (c *converter) topLifecycle(f File, m Member) bool {
 }
 
 func (c *converter) setTimezone(f File, line int, key, tz string) {
-	if tz == "" || strings.EqualFold(tz, "local") {
-		c.miss(f, line, key, "not an IANA time zone name")
-		return
-	}
-	if _, err := time.LoadLocation(tz); err != nil {
-		c.miss(f, line, key, "unknown time zone %q", tz)
+	if err := config.CheckTimezone(tz); err != nil {
+		c.miss(f, line, key, "%v", err)
 		return
 	}
 	c.timezone = tz

@@ -2,7 +2,6 @@ package migrate
 
 // settings is the policy a bosun rule or the defaults set.
 type settings struct {
-	updateTypes     []string
 	ignore          *bool
 	allowedVersions string
 	minAge          string
@@ -26,7 +25,7 @@ type lifecycleSettings struct {
 }
 
 func (s settings) zero() bool {
-	return s.updateTypes == nil && s.ignore == nil && s.allowedVersions == "" && s.minAge == "" &&
+	return s.ignore == nil && s.allowedVersions == "" && s.minAge == "" &&
 		s.group == "" && s.separateMajor == nil && s.labels == nil && s.lifecycleSettings.zero()
 }
 
@@ -37,9 +36,6 @@ func (l lifecycleSettings) zero() bool {
 }
 
 func mergeSettings(dst *settings, s settings) {
-	if s.updateTypes != nil {
-		dst.updateTypes = s.updateTypes
-	}
 	if s.ignore != nil {
 		dst.ignore = s.ignore
 	}

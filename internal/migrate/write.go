@@ -85,9 +85,6 @@ func (c *converter) write(b *strings.Builder) {
 }
 
 func (s settings) write(b *strings.Builder, indent string) {
-	if s.updateTypes != nil {
-		b.WriteString(indent + "updateTypes: " + flow(s.updateTypes) + "\n")
-	}
 	if s.ignore != nil {
 		fmt.Fprintf(b, "%signore: %t\n", indent, *s.ignore)
 	}

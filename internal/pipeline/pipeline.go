@@ -166,10 +166,12 @@ func Scan(ctx context.Context, deps Deps, opts Options) (*flux.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return scan(ctx, deps, cfg, opts)
+	return ScanWithConfig(ctx, deps, cfg, opts)
 }
 
-func scan(ctx context.Context, deps Deps, cfg *config.Config, opts Options) (*flux.Result, error) {
+// ScanWithConfig scans opts.Dir as Scan does, with cfg, a config already
+// loaded; opts.ConfigPath is not read.
+func ScanWithConfig(ctx context.Context, deps Deps, cfg *config.Config, opts Options) (*flux.Result, error) {
 	res, err := flux.Scan(ctx, opts.Dir, flux.Options{Ignore: cfg.Ignore, IncludeArchive: opts.IncludeArchive, NoGit: opts.NoGit, Logger: deps.Logger})
 	if err != nil {
 		return nil, fmt.Errorf("scan %s: %w", opts.Dir, err)
@@ -197,7 +199,7 @@ func Run(ctx context.Context, deps Deps, opts Options) (*Result, error) {
 	if opts.LazyDescribe {
 		rules = rules.WithLazyDescribe()
 	}
-	scanned, err := scan(ctx, deps, cfg, opts)
+	scanned, err := ScanWithConfig(ctx, deps, cfg, opts)
 	if err != nil {
 		return nil, err
 	}
