@@ -72,6 +72,9 @@ func ReadInRoot(root, p string, max int64) ([]byte, error) {
 	return readRegular(p, real, max)
 }
 
+// errNotDir is a file named as a directory ("file.txt/x", "file.txt/").
+var errNotDir = errors.New("not a directory")
+
 // maxLinks caps the symbolic links resolveInRoot follows, as Linux does.
 const maxLinks = 40
 
@@ -102,6 +105,9 @@ func resolveInRoot(realRoot, local string) (string, error) {
 			return "", err
 		}
 		if fi.Mode()&fs.ModeSymlink == 0 {
+			if !fi.IsDir() && len(todo) > 0 {
+				return "", errNotDir
+			}
 			cur = next
 			continue
 		}

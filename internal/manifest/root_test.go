@@ -68,6 +68,8 @@ func TestReadInRoot(t *testing.T) {
 		{"dangling.txt", fs.ErrNotExist},
 		{"linkdir/missing.txt", fs.ErrNotExist},
 		{"loop", nil},
+		{"plain.txt/../plain.txt", errNotDir},
+		{"plain.txt/", errNotDir},
 	} {
 		got, err := ReadInRoot(root, tc.p, 100)
 		switch {
