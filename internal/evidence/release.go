@@ -2,9 +2,7 @@ package evidence
 
 import (
 	"fmt"
-	"os"
 	"path"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -22,9 +20,10 @@ const maxValuesFile = 1 << 20
 // are written in the repository (a kustomize configMapGenerator building
 // the ConfigMap from a file, else a ConfigMap document with the key in
 // data), and the CRD policy. It reads only the parsed files it is given and
-// the files a generator names inside the repository root (no symlinks, at
-// most 1 MiB each); Secrets and targetPath entries are not read, and say
-// so in a note. Build one with NewReleases.
+// the files a generator names inside the repository root (symbolic links
+// only within it, regular files of at most 1 MiB each); Secrets and
+// targetPath entries are not read, and say so in a note. Build one with
+// NewReleases.
 type Releases struct {
 	root  string
 	files map[string]*manifest.File
@@ -254,25 +253,16 @@ func distance(from, to string) int {
 	}
 }
 
-// readFile reads a repository file a generator names, refusing paths that
-// leave the repository and files over maxValuesFile.
+// readFile reads a repository file a generator names: a file Load parsed,
+// else one manifest.ReadInRoot reads (symbolic links only within the
+// root, a symlinked directory included, regular files of at most
+// maxValuesFile bytes), since what it reads may reach a pull request.
 func (rv *Releases) readFile(p string) ([]byte, error) {
 	p = path.Clean(p)
-	if p == ".." || strings.HasPrefix(p, "../") || path.IsAbs(p) {
-		return nil, fmt.Errorf("file %s is outside the repository", p)
-	}
 	if f, ok := rv.files[p]; ok {
 		return f.Data, nil
 	}
-	full := filepath.Join(rv.root, filepath.FromSlash(p))
-	st, err := os.Lstat(full)
-	if err != nil {
-		return nil, fmt.Errorf("file %s: %w", p, err)
-	}
-	if !st.Mode().IsRegular() || st.Size() > maxValuesFile {
-		return nil, fmt.Errorf("file %s is not a regular file of at most %d bytes", p, maxValuesFile)
-	}
-	return os.ReadFile(full)
+	return manifest.ReadInRoot(rv.root, p, maxValuesFile)
 }
 
 func parseValues(data []byte) (map[string]any, error) {

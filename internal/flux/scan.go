@@ -1,13 +1,8 @@
 package flux
 
 import (
-	"bytes"
 	"context"
-	"fmt"
-	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -124,7 +119,7 @@ func extract(ctx context.Context, repo *manifest.Repo, log *slog.Logger, read fu
 		}
 	}
 	for _, e := range repo.Errors {
-		if f := s.files[e.File]; f != nil && looksSOPS(f.Data) {
+		if f := s.files[e.File]; f != nil && manifest.LooksSOPS(f.Data) {
 			log.Debug("skip sops-encrypted file that does not parse", "file", e.File)
 			res.Encrypted = append(res.Encrypted, EncryptedDoc{File: e.File, Line: e.Line})
 			continue
@@ -140,30 +135,14 @@ func extract(ctx context.Context, repo *manifest.Repo, log *slog.Logger, read fu
 	return extraction{result: res, s: s}
 }
 
-func looksSOPS(b []byte) bool {
-	return bytes.Contains(b, []byte("ENC[AES256_GCM,")) || bytes.Contains(b, []byte("\nsops:"))
-}
-
 // maxReadSize caps a non-YAML file a kustomize generator reads.
 const maxReadSize = 1 << 20
 
-// readFile reads the files kustomize generators name, below root only.
+// readFile reads the files kustomize generators name, below root only
+// (manifest.ReadInRoot: no symlink out, regular files only, so that a FIFO
+// never blocks the scan).
 func readFile(root string) func(string) ([]byte, error) {
 	return func(p string) ([]byte, error) {
-		r, err := os.OpenRoot(root)
-		if err != nil {
-			return nil, err
-		}
-		defer r.Close()
-		f, err := r.Open(filepath.FromSlash(p))
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		b, err := io.ReadAll(io.LimitReader(f, maxReadSize+1))
-		if err == nil && len(b) > maxReadSize {
-			err = fmt.Errorf("%s: larger than %d bytes", p, maxReadSize)
-		}
-		return b, err
+		return manifest.ReadInRoot(root, p, maxReadSize)
 	}
 }

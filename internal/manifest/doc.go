@@ -11,7 +11,10 @@
 // invalid, as yaml.v3's decoder has it), and the mapping of a node's
 // line/column (columns count runes; a UTF-8 BOM is not counted) to the byte
 // range of its token exactly as written: Lines, BreakLen and SkipProperties
-// are that one rule, which package rewrite uses too.
+// are that one rule, which package rewrite uses too. ReadInRoot reads the
+// other files a repository names by path (kustomize generator files,
+// values files) by the same guards, symlinked directories included;
+// LooksSOPS is the one test for a SOPS-encrypted file.
 //
 // Every file is parsed once. A caller may name what it never reads of a
 // document (Options.Unread): Load keeps such a document as a skeleton,

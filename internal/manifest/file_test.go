@@ -149,15 +149,6 @@ func TestParse_Problems(t *testing.T) {
 	}
 }
 
-// TestMatchGlob checks what MatchGlob adds to glob.Match; the glob cases
-// themselves are in package glob.
-func TestMatchGlob(t *testing.T) {
-	t.Parallel()
-	if !MatchGlob("/talos/**/", "talos/a/b.yaml") || MatchGlob("/talos/*/", "talos/a/b.yaml") {
-		t.Error("MatchGlob does not ignore the leading and trailing slashes")
-	}
-}
-
 // TestCheckKeys_Large checks the map-based path for big mappings.
 func TestCheckKeys_Large(t *testing.T) {
 	t.Parallel()

@@ -42,3 +42,7 @@ func readPlain(full string, max int64, a *arena) (data []byte, ok bool) {
 		}
 	}
 }
+
+// openSafe are the flags ReadInRoot opens a file with: never through a
+// symbolic link, never waiting for the writer of a FIFO.
+const openSafe = syscall.O_NOFOLLOW | syscall.O_NONBLOCK

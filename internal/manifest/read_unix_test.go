@@ -5,6 +5,7 @@ package manifest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -71,5 +72,58 @@ func TestLoad_FIFO(t *testing.T) {
 	}
 	if got := paths(r); len(got) != 1 || got[0] != "good.yaml" || len(r.Errors) != 0 {
 		t.Errorf("files %v, errors %v; want only good.yaml and no error", got, r.Errors)
+	}
+}
+
+// TestReadInRoot_FIFO: a FIFO, named directly or through a symbolic link,
+// is refused as not a regular file, without waiting for a writer.
+func TestReadInRoot_FIFO(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	if err := syscall.Mkfifo(filepath.Join(root, "pipe.txt"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustSymlink(t, "pipe.txt", filepath.Join(root, "link.txt"))
+	for _, name := range []string{"pipe.txt", "link.txt"} {
+		done := make(chan error, 1)
+		go func() {
+			_, err := ReadInRoot(root, name, 1<<20)
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if !errors.Is(err, ErrNotRegular) {
+				t.Errorf("ReadInRoot(%s) = %v; want %v", name, err, ErrNotRegular)
+			}
+		case <-time.After(time.Minute):
+			t.Fatalf("ReadInRoot(%s) still waiting after a minute", name)
+		}
+	}
+}
+
+// TestOpenSafe_FIFO: should a FIFO take the place of a file between
+// the check and the open, the open does not wait for a writer either.
+func TestOpenSafe_FIFO(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	pipe := filepath.Join(root, "pipe.txt")
+	if err := syscall.Mkfifo(pipe, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		f, err := os.OpenFile(pipe, os.O_RDONLY|openSafe, 0)
+		if err == nil {
+			f.Close()
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("open with openSafe = %v; want the FIFO open at once", err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("open with openSafe still waiting after a minute")
 	}
 }

@@ -430,12 +430,6 @@ func readSized(r io.Reader, size int64, a *arena) ([]byte, error) {
 	}
 }
 
-// MatchGlob reports whether the slash path p matches the doublestar glob g;
-// leading and trailing "/" of g are ignored.
-func MatchGlob(g, p string) bool {
-	return glob.Match(strings.Trim(g, "/"), p)
-}
-
 // compileIgnore compiles the ignore globs, leading and trailing "/" trimmed.
 func compileIgnore(globs []string) ([]*glob.Pattern, error) {
 	out := make([]*glob.Pattern, 0, len(globs))

@@ -9,6 +9,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/bosunhq/bosun/internal/kustomize"
+	"github.com/bosunhq/bosun/internal/manifest"
 )
 
 // generators builds the ConfigMaps and Secrets of configMapGenerator and
@@ -67,7 +68,7 @@ func (b *builder) generate(dir, kf, kind string, g *yaml.Node) *kustomize.Resour
 			continue
 		}
 		v := scalar(g, string(content))
-		if looksSOPS(content) {
+		if manifest.LooksSOPS(content) {
 			v.Tag = unknownTag
 		}
 		data.Content = append(data.Content, scalar(g, key), v)
@@ -78,7 +79,7 @@ func (b *builder) generate(dir, kf, kind string, g *yaml.Node) *kustomize.Resour
 			b.problem(kf, g.Line, "%s %s: %v", kind, name, err)
 			continue
 		}
-		sops := looksSOPS(content)
+		sops := manifest.LooksSOPS(content)
 		sc := bufio.NewScanner(bytes.NewReader(content))
 		for sc.Scan() {
 			line := strings.TrimSpace(sc.Text())
@@ -102,10 +103,6 @@ func (b *builder) generate(dir, kf, kind string, g *yaml.Node) *kustomize.Resour
 
 // unknownTag marks a generated value whose content cannot be read.
 const unknownTag = "!bosun/unknown"
-
-func looksSOPS(b []byte) bool {
-	return bytes.Contains(b, []byte("ENC[AES256_GCM,")) || bytes.Contains(b, []byte("\nsops:"))
-}
 
 // scalar is a string node placed at at's position.
 func scalar(at *yaml.Node, v string) *yaml.Node {
