@@ -10,7 +10,7 @@ import (
 func TestMatch(t *testing.T) {
 	t.Parallel()
 	tabletest.Run2(t, "Match", Match, map[[2]string]bool{
-		// manifest ignore globs (moved from manifest.TestMatchGlob)
+		// ignore globs, as manifest.Options.Ignore uses them
 		{"**/secret/**", "a/secret/x.yaml"}:    true,
 		{"**/secret/**", "secret/x.yaml"}:      true,
 		{"**/secret/**", "a/secrets/x.yaml"}:   false,
