@@ -130,7 +130,7 @@ func (t *Tree) resources(p string, keep func(kind string) bool, copies bool) []*
 		}
 		root := d.Root
 		if copies {
-			root = cloneNode(root)
+			root = kustomize.Clone(root)
 		}
 		r := kustomize.NewResource(root)
 		r.File, r.Skeleton, r.Cut = p, d.Skeleton, d.Cut
@@ -159,45 +159,6 @@ func repoPath(p string) string {
 		return "."
 	}
 	return p
-}
-
-// cloneNode copies the tree below n in two allocations: one for the nodes
-// and one for their Content slices, each capped at its length so that an
-// append reallocates instead of writing into a neighbour's.
-func cloneNode(n *yaml.Node) *yaml.Node {
-	if n == nil {
-		return nil
-	}
-	nodes, ptrs := countNodes(n)
-	c := cloner{nodes: make([]yaml.Node, nodes), ptrs: make([]*yaml.Node, ptrs)}
-	return c.copy(n)
-}
-
-func countNodes(n *yaml.Node) (nodes, ptrs int) {
-	nodes, ptrs = 1, len(n.Content)
-	for _, x := range n.Content {
-		a, b := countNodes(x)
-		nodes, ptrs = nodes+a, ptrs+b
-	}
-	return nodes, ptrs
-}
-
-type cloner struct {
-	nodes []yaml.Node
-	ptrs  []*yaml.Node
-}
-
-func (c *cloner) copy(n *yaml.Node) *yaml.Node {
-	x := &c.nodes[0]
-	c.nodes = c.nodes[1:]
-	*x = *n
-	k := len(n.Content)
-	x.Content = c.ptrs[:k:k]
-	c.ptrs = c.ptrs[k:]
-	for i, child := range n.Content {
-		x.Content[i] = c.copy(child)
-	}
-	return x
 }
 
 func isYAML(p string) bool {
