@@ -350,7 +350,7 @@ func (p Patch) applyJSON6902(res []*Resource, ops *yaml.Node, origins Origins) e
 
 func applyOp(root, op *yaml.Node, file string, origins Origins) error {
 	kind, path := scalarAt(op, "op"), scalarAt(op, "path")
-	parent, last, err := pointerParent(root, path, kind == "add")
+	parent, last, err := pointerParent(root, path)
 	if err != nil {
 		return err
 	}
@@ -390,13 +390,10 @@ func pointerKeys(ptr string) []string {
 }
 
 // pointerParent walks a JSON pointer to the parent of its last token.
-func pointerParent(root *yaml.Node, ptr string, create bool) (*yaml.Node, string, error) {
-	if !strings.HasPrefix(ptr, "/") {
+func pointerParent(root *yaml.Node, ptr string) (*yaml.Node, string, error) {
+	toks := pointerKeys(ptr)
+	if toks == nil {
 		return nil, "", fmt.Errorf("path %q is not a JSON pointer", ptr)
-	}
-	toks := strings.Split(ptr[1:], "/")
-	for i := range toks {
-		toks[i] = strings.ReplaceAll(strings.ReplaceAll(toks[i], "~1", "/"), "~0", "~")
 	}
 	n := deref(root)
 	for _, t := range toks[:len(toks)-1] {

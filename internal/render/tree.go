@@ -99,18 +99,12 @@ func ReadsWritten(kind string) bool {
 
 // objects returns copies of the Kubernetes objects of file p (mapping
 // documents with a kind).
-func (t *Tree) objects(p string) []*kustomize.Resource { return t.objectsOf(p, nil) }
+func (t *Tree) objects(p string) []*kustomize.Resource { return t.resources(p, nil, true) }
 
 // written returns the objects of file p of the kinds keep accepts, as
 // written: not copies, so only to read.
 func (t *Tree) written(p string, keep func(kind string) bool) []*kustomize.Resource {
 	return t.resources(p, keep, false)
-}
-
-// objectsOf is objects restricted to the kinds keep accepts (nil: all);
-// the others are not copied.
-func (t *Tree) objectsOf(p string, keep func(kind string) bool) []*kustomize.Resource {
-	return t.resources(p, keep, true)
 }
 
 // resources returns the mapping documents of file p with a kind that keep
