@@ -53,13 +53,14 @@ func (s *scanner) addTemplates(o *object, depth int) {
 	if len(templates) == 0 {
 		return
 	}
+	ts := &tmplCache{}
 	sets := inputSets(deref(field(spec, "inputs")))
 	for _, t := range templates {
 		if t.Kind != yaml.ScalarNode {
 			continue
 		}
 		for _, set := range sets {
-			s.renderTemplate(o, t, set, depth)
+			s.renderTemplate(o, t, set, ts, depth)
 		}
 	}
 }
@@ -81,23 +82,24 @@ func (s *scanner) addItems(o *object, res *yaml.Node, depth int) {
 		}
 		return
 	}
+	ts := &tmplCache{}
 	for _, set := range inputSets(inputs) {
 		for _, item := range res.Content {
-			s.addObject(o.doc, s.renderItem(deref(item), set), o, depth+1, o.inst)
+			s.addObject(o.doc, s.renderItem(deref(item), set, ts), o, depth+1, o.inst)
 		}
 	}
 }
 
 // renderItem copies n, rendering its template scalars with set.
-func (s *scanner) renderItem(n *yaml.Node, set *inputSet) *yaml.Node {
+func (s *scanner) renderItem(n *yaml.Node, set *inputSet, ts *tmplCache) *yaml.Node {
 	if n == nil {
 		return nil
 	}
 	c := *n
 	if n.Kind == yaml.ScalarNode && strings.Contains(n.Value, "<<") {
-		if real, err := execTemplate(n.Value, set.values); err == nil {
+		if real, err := ts.exec(n.Value, set.values); err == nil {
 			c.Value = unquote(string(real))
-			if marked, err := execTemplate(n.Value, set.marked); err == nil {
+			if marked, err := ts.exec(n.Value, set.marked); err == nil {
 				if i, ok := markerIndex(unquote(string(marked))); ok && i < len(set.leaves) {
 					s.tmplSrc[&c] = set.leaves[i]
 				}
@@ -107,7 +109,7 @@ func (s *scanner) renderItem(n *yaml.Node, set *inputSet) *yaml.Node {
 	}
 	c.Content = make([]*yaml.Node, len(n.Content))
 	for i, x := range n.Content {
-		c.Content[i] = s.renderItem(x, set)
+		c.Content[i] = s.renderItem(x, set, ts)
 	}
 	return &c
 }
@@ -198,13 +200,13 @@ func (set *inputSet) convert(n, parent *yaml.Node, mark bool) any {
 // renderTemplate renders template t of ResourceSet o with one input set
 // and adds the objects it yields, mapping the values copied verbatim from
 // an input to that input's node.
-func (s *scanner) renderTemplate(o *object, t *yaml.Node, set *inputSet, depth int) {
-	real, err := execTemplate(t.Value, set.values)
+func (s *scanner) renderTemplate(o *object, t *yaml.Node, set *inputSet, ts *tmplCache, depth int) {
+	real, err := ts.exec(t.Value, set.values)
 	if err != nil {
 		s.problem(o, t, "ResourceSet %s: resourcesTemplate: %v", o.name, err)
 		return
 	}
-	marked, err := execTemplate(t.Value, set.marked)
+	marked, err := ts.exec(t.Value, set.marked)
 	if err != nil {
 		marked = nil
 	}
@@ -291,24 +293,44 @@ var templateFuncs = sync.OnceValue(func() texttemplate.FuncMap {
 	return fm
 })
 
-// execTemplate renders text as flux-operator does, with text/template's
-// language; texttemplate never calls a method of the data, which holds
-// only maps, slices and scalars decoded from YAML and JSON.
-func execTemplate(text string, inputs map[string]any) ([]byte, error) {
-	funcs := templateFuncs()
-	fm := make(texttemplate.FuncMap, len(funcs)+1)
-	for k, v := range funcs {
-		fm[k] = v
+// tmplCache renders the templates of one ResourceSet's resources or
+// templates, parsing each text once for all input sets. The zero value is
+// ready; it is not safe for concurrent use.
+type tmplCache struct {
+	parsed map[string]parsedTemplate
+	// inputs is the input set being rendered: what the template function
+	// "inputs" returns.
+	inputs map[string]any
+}
+
+type parsedTemplate struct {
+	tpl *texttemplate.Template
+	err error
+}
+
+// exec renders text as flux-operator does, with text/template's language;
+// texttemplate never calls a method of the data, which holds only maps,
+// slices and scalars decoded from YAML and JSON.
+func (ts *tmplCache) exec(text string, inputs map[string]any) ([]byte, error) {
+	p, ok := ts.parsed[text]
+	if !ok {
+		// "<< inputs.x >>": inputs is a niladic function whose result the
+		// template reads fields of.
+		inputsFunc := texttemplate.FuncMap{"inputs": func() map[string]any { return ts.inputs }}
+		p.tpl, p.err = texttemplate.New("resourcesTemplate").Delims("<<", ">>").Funcs(templateFuncs()).Funcs(inputsFunc).
+			Option("missingkey=error").Parse(text)
+		if ts.parsed == nil {
+			ts.parsed = map[string]parsedTemplate{}
+		}
+		ts.parsed[text] = p
 	}
-	// "<< inputs.x >>": inputs is a niladic function whose result the
-	// template reads fields of.
-	fm["inputs"] = func() map[string]any { return inputs }
-	tpl, err := texttemplate.New("resourcesTemplate").Delims("<<", ">>").Funcs(fm).Option("missingkey=error").Parse(text)
-	if err != nil {
-		return nil, err
+	if p.err != nil {
+		return nil, p.err
 	}
+	ts.inputs = inputs
+	defer func() { ts.inputs = nil }()
 	var buf limitedBuffer
-	if err := tpl.Execute(&buf, map[string]any{"inputs": inputs}); err != nil {
+	if err := p.tpl.Execute(&buf, map[string]any{"inputs": inputs}); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil

@@ -57,11 +57,17 @@ func (o Origins) FileOf(n *yaml.Node, r *Resource) string {
 	return r.File
 }
 
-// copyFrom records, for every node of clone, the file of the matching node
-// of orig within r.
+// copyFrom records, for every node of clone (a Clone of orig), the file of
+// the matching node of orig within r: where Clone expanded an alias, the
+// node it names.
 func (o Origins) copyFrom(clone, orig *yaml.Node, r *Resource) {
 	if o == nil || clone == nil || orig == nil {
 		return
+	}
+	if orig.Kind == yaml.AliasNode && clone.Kind != yaml.AliasNode {
+		if orig = target(orig); orig == nil {
+			return
+		}
 	}
 	if f := o.FileOf(orig, r); f != "" {
 		o[clone] = f
@@ -75,7 +81,7 @@ func (o Origins) copyFrom(clone, orig *yaml.Node, r *Resource) {
 
 // clone copies n, and its file when known.
 func (o Origins) clone(n *yaml.Node) *yaml.Node {
-	c := cloneNode(n)
+	c := Clone(n)
 	if f, ok := o[n]; ok {
 		o.record(c, f)
 	}
@@ -161,7 +167,7 @@ func (p Patch) apply(res []*Resource, origins Origins) error {
 		if p.Shift != nil && p.File != "" {
 			shifted := make([]*yaml.Node, len(docs))
 			for i, d := range docs {
-				shifted[i] = cloneNode(d)
+				shifted[i] = Clone(d)
 				shift(shifted[i], *p.Shift)
 			}
 			docs = shifted
@@ -285,7 +291,7 @@ func merge(dst, patch *yaml.Node, file string, origins Origins) {
 			merge(cur, v, file, origins)
 			continue
 		}
-		c := cloneNode(v)
+		c := Clone(v)
 		origins.record(c, file)
 		setMapValue(dst, k.Value, c)
 	}
@@ -294,7 +300,7 @@ func merge(dst, patch *yaml.Node, file string, origins Origins) {
 // withoutIdentity returns a copy of patch without apiVersion, kind and
 // metadata name and namespace.
 func withoutIdentity(patch *yaml.Node) *yaml.Node {
-	c := cloneNode(patch)
+	c := Clone(patch)
 	deleteKey(c, "apiVersion")
 	deleteKey(c, "kind")
 	if m := mapValue(c, "metadata"); m != nil && m.Kind == yaml.MappingNode {
@@ -344,7 +350,7 @@ func (p Patch) applyJSON6902(res []*Resource, ops *yaml.Node, origins Origins) e
 
 func applyOp(root, op *yaml.Node, file string, origins Origins) error {
 	kind, path := scalarAt(op, "op"), scalarAt(op, "path")
-	parent, last, err := pointerParent(root, path, kind == "add")
+	parent, last, err := pointerParent(root, path)
 	if err != nil {
 		return err
 	}
@@ -354,7 +360,7 @@ func applyOp(root, op *yaml.Node, file string, origins Origins) error {
 		if v == nil {
 			return fmt.Errorf("%s %s: no value", kind, path)
 		}
-		c := cloneNode(v)
+		c := Clone(v)
 		origins.record(c, file)
 		return setPointer(parent, last, c, kind == "add")
 	case "remove":
@@ -384,13 +390,10 @@ func pointerKeys(ptr string) []string {
 }
 
 // pointerParent walks a JSON pointer to the parent of its last token.
-func pointerParent(root *yaml.Node, ptr string, create bool) (*yaml.Node, string, error) {
-	if !strings.HasPrefix(ptr, "/") {
+func pointerParent(root *yaml.Node, ptr string) (*yaml.Node, string, error) {
+	toks := pointerKeys(ptr)
+	if toks == nil {
 		return nil, "", fmt.Errorf("path %q is not a JSON pointer", ptr)
-	}
-	toks := strings.Split(ptr[1:], "/")
-	for i := range toks {
-		toks[i] = strings.ReplaceAll(strings.ReplaceAll(toks[i], "~1", "/"), "~0", "~")
 	}
 	n := deref(root)
 	for _, t := range toks[:len(toks)-1] {

@@ -182,7 +182,7 @@ func (r Replacement) value(res []*Resource, origins Origins) (*yaml.Node, error)
 		return nil, fmt.Errorf("fieldPath `%s` is missing for replacement source %s", fp, r.Source.Selector)
 	}
 	src := deref(slots[0].get())
-	v := cloneNode(src)
+	v := Clone(src)
 	origins.copyFrom(v, src, match)
 	if o := r.Source.Options; o != nil && o.Delimiter != "" {
 		if v.Kind != yaml.ScalarNode {
@@ -254,7 +254,7 @@ func (t Target) set(x *Resource, fp string, value *yaml.Node, origins Origins) e
 		return fmt.Errorf("unable to find field %q in replacement target %s/%s", fp, x.Kind(), x.Name())
 	}
 	for _, s := range slots {
-		v := cloneNode(value)
+		v := Clone(value)
 		if origins != nil {
 			origins.copyFrom(v, value, &Resource{})
 		}

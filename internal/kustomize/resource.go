@@ -180,19 +180,6 @@ func setMapValue(m *yaml.Node, key string, v *yaml.Node) {
 	m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}, v)
 }
 
-// cloneNode deep-copies n, keeping positions.
-func cloneNode(n *yaml.Node) *yaml.Node {
-	if n == nil {
-		return nil
-	}
-	c := *n
-	c.Content = make([]*yaml.Node, len(n.Content))
-	for i, x := range n.Content {
-		c.Content[i] = cloneNode(x)
-	}
-	return &c
-}
-
 // Get walks mapping keys from n (aliases followed); nil when a key is
 // missing.
 func Get(n *yaml.Node, keys ...string) *yaml.Node { return child(n, keys...) }

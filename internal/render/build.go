@@ -35,8 +35,6 @@ type builder struct {
 	origins  kustomize.Origins
 	problems *[]Problem
 	stack    []string
-	// touched, when set, collects every file a build reads.
-	touched map[string]bool
 	// steps, when set, collects what the build did to each object.
 	steps map[*kustomize.Resource][]Step
 	// patchFiles collects the files read as patches.
@@ -182,19 +180,12 @@ func (b *builder) build(dir string, extra *fluxExtra) []*kustomize.Resource {
 	if !ok {
 		return b.generated(dir, extra)
 	}
-	b.touch(kf)
 	k := b.kustRoot(kf)
 	var acc []*kustomize.Resource
 	b.assemble(dir, kf, k, &acc, extra)
 	b.step(acc, Step{What: "kustomize build of " + dir, File: kf})
 	b.transform(dir, kf, k, acc, extra)
 	return acc
-}
-
-func (b *builder) touch(p string) {
-	if b.touched != nil {
-		b.touched[p] = true
-	}
 }
 
 // kustRoot is the mapping of a kustomization file (nil when empty).
@@ -222,7 +213,6 @@ func (b *builder) generated(dir string, extra *fluxExtra) []*kustomize.Resource 
 			}
 			continue
 		}
-		b.touch(p)
 		acc = append(acc, b.t.objects(p)...)
 	}
 	b.step(acc, Step{What: "the kustomization Flux generates for " + dir})
@@ -284,7 +274,6 @@ func (b *builder) resource(dir, kf, r string, acc *[]*kustomize.Resource) {
 	case !inRepo(p):
 		b.problem(kf, 0, "resource %s leaves the repository", r)
 	case isYAML(p) && b.t.files[p] != nil:
-		b.touch(p)
 		*acc = append(*acc, b.t.objects(p)...)
 	case b.t.isDir(p):
 		*acc = append(*acc, b.build(p, nil)...)
@@ -301,7 +290,6 @@ func (b *builder) component(dir, from string, acc *[]*kustomize.Resource) {
 		b.problem(from, 0, "component %s has no kustomization file", dir)
 		return
 	}
-	b.touch(kf)
 	k := b.kustRoot(kf)
 	n := len(*acc)
 	b.assemble(dir, kf, k, acc, nil)
@@ -430,7 +418,6 @@ func (b *builder) loader(dir string) kustomize.Loader {
 		if !inRepo(full) {
 			return nil, fmt.Errorf("%s leaves the repository", p)
 		}
-		b.touch(full)
 		if f, ok := b.t.File(full); ok {
 			return f.Bytes()
 		}

@@ -134,8 +134,8 @@ func (rd *renderer) renderKS(c *clusterState, ks pending) []pending {
 	for _, comp := range kustomize.GetStrings(spec, "components") {
 		extra.components = append(extra.components, join(dir, comp))
 	}
-	objs := rd.builder(nil).build(dir, extra)
-	b := rd.builder(nil)
+	objs := rd.builder().build(dir, extra)
+	b := rd.builder()
 	b.step(objs, Step{What: "applied by Kustomization " + key(ks.res), File: ks.res.File, Line: ks.res.Node.Line})
 	vars := rd.vars(c, ks.res)
 	var children []pending
@@ -175,7 +175,7 @@ func (rd *renderer) drop(o *kustomize.Resource) *kustomize.Resource {
 }
 
 func (rd *renderer) problemf(r *kustomize.Resource, line int, format string, args ...any) {
-	b := rd.builder(nil)
+	b := rd.builder()
 	b.problem(r.File, line, format, args...)
 }
 

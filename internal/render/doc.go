@@ -10,7 +10,9 @@
 // build produced, which carry the parent's variables in their specs.
 //
 // Rendered objects are built on copies: the repository's parsed files are
-// never changed. A kept object shares with its written document the nodes
+// never changed. The copies read aliases as kustomize does, expanded
+// (kustomize.Clone), so that a transformation or a substitution changes
+// the one place it reaches. A kept object shares with its written document the nodes
 // the rendering left as written, so callers only read rendered objects.
 // Every rendered value keeps its line and column and, through
 // Origins, its file, so callers can edit the bytes a value came from. What

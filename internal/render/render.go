@@ -116,8 +116,8 @@ type renderer struct {
 	skeletons bool
 }
 
-func (rd *renderer) builder(touched map[string]bool) *builder {
-	return &builder{t: rd.t, origins: rd.res.Origins, problems: &rd.res.Problems, touched: touched, steps: rd.steps,
+func (rd *renderer) builder() *builder {
+	return &builder{t: rd.t, origins: rd.res.Origins, problems: &rd.res.Problems, steps: rd.steps,
 		patchFiles: rd.res.PatchFiles, decoded: rd.decoded, skeletons: &rd.skeletons}
 }
 

@@ -34,8 +34,12 @@ func (t *Tree) writtenAt(p string, n *yaml.Node) *yaml.Node {
 
 // shareNode returns w when the tree below n is the same as that below w,
 // else a fresh copy of n whose subtrees are shared the same way with
-// their counterparts in w (nil: none).
+// their counterparts in w (nil: none). Where w is an alias that the
+// copy expanded, n is compared with the node it names.
 func (rd *renderer) shareNode(n, w *yaml.Node, file string) *yaml.Node {
+	for i := 0; w != nil && w.Kind == yaml.AliasNode && n.Kind != yaml.AliasNode && i < 16; i++ {
+		w = w.Alias
+	}
 	if w != nil && rd.same(n, w, file) {
 		rd.forget(n)
 		return w

@@ -99,18 +99,12 @@ func ReadsWritten(kind string) bool {
 
 // objects returns copies of the Kubernetes objects of file p (mapping
 // documents with a kind).
-func (t *Tree) objects(p string) []*kustomize.Resource { return t.objectsOf(p, nil) }
+func (t *Tree) objects(p string) []*kustomize.Resource { return t.resources(p, nil, true) }
 
 // written returns the objects of file p of the kinds keep accepts, as
 // written: not copies, so only to read.
 func (t *Tree) written(p string, keep func(kind string) bool) []*kustomize.Resource {
 	return t.resources(p, keep, false)
-}
-
-// objectsOf is objects restricted to the kinds keep accepts (nil: all);
-// the others are not copied.
-func (t *Tree) objectsOf(p string, keep func(kind string) bool) []*kustomize.Resource {
-	return t.resources(p, keep, true)
 }
 
 // resources returns the mapping documents of file p with a kind that keep
@@ -130,7 +124,7 @@ func (t *Tree) resources(p string, keep func(kind string) bool, copies bool) []*
 		}
 		root := d.Root
 		if copies {
-			root = cloneNode(root)
+			root = kustomize.Clone(root)
 		}
 		r := kustomize.NewResource(root)
 		r.File, r.Skeleton, r.Cut = p, d.Skeleton, d.Cut
@@ -159,45 +153,6 @@ func repoPath(p string) string {
 		return "."
 	}
 	return p
-}
-
-// cloneNode copies the tree below n in two allocations: one for the nodes
-// and one for their Content slices, each capped at its length so that an
-// append reallocates instead of writing into a neighbour's.
-func cloneNode(n *yaml.Node) *yaml.Node {
-	if n == nil {
-		return nil
-	}
-	nodes, ptrs := countNodes(n)
-	c := cloner{nodes: make([]yaml.Node, nodes), ptrs: make([]*yaml.Node, ptrs)}
-	return c.copy(n)
-}
-
-func countNodes(n *yaml.Node) (nodes, ptrs int) {
-	nodes, ptrs = 1, len(n.Content)
-	for _, x := range n.Content {
-		a, b := countNodes(x)
-		nodes, ptrs = nodes+a, ptrs+b
-	}
-	return nodes, ptrs
-}
-
-type cloner struct {
-	nodes []yaml.Node
-	ptrs  []*yaml.Node
-}
-
-func (c *cloner) copy(n *yaml.Node) *yaml.Node {
-	x := &c.nodes[0]
-	c.nodes = c.nodes[1:]
-	*x = *n
-	k := len(n.Content)
-	x.Content = c.ptrs[:k:k]
-	c.ptrs = c.ptrs[k:]
-	for i, child := range n.Content {
-		x.Content[i] = c.copy(child)
-	}
-	return x
 }
 
 func isYAML(p string) bool {

@@ -7,7 +7,7 @@ import (
 )
 
 // trim removes the unread fields from a kept object. An object is one
-// allocation (see cloneNode), so the object is copied without them for
+// allocation (see kustomize.Clone), so the object is copied without them for
 // their memory to be released; Origins and Subst follow the copy. What
 // the rendering left as written is then shared with the written document.
 func (rd *renderer) trim(o *kustomize.Resource) {

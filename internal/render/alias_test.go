@@ -1,0 +1,202 @@
+package render
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/bosunhq/bosun/internal/kustomize"
+	"github.com/bosunhq/bosun/internal/manifest"
+	"github.com/bosunhq/bosun/internal/testutil/fstree"
+)
+
+// aliasRepo is a cluster whose objects read fields through aliases that a
+// patch, a replacement, the namespace transformer and postBuild
+// substitution change.
+func aliasRepo() map[string]string {
+	return map[string]string{
+		"clusters/prod/flux-system/gotk-sync.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: flux-system, namespace: flux-system}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: flux-system, namespace: flux-system}
+spec:
+  path: ./clusters/prod
+  sourceRef: {kind: GitRepository, name: flux-system}
+`,
+		"clusters/prod/apps.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: apps, namespace: flux-system}
+spec:
+  path: ./apps
+  sourceRef: {kind: GitRepository, name: flux-system}
+  postBuild:
+    substitute: {VERSION: 1.2.3}
+`,
+		"apps/kustomization.yaml": `namespace: web
+resources: [settings.yaml, deployment.yaml, release.yaml]
+patches:
+  - patch: |
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: web}
+      spec:
+        template:
+          metadata:
+            labels: {tier: frontend}
+replacements:
+  - source: {kind: ConfigMap, name: settings, fieldPath: data.owner}
+    targets:
+      - select: {kind: Deployment, name: web}
+        fieldPaths: [spec.template.metadata.annotations.owner]
+`,
+		"apps/settings.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {owner: team-a}\n",
+		"apps/deployment.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels: &labels
+    app: web
+  annotations: &notes
+    owner: nobody
+spec:
+  selector:
+    matchLabels: *labels
+  template:
+    metadata:
+      labels: *labels
+      annotations: *notes
+`,
+		"apps/release.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+spec:
+  chart:
+    spec:
+      chart: web
+      version: &version ${VERSION}
+      sourceRef: {kind: HelmRepository, name: charts}
+  values:
+    chartVersion: *version
+    commonLabels: &meta
+      name: web
+metadata: *meta
+`,
+	}
+}
+
+// Rendering reads aliases as kustomize does, expanded: a change made
+// through an alias, or to the node it names, changes no other place, and
+// postBuild substitution reaches the values read through an alias, as
+// Flux substitutes the built, alias-free objects. The written documents
+// are never changed.
+func TestRender_Aliases(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	fstree.Write(t, dir, aliasRepo())
+	repo, err := manifest.Load(context.Background(), dir, manifest.Options{NoGit: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := NewTree(repo.Files, nil)
+	dump := func() string {
+		var b []byte
+		for _, p := range tr.paths {
+			f, _ := tr.File(p)
+			for _, d := range f.Docs {
+				out, err := yaml.Marshal(d.Root)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b = append(b, p+"\n"...)
+				b = append(b, out...)
+			}
+		}
+		return string(b)
+	}
+	before := dump()
+	res := Render(context.Background(), tr)
+	if len(res.Problems) > 0 {
+		t.Errorf("problems: %v", res.Problems)
+	}
+	// What kustomize build and Flux's substitution give.
+	want := map[string]string{
+		"Deployment/web": `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: web
+  labels: {app: web}
+  annotations: {owner: nobody}
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web, tier: frontend}
+      annotations: {owner: team-a}
+`,
+		"HelmRelease/web": `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+spec:
+  chart:
+    spec:
+      chart: web
+      version: 1.2.3
+      sourceRef: {kind: HelmRepository, name: charts}
+  values:
+    chartVersion: 1.2.3
+    commonLabels: {name: web}
+metadata: {name: web, namespace: web}
+`,
+	}
+	for name, w := range want {
+		kind, n, _ := strings.Cut(name, "/")
+		o := find(res, kind, n, "clusters/prod")
+		if o == nil {
+			t.Errorf("%s not rendered", name)
+			continue
+		}
+		if got, exp := asJSON(t, o.Node), asJSON(t, yamlNode(t, w)); got != exp {
+			t.Errorf("%s:\n got %s\nwant %s", name, got, exp)
+		}
+	}
+	// What the rendering left as written, read through an alias, is the
+	// written node the alias names.
+	if o, f := find(res, "Deployment", "web", "clusters/prod"), tr.files["apps/deployment.yaml"]; o != nil {
+		written := f.Docs[0].Root
+		if got := kustomize.Get(o.Node, "spec", "selector", "matchLabels"); got != kustomize.Get(written, "metadata", "labels") {
+			t.Errorf("spec.selector.matchLabels is not shared with the written metadata.labels")
+		}
+	}
+	if after := dump(); after != before {
+		t.Errorf("the written documents changed:\n%s\nwere\n%s", after, before)
+	}
+}
+
+func yamlNode(t *testing.T, s string) *yaml.Node {
+	t.Helper()
+	var n yaml.Node
+	if err := yaml.Unmarshal([]byte(s), &n); err != nil {
+		t.Fatal(err)
+	}
+	return n.Content[0]
+}
+
+// asJSON is the value of n, aliases resolved, as JSON with sorted keys.
+func asJSON(t *testing.T, n *yaml.Node) string {
+	t.Helper()
+	var v any
+	if err := n.Decode(&v); err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
