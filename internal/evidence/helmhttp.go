@@ -49,7 +49,10 @@ func (h *helmRemote) download(ctx context.Context, src chart.Source, rawURL stri
 	}
 	defer resp.Body.Close()
 	if err := httpx.CheckResponse(resp); err != nil {
-		return nil, fmt.Errorf("get archive: %w", statusSentinel(resp.StatusCode, err))
+		if sentinel := datasource.StatusSentinel(resp.StatusCode); sentinel != nil {
+			err = fmt.Errorf("%w: %w", sentinel, err)
+		}
+		return nil, fmt.Errorf("get archive: %w", err)
 	}
 	if resp.ContentLength > max {
 		return nil, fmt.Errorf("%w: archive of %d bytes, limit %d (not downloaded)", datasource.ErrTooLarge, resp.ContentLength, max)
@@ -62,19 +65,6 @@ func (h *helmRemote) download(ctx context.Context, src chart.Source, rawURL stri
 		return nil, fmt.Errorf("%w: archive over the %d-byte limit (download stopped)", datasource.ErrTooLarge, max)
 	}
 	return buf.Bytes(), nil
-}
-
-// statusSentinel wraps err with the datasource sentinel its status maps to.
-func statusSentinel(status int, err error) error {
-	switch status {
-	case http.StatusUnauthorized, http.StatusForbidden:
-		return fmt.Errorf("%w: %w", datasource.ErrUnauthorized, err)
-	case http.StatusNotFound, http.StatusGone:
-		return fmt.Errorf("%w: %w", datasource.ErrNotFound, err)
-	case http.StatusTooManyRequests:
-		return fmt.Errorf("%w: %w", datasource.ErrRateLimited, err)
-	}
-	return err
 }
 
 // scrubURLError drops the *url.Error wrapper, whose text repeats the raw

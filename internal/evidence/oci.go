@@ -89,13 +89,8 @@ func chartLayer(manifest []byte) (ocispec.Descriptor, error) {
 func ociSentinel(err error) error {
 	var resp *errcode.ErrorResponse
 	if errors.As(err, &resp) {
-		switch resp.StatusCode {
-		case http.StatusUnauthorized, http.StatusForbidden:
-			return fmt.Errorf("%w: %w", datasource.ErrUnauthorized, err)
-		case http.StatusNotFound:
-			return fmt.Errorf("%w: %w", datasource.ErrNotFound, err)
-		case http.StatusTooManyRequests:
-			return fmt.Errorf("%w: %w", datasource.ErrRateLimited, err)
+		if sentinel := datasource.StatusSentinel(resp.StatusCode); sentinel != nil {
+			return fmt.Errorf("%w: %w", sentinel, err)
 		}
 	}
 	switch {

@@ -137,16 +137,7 @@ func (s *Source) fetch(ctx context.Context, src chart.Source, base, indexURL str
 	}
 	defer resp.Body.Close()
 	if err := httpx.CheckResponse(resp); err != nil {
-		var sentinel error
-		switch resp.StatusCode {
-		case http.StatusUnauthorized, http.StatusForbidden:
-			sentinel = datasource.ErrUnauthorized
-		case http.StatusNotFound, http.StatusGone:
-			sentinel = datasource.ErrNotFound
-		case http.StatusTooManyRequests:
-			sentinel = datasource.ErrRateLimited
-		}
-		if sentinel != nil {
+		if sentinel := datasource.StatusSentinel(resp.StatusCode); sentinel != nil {
 			return nil, fmt.Errorf("fetch index %s: %w: %w", redacted, sentinel, err)
 		}
 		return nil, fmt.Errorf("fetch index: %w", err)

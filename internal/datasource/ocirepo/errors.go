@@ -35,18 +35,14 @@ func lookupError(src chart.Source, name, op string, err error) error {
 func classify(err error) (transient bool, kind error) {
 	var resp *errcode.ErrorResponse
 	if errors.As(err, &resp) {
-		switch s := resp.StatusCode; {
-		case s == http.StatusUnauthorized || s == http.StatusForbidden:
-			return false, datasource.ErrUnauthorized
-		case s == http.StatusNotFound:
-			return false, datasource.ErrNotFound
-		case s == http.StatusTooManyRequests:
-			return true, datasource.ErrRateLimited
-		case s == http.StatusRequestTimeout || s >= 500:
-			return true, nil
-		default:
-			return false, datasource.ErrInvalid
+		s := resp.StatusCode
+		if kind := datasource.StatusSentinel(s); kind != nil {
+			return kind == datasource.ErrRateLimited, kind
 		}
+		if s == http.StatusRequestTimeout || s >= 500 {
+			return true, nil
+		}
+		return false, datasource.ErrInvalid
 	}
 	switch {
 	case errors.Is(err, errdef.ErrNotFound):
