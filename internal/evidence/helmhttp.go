@@ -3,7 +3,6 @@ package evidence
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -45,7 +44,7 @@ func (h *helmRemote) download(ctx context.Context, src chart.Source, rawURL stri
 	}
 	resp, err := h.client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("get %s: %w", redacted, scrubURLError(err))
+		return nil, fmt.Errorf("get %s: %w", redacted, httpx.ScrubError(err))
 	}
 	defer resp.Body.Close()
 	if err := httpx.CheckResponse(resp); err != nil {
@@ -59,22 +58,12 @@ func (h *helmRemote) download(ctx context.Context, src chart.Source, rawURL stri
 	}
 	var buf bytes.Buffer
 	if _, err := buf.ReadFrom(io.LimitReader(resp.Body, max+1)); err != nil {
-		return nil, fmt.Errorf("read %s: %w", redacted, scrubURLError(err))
+		return nil, fmt.Errorf("read %s: %w", redacted, httpx.ScrubError(err))
 	}
 	if int64(buf.Len()) > max {
 		return nil, fmt.Errorf("%w: archive over the %d-byte limit (download stopped)", datasource.ErrTooLarge, max)
 	}
 	return buf.Bytes(), nil
-}
-
-// scrubURLError drops the *url.Error wrapper, whose text repeats the raw
-// URL (userinfo, query tokens).
-func scrubURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
 }
 
 func hostOf(raw string) string {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/bosunhq/bosun/internal/datasource"
 	"github.com/bosunhq/bosun/internal/datasource/ocirepo"
+	"github.com/bosunhq/bosun/internal/httpx"
 	"github.com/bosunhq/bosun/internal/versioning"
 )
 
@@ -85,8 +86,10 @@ func chartLayer(manifest []byte) (ocispec.Descriptor, error) {
 	return ocispec.Descriptor{}, fmt.Errorf("%w: no chart layer in the manifest", datasource.ErrNotChart)
 }
 
-// ociSentinel wraps err with the datasource sentinel it maps to.
+// ociSentinel wraps err, its URLs redacted (httpx.ScrubError), with the
+// datasource sentinel it maps to.
 func ociSentinel(err error) error {
+	err = httpx.ScrubError(err)
 	var resp *errcode.ErrorResponse
 	if errors.As(err, &resp) {
 		if sentinel := datasource.StatusSentinel(resp.StatusCode); sentinel != nil {

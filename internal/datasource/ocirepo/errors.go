@@ -12,15 +12,18 @@ import (
 
 	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/datasource"
+	"github.com/bosunhq/bosun/internal/httpx"
 )
 
 // lookupError classifies err, a failure of op ("list tags 127.0.0.1:5000/a/b"),
-// into a *datasource.Error wrapping the matching datasource sentinel.
+// into a *datasource.Error wrapping the matching datasource sentinel, with
+// the URLs in err redacted (httpx.ScrubError).
 func lookupError(src chart.Source, name, op string, err error) error {
 	var de *datasource.Error
 	if errors.As(err, &de) {
 		return err
 	}
+	err = httpx.ScrubError(err)
 	transient, kind := classify(err)
 	if kind != nil {
 		err = fmt.Errorf("%s: %w: %w", op, kind, err)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/datasource"
+	"github.com/bosunhq/bosun/internal/httpx"
 )
 
 // sharedScopes lets one bearer token serve every repository a run looks
@@ -147,7 +148,7 @@ func (s *Source) withShared(ctx context.Context, t target, call func(context.Con
 	}
 	if h.disabled.CompareAndSwap(false, true) {
 		s.log.Debug("registry refused a token for several repositories; one token per repository from now on",
-			"registry", t.Ref.Host(), "err", err)
+			"registry", t.Ref.Host(), "err", httpx.ScrubError(err))
 	}
 	return call(ctx)
 }
