@@ -164,10 +164,10 @@ type Ref struct {
 	SkipDetail string     `json:"skipDetail,omitempty"`
 }
 
-// Key identifies the chart a Ref follows: one lookup per key per run. It
-// holds the source URL redacted (httpx.RedactURL), since keys end up in
-// reports and PR-body markers; sources differing only in credentials share
-// a key.
+// Key names the chart a Ref follows in reports and PR-body markers. It
+// holds the source URL redacted (httpx.RedactURL), so sources differing
+// only in credentials or query values share a key: lookups are keyed by
+// the Source itself, as written, not by Key.
 func (r Ref) Key() string { return string(r.Source.Kind) + " " + r.Source.String() + " " + r.Chart }
 
 // Release is one published version of a chart.

@@ -3,6 +3,7 @@ package datasource
 import (
 	"errors"
 	"fmt"
+	"net/http"
 
 	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/httpx"
@@ -20,6 +21,22 @@ var (
 	ErrTimeout      = errors.New("lookup timeout")
 	ErrPagingLoop   = errors.New("paging loop")
 )
+
+// StatusSentinel returns the sentinel an HTTP response status maps to:
+// ErrUnauthorized for 401 and 403, ErrNotFound for 404 and 410,
+// ErrRateLimited for 429, and nil for any other status. It is the one
+// home of that mapping for every datasource and fetcher.
+func StatusSentinel(status int) error {
+	switch status {
+	case http.StatusUnauthorized, http.StatusForbidden:
+		return ErrUnauthorized
+	case http.StatusNotFound, http.StatusGone:
+		return ErrNotFound
+	case http.StatusTooManyRequests:
+		return ErrRateLimited
+	}
+	return nil
+}
 
 // Error is a lookup failure of one source, classified as transient (worth
 // retrying on the next run: timeouts, 5xx, 429) or permanent (404, 401,

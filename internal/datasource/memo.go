@@ -154,6 +154,10 @@ func (m *Memo) Describe(ctx context.Context, src chart.Source, name string, r ch
 	})
 }
 
+// errSourceDeadline is the cause of a context ended by a source's own
+// deadline, which timedOut tells from the caller's context ending.
+var errSourceDeadline = errors.New("source deadline passed")
+
 // bound applies src's deadline, starting it on first use.
 func (m *Memo) bound(ctx context.Context, src chart.Source) (context.Context, context.CancelFunc) {
 	if m.timeout <= 0 {
@@ -166,13 +170,15 @@ func (m *Memo) bound(ctx context.Context, src chart.Source) (context.Context, co
 		m.deadlines[src] = d
 	}
 	m.mu.Unlock()
-	return context.WithDeadline(ctx, d)
+	return context.WithDeadlineCause(ctx, d, errSourceDeadline)
 }
 
 // timedOut says so when err is the source's own deadline passing (rather
-// than the caller's context ending), as a transient *Error.
+// than the caller's context ending, its own deadline included), as a
+// transient *Error. Any other error, the caller's cancellation among them,
+// is returned as it is.
 func (m *Memo) timedOut(ctx context.Context, src chart.Source, name string, err error) error {
-	if err == nil || m.timeout <= 0 || !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+	if err == nil || m.timeout <= 0 || !errors.Is(context.Cause(ctx), errSourceDeadline) {
 		return err
 	}
 	var de *Error

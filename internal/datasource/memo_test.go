@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -196,5 +197,26 @@ func TestOnceMap_leaderCancelled(t *testing.T) {
 	}
 	if got != "fresh" || err != nil {
 		t.Errorf("waiter got %q, %v; want fresh, nil", got, err)
+	}
+}
+
+// Only the source's own deadline is reported as a source timeout: a
+// deadline on the caller's context is the caller's cancellation.
+func TestMemo_SourceTimeoutOnlyForOwnDeadline(t *testing.T) {
+	t.Parallel()
+	past := time.Unix(0, 0)
+	ctx, cancel := context.WithDeadline(t.Context(), past)
+	defer cancel()
+	ds := New(&counting{gate: make(chan struct{})}, nil, WithSourceTimeout(time.Hour))
+	_, err := ds.Releases(ctx, helmSrc, "x")
+	if !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrTimeout) {
+		t.Errorf("caller's deadline passed: err = %v, want the caller's context.DeadlineExceeded, not ErrTimeout", err)
+	}
+
+	ds = New(&counting{gate: make(chan struct{})}, nil, WithSourceTimeout(time.Nanosecond))
+	_, err = ds.Releases(t.Context(), helmSrc, "x")
+	var de *Error
+	if !errors.Is(err, ErrTimeout) || !errors.As(err, &de) || !de.Transient {
+		t.Errorf("source deadline passed: err = %v, want a transient ErrTimeout", err)
 	}
 }

@@ -3,7 +3,6 @@ package evidence
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -45,46 +44,26 @@ func (h *helmRemote) download(ctx context.Context, src chart.Source, rawURL stri
 	}
 	resp, err := h.client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("get %s: %w", redacted, scrubURLError(err))
+		return nil, fmt.Errorf("get %s: %w", redacted, httpx.ScrubError(err))
 	}
 	defer resp.Body.Close()
 	if err := httpx.CheckResponse(resp); err != nil {
-		return nil, fmt.Errorf("get archive: %w", statusSentinel(resp.StatusCode, err))
+		if sentinel := datasource.StatusSentinel(resp.StatusCode); sentinel != nil {
+			err = fmt.Errorf("%w: %w", sentinel, err)
+		}
+		return nil, fmt.Errorf("get archive: %w", err)
 	}
 	if resp.ContentLength > max {
 		return nil, fmt.Errorf("%w: archive of %d bytes, limit %d (not downloaded)", datasource.ErrTooLarge, resp.ContentLength, max)
 	}
 	var buf bytes.Buffer
 	if _, err := buf.ReadFrom(io.LimitReader(resp.Body, max+1)); err != nil {
-		return nil, fmt.Errorf("read %s: %w", redacted, scrubURLError(err))
+		return nil, fmt.Errorf("read %s: %w", redacted, httpx.ScrubError(err))
 	}
 	if int64(buf.Len()) > max {
 		return nil, fmt.Errorf("%w: archive over the %d-byte limit (download stopped)", datasource.ErrTooLarge, max)
 	}
 	return buf.Bytes(), nil
-}
-
-// statusSentinel wraps err with the datasource sentinel its status maps to.
-func statusSentinel(status int, err error) error {
-	switch status {
-	case http.StatusUnauthorized, http.StatusForbidden:
-		return fmt.Errorf("%w: %w", datasource.ErrUnauthorized, err)
-	case http.StatusNotFound, http.StatusGone:
-		return fmt.Errorf("%w: %w", datasource.ErrNotFound, err)
-	case http.StatusTooManyRequests:
-		return fmt.Errorf("%w: %w", datasource.ErrRateLimited, err)
-	}
-	return err
-}
-
-// scrubURLError drops the *url.Error wrapper, whose text repeats the raw
-// URL (userinfo, query tokens).
-func scrubURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
 }
 
 func hostOf(raw string) string {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/bosunhq/bosun/internal/datasource"
 	"github.com/bosunhq/bosun/internal/datasource/ocirepo"
+	"github.com/bosunhq/bosun/internal/httpx"
 	"github.com/bosunhq/bosun/internal/versioning"
 )
 
@@ -85,17 +86,14 @@ func chartLayer(manifest []byte) (ocispec.Descriptor, error) {
 	return ocispec.Descriptor{}, fmt.Errorf("%w: no chart layer in the manifest", datasource.ErrNotChart)
 }
 
-// ociSentinel wraps err with the datasource sentinel it maps to.
+// ociSentinel wraps err, its URLs redacted (httpx.ScrubError), with the
+// datasource sentinel it maps to.
 func ociSentinel(err error) error {
+	err = httpx.ScrubError(err)
 	var resp *errcode.ErrorResponse
 	if errors.As(err, &resp) {
-		switch resp.StatusCode {
-		case http.StatusUnauthorized, http.StatusForbidden:
-			return fmt.Errorf("%w: %w", datasource.ErrUnauthorized, err)
-		case http.StatusNotFound:
-			return fmt.Errorf("%w: %w", datasource.ErrNotFound, err)
-		case http.StatusTooManyRequests:
-			return fmt.Errorf("%w: %w", datasource.ErrRateLimited, err)
+		if sentinel := datasource.StatusSentinel(resp.StatusCode); sentinel != nil {
+			return fmt.Errorf("%w: %w", sentinel, err)
 		}
 	}
 	switch {

@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 )
@@ -17,15 +18,15 @@ const Redacted = "REDACTED"
 //   - replaces a path segment that looks like a credential (a GitHub, GitLab
 //     or Slack token prefix, or a JWT) with REDACTED.
 //
-// Input that does not parse as a URL is replaced by "<unparsable url>"
-// rather than echoed, since it may hold a secret that broke the parse. The
-// result is deterministic (query names sorted), so it can serve as a key,
-// and a URL with nothing to remove comes back exactly as written
+// Input that does not parse as a URL (Flux substitutions such as
+// "oci://${REGISTRY}/charts/app" among it) is redacted by its text:
+// redactText. The result is deterministic, so it can serve as a key, and a
+// URL with nothing to remove comes back exactly as written
 // ("${REGISTRY}/charts/app" keeps its braces unescaped).
 func RedactURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "<unparsable url>"
+		return redactText(raw)
 	}
 	if u.User == nil && u.RawQuery == "" && !u.ForceQuery && !strings.Contains(raw, "#") &&
 		!strings.Contains(u.Opaque, "@") && !secretSegment(u.Path) {
@@ -72,6 +73,66 @@ func redactURL(u *url.URL) string {
 	}
 	return c.String()
 }
+
+// redactText is RedactURL for text that does not parse as a URL. It drops
+// the fragment (from the first "#"), replaces the value of every
+// "&"-separated query field (after the first "?") with REDACTED, drops
+// the userinfo (up to the last "@" of the authority, which runs from
+// after a "//" met before any other "/", or else from the start, to the
+// next "/"), replaces path segments that look like credentials, and
+// escapes control characters (%XX), which must not reach a log line or a
+// report as they are. The rest is kept as written.
+func redactText(raw string) string {
+	rest, _, _ := strings.Cut(raw, "#")
+	rest, query, hasQuery := strings.Cut(rest, "?")
+	prefix := ""
+	if i := strings.Index(rest, "//"); i >= 0 && !strings.Contains(rest[:i], "/") {
+		prefix, rest = rest[:i+2], rest[i+2:]
+	}
+	authority, path := rest, ""
+	if i := strings.Index(rest, "/"); i >= 0 {
+		authority, path = rest[:i], rest[i:]
+	}
+	if i := strings.LastIndex(authority, "@"); i >= 0 {
+		authority = authority[i+1:]
+	}
+	segs := strings.Split(path, "/")
+	for i, seg := range segs {
+		if looksSecret(seg) {
+			segs[i] = Redacted
+		}
+	}
+	out := prefix + authority + strings.Join(segs, "/")
+	if hasQuery {
+		fields := strings.Split(query, "&")
+		for i, f := range fields {
+			if f != "" {
+				name, _, _ := strings.Cut(f, "=")
+				fields[i] = name + "=" + Redacted
+			}
+		}
+		out += "?" + strings.Join(fields, "&")
+	}
+	return escapeControls(out)
+}
+
+// escapeControls writes ASCII control characters as %XX.
+func escapeControls(s string) string {
+	if !strings.ContainsFunc(s, isControl) {
+		return s
+	}
+	var b strings.Builder
+	for i := range len(s) {
+		if c := s[i]; isControl(rune(c)) {
+			fmt.Fprintf(&b, "%%%02X", c)
+		} else {
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 
 func secretSegment(path string) bool {
 	for s := range strings.SplitSeq(path, "/") {

@@ -67,16 +67,31 @@ type expecter interface {
 	Expect(srcs []chart.Source)
 }
 
+// lookupKey is the chart a reference follows, its source URL as written:
+// unlike chart.Ref.Key, which is redacted for reports and markers, it
+// tells apart sources that differ only in credentials or query values,
+// which may well serve different charts.
+type lookupKey struct {
+	src   chart.Source
+	chart string
+}
+
+func keyOf(r chart.Ref) lookupKey { return lookupKey{r.Source, r.Chart} }
+
+func compareKeys(a, b lookupKey) int {
+	return cmp.Or(cmp.Compare(a.src.Kind, b.src.Kind), cmp.Compare(a.src.URL, b.src.URL), cmp.Compare(a.chart, b.chart))
+}
+
 // lookupSources lists the releases of each chart source once, in parallel;
-// the result is keyed by chart.Ref.Key.
-func lookupSources(ctx context.Context, refs []chart.Ref, lookup Lookup, opts stageOptions) map[string]lookupResult {
-	bySource := map[string]chart.Ref{}
+// the result is keyed by lookupKey.
+func lookupSources(ctx context.Context, refs []chart.Ref, lookup Lookup, opts stageOptions) map[lookupKey]lookupResult {
+	bySource := map[lookupKey]chart.Ref{}
 	for _, r := range refs {
-		if _, ok := bySource[r.Key()]; !ok && needsLookup(r) {
-			bySource[r.Key()] = r
+		if _, ok := bySource[keyOf(r)]; !ok && needsLookup(r) {
+			bySource[keyOf(r)] = r
 		}
 	}
-	keys := slices.Sorted(maps.Keys(bySource))
+	keys := slices.SortedFunc(maps.Keys(bySource), compareKeys)
 	if e, ok := lookup.(expecter); ok {
 		srcs := make([]chart.Source, 0, len(keys))
 		for _, k := range keys {
@@ -84,9 +99,9 @@ func lookupSources(ctx context.Context, refs []chart.Ref, lookup Lookup, opts st
 		}
 		e.Expect(srcs)
 	}
-	results := make(map[string]lookupResult, len(bySource))
+	results := make(map[lookupKey]lookupResult, len(bySource))
 	var mu sync.Mutex
-	forEach(ctx, opts.concurrency, keys, func(k string) {
+	forEach(ctx, opts.concurrency, keys, func(k lookupKey) {
 		r := bySource[k]
 		rels, err := lookup.Releases(ctx, r.Source, r.Chart)
 		// A failure is printed once, by the report of the Result; the
@@ -107,7 +122,7 @@ func lookupSources(ctx context.Context, refs []chart.Ref, lookup Lookup, opts st
 // decision (its highest bucket), lower holds the updates of its lower
 // buckets (a non-major update next to a major one), and errs[i] is set when
 // refs[i] could not be decided (its lookup failed, or describing failed).
-func decideEach(ctx context.Context, refs []chart.Ref, looked map[string]lookupResult, lookup Lookup, rules Decider, opts stageOptions) (decisions, lower []policy.Decision, errs []error) {
+func decideEach(ctx context.Context, refs []chart.Ref, looked map[lookupKey]lookupResult, lookup Lookup, rules Decider, opts stageOptions) (decisions, lower []policy.Decision, errs []error) {
 	decisions = make([]policy.Decision, len(refs))
 	lowers := make([][]policy.Decision, len(refs))
 	errs = make([]error, len(refs))
@@ -115,7 +130,7 @@ func decideEach(ctx context.Context, refs []chart.Ref, looked map[string]lookupR
 		ref := refs[i]
 		var lr lookupResult
 		if needsLookup(ref) {
-			lr = looked[ref.Key()]
+			lr = looked[keyOf(ref)]
 		}
 		if lr.err != nil {
 			errs[i] = lr.err
@@ -149,15 +164,15 @@ type sorted struct {
 // failures (one per chart source, with every reference using it).
 func sortOut(refs []chart.Ref, decisions []policy.Decision, errs []error) sorted {
 	out := sorted{Result: Result{Decisions: decisions}}
-	failed := map[string]*Failed{}
+	failed := map[lookupKey]*Failed{}
 	for i, d := range decisions {
 		ref := refs[i]
 		switch {
 		case errs[i] != nil:
-			f := failed[ref.Key()]
+			f := failed[keyOf(ref)]
 			if f == nil {
 				f = &Failed{Source: ref.Source, Chart: ref.Chart, Err: errs[i], Transient: isTransient(errs[i])}
-				failed[ref.Key()] = f
+				failed[keyOf(ref)] = f
 			}
 			f.Refs = append(f.Refs, ref)
 		case d.Status == policy.StatusUpdate && d.To != nil:

@@ -133,20 +133,11 @@ func (s *Source) fetch(ctx context.Context, src chart.Source, base, indexURL str
 	start := time.Now()
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("fetch index %s: %w", redacted, scrub(err, indexURL, redacted))
+		return nil, fmt.Errorf("fetch index %s: %w", redacted, httpx.ScrubError(err))
 	}
 	defer resp.Body.Close()
 	if err := httpx.CheckResponse(resp); err != nil {
-		var sentinel error
-		switch resp.StatusCode {
-		case http.StatusUnauthorized, http.StatusForbidden:
-			sentinel = datasource.ErrUnauthorized
-		case http.StatusNotFound, http.StatusGone:
-			sentinel = datasource.ErrNotFound
-		case http.StatusTooManyRequests:
-			sentinel = datasource.ErrRateLimited
-		}
-		if sentinel != nil {
+		if sentinel := datasource.StatusSentinel(resp.StatusCode); sentinel != nil {
 			return nil, fmt.Errorf("fetch index %s: %w: %w", redacted, sentinel, err)
 		}
 		return nil, fmt.Errorf("fetch index: %w", err)
@@ -165,23 +156,6 @@ func (s *Source) fetch(ctx context.Context, src chart.Source, base, indexURL str
 		slog.Duration("duration", time.Since(start)))
 	return &repoIndex{base: base, cat: cat, releases: map[string][]chart.Release{}, errs: map[string]error{}}, nil
 }
-
-// scrub removes the raw URL (userinfo, query secrets) from a client error.
-func scrub(err error, raw, redacted string) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return &scrubbed{msg: strings.ReplaceAll(ue.Err.Error(), raw, redacted), err: ue.Err}
-	}
-	return err
-}
-
-type scrubbed struct {
-	msg string
-	err error
-}
-
-func (e *scrubbed) Error() string { return e.msg }
-func (e *scrubbed) Unwrap() error { return e.err }
 
 // readCapped reads at most max bytes (after transparent or explicit gzip
 // decoding), failing with datasource.ErrTooLarge beyond it.

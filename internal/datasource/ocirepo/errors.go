@@ -12,15 +12,18 @@ import (
 
 	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/datasource"
+	"github.com/bosunhq/bosun/internal/httpx"
 )
 
 // lookupError classifies err, a failure of op ("list tags 127.0.0.1:5000/a/b"),
-// into a *datasource.Error wrapping the matching datasource sentinel.
+// into a *datasource.Error wrapping the matching datasource sentinel, with
+// the URLs in err redacted (httpx.ScrubError).
 func lookupError(src chart.Source, name, op string, err error) error {
 	var de *datasource.Error
 	if errors.As(err, &de) {
 		return err
 	}
+	err = httpx.ScrubError(err)
 	transient, kind := classify(err)
 	if kind != nil {
 		err = fmt.Errorf("%s: %w: %w", op, kind, err)
@@ -35,18 +38,14 @@ func lookupError(src chart.Source, name, op string, err error) error {
 func classify(err error) (transient bool, kind error) {
 	var resp *errcode.ErrorResponse
 	if errors.As(err, &resp) {
-		switch s := resp.StatusCode; {
-		case s == http.StatusUnauthorized || s == http.StatusForbidden:
-			return false, datasource.ErrUnauthorized
-		case s == http.StatusNotFound:
-			return false, datasource.ErrNotFound
-		case s == http.StatusTooManyRequests:
-			return true, datasource.ErrRateLimited
-		case s == http.StatusRequestTimeout || s >= 500:
-			return true, nil
-		default:
-			return false, datasource.ErrInvalid
+		s := resp.StatusCode
+		if kind := datasource.StatusSentinel(s); kind != nil {
+			return kind == datasource.ErrRateLimited, kind
 		}
+		if s == http.StatusRequestTimeout || s >= 500 {
+			return true, nil
+		}
+		return false, datasource.ErrInvalid
 	}
 	switch {
 	case errors.Is(err, errdef.ErrNotFound):

@@ -87,7 +87,7 @@ type Options struct {
 type Source struct {
 	opts    Options
 	log     *slog.Logger
-	auth    *auth.Client
+	auth    primingClient
 	credErr error
 	blobs   BlobCache
 	shared  sharedScopes
@@ -123,11 +123,11 @@ func New(opts Options) *Source {
 	s.blobs = BlobCache{Dir: blobDir, Log: log}
 	// Tokens live in memory for the Source's lifetime (one run): one
 	// token exchange per scope per run.
-	s.auth = &auth.Client{
+	s.auth = primingClient{&auth.Client{
 		Client:     opts.Client,
 		Credential: cred,
-		Cache:      auth.NewCache(),
-	}
+		Cache:      primingCache{auth.NewCache()},
+	}}
 	return s
 }
 

@@ -2,10 +2,13 @@ package ocirepo_test
 
 import (
 	"context"
+	"maps"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/datasource/ocirepo"
@@ -135,5 +138,120 @@ func TestSource_Expect_refusedFallsBack(t *testing.T) {
 	want := []int{len(sharedRepos), 1, 1, 1, 1}
 	if !slices.Equal(got, want) {
 		t.Errorf("token requests (scopes each) = %v, want %v", got, want)
+	}
+}
+
+// holdTags holds the answer to charts/a's tag list until release is
+// closed: before any byte when the request carries a token (tokenFirst),
+// else after the status line and the first byte of the body. arrived is
+// closed when the held request has come in.
+type holdTags struct {
+	tokenFirst bool
+	arrived    chan struct{}
+	release    chan struct{}
+	once       sync.Once
+}
+
+func (h *holdTags) middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.URL.Path != "/v2/charts/a/tags/list" || (h.tokenFirst && req.Header.Get("Authorization") == "") {
+			next.ServeHTTP(w, req)
+			return
+		}
+		if h.tokenFirst {
+			h.once.Do(func() { close(h.arrived) })
+			select {
+			case <-h.release:
+			case <-req.Context().Done():
+				return
+			}
+			next.ServeHTTP(w, req)
+			return
+		}
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, req)
+		maps.Copy(w.Header(), rec.Header())
+		w.WriteHeader(rec.Code)
+		body := rec.Body.Bytes()
+		_, _ = w.Write(body[:1])
+		http.NewResponseController(w).Flush()
+		h.once.Do(func() { close(h.arrived) })
+		select {
+		case <-h.release:
+		case <-req.Context().Done():
+			return
+		}
+		_, _ = w.Write(body[1:])
+	})
+}
+
+// A repository whose tag list hangs holds back no other lookup on its
+// registry: the others start once the first lookup has its token (or, from
+// a registry that asks for none, its first answer), not when it ends. The
+// run still makes one token request.
+func TestSource_Expect_slowFirstHoldsNoOther(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		mode   ocitest.AuthMode
+		tokens []int
+	}{
+		{name: "token, answer held", mode: ocitest.AuthAnonymousPull, tokens: []int{len(sharedRepos)}},
+		{name: "no token, body held", mode: ocitest.AuthNone, tokens: nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			l := &tokenLog{}
+			h := &holdTags{tokenFirst: tc.mode != ocitest.AuthNone, arrived: make(chan struct{}), release: make(chan struct{})}
+			r := ocitest.New(t, ocitest.WithAuth(tc.mode), ocitest.WithMiddleware(l.middleware), ocitest.WithMiddleware(h.middleware))
+			var releaseOnce sync.Once
+			unhold := func() { releaseOnce.Do(func() { close(h.release) }) }
+			t.Cleanup(unhold) // before the server closes
+			var srcs []chart.Source
+			for _, repo := range sharedRepos {
+				r.PushChart(t, repo, "app", "1.0.0", t0, "")
+				srcs = append(srcs, src(r, repo))
+			}
+			s := newSource(r, ocirepo.Options{})
+			s.Expect(srcs)
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+
+			first := make(chan error, 1)
+			go func() {
+				_, err := s.Releases(ctx, srcs[0], "app")
+				first <- err
+			}()
+			select {
+			case <-h.arrived:
+			case err := <-first:
+				t.Fatalf("charts/a done before its tag list was held: %v", err)
+			case <-ctx.Done():
+				t.Fatal("charts/a's tag list never came")
+			}
+
+			others := make(chan error, len(srcs)-1)
+			for _, sr := range srcs[1:] {
+				go func() {
+					rels, err := s.Releases(ctx, sr, "app")
+					if err == nil && len(rels) == 1 {
+						_, err = s.Describe(ctx, sr, "app", rels[0])
+					}
+					others <- err
+				}()
+			}
+			for range srcs[1:] {
+				if err := <-others; err != nil {
+					t.Errorf("while charts/a hangs: %v", err)
+				}
+			}
+			unhold()
+			if err := <-first; err != nil {
+				t.Errorf("charts/a: %v", err)
+			}
+			if got := l.requests(); !slices.Equal(got, tc.tokens) {
+				t.Errorf("token requests (scopes each) = %v, want %v", got, tc.tokens)
+			}
+		})
 	}
 }

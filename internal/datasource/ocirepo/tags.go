@@ -153,7 +153,7 @@ func decodeTagPage(r io.Reader) ([]string, error) {
 }
 
 // errorResponse turns a non-200 response into the *errcode.ErrorResponse
-// oras-go returns, so classify treats both alike.
+// oras-go returns, so classify treats both alike, its URL redacted.
 func errorResponse(resp *http.Response) error {
 	e := &errcode.ErrorResponse{Method: resp.Request.Method, URL: resp.Request.URL, StatusCode: resp.StatusCode}
 	var body struct {
@@ -162,7 +162,7 @@ func errorResponse(resp *http.Response) error {
 	if json.NewDecoder(io.LimitReader(resp.Body, maxErrorBytes)).Decode(&body) == nil {
 		e.Errors = body.Errors
 	}
-	return e
+	return httpx.ScrubError(e)
 }
 
 // nextPage resolves the rel="next" target of a Link header against the page
