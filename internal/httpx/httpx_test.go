@@ -163,10 +163,16 @@ func TestRetry_ContextCancelStopsWaiting(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	ctx, cancel := context.WithCancel(t.Context())
-	// The real sleep, with a long backoff: only the cancel can end it.
-	c := New(Options{BaseRetryWait: time.Hour, MaxRetryWait: time.Hour})
+	// The real sleep, with a long backoff: only the cancel can end it. The
+	// cancel comes once the wait has begun (a cancel that lands before it
+	// hands back the 503 the server sent, which is another case).
+	waiting := make(chan struct{})
+	c := New(Options{BaseRetryWait: time.Hour, MaxRetryWait: time.Hour, Sleep: func(ctx context.Context, d time.Duration) error {
+		close(waiting)
+		return Sleep(ctx, d)
+	}})
 	go func() {
-		time.Sleep(20 * time.Millisecond)
+		<-waiting
 		cancel()
 	}()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)

@@ -103,22 +103,7 @@ func TestRender_Aliases(t *testing.T) {
 		t.Fatal(err)
 	}
 	tr := NewTree(repo.Files, nil)
-	dump := func() string {
-		var b []byte
-		for _, p := range tr.paths {
-			f, _ := tr.File(p)
-			for _, d := range f.Docs {
-				out, err := yaml.Marshal(d.Root)
-				if err != nil {
-					t.Fatal(err)
-				}
-				b = append(b, p+"\n"...)
-				b = append(b, out...)
-			}
-		}
-		return string(b)
-	}
-	before := dump()
+	before := dumpWritten(t, tr)
 	res := Render(context.Background(), tr)
 	if len(res.Problems) > 0 {
 		t.Errorf("problems: %v", res.Problems)
@@ -173,7 +158,7 @@ metadata: {name: web, namespace: web}
 			t.Errorf("spec.selector.matchLabels is not shared with the written metadata.labels")
 		}
 	}
-	if after := dump(); after != before {
+	if after := dumpWritten(t, tr); after != before {
 		t.Errorf("the written documents changed:\n%s\nwere\n%s", after, before)
 	}
 }

@@ -54,27 +54,31 @@ func TestRenderKept_SharesWhatIsLeftAsWritten(t *testing.T) {
 func TestRenderKept_LeavesWrittenDocuments(t *testing.T) {
 	t.Parallel()
 	tr := tree(t, threeClusters())
-	dump := func() string {
-		var b []byte
-		for _, p := range tr.paths {
-			f, _ := tr.File(p)
-			for _, d := range f.Docs {
-				out, err := yaml.Marshal(d.Root)
-				if err != nil {
-					t.Fatal(err)
-				}
-				b = append(b, p+"\n"...)
-				b = append(b, out...)
-			}
-		}
-		return string(b)
-	}
-	before := dump()
+	before := dumpWritten(t, tr)
 	res := RenderKept(context.Background(), tr, nil)
 	if len(res.Objects) == 0 {
 		t.Fatal("nothing rendered")
 	}
-	if after := dump(); after != before {
+	if after := dumpWritten(t, tr); after != before {
 		t.Errorf("the written documents changed:\n%s\nwere\n%s", after, before)
 	}
+}
+
+// dumpWritten is every written document of tr, in path order, as YAML: a
+// test compares it before and after rendering.
+func dumpWritten(t *testing.T, tr *Tree) string {
+	t.Helper()
+	var b []byte
+	for _, p := range tr.paths {
+		f, _ := tr.File(p)
+		for _, d := range f.Docs {
+			out, err := yaml.Marshal(d.Root)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b = append(b, p+"\n"...)
+			b = append(b, out...)
+		}
+	}
+	return string(b)
 }
