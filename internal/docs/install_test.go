@@ -89,6 +89,13 @@ func (rs *releaseServer) put(path string, body []byte) {
 	rs.files[path] = body
 }
 
+// remove stops serving path.
+func (rs *releaseServer) remove(path string) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	delete(rs.files, path)
+}
+
 func (rs *releaseServer) get(path string) []byte {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
@@ -275,7 +282,7 @@ func TestAction_InstallRefusesTampering(t *testing.T) {
 		{"no checksum entry", func(rs *releaseServer) {
 			rs.put(dl+"checksums.txt", []byte(strings.ReplaceAll(string(rs.get(dl+"checksums.txt")), "linux_amd64", "linux_386")))
 		}, "has no entry"},
-		{"no checksums.txt", func(rs *releaseServer) { delete(rs.files, dl+"checksums.txt") }, "404"},
+		{"no checksums.txt", func(rs *releaseServer) { rs.remove(dl + "checksums.txt") }, "404"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
