@@ -204,6 +204,11 @@ func TestParseDuration(t *testing.T) {
 		"3x":    {0, true},
 		"-1d":   {0, true},
 		"d":     {0, true},
+		// Past what a time.Duration holds: refused, never wrapped around.
+		"200000d":      {0, true},
+		"106000d3000w": {0, true},
+		"2562047h":     {2562047 * time.Hour, false},
+		"2562048h":     {0, true},
 	})
 }
 

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -240,16 +241,30 @@ func ParseDuration(s string) (time.Duration, error) {
 			if err != nil {
 				return 0, fmt.Errorf("invalid duration %q (use units w, d, h, m, s such as \"3d\" or \"12h\")", s)
 			}
-			total += d
+			if total, err = addDuration(total, float64(d), s); err != nil {
+				return 0, err
+			}
 			continue
 		}
 		f, err := strconv.ParseFloat(num, 64)
 		if err != nil {
 			return 0, fmt.Errorf("invalid duration %q", s)
 		}
-		total += time.Duration(f * float64(mult))
+		if total, err = addDuration(total, f*float64(mult), s); err != nil {
+			return 0, err
+		}
 	}
 	return total, nil
+}
+
+// addDuration adds ns nanoseconds to total, refusing a sum that a
+// time.Duration cannot hold (about 292 years): a conversion past it
+// would give a meaningless, even negative, duration.
+func addDuration(total time.Duration, ns float64, s string) (time.Duration, error) {
+	if ns >= float64(math.MaxInt64-total) {
+		return 0, fmt.Errorf("duration %q is too long", s)
+	}
+	return total + time.Duration(ns), nil
 }
 
 // Size is a byte count written as an integer or with a unit: "50MiB",
