@@ -178,14 +178,7 @@ func TestConvert_PlatformAutomerge(t *testing.T) {
 		`{packageRules: [{matchDatasources: ["helm"], automerge: true, matchCurrentVersion: "1.0"}]}`:                         ``,
 		`{packageRules: [{matchManagers: ["github-actions"], automerge: true}, {matchDatasources: ["helm"], labels: ["x"]}]}`: ``,
 	} {
-		v, err := ParseJSON5([]byte(src))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := Convert([]File{{Name: "renovate.json5", Root: v}}, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := convertSrc(t, src)
 		if got := strings.Contains(string(res.Config), "automergeType"); got != (want != "") || !strings.Contains(string(res.Config), want) {
 			t.Errorf("%s:\n%s\nwant %q", src, res.Config, want)
 		}
