@@ -260,7 +260,7 @@ func distance(from, to string) int {
 func (rv *Releases) readFile(p string) ([]byte, error) {
 	p = path.Clean(p)
 	if f, ok := rv.files[p]; ok {
-		return f.Data, nil
+		return f.Bytes() // the bytes Load read, even where it released them
 	}
 	return manifest.ReadInRoot(rv.root, p, maxValuesFile)
 }
