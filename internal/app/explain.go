@@ -1,9 +1,7 @@
 package app
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -12,6 +10,7 @@ import (
 
 	"github.com/bosunhq/bosun/internal/flux"
 	"github.com/bosunhq/bosun/internal/pipeline"
+	"github.com/bosunhq/bosun/internal/report"
 )
 
 // ExplainOptions are the options of `bosun explain`.
@@ -90,83 +89,7 @@ func runExplain(cmd *cobra.Command, opts *ExplainOptions) error {
 		return fmt.Errorf("explain %s: %w", opts.File, err)
 	}
 	if opts.Output.String() == "json" {
-		enc := json.NewEncoder(deps.IO.Out)
-		enc.SetIndent("", "  ")
-		if exps == nil {
-			exps = []flux.Explanation{}
-		}
-		return enc.Encode(struct {
-			File       string             `json:"file"`
-			Line       int                `json:"line,omitempty"`
-			References []flux.Explanation `json:"references"`
-		}{file, opts.Line, exps})
+		return report.WriteExplainJSON(deps.IO.Out, file, opts.Line, exps)
 	}
-	return writeExplainText(deps.IO.Out, file, exps)
-}
-
-func writeExplainText(w io.Writer, file string, exps []flux.Explanation) error {
-	var b strings.Builder
-	if len(exps) == 0 {
-		fmt.Fprintf(&b, "%s: no chart reference\n", file)
-	}
-	for i, e := range exps {
-		if i > 0 {
-			b.WriteString("\n")
-		}
-		r := e.Ref
-		fmt.Fprintf(&b, "%s %s %s %q (edit at %s:%d)\n", r.Kind, r.Name, r.Field, r.Version, r.Loc.File, r.Loc.Line)
-		if r.Skip != "" {
-			fmt.Fprintf(&b, "  skip %s: %s\n", r.Skip, r.SkipDetail)
-		}
-		if e.Note != "" {
-			fmt.Fprintf(&b, "  %s\n", e.Note)
-		}
-		for _, p := range e.Paths {
-			ns := p.Namespace
-			if ns == "" {
-				ns = "(none)"
-			}
-			fmt.Fprintf(&b, "  cluster %s, namespace %s\n", p.Cluster, ns)
-			if p.Problem != "" {
-				fmt.Fprintf(&b, "    fails: %s\n", p.Problem)
-			}
-			for _, l := range p.Chain {
-				fmt.Fprintf(&b, "    Kustomization %s", l.Kustomization)
-				if l.File != "" {
-					fmt.Fprintf(&b, " (%s:%d)", l.File, l.Line)
-				}
-				b.WriteString("\n")
-				for _, s := range l.Steps {
-					fmt.Fprintf(&b, "      %s\n", s)
-				}
-				writeVars(&b, l.Variables, "      ")
-			}
-			if len(p.Steps) > 0 {
-				fmt.Fprintf(&b, "    %s %s:\n", r.Kind, r.Name)
-			}
-			for _, s := range p.Steps {
-				fmt.Fprintf(&b, "      %s\n", s)
-			}
-			writeVars(&b, p.Variables, "    ")
-		}
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-func writeVars(b *strings.Builder, vars []flux.VarUse, indent string) {
-	for _, v := range vars {
-		val := strconv.Quote(v.Value)
-		switch {
-		case !v.Known:
-			val = "unknown"
-		case strings.HasPrefix(v.From, "Secret "):
-			val = "(a Secret's value, not shown)"
-		}
-		fmt.Fprintf(b, "%s${%s} = %s from %s", indent, v.Name, val, v.From)
-		if v.File != "" {
-			fmt.Fprintf(b, " (%s:%d)", v.File, v.Line)
-		}
-		b.WriteString("\n")
-	}
+	return report.WriteExplainText(deps.IO.Out, file, exps)
 }

@@ -28,11 +28,15 @@ func TestExplain_ComponentInThreeClusters(t *testing.T) {
 		t.Fatalf("code %d: %s", r.code, r.stderr)
 	}
 	var got struct {
-		File       string             `json:"file"`
-		References []flux.Explanation `json:"references"`
+		SchemaVersion int                `json:"schemaVersion"`
+		File          string             `json:"file"`
+		References    []flux.Explanation `json:"references"`
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
 		t.Fatal(err)
+	}
+	if got.SchemaVersion != 1 {
+		t.Errorf("schemaVersion %d, want 1 as every JSON document bosun writes", got.SchemaVersion)
 	}
 	if len(got.References) != 1 || len(got.References[0].Paths) != 6 {
 		t.Fatalf("explanations: %s", r.stdout)
