@@ -97,13 +97,16 @@ func Build(updates []Update, opts Options) []Group {
 		}
 	}
 	groups := make([]*Group, 0, len(byKey))
+	raw := map[*Group]string{}
 	for k, g := range byKey {
 		if k.chartKey != "" && len(sources[k.name]) > 1 {
 			g.Name += "-" + slug(sourceID(g.Updates[0].Ref))
 		}
 		g.Name += suffixes[g]
+		raw[g] = k.chartKey
 		groups = append(groups, g)
 	}
+	apart(groups, raw)
 	out := make([]Group, 0, len(groups))
 	for _, g := range groups {
 		sortUpdates(g.Updates)
@@ -116,6 +119,27 @@ func Build(updates []Update, opts Options) []Group {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Branch < out[j].Branch })
 	return out
+}
+
+// apart gives each group a branch of its own where two would share one:
+// two sources that differ only in what their redacted form hides
+// (credentials, query values) name the same, and so may a group named
+// like a chart. In the order of their unredacted keys, the first keeps the
+// name and the others get "-2", "-3"…, so that no secret reaches a branch.
+func apart(groups []*Group, raw map[*Group]string) {
+	byName := map[string][]*Group{}
+	for _, g := range groups {
+		byName[g.Name] = append(byName[g.Name], g)
+	}
+	for _, same := range byName {
+		if len(same) < 2 {
+			continue
+		}
+		sort.Slice(same, func(i, j int) bool { return raw[same[i]] < raw[same[j]] })
+		for i, g := range same[1:] {
+			g.Name += fmt.Sprintf("-%d", i+2)
+		}
+	}
 }
 
 // BucketSuffix is what an update's bucket adds to its group's name, so

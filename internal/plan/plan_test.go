@@ -119,3 +119,41 @@ func TestBuild_TitleShowsNewestTarget(t *testing.T) {
 		t.Errorf("title = %q, want %q", gs[0].Title, want)
 	}
 }
+
+// TestBuild_SourcesApartOnlyInSecrets: two sources of a chart that differ
+// only in their credentials, and a group named like the chart, each get a
+// branch of their own, and no branch shows a secret.
+func TestBuild_SourcesApartOnlyInSecrets(t *testing.T) {
+	t.Parallel()
+	a := chart.Source{Kind: chart.SourceHelm, URL: "https://bot:first-secret@charts.example.com"}
+	b := chart.Source{Kind: chart.SourceHelm, URL: "https://bot:second-secret@charts.example.com"}
+	grouped := upd("apps/c/helmrelease.yaml", "c", "other", appTemplate, "1.0.0", "1.1.0", chart.UpdateMinor)
+	grouped.Group = "app"
+	updates := []Update{
+		upd("apps/a/helmrelease.yaml", "a", "app", a, "1.0.0", "1.1.0", chart.UpdateMinor),
+		upd("apps/b/helmrelease.yaml", "b", "app", b, "1.0.0", "1.1.0", chart.UpdateMinor),
+		grouped,
+	}
+	for range 3 { // the same branches whatever the order of the updates
+		gs := Build(updates, Options{})
+		branches := map[string]string{}
+		for _, g := range gs {
+			if strings.Contains(g.Branch, "secret") {
+				t.Errorf("branch %s shows a secret", g.Branch)
+			}
+			branches[g.Branch] = g.Updates[0].Ref.Loc.File
+		}
+		want := map[string]string{"bosun/app": "apps/c/helmrelease.yaml", "bosun/app-charts.example.com": "apps/a/helmrelease.yaml", "bosun/app-charts.example.com-2": "apps/b/helmrelease.yaml"}
+		if len(gs) != 3 || fmt.Sprint(branches) != fmt.Sprint(want) {
+			t.Fatalf("branches %v, want %v", branches, want)
+		}
+		updates[0], updates[1], updates[2] = updates[2], updates[0], updates[1]
+	}
+	// A group named like a chart of its own: two branches, not one.
+	named := upd("apps/e/helmrelease.yaml", "e", "other", appTemplate, "1.0.0", "1.1.0", chart.UpdateMinor)
+	named.Group = "web"
+	gs := Build([]Update{upd("apps/d/helmrelease.yaml", "d", "web", a, "1.0.0", "1.1.0", chart.UpdateMinor), named}, Options{})
+	if len(gs) != 2 || gs[0].Branch == gs[1].Branch {
+		t.Errorf("a group named web and the chart web share a branch: %v", describe(gs))
+	}
+}
