@@ -138,6 +138,10 @@ func mapValue(m *yaml.Node, key string) *yaml.Node {
 	return nil
 }
 
+// Deref returns the node an alias names (following aliases in turn), the
+// content of a document node, or n itself.
+func Deref(n *yaml.Node) *yaml.Node { return deref(n) }
+
 func deref(n *yaml.Node) *yaml.Node {
 	for n != nil && n.Kind == yaml.AliasNode {
 		n = n.Alias

@@ -185,3 +185,58 @@ func asJSON(t *testing.T, n *yaml.Node) string {
 	}
 	return string(b)
 }
+
+// TestRender_AliasesInRootAndRawVariables: a root Kustomization's own
+// postBuild.substitute and a substituteFrom ConfigMap read as written
+// (not copies) give a variable written as an alias the value it names,
+// not the alias's name.
+func TestRender_AliasesInRootAndRawVariables(t *testing.T) {
+	t.Parallel()
+	files := bootstrap("main", "")
+	files["clusters/main/flux-system/gotk-sync.yaml"] = `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: flux-system, namespace: flux-system}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: flux-system, namespace: flux-system}
+spec:
+  path: ./clusters/main
+  sourceRef: {kind: GitRepository, name: flux-system}
+  postBuild:
+    substitute:
+      BASE: &base "1.2.3"
+      CHART_VERSION: *base
+    substituteFrom:
+      - {kind: ConfigMap, name: root-settings}
+`
+	files["root-settings.yaml"] = `apiVersion: v1
+kind: ConfigMap
+metadata: {name: root-settings, namespace: flux-system}
+data:
+  PLAIN: &plain "4.5.6"
+  OTHER_VERSION: *plain
+`
+	files["clusters/main/hr.yaml"] = `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: direct, namespace: flux-system}
+spec:
+  chart:
+    spec:
+      chart: direct
+      version: ${CHART_VERSION}
+  values:
+    other: ${OTHER_VERSION}
+`
+	res := Render(context.Background(), tree(t, files))
+	o := find(res, "HelmRelease", "direct", "clusters/main")
+	if o == nil {
+		t.Fatalf("HelmRelease direct not rendered; problems %v", res.Problems)
+	}
+	if got := kustomize.GetString(o.Node, "spec", "chart", "spec", "version"); got != "1.2.3" {
+		t.Errorf("version = %q, want 1.2.3 (the value the alias *base names)", got)
+	}
+	if got := kustomize.GetString(o.Node, "spec", "values", "other"); got != "4.5.6" {
+		t.Errorf("values.other = %q, want 4.5.6 (the value the alias *plain names)", got)
+	}
+}

@@ -202,7 +202,7 @@ func (rd *renderer) vars(c *clusterState, ks *kustomize.Resource) *Vars {
 	}
 	if sub := kustomize.Get(pb, "substitute"); sub != nil && sub.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(sub.Content); i += 2 {
-			val := sub.Content[i+1]
+			val := kustomize.Deref(sub.Content[i+1]) // a root's own nodes are the written ones, aliases and all
 			v.ByName[sub.Content[i].Value] = Var{Value: val.Value, Known: true, File: rd.res.Origins.FileOf(val, ks), Line: val.Line, Node: val, Parent: sub,
 				From: "postBuild.substitute of Kustomization " + key(ks)}
 		}
@@ -233,7 +233,7 @@ func (rd *renderer) varsFrom(c *clusterState, ks *kustomize.Resource, e *yaml.No
 			continue
 		}
 		for i := 0; i+1 < len(m.Content); i += 2 {
-			val := m.Content[i+1]
+			val := kustomize.Deref(m.Content[i+1]) // raw objects are the written ones, aliases and all
 			x := Var{Value: val.Value, Known: !sops && val.Tag != unknownTag && !strings.HasPrefix(val.Value, "ENC["),
 				File: rd.res.Origins.FileOf(val, obj), Line: val.Line, Node: val, Parent: m, From: what}
 			if x.Known && kind == "Secret" && field == "data" {
