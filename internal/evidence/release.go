@@ -127,14 +127,24 @@ func generatorsOf(o object) []generator {
 	return out
 }
 
-// For finds the HelmRelease a reference belongs to (the reference's own
-// document, else the first HelmRelease using it, in path order) and reads
-// what it sets; nil when there is none.
+// For finds the HelmRelease a reference belongs to and reads what it
+// sets; nil when there is none. A HelmRelease's own chart reference
+// belongs to the HelmRelease document holding its line: the last one of
+// its file starting at or before it, if it has the reference's name. Any
+// other reference belongs to the first HelmRelease using it (UsedBy), in
+// path order, and a note counts the others.
 func (rv *Releases) For(ref chart.Ref) *Release {
+	if ref.Kind == "HelmRelease" {
+		hr := rv.holding(ref)
+		if hr == nil {
+			return nil
+		}
+		return rv.read(*hr)
+	}
 	var hr *object
 	var others int
 	for i, o := range rv.releases {
-		if !rv.belongs(o, ref) {
+		if !usedBy(o, ref) {
 			continue
 		}
 		if hr == nil {
@@ -153,10 +163,23 @@ func (rv *Releases) For(ref chart.Ref) *Release {
 	return r
 }
 
-func (rv *Releases) belongs(o object, ref chart.Ref) bool {
-	if ref.Kind == "HelmRelease" {
-		return o.file == ref.Loc.File && o.node.Line <= ref.Loc.Line && o.str("metadata", "name") == ref.Name
+// holding is the HelmRelease document of ref's file that holds ref's line
+// (documents are in file order), nil when it is not one named ref.Name.
+func (rv *Releases) holding(ref chart.Ref) *object {
+	var hr *object
+	for i, o := range rv.releases {
+		if o.file == ref.Loc.File && o.node.Line <= ref.Loc.Line {
+			hr = &rv.releases[i]
+		}
 	}
+	if hr == nil || hr.str("metadata", "name") != ref.Name {
+		return nil
+	}
+	return hr
+}
+
+// usedBy reports whether ref's UsedBy names HelmRelease o.
+func usedBy(o object, ref chart.Ref) bool {
 	for _, k := range ref.UsedBy {
 		ns := o.str("metadata", "namespace")
 		if k.Kind == "HelmRelease" && k.Name == o.str("metadata", "name") && (ns == "" || ns == k.Namespace) {
