@@ -1,6 +1,7 @@
 package evidence
 
 import (
+	"cmp"
 	"fmt"
 	"path"
 	"slices"
@@ -49,12 +50,14 @@ func (o object) str(path ...string) string {
 	return ""
 }
 
-// generator is one configMapGenerator entry: its name, and its files by
-// ConfigMap key (paths relative to the repository root).
+// generator is one configMapGenerator entry: its kustomization's
+// directory, its name, the namespace it is written with ("" when unset),
+// and its files by ConfigMap key (paths relative to the repository root).
 type generator struct {
-	dir   string
-	name  string
-	files map[string]string
+	dir       string
+	name      string
+	namespace string
+	files     map[string]string
 }
 
 // Release is what one HelmRelease sets, for Update.
@@ -108,9 +111,13 @@ func generatorsOf(o object) []generator {
 	if list == nil || list.Kind != yaml.SequenceNode {
 		return nil
 	}
+	// The kustomization's namespace is set on everything it builds, over
+	// an entry's own.
+	ns := o.str("namespace")
 	var out []generator
 	for _, n := range list.Content {
-		g := generator{dir: path.Dir(o.file), name: object{node: n}.str("name"), files: map[string]string{}}
+		e := object{node: n}
+		g := generator{dir: path.Dir(o.file), name: e.str("name"), namespace: cmp.Or(ns, e.str("namespace")), files: map[string]string{}}
 		if fs := lookupNode(n, "files"); fs != nil && fs.Kind == yaml.SequenceNode {
 			for _, f := range fs.Content {
 				key, p, ok := strings.Cut(f.Value, "=")
@@ -127,14 +134,24 @@ func generatorsOf(o object) []generator {
 	return out
 }
 
-// For finds the HelmRelease a reference belongs to (the reference's own
-// document, else the first HelmRelease using it, in path order) and reads
-// what it sets; nil when there is none.
+// For finds the HelmRelease a reference belongs to and reads what it
+// sets; nil when there is none. A HelmRelease's own chart reference
+// belongs to the HelmRelease document holding its line: the last one of
+// its file starting at or before it, if it has the reference's name. Any
+// other reference belongs to the first HelmRelease using it (UsedBy), in
+// path order, and a note counts the others.
 func (rv *Releases) For(ref chart.Ref) *Release {
+	if ref.Kind == "HelmRelease" {
+		hr := rv.holding(ref)
+		if hr == nil {
+			return nil
+		}
+		return rv.read(*hr)
+	}
 	var hr *object
 	var others int
 	for i, o := range rv.releases {
-		if !rv.belongs(o, ref) {
+		if !usedBy(o, ref) {
 			continue
 		}
 		if hr == nil {
@@ -153,10 +170,23 @@ func (rv *Releases) For(ref chart.Ref) *Release {
 	return r
 }
 
-func (rv *Releases) belongs(o object, ref chart.Ref) bool {
-	if ref.Kind == "HelmRelease" {
-		return o.file == ref.Loc.File && o.node.Line <= ref.Loc.Line && o.str("metadata", "name") == ref.Name
+// holding is the HelmRelease document of ref's file that holds ref's line
+// (documents are in file order), nil when it is not one named ref.Name.
+func (rv *Releases) holding(ref chart.Ref) *object {
+	var hr *object
+	for i, o := range rv.releases {
+		if o.file == ref.Loc.File && o.node.Line <= ref.Loc.Line {
+			hr = &rv.releases[i]
+		}
 	}
+	if hr == nil || hr.str("metadata", "name") != ref.Name {
+		return nil
+	}
+	return hr
+}
+
+// usedBy reports whether ref's UsedBy names HelmRelease o.
+func usedBy(o object, ref chart.Ref) bool {
 	for _, k := range ref.UsedBy {
 		ns := o.str("metadata", "namespace")
 		if k.Kind == "HelmRelease" && k.Name == o.str("metadata", "name") && (ns == "" || ns == k.Namespace) {
@@ -186,7 +216,7 @@ func (rv *Releases) read(o object) *Release {
 				ri.Notes = append(ri.Notes, fmt.Sprintf("values from ConfigMap %s (targetPath) not checked", name))
 				continue
 			}
-			m, err := rv.configMapValues(o.file, name, key)
+			m, err := rv.configMapValues(o, name, key)
 			if err != nil {
 				ri.Notes = append(ri.Notes, fmt.Sprintf("values from ConfigMap %s not checked: %v", name, err))
 				continue
@@ -208,17 +238,22 @@ func (rv *Releases) read(o object) *Release {
 	return ri
 }
 
-// configMapValues finds ConfigMap name's key as the repository builds it:
-// a configMapGenerator in the HelmRelease's directory or the nearest one
-// above it first, then any other; else a ConfigMap document.
-func (rv *Releases) configMapValues(hrFile, name, key string) (map[string]any, error) {
-	gens := slices.Clone(rv.generators)
-	dir := path.Dir(hrFile)
-	slices.SortStableFunc(gens, func(a, b generator) int { return distance(dir, a.dir) - distance(dir, b.dir) })
-	for _, g := range gens {
-		if g.name != name {
-			continue
+// configMapValues finds ConfigMap name's key as the repository builds it
+// for HelmRelease hr: a configMapGenerator, else a ConfigMap document,
+// each ranked by rank (the nearest to hr first, one explicitly in another
+// namespace last), path order breaking ties.
+func (rv *Releases) configMapValues(hr object, name, key string) (map[string]any, error) {
+	dir, ns := path.Dir(hr.file), hr.str("metadata", "namespace")
+	var gens []generator
+	for _, g := range rv.generators {
+		if g.name == name {
+			gens = append(gens, g)
 		}
+	}
+	slices.SortStableFunc(gens, func(a, b generator) int {
+		return compareRanks(rank(dir, ns, a.dir, a.namespace), rank(dir, ns, b.dir, b.namespace))
+	})
+	for _, g := range gens {
 		p, ok := g.files[key]
 		if !ok {
 			continue
@@ -229,18 +264,44 @@ func (rv *Releases) configMapValues(hrFile, name, key string) (map[string]any, e
 		}
 		return parseValues(data)
 	}
+	var cms []object
 	for _, cm := range rv.configMaps {
 		if cm.str("metadata", "name") == name {
-			if v := cm.get("data", key); v != nil && v.Kind == yaml.ScalarNode {
-				return parseValues([]byte(v.Value))
-			}
+			cms = append(cms, cm)
+		}
+	}
+	cmRank := func(o object) [3]int { return rank(dir, ns, path.Dir(o.file), o.str("metadata", "namespace")) }
+	slices.SortStableFunc(cms, func(a, b object) int { return compareRanks(cmRank(a), cmRank(b)) })
+	for _, cm := range cms {
+		if v := cm.get("data", key); v != nil && v.Kind == yaml.ScalarNode {
+			return parseValues([]byte(v.Value))
 		}
 	}
 	return nil, fmt.Errorf("not found in the repository")
 }
 
-// distance ranks how near a kustomization directory is to the HelmRelease's:
-// 0 the same, n the nth parent, a large number for any other.
+// rank orders a ConfigMap written in directory dir with namespace ns for a
+// HelmRelease in directory hrDir and namespace hrNS, lowest first: one
+// explicitly in another namespace (both set, different) last, since Flux
+// reads valuesFrom in the HelmRelease's namespace; then by distance; then
+// one in the same namespace before one where either is unset (the
+// namespace a kustomization or Flux gives it is not known here).
+func rank(hrDir, hrNS, dir, ns string) [3]int {
+	var other, unknown int
+	switch {
+	case hrNS == "" || ns == "":
+		unknown = 1
+	case hrNS != ns:
+		other = 1
+	}
+	return [3]int{other, distance(hrDir, dir), unknown}
+}
+
+func compareRanks(a, b [3]int) int { return slices.Compare(a[:], b[:]) }
+
+// distance ranks how near a directory (a kustomization's, a ConfigMap
+// document's) is to the HelmRelease's: 0 the same, n the nth parent, a
+// large number for any other.
 func distance(from, to string) int {
 	for n := 0; ; n++ {
 		if from == to {
