@@ -24,25 +24,23 @@ var branchTickRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustComp
 // readDashboard finds the dashboard issue and the branches ticked on it.
 // The issue is looked for among those opened by the author of bosun's pull
 // requests when there are any, so that nobody else's issue quoting the
-// marker is taken for it. A failure to read it is logged; the run
-// then neither honours ticks nor writes the dashboard (it could duplicate it).
-func (p *publisher) readDashboard(ctx context.Context, prs []forge.PullRequest) {
+// marker is taken for it. open are bosun's open pull requests, newest
+// first. A failure to read it is logged; the run then neither honours
+// ticks nor writes the dashboard (it could duplicate it).
+func (p *publisher) readDashboard(ctx context.Context, open []forge.PullRequest) {
 	if p.opts.Dashboard == nil {
 		return
 	}
-	creator := ""
-	for _, pr := range prs {
-		if _, ok := parseMeta(pr.Body); ok && pr.User != "" {
-			creator = pr.User
-			break
-		}
-	}
-	is, found, err := p.f.FindIssue(ctx, creator, dashboardMark)
-	if err == nil && !found && creator != "" {
-		// Not every forge filters by a bot's login: look at every open
-		// issue, keeping only one bosun's pull requests' author opened.
-		is, found, err = p.f.FindIssue(ctx, "", dashboardMark)
-		found = found && strings.EqualFold(is.User, creator)
+	var is forge.Issue
+	var found bool
+	var err error
+	if creator := markedAuthor(open); creator != "" {
+		// The author of the newest open pull request bosun made. (A closed
+		// one newer still, by another account after a change of token, is
+		// not looked at: the account maintaining the open ones decides.)
+		is, found, err = p.findDashboard(ctx, creator)
+	} else {
+		is, found, err = p.dashboardWithoutOpen(ctx)
 	}
 	if err != nil {
 		p.noteFatal(err)
@@ -57,6 +55,57 @@ func (p *publisher) readDashboard(ctx context.Context, prs []forge.PullRequest) 
 	for _, m := range branchTickRE().FindAllStringSubmatch(is.Body, -1) {
 		p.ticked[m[1]] = true
 	}
+}
+
+// markedAuthor is the author of the first of prs that carries bosun's
+// marker, or "".
+func markedAuthor(prs []forge.PullRequest) string {
+	for _, pr := range prs {
+		if _, ok := parseMeta(pr.Body); ok && pr.User != "" {
+			return pr.User
+		}
+	}
+	return ""
+}
+
+// findDashboard finds the dashboard issue among those creator opened, or
+// among all when creator is "".
+func (p *publisher) findDashboard(ctx context.Context, creator string) (forge.Issue, bool, error) {
+	is, found, err := p.f.FindIssue(ctx, creator, dashboardMark)
+	if err == nil && !found && creator != "" {
+		// Not every forge filters by a bot's login: look at every open
+		// issue, keeping only one bosun's pull requests' author opened.
+		is, found, err = p.f.FindIssue(ctx, "", dashboardMark)
+		found = found && strings.EqualFold(is.User, creator)
+	}
+	return is, found, err
+}
+
+// dashboardWithoutOpen finds the dashboard issue when no open pull request
+// says who bosun is. The author of the newest closed pull request bosun
+// made then does, as when every pull request was listed, but those are
+// read only when an open issue carries the marker at all (none: there is
+// no dashboard, whoever bosun is), and newest first only as far as the
+// first one bosun made, not the thousands Renovate may have left. With no
+// pull request bosun ever made, any issue carrying the marker is it.
+func (p *publisher) dashboardWithoutOpen(ctx context.Context) (forge.Issue, bool, error) {
+	is, found, err := p.f.FindIssue(ctx, "", dashboardMark)
+	if err != nil || !found {
+		return is, found, err
+	}
+	creator := ""
+	err = p.f.EachPullRequest(ctx, forge.StateClosed, p.opts.BranchPrefix, func(pr forge.PullRequest) bool {
+		creator = markedAuthor([]forge.PullRequest{pr})
+		return creator == ""
+	})
+	if err != nil {
+		return forge.Issue{}, false, wrap(err, "list closed pull requests")
+	}
+	if creator == "" || strings.EqualFold(is.User, creator) {
+		// The newest issue carrying the marker is the creator's newest one.
+		return is, true, nil
+	}
+	return p.findDashboard(ctx, creator)
 }
 
 // dashboardBody is the issue body: the rendered Markdown, cut to the

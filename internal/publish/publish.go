@@ -21,6 +21,14 @@ type Forge interface {
 	DeleteBranch(ctx context.Context, branch string) error
 	ListCommits(ctx context.Context, base, head string) ([]forge.Commit, error)
 	ListPullRequests(ctx context.Context, state, headPrefix string) ([]forge.PullRequest, error)
+	// FindPullRequests returns the pull requests of exactly branch head in
+	// state, newest first: one request, however many pull requests the
+	// repository has.
+	FindPullRequests(ctx context.Context, head, state string) ([]forge.PullRequest, error)
+	// EachPullRequest calls each for the pull requests in state whose head
+	// starts with headPrefix, newest first, until it returns false,
+	// reading only as many pages as that takes.
+	EachPullRequest(ctx context.Context, state, headPrefix string, each func(forge.PullRequest) bool) error
 	CreatePullRequest(ctx context.Context, spec forge.Spec) (forge.PullRequest, error)
 	UpdatePullRequest(ctx context.Context, number int, spec forge.Spec) error
 	ClosePullRequest(ctx context.Context, number int, comment string) error
@@ -221,7 +229,7 @@ func wrap(err error, format string, a ...any) error {
 }
 
 func (p *publisher) run(ctx context.Context, groups []plan.Group) ([]Outcome, error) {
-	open, closed, err := p.load(ctx)
+	open, err := p.load(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -232,7 +240,7 @@ func (p *publisher) run(ctx context.Context, groups []plan.Group) ([]Outcome, er
 	// Pull requests whose group is no longer needed are closed first, so
 	// they free room under maxOpen.
 	out, openCount := p.closeAllStale(ctx, open, planned)
-	out = append(out, p.publishGroups(ctx, groups, open, closed, openCount)...)
+	out = append(out, p.publishGroups(ctx, groups, open, openCount)...)
 	if o, ok := p.writeDashboard(ctx, out); ok {
 		out = append(out, o)
 	}
@@ -240,40 +248,42 @@ func (p *publisher) run(ctx context.Context, groups []plan.Group) ([]Outcome, er
 	return out, nil
 }
 
-// load reads the base branch and bosun's pull requests: the newest open one
-// per branch, and the closed unmerged ones per branch.
-func (p *publisher) load(ctx context.Context) (open map[string]forge.PullRequest, closed map[string][]forge.PullRequest, err error) {
+// load reads the base branch and bosun's open pull requests: the newest
+// open one per branch. Closed pull requests are not listed: a repository
+// can have thousands (every pull request Renovate ever opened), and GitHub
+// cannot filter its listing by a head prefix. A branch's closed ones are
+// looked up by exact head when it is about to get a new pull request
+// (create), and the dashboard reads them only when no open one says who
+// bosun is (readDashboard).
+func (p *publisher) load(ctx context.Context) (open map[string]forge.PullRequest, err error) {
 	base := p.opts.Base
 	if base == "" {
 		b, err := p.f.DefaultBranch(ctx)
 		if err != nil {
-			return nil, nil, fmt.Errorf("read default branch: %w", err)
+			return nil, fmt.Errorf("read default branch: %w", err)
 		}
 		base = b
 	}
 	sha, err := p.f.BranchSHA(ctx, base)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read base branch %s: %w", base, err)
+		return nil, fmt.Errorf("read base branch %s: %w", base, err)
 	}
 	p.base, p.baseSHA = base, sha
-	prs, err := p.f.ListPullRequests(ctx, forge.StateAll, p.opts.BranchPrefix)
+	prs, err := p.f.ListPullRequests(ctx, forge.StateOpen, p.opts.BranchPrefix)
 	if err != nil {
-		return nil, nil, fmt.Errorf("list pull requests: %w", err)
+		return nil, fmt.Errorf("list pull requests: %w", err)
 	}
 	open = map[string]forge.PullRequest{}
-	closed = map[string][]forge.PullRequest{}
 	for _, pr := range prs {
-		switch {
-		case pr.State == forge.StateOpen:
-			if cur, ok := open[pr.Head]; !ok || pr.Number > cur.Number {
-				open[pr.Head] = pr
-			}
-		case !pr.Merged:
-			closed[pr.Head] = append(closed[pr.Head], pr)
+		if pr.State != forge.StateOpen {
+			continue
+		}
+		if cur, ok := open[pr.Head]; !ok || pr.Number > cur.Number {
+			open[pr.Head] = pr
 		}
 	}
 	p.readDashboard(ctx, prs)
-	return open, closed, nil
+	return open, nil
 }
 
 // closeAllStale closes the open pull requests of branches not planned, in
@@ -302,8 +312,7 @@ func (p *publisher) closeAllStale(ctx context.Context, open map[string]forge.Pul
 
 // publishGroups creates or updates one pull request per group, within the
 // maxOpen and maxNewPerRun limits.
-func (p *publisher) publishGroups(ctx context.Context, groups []plan.Group, open map[string]forge.PullRequest,
-	closed map[string][]forge.PullRequest, openCount int) []Outcome {
+func (p *publisher) publishGroups(ctx context.Context, groups []plan.Group, open map[string]forge.PullRequest, openCount int) []Outcome {
 	var out []Outcome
 	created := 0
 	for _, g := range groups {
@@ -327,7 +336,7 @@ func (p *publisher) publishGroups(ctx context.Context, groups []plan.Group, open
 					Detail: fmt.Sprintf("limit reached (maxOpen %d, maxNewPerRun %d): next run", p.opts.MaxOpen, p.opts.MaxNew)})
 				continue
 			}
-			o = p.create(ctx, g, closed[g.Branch])
+			o = p.create(ctx, g)
 			switch {
 			case o.Action == ActionCreated, o.Action == ActionFailed && o.Number > 0:
 				// Opened (a failure after opening, labelling say, still opened it).

@@ -46,9 +46,15 @@ func (p *publisher) closeStale(ctx context.Context, pr forge.PullRequest) Outcom
 
 // declined returns the pull request a person closed unmerged for exactly
 // this group content. Pull requests bosun closed itself (superseded) or told
-// people to close (foreign commits) do not count.
-func (p *publisher) declined(ctx context.Context, g plan.Group, closed []forge.PullRequest) (*forge.PullRequest, error) {
-	closed = slices.Clone(closed)
+// people to close (foreign commits) do not count. The branch's closed pull
+// requests are looked up by its exact name (one request), only now that
+// the group is about to get a new one.
+func (p *publisher) declined(ctx context.Context, g plan.Group) (*forge.PullRequest, error) {
+	prs, err := p.f.FindPullRequests(ctx, g.Branch, forge.StateClosed)
+	if err != nil {
+		return nil, wrap(err, "find closed pull requests for %s", g.Branch)
+	}
+	closed := slices.DeleteFunc(prs, func(pr forge.PullRequest) bool { return pr.Merged || pr.Head != g.Branch })
 	slices.SortFunc(closed, func(a, b forge.PullRequest) int { return b.Number - a.Number })
 	for _, pr := range closed {
 		md, ok := parseMeta(pr.Body)
@@ -66,9 +72,9 @@ func (p *publisher) declined(ctx context.Context, g plan.Group, closed []forge.P
 	return nil, nil
 }
 
-func (p *publisher) create(ctx context.Context, g plan.Group, closed []forge.PullRequest) Outcome {
+func (p *publisher) create(ctx context.Context, g plan.Group) Outcome {
 	o := Outcome{Branch: g.Branch, Title: g.Title}
-	pr, err := p.declined(ctx, g, closed)
+	pr, err := p.declined(ctx, g)
 	if err != nil {
 		o.Action, o.Err = ActionFailed, err
 		return o

@@ -136,3 +136,15 @@ func (f *Fake) EditBody(n int, body string) {
 	}
 	p.Body, p.UpdatedAt = body, f.clock.Now()
 }
+
+// OpenIssue opens an issue as person login would through the web UI (the
+// API opens them as the bot), and returns its number.
+func (f *Fake) OpenIssue(login, title, body string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	now := f.clock.Now()
+	p := &pull{Number: len(f.pulls) + 1, State: "open", Title: title, Body: body, User: login,
+		CreatedAt: now, UpdatedAt: now, IsIssue: true}
+	f.pulls = append(f.pulls, p)
+	return p.Number
+}

@@ -59,16 +59,25 @@ func (c *Client) fromThisRepo(p *gh.PullRequest) bool {
 	return full == "" || strings.EqualFold(full, c.owner+"/"+c.repo)
 }
 
-func (c *Client) listPulls(ctx context.Context, op string, opts *gh.PullRequestListOptions, keep func(*gh.PullRequest) bool) ([]forge.PullRequest, error) {
+// eachPull calls each for the pull requests of this repository (not forks)
+// the listing opts selects, newest first, until it returns false; pages
+// are read only as far as that.
+func (c *Client) eachPull(ctx context.Context, op string, opts *gh.PullRequestListOptions, each func(*gh.PullRequest) bool) error {
 	if opts.State == "" {
 		opts.State = forge.StateOpen
 	}
 	opts.PerPage = 100
-	out := []forge.PullRequest{}
-	err := eachPage(ctx, c, op, &opts.Page, 0, func(g *gh.Client) ([]*gh.PullRequest, *gh.Response, error) {
+	return eachPage(ctx, c, op, &opts.Page, 0, func(g *gh.Client) ([]*gh.PullRequest, *gh.Response, error) {
 		return g.PullRequests.List(ctx, c.owner, c.repo, opts)
 	}, func(p *gh.PullRequest) bool {
-		if c.fromThisRepo(p) && keep(p) {
+		return !c.fromThisRepo(p) || each(p)
+	})
+}
+
+func (c *Client) listPulls(ctx context.Context, op string, opts *gh.PullRequestListOptions, keep func(*gh.PullRequest) bool) ([]forge.PullRequest, error) {
+	out := []forge.PullRequest{}
+	err := c.eachPull(ctx, op, opts, func(p *gh.PullRequest) bool {
+		if keep(p) {
 			out = append(out, c.toPR(p))
 		}
 		return true
@@ -81,7 +90,8 @@ func (c *Client) listPulls(ctx context.Context, op string, opts *gh.PullRequestL
 
 // FindPullRequests returns the pull requests whose head is branch head of
 // this repository, in state "open", "closed" or "all" (empty means open),
-// newest first.
+// newest first. GitHub filters them by head: this costs one request
+// however many pull requests the repository has.
 func (c *Client) FindPullRequests(ctx context.Context, head, state string) ([]forge.PullRequest, error) {
 	opts := &gh.PullRequestListOptions{State: state, Head: c.owner + ":" + head}
 	return c.listPulls(ctx, "find pull requests for "+head, opts, func(p *gh.PullRequest) bool {
@@ -90,11 +100,22 @@ func (c *Client) FindPullRequests(ctx context.Context, head, state string) ([]fo
 }
 
 // ListPullRequests returns every pull request in state whose head branch
-// starts with headPrefix ("bosun/"), newest first.
+// starts with headPrefix ("bosun/"), newest first. GitHub cannot filter by
+// a prefix: this reads every pull request in state, 100 per request.
 func (c *Client) ListPullRequests(ctx context.Context, state, headPrefix string) ([]forge.PullRequest, error) {
 	opts := &gh.PullRequestListOptions{State: state}
 	return c.listPulls(ctx, "list pull requests "+headPrefix+"*", opts, func(p *gh.PullRequest) bool {
 		return strings.HasPrefix(p.GetHead().GetRef(), headPrefix)
+	})
+}
+
+// EachPullRequest calls each for the pull requests in state whose head
+// branch starts with headPrefix, newest first, until it returns false:
+// pages are read only as far as that.
+func (c *Client) EachPullRequest(ctx context.Context, state, headPrefix string, each func(forge.PullRequest) bool) error {
+	opts := &gh.PullRequestListOptions{State: state}
+	return c.eachPull(ctx, "list pull requests "+headPrefix+"*", opts, func(p *gh.PullRequest) bool {
+		return !strings.HasPrefix(p.GetHead().GetRef(), headPrefix) || each(c.toPR(p))
 	})
 }
 
