@@ -156,7 +156,7 @@ func (p *publisher) dropBranch(ctx context.Context, branch string, cause error) 
 func (p *publisher) adopt(ctx context.Context, g plan.Group, spec forge.Spec, createErr error) Outcome {
 	// update brings it current exactly as if the listing had shown it.
 	o := Outcome{Branch: g.Branch, Title: spec.Title, Action: ActionFailed}
-	prs, err := p.f.ListPullRequests(ctx, forge.StateOpen, g.Branch)
+	prs, err := p.f.FindPullRequests(ctx, g.Branch, forge.StateOpen) // by exact head: one request
 	if err != nil {
 		o.Err = fmt.Errorf("%w; find it: %w", wrap(createErr, "create pull request for %s", g.Branch), err)
 		return o
