@@ -349,8 +349,11 @@ func TestClient_ReadFile(t *testing.T) {
 	}
 }
 
-func TestClient_Pagination(t *testing.T) {
-	t.Parallel()
+// pagedPulls is a client whose fake answers two items a page, with pull
+// requests from bosun/a, bosun/b (closed), other/c, bosun/d, bosun/e and
+// bosun/f, in that order.
+func pagedPulls(t *testing.T) *env {
+	t.Helper()
 	e := newEnv(t, envOpt{fake: []forgetest.Option{forgetest.WithMaxPerPage(2)}})
 	parent, _ := e.c.BranchSHA(e.ctx, "main")
 	for _, b := range []string{"bosun/a", "bosun/b", "other/c", "bosun/d", "bosun/e", "bosun/f"} {
@@ -360,6 +363,12 @@ func TestClient_Pagination(t *testing.T) {
 		}
 	}
 	e.f.Close(2)
+	return e
+}
+
+func TestClient_Pagination(t *testing.T) {
+	t.Parallel()
+	e := pagedPulls(t)
 	list := func(state string) []string {
 		t.Helper()
 		prs, err := e.c.ListPullRequests(e.ctx, state, "bosun/")

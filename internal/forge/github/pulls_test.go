@@ -6,21 +6,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/bosunhq/bosun/internal/forge"
-	"github.com/bosunhq/bosun/internal/forge/forgetest"
 )
 
 // EachPullRequest reads pages only until told to stop.
 func TestClient_EachPullRequest(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, envOpt{fake: []forgetest.Option{forgetest.WithMaxPerPage(2)}})
-	parent, _ := e.c.BranchSHA(e.ctx, "main")
-	for _, b := range []string{"bosun/a", "bosun/b", "other/c", "bosun/d", "bosun/e", "bosun/f"} {
-		mustCommit(t, e, parent, b, files(b+".txt", b), false)
-		if _, err := e.c.CreatePullRequest(e.ctx, forge.Spec{Title: b, Head: b}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	e.f.Close(2)
+	e := pagedPulls(t)
 	tests := []struct {
 		state, stop string
 		want        []string
