@@ -18,17 +18,7 @@ import (
 // substitution change.
 func aliasRepo() map[string]string {
 	return map[string]string{
-		"clusters/prod/flux-system/gotk-sync.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata: {name: flux-system, namespace: flux-system}
----
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata: {name: flux-system, namespace: flux-system}
-spec:
-  path: ./clusters/prod
-  sourceRef: {kind: GitRepository, name: flux-system}
-`,
+		"clusters/prod/flux-system/gotk-sync.yaml": bootstrap("prod", "")["clusters/prod/flux-system/gotk-sync.yaml"],
 		"clusters/prod/apps.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
 metadata: {name: apps, namespace: flux-system}
@@ -193,17 +183,8 @@ func asJSON(t *testing.T, n *yaml.Node) string {
 func TestRender_AliasesInRootAndRawVariables(t *testing.T) {
 	t.Parallel()
 	files := bootstrap("main", "")
-	files["clusters/main/flux-system/gotk-sync.yaml"] = `apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata: {name: flux-system, namespace: flux-system}
----
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata: {name: flux-system, namespace: flux-system}
-spec:
-  path: ./clusters/main
-  sourceRef: {kind: GitRepository, name: flux-system}
-  postBuild:
+	// The root Kustomization's spec ends the document: its postBuild follows.
+	files["clusters/main/flux-system/gotk-sync.yaml"] += `  postBuild:
     substitute:
       BASE: &base "1.2.3"
       CHART_VERSION: *base
