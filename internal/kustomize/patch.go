@@ -145,14 +145,17 @@ func LoadPatches(list *yaml.Node, load Loader) ([]Patch, error) {
 }
 
 // ApplyPatches applies patches in order. Nodes a patch adds are recorded
-// in origins with the patch's file.
+// in origins with the patch's file. A patch selecting skeletons
+// (*SkeletonError) does not stop the patches after it, so that the error
+// names every skeleton they select too; another error stops them.
 func ApplyPatches(res []*Resource, patches []Patch, origins Origins) error {
+	var skel SkeletonError
 	for i, p := range patches {
-		if err := p.apply(res, origins); err != nil {
-			return fmt.Errorf("patch %d: %w", i+1, err)
+		if err := p.apply(res, origins); err != nil && !skel.merge(err) {
+			return skel.or(fmt.Errorf("patch %d: %w", i+1, err))
 		}
 	}
-	return nil
+	return skel.or(nil)
 }
 
 func (p Patch) apply(res []*Resource, origins Origins) error {
@@ -329,14 +332,23 @@ func (p Patch) applyJSON6902(res []*Resource, ops *yaml.Node, origins Origins) e
 	if err != nil {
 		return err
 	}
+	var skel SkeletonError
 	for _, r := range targets {
+		if !r.Skeleton {
+			continue
+		}
+	ops:
 		for _, op := range ops.Content {
 			for _, key := range []string{"path", "from"} {
 				if ptr := scalarAt(deref(op), key); (ptr != "" || key == "path") && !r.intact(pointerKeys(ptr)) {
-					return skeleton(r)
+					skel.add(r)
+					break ops
 				}
 			}
 		}
+	}
+	if err := skel.or(nil); err != nil {
+		return err
 	}
 	for _, r := range targets {
 		for _, op := range ops.Content {

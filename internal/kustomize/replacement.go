@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -116,12 +117,13 @@ func loadReplacementFile(path string, load Loader) ([]Replacement, error) {
 // replacement transformer does. The values copied keep their source's file
 // in origins (which may be nil).
 func ApplyReplacements(res []*Resource, reps []Replacement, origins Origins) error {
+	var skel SkeletonError
 	for i, r := range reps {
-		if err := r.apply(res, origins); err != nil {
-			return fmt.Errorf("replacement %d: %w", i+1, err)
+		if err := r.apply(res, origins); err != nil && !skel.merge(err) {
+			return skel.or(fmt.Errorf("replacement %d: %w", i+1, err))
 		}
 	}
-	return nil
+	return skel.or(nil)
 }
 
 func (r Replacement) apply(res []*Resource, origins Origins) error {
@@ -137,12 +139,13 @@ func (r Replacement) apply(res []*Resource, origins Origins) error {
 	if err != nil {
 		return err
 	}
+	var skel SkeletonError
 	for _, t := range r.Targets {
-		if err := t.apply(res, value, origins); err != nil {
-			return err
+		if err := t.apply(res, value, origins); err != nil && !skel.merge(err) {
+			return skel.or(err)
 		}
 	}
-	return nil
+	return skel.or(nil)
 }
 
 // value returns the node to copy.
@@ -151,21 +154,29 @@ func (r Replacement) value(res []*Resource, origins Origins) (*yaml.Node, error)
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: *r.SourceValue}, nil
 	}
 	var match *Resource
+	var skel SkeletonError
 	for _, x := range res {
 		ok, err := r.Source.Selector.matchExact(x)
 		if err != nil {
-			return nil, err
+			return nil, skel.or(err)
 		}
 		if !ok {
 			continue
 		}
 		if !x.intact(fieldPathKeys(cmpOr(r.Source.FieldPath, defaultFieldPath))) {
-			return nil, skeleton(x)
+			skel.add(x)
+			continue
+		}
+		if skel.or(nil) != nil {
+			continue // only more skeletons matter now
 		}
 		if match != nil {
 			return nil, fmt.Errorf("multiple matches for selector %s", r.Source.Selector)
 		}
 		match = x
+	}
+	if err := skel.or(nil); err != nil {
+		return nil, err
 	}
 	if match == nil {
 		return nil, fmt.Errorf("nothing selected by %s", r.Source.Selector)
@@ -205,18 +216,21 @@ func (t Target) apply(res []*Resource, value *yaml.Node, origins Origins) error 
 	if len(paths) == 0 {
 		paths = []string{defaultFieldPath}
 	}
+	var skel SkeletonError
 	for _, x := range res {
 		ok, err := t.selects(x)
 		if err != nil {
-			return err
+			return skel.or(err)
 		}
 		if !ok {
 			continue
 		}
-		for _, fp := range paths {
-			if !x.intact(fieldPathKeys(fp)) {
-				return skeleton(x)
-			}
+		if slices.ContainsFunc(paths, func(fp string) bool { return !x.intact(fieldPathKeys(fp)) }) {
+			skel.add(x)
+			continue
+		}
+		if skel.or(nil) != nil {
+			continue // only more skeletons matter now
 		}
 		for _, fp := range paths {
 			if err := t.set(x, fp, value, origins); err != nil {
@@ -224,7 +238,7 @@ func (t Target) apply(res []*Resource, value *yaml.Node, origins Origins) error 
 			}
 		}
 	}
-	return nil
+	return skel.or(nil)
 }
 
 func (t Target) selects(x *Resource) (bool, error) {

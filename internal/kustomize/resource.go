@@ -2,7 +2,6 @@ package kustomize
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -33,7 +32,7 @@ type Resource struct {
 }
 
 // ErrSkeleton is a JSON 6902 patch or a replacement selecting a Skeleton
-// resource.
+// resource; the errors saying so are *SkeletonError.
 var ErrSkeleton = errors.New("the object is held as a skeleton")
 
 // intact reports whether the field at the key path keys of r, and what is
@@ -70,9 +69,62 @@ func fieldPathKeys(fp string) []string {
 	return keys
 }
 
-// skeleton is ErrSkeleton naming r.
-func skeleton(r *Resource) error {
-	return fmt.Errorf("%s %s: %w", r.Kind(), r.Name(), ErrSkeleton)
+// SkeletonError is ErrSkeleton naming the Skeleton resources a
+// transformation selected (errors.Is(err, ErrSkeleton) holds), so that
+// its caller can restore the files they were written in.
+type SkeletonError struct {
+	// Objects are the resources' "Kind name", in the order met.
+	Objects []string
+	// Files are the files they were written in (Resource.File, "" when
+	// unknown), in the order met, without repeats.
+	Files []string
+}
+
+func (e *SkeletonError) Error() string {
+	return strings.Join(e.Objects, ", ") + ": " + ErrSkeleton.Error()
+}
+
+// Unwrap is ErrSkeleton.
+func (e *SkeletonError) Unwrap() error { return ErrSkeleton }
+
+// add names r, unless it is named already.
+func (e *SkeletonError) add(r *Resource) {
+	o := r.Kind() + " " + r.Name()
+	if !slices.Contains(e.Objects, o) {
+		e.Objects = append(e.Objects, o)
+	}
+	if !slices.Contains(e.Files, r.File) {
+		e.Files = append(e.Files, r.File)
+	}
+}
+
+// merge adds what err names to e when err is a *SkeletonError, and
+// reports whether it is.
+func (e *SkeletonError) merge(err error) bool {
+	var s *SkeletonError
+	if !errors.As(err, &s) {
+		return false
+	}
+	for _, o := range s.Objects {
+		if !slices.Contains(e.Objects, o) {
+			e.Objects = append(e.Objects, o)
+		}
+	}
+	for _, f := range s.Files {
+		if !slices.Contains(e.Files, f) {
+			e.Files = append(e.Files, f)
+		}
+	}
+	return true
+}
+
+// or is e, or err when e names nothing: a skeleton selected comes before
+// any other error, as the files in full may not have it.
+func (e *SkeletonError) or(err error) error {
+	if len(e.Objects) == 0 {
+		return err
+	}
+	return e
 }
 
 // NewResource wraps a mapping node, remembering its current name and

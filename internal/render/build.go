@@ -41,9 +41,10 @@ type builder struct {
 	patchFiles map[string]bool
 	// decoded caches patch texts decoded, by text.
 	decoded map[string][]*yaml.Node
-	// skeletons, when set, is set once a transformation selects a
-	// skeleton object (kustomize.ErrSkeleton).
-	skeletons *bool
+	// skeletons, when set, collects the files of the skeleton objects
+	// transformations select (kustomize.SkeletonError; "" for an object
+	// whose file is unknown).
+	skeletons map[string]bool
 }
 
 // decode fills each patch's Docs, decoding each text once per render.
@@ -140,11 +141,18 @@ func (b *builder) problem(file string, line int, format string, args ...any) {
 }
 
 // fail reports a transformation's error as a problem, or, when it selected
-// a skeleton object, marks the rendering as needing the files in full.
+// skeleton objects, records their files as needed in full.
 func (b *builder) fail(file string, line int, err error) {
 	if errors.Is(err, kustomize.ErrSkeleton) {
 		if b.skeletons != nil {
-			*b.skeletons = true
+			var s *kustomize.SkeletonError
+			if !errors.As(err, &s) {
+				b.skeletons[""] = true // which file is unknown
+				return
+			}
+			for _, f := range s.Files {
+				b.skeletons[f] = true
+			}
 		}
 		return
 	}

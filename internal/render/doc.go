@@ -33,8 +33,8 @@
 // files it was made from. Those files may hold skeletons (documents cut
 // down to what the caller reads, manifest.Document.Skeleton): they are
 // rendered as they are, unless a transformation's outcome depends on what
-// they left out, in which case the files are restored and the rendering
-// starts over.
+// they left out, in which case the files of the skeletons it selects are
+// restored and the rendering starts over.
 //
 // It owns no chart semantics and no I/O beyond the Tree it is given.
 package render

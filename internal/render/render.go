@@ -69,21 +69,31 @@ func Render(ctx context.Context, t *Tree) *Result { return RenderKept(ctx, t, ni
 //
 // Objects written as skeletons (manifest.Document.Skeleton) are rendered
 // as such; when a patch or replacement selects one, its outcome depends on
-// what the skeleton left out, so the tree's files are restored
-// (manifest.File.Restore) and the rendering runs again from them.
+// what the skeleton left out, so the files of the skeletons selected are
+// restored (manifest.File.Restore) and the rendering runs again. Restored
+// objects may lead a transformation to select other skeletons: this goes
+// on until the rendering selects none but those of files it could not
+// restore, so at most once per file.
 func RenderKept(ctx context.Context, t *Tree, keep func(*kustomize.Resource) bool, unread ...[]string) *Result {
-	res, skeletons := renderKept(ctx, t, keep, unread)
-	if skeletons && ctx.Err() == nil {
-		problems := t.restore()
-		res, _ = renderKept(ctx, t, keep, unread)
-		res.Problems = append(problems, res.Problems...)
+	res, hit := renderKept(ctx, t, keep, unread)
+	tried := map[string]bool{}
+	var problems []Problem
+	for ctx.Err() == nil {
+		more, ps := t.restore(hit, tried)
+		if !more {
+			break
+		}
+		problems = append(problems, ps...)
+		res, hit = renderKept(ctx, t, keep, unread)
 	}
+	res.Problems = append(problems, res.Problems...)
 	return res
 }
 
-func renderKept(ctx context.Context, t *Tree, keep func(*kustomize.Resource) bool, unread [][]string) (*Result, bool) {
+func renderKept(ctx context.Context, t *Tree, keep func(*kustomize.Resource) bool, unread [][]string) (*Result, map[string]bool) {
 	res := &Result{Origins: kustomize.Origins{}, Subst: map[*yaml.Node]*Substitution{}, PatchFiles: map[string]bool{}}
-	rd := &renderer{t: t, res: res, keep: keep, unread: unread, steps: map[*kustomize.Resource][]Step{}, decoded: map[string][]*yaml.Node{}}
+	rd := &renderer{t: t, res: res, keep: keep, unread: unread, steps: map[*kustomize.Resource][]Step{}, decoded: map[string][]*yaml.Node{},
+		skeletons: map[string]bool{}}
 	roots := rd.roots()
 	for _, root := range roots {
 		p := repoPath(kustomize.GetString(root.Node, "spec", "path"))
@@ -112,13 +122,14 @@ type renderer struct {
 	// keep selects the objects the Result holds (nil: all).
 	keep   func(*kustomize.Resource) bool
 	unread [][]string
-	// skeletons is set once a transformation selected a skeleton object.
-	skeletons bool
+	// skeletons are the files of the skeleton objects transformations
+	// selected (see builder.skeletons).
+	skeletons map[string]bool
 }
 
 func (rd *renderer) builder() *builder {
 	return &builder{t: rd.t, origins: rd.res.Origins, problems: &rd.res.Problems, steps: rd.steps,
-		patchFiles: rd.res.PatchFiles, decoded: rd.decoded, skeletons: &rd.skeletons}
+		patchFiles: rd.res.PatchFiles, decoded: rd.decoded, skeletons: rd.skeletons}
 }
 
 // allKS returns a copy of every Flux Kustomization written in the tree.

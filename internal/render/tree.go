@@ -33,16 +33,32 @@ func NewTree(files []*manifest.File, read func(string) ([]byte, error)) *Tree {
 	return t
 }
 
-// restore puts every skeleton document of the tree back in full, and
-// returns the problems of the files it could not restore.
-func (t *Tree) restore() []Problem {
-	var out []Problem
-	for _, p := range t.paths {
-		if err := t.files[p].Restore(); err != nil {
-			out = append(out, Problem{File: p, Msg: "cannot read the file in full again: " + err.Error()})
+// restore puts the skeleton documents of the files hit names back in full,
+// but those of the files already tried, and adds the files it tries to
+// tried. A path that is not the tree's ("": unknown) stands for every
+// file. more reports whether it tried any file; problems are those of the
+// files it could not restore.
+func (t *Tree) restore(hit, tried map[string]bool) (more bool, problems []Problem) {
+	all := false
+	for p := range hit {
+		if _, ok := t.files[p]; !ok {
+			all = true
 		}
 	}
-	return out
+	for _, p := range t.paths {
+		if tried[p] || !all && !hit[p] {
+			continue
+		}
+		tried[p] = true
+		if !t.files[p].HasSkeletons() {
+			continue
+		}
+		more = true
+		if err := t.files[p].Restore(); err != nil {
+			problems = append(problems, Problem{File: p, Msg: "cannot read the file in full again: " + err.Error()})
+		}
+	}
+	return more, problems
 }
 
 // File returns the parsed file at p.
