@@ -40,10 +40,15 @@ spec:
 // as a scan does.
 func loadCut(tb testing.TB, files map[string]string) *Tree {
 	tb.Helper()
+	return cutTree(tb, files, func(_, _, kind string) (bool, [][]string) { return kind == "Deployment" || kind == "Service", nil })
+}
+
+// cutTree loads files with what unread names cut (manifest.Options.Unread).
+func cutTree(tb testing.TB, files map[string]string, unread func(path, apiVersion, kind string) (bool, [][]string)) *Tree {
+	tb.Helper()
 	dir := tb.TempDir()
 	fstree.Write(tb, dir, files)
-	repo, err := manifest.Load(context.Background(), dir, manifest.Options{NoGit: true,
-		Unread: func(_, _, kind string) (bool, [][]string) { return kind == "Deployment" || kind == "Service", nil }})
+	repo, err := manifest.Load(context.Background(), dir, manifest.Options{NoGit: true, Unread: unread})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -17,22 +17,15 @@ import (
 // values cut (manifest.Options.Unread), as a scan does.
 func skeletonTree(t *testing.T, files map[string]string) *Tree {
 	t.Helper()
-	dir := t.TempDir()
-	fstree.Write(t, dir, files)
-	repo, err := manifest.Load(context.Background(), dir, manifest.Options{NoGit: true,
-		Unread: func(_, _, kind string) (bool, [][]string) {
-			switch kind {
-			case "Deployment", "Namespace":
-				return true, nil
-			case "HelmRelease":
-				return false, [][]string{{"spec", "values"}}
-			}
-			return false, nil
-		}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return NewTree(repo.Files, nil)
+	return cutTree(t, files, func(_, _, kind string) (bool, [][]string) {
+		switch kind {
+		case "Deployment", "Namespace":
+			return true, nil
+		case "HelmRelease":
+			return false, [][]string{{"spec", "values"}}
+		}
+		return false, nil
+	})
 }
 
 func skeletons(t *Tree) []string {
