@@ -10,6 +10,7 @@ import (
 	"github.com/bosunhq/bosun/internal/chart"
 	"github.com/bosunhq/bosun/internal/manifest"
 	"github.com/bosunhq/bosun/internal/testutil/corpus"
+	"github.com/bosunhq/bosun/internal/testutil/fluxdocs"
 	"github.com/bosunhq/bosun/internal/testutil/fstree"
 )
 
@@ -285,24 +286,8 @@ func TestScan_ExternalArtifact(t *testing.T) {
 	t.Parallel()
 	dir := writeTree(t, map[string]string{
 		"clusters/main/flux-system/gotk-sync.yaml": "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: flux-system, namespace: flux-system}\n---\n" + gotkSync,
-		"clusters/main/web.yaml": `apiVersion: source.extensions.fluxcd.io/v1beta1
-kind: ArtifactGenerator
-metadata: {name: gen, namespace: flux-system}
-spec:
-  sources: [{alias: repo, kind: GitRepository, name: flux-system}]
-  artifacts:
-    - name: web
-      copy: [{from: "@repo/apps/web/", to: "@artifact/deploy/"}]
----
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata: {name: web, namespace: flux-system}
-spec:
-  path: ./deploy
-  targetNamespace: web
-  sourceRef: {kind: ExternalArtifact, name: web, namespace: flux-system}
-`,
-		"apps/web/hr.yaml": baseHR,
+		"clusters/main/web.yaml":                   fluxdocs.ArtifactGenerator("apps/web/"),
+		"apps/web/hr.yaml":                         baseHR,
 	})
 	res := scanDir(t, dir)
 	if len(res.Refs) != 1 {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/bosunhq/bosun/internal/kustomize"
 	"github.com/bosunhq/bosun/internal/manifest"
+	"github.com/bosunhq/bosun/internal/testutil/fluxdocs"
 )
 
 func tree(t *testing.T, files map[string]string) *Tree {
@@ -309,23 +310,7 @@ func TestEvalScalar_FluxSemantics(t *testing.T) {
 func TestRender_ExternalArtifact(t *testing.T) {
 	t.Parallel()
 	files := bootstrap("main", "")
-	files["apps/base/generator.yaml"] = `apiVersion: source.extensions.fluxcd.io/v1beta1
-kind: ArtifactGenerator
-metadata: {name: gen, namespace: flux-system}
-spec:
-  sources: [{alias: repo, kind: GitRepository, name: flux-system}]
-  artifacts:
-    - name: web
-      copy: [{from: "@repo/apps/web/app/", to: "@artifact/deploy/"}]
----
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata: {name: web, namespace: flux-system}
-spec:
-  path: ./deploy
-  targetNamespace: web
-  sourceRef: {kind: ExternalArtifact, name: web, namespace: flux-system}
-`
+	files["apps/base/generator.yaml"] = fluxdocs.ArtifactGenerator("apps/web/app/")
 	files["apps/web/app/hr.yaml"] = "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: web}\nspec: {chart: {spec: {chart: web, version: 1.0.0}}}\n"
 	res := Render(context.Background(), tree(t, files))
 	hr := find(res, "HelmRelease", "web", "clusters/main")
